@@ -1,0 +1,463 @@
+"""Registries as data: the agreement, indicators, goals, sources and county profiles.
+
+The YAML files next to this module are the single description of *what* the situational picture
+shows. They are validated with pydantic when loaded, so a typo in a key, a goal pointing to an
+unknown indicator or a county without municipalities fails at start-up with a message naming the
+file and the field, not later as an empty chart.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+REGISTRY_DIR = Path(__file__).resolve().parent
+COUNTIES_DIR = REGISTRY_DIR / "counties"
+LANGS = ("fi", "sv", "en")
+
+
+class RegistryError(ValueError):
+    """A registry file is missing or invalid; the message names the file and the problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A user-facing text in the three UI languages."""
+
+    fi: str
+    sv: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return getattr(self, lang if lang in LANGS else "fi") or self.fi
+
+
+# --- agreement --------------------------------------------------------------------------------
+
+
+class Measure(_Strict):
+    key: str
+    fi: str
+    sv: str
+    en: str
+    agreement_measure: bool = True
+
+    def text(self, lang: str) -> str:
+        return getattr(self, lang if lang in LANGS else "fi")
+
+
+class Area(_Strict):
+    key: str
+    number: int
+    slug: str
+    title: Text
+    short: Text
+    goal: Text
+    responsible: Text
+    actions: Text
+    measures: list[Measure]
+
+
+class Agreement(_Strict):
+    source: Text
+    areas: list[Area]
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Agreement":
+        keys = [a.key for a in self.areas]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"duplicate area keys: {keys}")
+        if sorted(a.number for a in self.areas) != list(range(1, len(self.areas) + 1)):
+            raise ValueError("area numbers must run 1..n")
+        return self
+
+    def area(self, key: str) -> Area:
+        for a in self.areas:
+            if a.key == key:
+                return a
+        raise KeyError(key)
+
+
+# --- indicators -------------------------------------------------------------------------------
+
+UnitKind = Literal[
+    "percent", "per_1000", "per_10000", "per_100000", "count", "index", "score", "litres", "boolean", "status"
+]
+
+
+class Unit(_Strict):
+    kind: UnitKind
+    fi: str
+    sv: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        return getattr(self, lang if lang in LANGS else "fi")
+
+
+class SotkanetSource(_Strict):
+    kind: Literal["sotkanet"]
+    id: int | None = None
+    title_fi: str | None = None
+    verified: bool = False
+    organization: str = ""
+    genders: list[Literal["total", "male", "female"]] = ["total"]
+
+    @model_validator(mode="after")
+    def _id_or_title(self) -> "SotkanetSource":
+        if self.id is None and not self.title_fi:
+            raise ValueError("a Sotkanet source needs an id or a title_fi to resolve it by")
+        return self
+
+
+class StatfinSource(_Strict):
+    kind: Literal["statfin"]
+    dataset: str
+    filters: dict[str, str]
+
+
+class ManualSource(_Strict):
+    kind: Literal["manual"]
+    template: str
+    field: str
+
+
+Source = Annotated[SotkanetSource | StatfinSource | ManualSource, Field(discriminator="kind")]
+
+
+class Indicator(_Strict):
+    key: str = Field(pattern=r"^[a-z0-9_]+$", max_length=60)
+    area: str
+    measure: str
+    title: Text
+    unit: Unit
+    decimals: int = Field(ge=0, le=4)
+    direction: Literal["higher", "lower", "neutral"]
+    source: Source
+    cadence: Literal["year", "half_year", "quarter", "month", "survey_2y", "on_change"]
+    classes: Literal["quantile", "equal", "fixed"] = "quantile"
+    breaks: list[float] = []
+    suppress_below: int | None = None
+    headline: bool = False
+    level: Literal["kunta", "alue", "partly"] = "kunta"
+    description: Text
+    caveats: Text | None = None
+
+    @model_validator(mode="after")
+    def _breaks(self) -> "Indicator":
+        if self.classes == "fixed" and not self.breaks:
+            raise ValueError("classes: fixed needs breaks")
+        if self.breaks != sorted(self.breaks):
+            raise ValueError("breaks must be ascending")
+        return self
+
+    @property
+    def is_manual(self) -> bool:
+        return self.source.kind == "manual"
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit.kind == "percent"
+
+
+class IndicatorCatalogue(_Strict):
+    indicators: list[Indicator]
+
+
+# --- goals ------------------------------------------------------------------------------------
+
+
+class _GoalBase(_Strict):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    area: str
+    measure: str
+    target_basis: Literal["agreement", "proposal"]
+    owner: Text
+    wording: Text
+
+
+class NumericTargetGoal(_GoalBase):
+    type: Literal["numeric_target"]
+    indicator: str
+    region: str = "county"
+    baseline_year: int
+    baseline_value: float | None = None
+    target_value: float
+    target_year: int
+
+    @model_validator(mode="after")
+    def _years(self) -> "NumericTargetGoal":
+        if self.target_year <= self.baseline_year:
+            raise ValueError("target_year must be after baseline_year")
+        return self
+
+
+class DirectionGoal(_GoalBase):
+    type: Literal["direction"]
+    indicator: str
+    region: str = "county"
+    baseline_year: int
+
+
+class StatusShareGoal(_GoalBase):
+    type: Literal["status_share"]
+    template: str
+    done_statuses: list[str]
+    target_share: float = Field(gt=0, le=1)
+    baseline_year: int
+    target_year: int
+
+
+class FrequencyGoal(_GoalBase):
+    type: Literal["frequency"]
+    template: str
+    min_per_year: int = Field(ge=1)
+    min_share: float = Field(gt=0, le=1)
+
+
+class BooleanGoal(_GoalBase):
+    type: Literal["boolean"]
+    indicator: str
+    region: str = "county"
+    target_year: int
+
+
+Goal = Annotated[
+    NumericTargetGoal | DirectionGoal | StatusShareGoal | FrequencyGoal | BooleanGoal,
+    Field(discriminator="type"),
+]
+
+
+class GoalCatalogue(_Strict):
+    goals: list[Goal]
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+class Provider(_Strict):
+    name: Text
+    publisher: Text
+    url: str
+    api: str
+    licence: str
+    licence_url: str
+    attribution: Text
+    metadata_url: str | None = None
+
+
+class SotkanetConfig(_Strict):
+    catalogue_snapshot: str
+    regions_snapshot: str
+    data_snapshot: str
+    first_year: int
+
+
+class StatfinDataset(_Strict):
+    title: Text
+    table_url: str
+    snapshot: str
+    time: str
+    area: str
+    query: list[dict]
+
+
+class BoundaryLayer(_Strict):
+    layer: str
+    snapshot: str
+    code_property: str
+
+
+class Sources(_Strict):
+    providers: dict[str, Provider]
+    sotkanet: SotkanetConfig
+    statfin: dict[str, StatfinDataset]
+    boundaries: dict[str, BoundaryLayer]
+
+
+# --- county profile ---------------------------------------------------------------------------
+
+
+class NamedRegion(_Strict):
+    code: str
+    sotkanet_id: int | None = None
+    name: Text
+
+
+class Municipality(_Strict):
+    code: str = Field(pattern=r"^\d{3}$")
+    sotkanet_id: int | None = None
+    subregion: str
+    name: Text
+
+
+class AgreementRef(_Strict):
+    fi: str
+    sv: str
+    en: str
+    version: str = ""
+
+
+class County(_Strict):
+    key: str
+    name: Text
+    agreement: AgreementRef
+    country: NamedRegion
+    region: NamedRegion
+    welfare_area: NamedRegion
+    subregions: list[NamedRegion]
+    municipalities: list[Municipality] = Field(min_length=1)
+    tiles: dict[str, tuple[int, int]] = {}
+
+    @field_validator("country")
+    @classmethod
+    def _country_code(cls, v: NamedRegion) -> NamedRegion:
+        if v.code != "SSS":
+            raise ValueError("country code must be SSS")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "County":
+        codes = [m.code for m in self.municipalities]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"duplicate municipality codes in {codes}")
+        sub = {s.code for s in self.subregions}
+        for m in self.municipalities:
+            if m.subregion not in sub:
+                raise ValueError(f"municipality {m.code} names unknown subregion {m.subregion}")
+        if self.tiles:
+            if set(self.tiles) != set(codes):
+                raise ValueError("tiles must list exactly the county's municipalities")
+            if len(set(self.tiles.values())) != len(self.tiles):
+                raise ValueError("two municipalities share a tile")
+        return self
+
+    @property
+    def municipality_codes(self) -> list[str]:
+        return [m.code for m in self.municipalities]
+
+    def resolve_region(self, symbolic: str) -> str:
+        """Map a goal's symbolic region ("county", "welfare_area") to a region code."""
+        return {"county": self.region.code, "welfare_area": self.welfare_area.code}.get(symbolic, symbolic)
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def _load(path: Path, model: type[BaseModel]) -> BaseModel:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RegistryError(f"{path}: file not found") from exc
+    except yaml.YAMLError as exc:
+        raise RegistryError(f"{path}: not valid YAML: {exc}") from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise RegistryError(f"{path}: {problems}") from exc
+
+
+class Registry:
+    """Everything the YAML registries say, cross-checked."""
+
+    def __init__(self, directory: Path = REGISTRY_DIR, county: str = "kanta-hame") -> None:
+        self.directory = directory
+        self.agreement: Agreement = _load(directory / "agreement.yaml", Agreement)  # type: ignore[assignment]
+        self.catalogue: IndicatorCatalogue = _load(directory / "indicators.yaml", IndicatorCatalogue)  # type: ignore[assignment]
+        self.goal_catalogue: GoalCatalogue = _load(directory / "goals.yaml", GoalCatalogue)  # type: ignore[assignment]
+        self.sources: Sources = _load(directory / "sources.yaml", Sources)  # type: ignore[assignment]
+        county_file = directory / "counties" / f"{county}.yaml"
+        if not county_file.exists():
+            known = sorted(p.stem for p in (directory / "counties").glob("*.yaml"))
+            raise RegistryError(f"{county_file}: unknown county profile {county!r}; known: {', '.join(known)}")
+        self.county: County = _load(county_file, County)  # type: ignore[assignment]
+        self.templates = None
+        templates_file = directory / "templates.yaml"
+        if templates_file.exists():
+            from data_pipeline.registry.templates import TemplateCatalogue
+
+            self.templates = _load(templates_file, TemplateCatalogue)
+        self._check_references()
+
+    # Lookups -----------------------------------------------------------------------------------
+
+    @property
+    def indicators(self) -> dict[str, Indicator]:
+        return {i.key: i for i in self.catalogue.indicators}
+
+    @property
+    def goals(self) -> list:
+        return list(self.goal_catalogue.goals)
+
+    def indicators_for_area(self, area_key: str) -> list[Indicator]:
+        return [i for i in self.catalogue.indicators if i.area == area_key]
+
+    def goals_for_area(self, area_key: str) -> list:
+        return [g for g in self.goal_catalogue.goals if g.area == area_key]
+
+    # Validation --------------------------------------------------------------------------------
+
+    def _check_references(self) -> None:
+        problems: list[str] = []
+        areas = {a.key: a for a in self.agreement.areas}
+        seen: set[str] = set()
+        for ind in self.catalogue.indicators:
+            where = f"indicators.yaml: {ind.key}"
+            if ind.key in seen:
+                problems.append(f"{where}: duplicate key")
+            seen.add(ind.key)
+            if ind.area == "tausta":
+                continue
+            if ind.area not in areas:
+                problems.append(f"{where}: unknown area {ind.area!r}")
+                continue
+            if ind.measure not in {m.key for m in areas[ind.area].measures}:
+                problems.append(f"{where}: unknown measure {ind.measure!r} in area {ind.area}")
+            if ind.source.kind == "statfin" and ind.source.dataset not in self.sources.statfin:
+                problems.append(f"{where}: unknown StatFin dataset {ind.source.dataset!r}")
+            if ind.source.kind == "manual" and self.templates is not None:
+                tpl = self.templates.templates.get(ind.source.template)
+                if tpl is None:
+                    problems.append(f"{where}: unknown manual template {ind.source.template!r}")
+                elif ind.source.field not in tpl.derived_fields:
+                    problems.append(f"{where}: template {ind.source.template} has no field {ind.source.field!r}")
+        sotkanet_ids = [i.source.id for i in self.catalogue.indicators if i.source.kind == "sotkanet" and i.source.id]
+        if len(set(sotkanet_ids)) != len(sotkanet_ids):
+            problems.append("indicators.yaml: the same Sotkanet id is used twice")
+        goal_keys: set[str] = set()
+        for goal in self.goal_catalogue.goals:
+            where = f"goals.yaml: {goal.key}"
+            if goal.key in goal_keys:
+                problems.append(f"{where}: duplicate key")
+            goal_keys.add(goal.key)
+            if goal.area not in areas:
+                problems.append(f"{where}: unknown area {goal.area!r}")
+            elif goal.measure not in {m.key for m in areas[goal.area].measures}:
+                problems.append(f"{where}: unknown measure {goal.measure!r}")
+            indicator = getattr(goal, "indicator", None)
+            if indicator is not None and indicator not in seen:
+                problems.append(f"{where}: unknown indicator {indicator!r}")
+            template = getattr(goal, "template", None)
+            if template is not None and self.templates is not None and template not in self.templates.templates:
+                problems.append(f"{where}: unknown template {template!r}")
+        if problems:
+            raise RegistryError("registry problems:\n  " + "\n  ".join(problems))
+
+
+@lru_cache(maxsize=8)
+def load_registry(county: str | None = None) -> Registry:
+    """The registry for a county profile (default: TILANNEKUVA_COUNTY), cached per process."""
+    if county is None:
+        from data_pipeline.settings import get_settings
+
+        county = get_settings().county
+    return Registry(county=county)

@@ -1,0 +1,56 @@
+"""Runtime settings read from the environment.
+
+Everything a deployment may change lives here, with defaults that make a fresh checkout work:
+an SQLite file in the git-ignored ``var/`` folder, live sources, the Kanta-Häme county profile.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = PROJECT_ROOT / "var"
+
+#: Every environment variable the project reads, with its meaning (README documents each one;
+#: ``tests/test_docs.py`` checks that it does).
+ENVIRONMENT = {
+    "DATABASE_URL": "SQLAlchemy URL of the database (default: SQLite file var/tilannekuva.sqlite3)",
+    "TILANNEKUVA_OFFLINE_DIR": "folder of recorded source responses; refresh reads it instead of the network",
+    "TILANNEKUVA_SNAPSHOT_DIR": "folder where a live refresh writes what it read (default var/snapshot)",
+    "TILANNEKUVA_COUNTY": "county profile in data_pipeline/registry/counties/ (default kanta-hame)",
+    "TILANNEKUVA_GEO_DIR": "folder of prepared geometry served to the dashboard (default geo/)",
+    "TILANNEKUVA_USER_AGENT": "User-Agent header sent to source APIs",
+    "HOST": "address the dashboard listens on (default 127.0.0.1)",
+    "PORT": "port the dashboard listens on (default 8050)",
+    "TILANNEKUVA_DEBUG": "1 enables Dash debug mode (development only)",
+    "WEB_CONCURRENCY": "gunicorn worker count in the Docker image (default 2)",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    offline_dir: Path | None
+    snapshot_dir: Path
+    county: str
+    geo_dir: Path
+    user_agent: str
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        offline = env.get("TILANNEKUVA_OFFLINE_DIR") or None
+        return cls(
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tilannekuva.sqlite3'}",
+            offline_dir=Path(offline).resolve() if offline else None,
+            snapshot_dir=Path(env.get("TILANNEKUVA_SNAPSHOT_DIR") or VAR_DIR / "snapshot"),
+            county=env.get("TILANNEKUVA_COUNTY") or "kanta-hame",
+            geo_dir=Path(env.get("TILANNEKUVA_GEO_DIR") or PROJECT_ROOT / "geo"),
+            user_agent=env.get("TILANNEKUVA_USER_AGENT")
+            or "Tilannekuva/0.1 (Kanta-Hame shared situational picture; +https://github.com/)",
+        )
+
+
+def get_settings() -> Settings:
+    return Settings.from_env()
