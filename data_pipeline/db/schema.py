@@ -153,6 +153,7 @@ manual_entry = Table(
     Column("load_run_id", Integer, ForeignKey("load_run.id"), nullable=False),
     Column("superseded_at", DateTime(timezone=True), nullable=True),
     Column("superseded_by", Integer, ForeignKey("manual_entry.id"), nullable=True),
+    Column("synthetic", Boolean, nullable=False, server_default=text("false"), comment="demo row, never real data"),
     Index(
         "uq_manual_entry_current",
         "template",
