@@ -1,0 +1,117 @@
+"""Tile map of the county: one equal-area square per municipality.
+
+Why: the dashboard needs a map before any boundary file has been loaded (first start, offline
+machine, failed WFS). A tile map is also easier to read for eleven municipalities of very different
+size (Hämeenlinna vs. Humppila). The tiles are a GeoJSON FeatureCollection keyed by
+``properties.code``, exactly like ``county.json``, so the same ``go.Choropleth`` code draws both.
+
+Geometry rules (also in geo/README.md):
+
+* A cell is ``CELL_DEG`` degrees wide and tall; the square inside it is ``CELL_DEG - GAP_DEG``
+  (the gap makes the tiles read as tiles). The grid is centred on lon 0 / lat 0 where a degree of
+  longitude and of latitude are practically the same length, so the squares are squares and have
+  equal area in any projection plotly offers (the grid spans a few degrees only).
+* Layout: the county profile's ``tiles`` (col, row; row 0 at the top). A profile without ``tiles``
+  gets a generated compact grid: ``ceil(sqrt(n))`` columns, municipalities ordered by sub-region and
+  then Finnish name, filled row by row, so a sub-region's municipalities sit next to each other.
+* Exterior rings are clockwise (the d3-geo convention plotly's ``geo`` subplot uses).
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+from data_pipeline.registry import County, Registry
+
+CELL_DEG = 1.0
+GAP_DEG = 0.08
+TILES_FILE = "tiles.json"
+
+
+def write_json_atomic(path: Path, obj, *, compact: bool = True) -> int:
+    """Write JSON through a temporary file and rename: readers never see half a file. Returns bytes."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = (
+        json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+        if compact
+        else json.dumps(obj, ensure_ascii=False, indent=2)
+    ).encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(data)
+
+
+def tile_layout(county: County) -> tuple[dict[str, tuple[int, int]], str]:
+    """(code -> (col, row), "profile" | "generated")."""
+    if county.tiles:
+        return {code: (int(c), int(r)) for code, (c, r) in county.tiles.items()}, "profile"
+    ordered = sorted(county.municipalities, key=lambda m: (m.subregion, m.name.fi))
+    ncols = math.ceil(math.sqrt(len(ordered)))
+    return {m.code: (i % ncols, i // ncols) for i, m in enumerate(ordered)}, "generated"
+
+
+def _r(x: float) -> float:
+    return round(x, 5)
+
+
+def tile_features(county: County) -> dict:
+    """The tile FeatureCollection for a county profile (pure; no I/O)."""
+    layout, origin = tile_layout(county)
+    ncols = max(c for c, _ in layout.values()) + 1
+    nrows = max(r for _, r in layout.values()) + 1
+    # Grid centred on (0, 0); row 0 is the top row (largest latitude).
+    left = -ncols * CELL_DEG / 2
+    top = nrows * CELL_DEG / 2
+    half_gap = GAP_DEG / 2
+    names = {m.code: m for m in county.municipalities}
+    features = []
+    for code in sorted(layout):
+        col, row = layout[code]
+        x0 = left + col * CELL_DEG + half_gap
+        x1 = left + (col + 1) * CELL_DEG - half_gap
+        y1 = top - row * CELL_DEG - half_gap
+        y0 = top - (row + 1) * CELL_DEG + half_gap
+        ring = [[_r(x0), _r(y1)], [_r(x1), _r(y1)], [_r(x1), _r(y0)], [_r(x0), _r(y0)], [_r(x0), _r(y1)]]
+        m = names[code]
+        features.append(
+            {
+                "type": "Feature",
+                "id": code,
+                "properties": {
+                    "code": code,
+                    "name_fi": m.name.fi,
+                    "name_sv": m.name.sv,
+                    "name_en": m.name.en,
+                    "subregion": m.subregion,
+                    "col": col,
+                    "row": row,
+                    "label": [_r((x0 + x1) / 2), _r((y0 + y1) / 2)],
+                },
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "name": f"tiles_{county.key}",
+        "layout": origin,
+        "cell_deg": CELL_DEG,
+        "bbox": [_r(left), _r(-top), _r(-left), _r(top)],
+        "features": features,
+    }
+
+
+def build_tiles(registry: Registry, out_dir: Path) -> Path:
+    """Write ``tiles.json`` for the registry's county profile into ``out_dir``; returns its path."""
+    path = Path(out_dir) / TILES_FILE
+    write_json_atomic(path, tile_features(registry.county))
+    return path
