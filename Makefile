@@ -2,11 +2,14 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
+STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+NODE_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | sha1sum | cut -c1-12)
+BUNDLE := assets/vendor/plotly-tilannekuva.min.js
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHARED_SNAPSHOT := $(abspath ../shared/data/snapshot)
+export TILANNEKUVA_OFFLINE_DIR ?= $(if $(wildcard $(SHARED_SNAPSHOT)/README.md),$(SHARED_SNAPSHOT),)
 
-.PHONY: run test install system-deps browser-deps bench clean-db
+.PHONY: run test install system-deps frontend bench clean-db
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -16,25 +19,36 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages: Chromium for browser tests, image export (kaleido) and benchmarks; fonts for stable screenshots.
+# Debian packages: Chromium (browser tests, server-side image export, benchmarks), Node.js/npm
+# (custom plotly.js bundle, axe-core), fonts for stable screenshots.
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian packages: chromium fonts-dejavu-core"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
-# axe-core (accessibility rules) from npm, injected into pages by the browser tests.
-browser-deps: system-deps
-	@test -f node_modules/axe-core/axe.min.js || npm ci --silent --no-audit --no-fund
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	@rm -f node_modules/.installed-*; touch $(NODE_STAMP)
 
-run: install system-deps
+$(BUNDLE): $(NODE_STAMP) dashboard/bundle/plotly-entry.js
+	npm run -s build:plotly
+
+frontend: system-deps $(NODE_STAMP) $(BUNDLE)
+
+run: install frontend
 	$(BIN)/python -m data_pipeline bootstrap
 	$(BIN)/python app.py
 
-test: install browser-deps
-	TILANNEKUVA_OFFLINE_DIR=$${TILANNEKUVA_OFFLINE_DIR:-$(SHARED_SNAPSHOT)} $(BIN)/python -m pytest
+test: install frontend
+	$(BIN)/python -m pytest
 
-bench: install browser-deps
-	TILANNEKUVA_OFFLINE_DIR=$${TILANNEKUVA_OFFLINE_DIR:-$(SHARED_SNAPSHOT)} $(BIN)/python -m benchmarks
+bench: install frontend
+	$(BIN)/python -m benchmarks
 
 clean-db:
 	rm -rf var/tilannekuva.sqlite3*
