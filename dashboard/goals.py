@@ -533,7 +533,7 @@ def evaluate_boolean(goal, data: GoalData, county, today: date, lang: str = "fi"
     yes = float(last["value"]) >= 0.5
     words = dict(period=fmt_period(str(last["period"])), target_year=goal.target_year)
     common.update(value=1.0 if yes else 0.0, progress=1.0 if yes else 0.0, latest_period=str(last["period"]),
-                  synthetic=bool(last["synthetic"]), value_text=t("goals.bool.yes" if yes else "goals.bool.no", lang))
+                  synthetic=bool(last["synthetic"]), value_text=t("goals.bool.value_yes" if yes else "goals.bool.value_no", lang))
     if yes:
         return _status(goal, lang, "achieved", t("goals.bool.achieved", lang, **words), **common)
     status = "off_track" if today.year > goal.target_year else "not_achieved"
