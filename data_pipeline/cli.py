@@ -101,6 +101,10 @@ def _dispatch(args, settings, progress) -> int:
 
         offline = args.offline or None
         report = run_refresh(engine, settings, sources=args.source, offline_dir=offline, years=args.years, progress=progress)
+        if not report.ok and progress.quiet:
+            print(report.render(), file=sys.stderr)  # failures are reported even with --quiet
+        if report.bad_input:
+            return EXIT_BAD_INPUT
         return EXIT_OK if report.ok else EXIT_FAILED
     if args.command == "templates":
         from data_pipeline.manual import write_templates
