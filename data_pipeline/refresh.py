@@ -227,18 +227,21 @@ class _Refresh:
         national = any(r.level == "kunta" and not r.in_county for r in rows)
         return ids, {r.code for r in rows}, national
 
-    def sync(self, regions: sotkanet.RegionList | None, regions_snap: Snapshot | None) -> DatasetResult:
+    def sync(self, regions: sotkanet.RegionList | None, regions_snap: Snapshot | None, *, from_sotkanet: bool) -> DatasetResult:
+        """Write regions (national list if there is one), indicators and goals in one transaction.
+
+        Recorded as sotkanet/regions when the list came from this Sotkanet refresh, else as
+        registry/registry (county profile, plus a recorded national list if one was found).
+        """
         national = regions.frame if regions is not None else None
-        if regions_snap is not None:
-            source, dataset, snap = "sotkanet", "regions", regions_snap
-        else:
-            source, dataset = "registry", "registry"
-            snap = Snapshot(path=REGISTRY_DIR, content=b"", sha256="", meta={})
+        source, dataset = ("sotkanet", "regions") if from_sotkanet and regions_snap is not None else ("registry", "registry")
+        snap = regions_snap if regions_snap is not None else Snapshot(path=REGISTRY_DIR, content=b"", sha256="", meta={})
 
         def body(run, conn):
             run.counts += sync_registry(conn, self.registry, national=national)
-            n = 0 if national is None else len(national)
-            return n, f"{n} national regions" if national is not None else "county profile regions only"
+            if national is None:
+                return 0, "county profile regions only"
+            return len(national), f"{len(national)} national regions from {regions_snap.path}"
 
         return self.load(source, dataset, snap, body)
 
@@ -267,7 +270,7 @@ def _refresh_sotkanet(ctx: _Refresh) -> None:
             ctx.add(DatasetResult("sotkanet", "regions", "bad_input", message=exc.render(), run_id=run_id,
                                   location=regions_snap.location))
             regions_snap = None
-    ctx.sync(regions, regions_snap)
+    ctx.sync(regions, regions_snap, from_sotkanet=True)
 
     cat_loc = f.location(cfg.catalogue_snapshot, sotkanet.BASE_URL + "indicators")
     cat_snap = ctx.fetch("sotkanet", "indicators", cat_loc, lambda: f.get(
@@ -454,7 +457,7 @@ def run_refresh(
     if "sotkanet" in sources:
         _refresh_sotkanet(ctx)
     else:
-        ctx.sync(*_recorded_regions(ctx))
+        ctx.sync(*_recorded_regions(ctx), from_sotkanet=False)
     if "statfin" in sources:
         _refresh_statfin(ctx)
     if "boundaries" in sources:
