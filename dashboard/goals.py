@@ -54,6 +54,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.format import number
 from dashboard.i18n import catalogue, normalise_lang, t
 
 STATUS_CODES = ("on_track", "off_track", "achieved", "not_achieved", "no_change", "not_enough_data")
@@ -124,15 +125,8 @@ class GoalData:
 
 
 def fmt_number(x: float | None, decimals: int = 0, lang: str = "fi") -> str:
-    """A number as a reader of ``lang`` writes it: 1 234,5 in Finnish and Swedish, 1,234.5 in English."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    text = f"{x:,.{decimals}f}"
-    if text in ("-0", "-0.0", "-0.00", "-0.000"):
-        text = text[1:]
-    if normalise_lang(lang) == "en":
-        return text
-    return text.replace(",", "\u00a0").replace(".", ",").replace("-", "\u2212")
+    """A number as a reader of ``lang`` writes it (``dashboard.format``: 1 234,5 in fi/sv, 1,234.5 in en)."""
+    return number(x, decimals, normalise_lang(lang))
 
 
 def _fmt_value(x: float | None, indicator, lang: str) -> str:

@@ -128,7 +128,9 @@ def test_gauge008_gauge_list_and_empty_list():
 def test_gauge009_stylesheet_covers_every_tone_and_the_forum_mode():
     from pathlib import Path
 
-    css = (Path(__file__).resolve().parents[2] / "assets" / "gauges.css").read_text(encoding="utf-8")
+    import dashboard.gauges
+
+    css = (Path(dashboard.gauges.__file__).resolve().parents[1] / "assets" / "gauges.css").read_text(encoding="utf-8")
     for tone in set(TONE.values()):
         assert f".goal-gauge--{tone}" in css
     assert ".forum .goal-gauge" in css and "forced-colors" in css

@@ -354,7 +354,7 @@ def test_goal052_explanations_in_three_languages(reg, codes):
 
 
 def test_goal053_numbers_are_formatted_per_language():
-    assert fmt_number(1234.5, 1, "fi") == "1\u00a0234,5"
+    assert fmt_number(1234.5, 1, "fi") == "1\u202f234,5"
     assert fmt_number(1234.5, 1, "en") == "1,234.5"
     assert fmt_number(-0.25, 2, "sv") == "\u22120,25"
     assert fmt_number(None) == "–"
