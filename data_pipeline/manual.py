@@ -827,8 +827,8 @@ def load_manual_files(engine: Engine, files, progress: Progress | None = None, r
     for vf in valid:
         with recorded_load(engine, source="manual", dataset=vf.template, location=str(vf.path), sha256=vf.sha256) as (run, conn):
             sync_registry(conn, registry)
+            removed = drop_synthetic_entries(conn, vf.template)  # frees the slots demo rows hold
             entries = write_entries(conn, vf, run.id)
-            removed = drop_synthetic_entries(conn, vf.template)
             obs, notes = refresh_derived(conn, registry, vf.template, run.id)
             run.counts += entries
             run.counts += obs
