@@ -1,0 +1,117 @@
+"""Judgements shown beside values: better / similar / worse than the county region, and recent trend.
+
+Both rules are deliberately simple and documented in the UI (``compare.rule`` / ``trend.rule``),
+because most series here carry no confidence intervals and a significance test would pretend
+precision the data do not have.
+
+*Similar* rule: a municipality is "similar" to the county region when the difference of the two
+values (same year, rounded to the indicator's decimals) is at most 5 % of the county value, and at
+least one unit of the last shown decimal (so differences invisible on screen never count). Outside
+that band the indicator's direction decides better/worse; for neutral indicators the words are
+"higher"/"lower" and the colour stays grey.
+
+*Trend* rule: the last five yearly values (at least three, within the latest ten years) get a
+least-squares line; its change over the span, relative to the mean level, below 3 % is "no clear
+change", otherwise "rising"/"falling" — and with the indicator's direction, "improving"/"worsening".
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+SIMILAR_REL = 0.05
+TREND_POINTS = 5
+TREND_MIN_POINTS = 3
+TREND_WINDOW_YEARS = 10
+TREND_FLAT_REL = 0.03
+
+#: Colour-blind-safe comparison colours (ScotPHO-style): blue better, orange worse, grey otherwise.
+COLORS = {"better": "#1f5fa8", "worse": "#b35806", "similar": "#6b6b6b", "higher": "#6b6b6b",
+          "lower": "#6b6b6b", "none": "#6b6b6b"}
+SYMBOLS = {"better": "▲", "worse": "▼", "similar": "●", "higher": "▲", "lower": "▼", "none": "–"}
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+#: Absolute numbers (counts) and statuses are not compared with the region: a municipality's count
+#: against the region's total says nothing about better or worse.
+NOT_COMPARABLE_UNITS = {"count", "status", "boolean"}
+
+
+def comparable(indicator) -> bool:
+    return indicator.unit.kind not in NOT_COMPARABLE_UNITS
+
+
+def compare_indicator(indicator, value, benchmark) -> str:
+    """:func:`compare` with the indicator's direction and decimals; 'none' for counts and statuses."""
+    if not comparable(indicator):
+        return "none"
+    return compare(value, benchmark, indicator.direction, indicator.decimals)
+
+
+def compare(value, benchmark, direction: str, decimals: int) -> str:
+    """'better' | 'similar' | 'worse' (or 'higher' | 'lower' | 'similar' for neutral) | 'none'."""
+    if _missing(value) or _missing(benchmark):
+        return "none"
+    v, b = round(float(value), decimals), round(float(benchmark), decimals)
+    tolerance = max(SIMILAR_REL * abs(b), 10.0 ** (-decimals))
+    diff = v - b
+    if abs(diff) <= tolerance + 1e-12:
+        return "similar"
+    if direction == "higher":
+        return "better" if diff > 0 else "worse"
+    if direction == "lower":
+        return "better" if diff < 0 else "worse"
+    return "higher" if diff > 0 else "lower"
+
+
+@dataclass(frozen=True)
+class Trend:
+    movement: str  # 'up' | 'down' | 'flat' | 'unknown'
+    judgement: str  # 'better' | 'worse' | 'neutral' | 'none'
+    first_year: int | None = None
+    last_year: int | None = None
+    points: int = 0
+
+    @property
+    def arrow(self) -> str:
+        return {"up": "↗", "down": "↘", "flat": "→", "unknown": "·"}[self.movement]
+
+    @property
+    def key(self) -> str:
+        """i18n key suffix: up_better, down_worse, up_neutral, flat, unknown…"""
+        if self.movement in ("flat", "unknown"):
+            return self.movement
+        return f"{self.movement}_{self.judgement}"
+
+
+def trend(years, values, direction: str) -> Trend:
+    """Recent trend of a yearly series (see the module docstring for the rule)."""
+    pairs = sorted((int(y), float(v)) for y, v in zip(years, values) if not _missing(v))
+    if not pairs:
+        return Trend("unknown", "none")
+    latest = pairs[-1][0]
+    pairs = [p for p in pairs if p[0] > latest - TREND_WINDOW_YEARS][-TREND_POINTS:]
+    if len(pairs) < TREND_MIN_POINTS:
+        return Trend("unknown", "none", pairs[0][0], latest, len(pairs))
+    x = np.array([p[0] for p in pairs], dtype=float)
+    y = np.array([p[1] for p in pairs], dtype=float)
+    slope = float(np.polyfit(x, y, 1)[0])
+    change = slope * (x[-1] - x[0])
+    level = float(np.mean(np.abs(y)))
+    rel = abs(change) / level if level > 0 else (0.0 if change == 0 else math.inf)
+    first, last = int(x[0]), int(x[-1])
+    if rel < TREND_FLAT_REL:
+        return Trend("flat", "neutral", first, last, len(pairs))
+    movement = "up" if change > 0 else "down"
+    if direction == "higher":
+        judgement = "better" if movement == "up" else "worse"
+    elif direction == "lower":
+        judgement = "better" if movement == "down" else "worse"
+    else:
+        judgement = "neutral"
+    return Trend(movement, judgement, first, last, len(pairs))
