@@ -123,7 +123,7 @@ def to_observations(
     filtered["cells not selected by any indicator"] += int((~selected).sum())
     if not parts:
         return StatfinFrame(pd.DataFrame(), problems, len(frame), filtered)
-    rows = pd.concat(parts, ignore_index=True)
+    rows = pd.concat(parts, ignore_index=True).sort_values("position", kind="stable")
 
     null = rows["value"].isna()
     filtered["null values (no row)"] += int(null.sum())

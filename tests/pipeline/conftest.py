@@ -101,3 +101,9 @@ def db_state():
 @pytest.fixture
 def data_state():
     return _data_state
+
+
+@pytest.fixture(scope="session")
+def build_recording(registry):
+    """Session-scoped builder of the fixture recording (for module-scoped baselines)."""
+    return lambda root: build_mini_recording(Path(root), registry)
