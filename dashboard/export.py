@@ -202,10 +202,25 @@ def _shown_date(value: str | None, lang: str) -> str:
     return date_text(value, lang) if value else "–"
 
 
+_SOURCE_PREFIXES = ("lähde", "källa", "source")
+
+
 def footer_lines(chart, lang: str = "fi") -> list[str]:
-    """The footer in words: source, data date, licence, and the synthetic label when needed."""
+    """The footer in words: source, data date, licence, and the synthetic label when needed.
+
+    ``chart.source`` may already be a full attribution line ("Lähde: …; Lisenssi CC BY 4.0"):
+    then it is used as it is, without a second "Lähde:" or licence.
+    """
     lang = normalise_lang(lang)
-    lines = [t("export.footer", lang, source=chart.source, date=_shown_date(chart.data_date, lang), licence=LICENCE)]
+    source = (chart.source or "").strip()
+    parts = []
+    if source:
+        has_label = source.lower().startswith(_SOURCE_PREFIXES)
+        parts.append(source if has_label else f"{t('export.source_label', lang)}: {source}")
+    parts.append(f"{t('export.data_label', lang)}: {_shown_date(chart.data_date, lang)}")
+    if "cc by" not in source.lower():
+        parts.append(f"{t('export.licence_label', lang)}: {LICENCE}")
+    lines = [" · ".join(parts)]
     if chart.synthetic:
         lines.append(t("export.synthetic", lang))
     return lines
@@ -262,7 +277,7 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
 
     title_lines = _wrap(chart.title, p.width - 60, round(font * 1.3))
     sub = chart.subtitle or ""
-    if chart.unit:
+    if chart.unit and chart.unit not in sub:
         sub = f"{sub} · {t('export.unit', lang)}: {chart.unit}" if sub else f"{t('export.unit', lang)}: {chart.unit}"
     sub_lines = _wrap(sub, p.width - 60, font) if sub else []
     foot: list[str] = []
@@ -299,8 +314,11 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
     margin.update(t=max(margin.get("t", 0), top_px), b=axis_space + foot_px, l=max(margin.get("l", 0), 60),
                   r=max(margin.get("r", 0), 30))
     layout["margin"] = margin
-    layout["annotations"] = list(layout.get("annotations") or []) + [
+    # The on-screen source line (an annotation named "source") is replaced by the export footer.
+    kept = [a for a in layout.get("annotations") or [] if not (isinstance(a, dict) and a.get("name") == "source")]
+    layout["annotations"] = kept + [
         {
+            "name": "export-footer",
             "text": "<br>".join(foot),
             "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
             "yshift": -axis_space, "showarrow": False, "align": "left",

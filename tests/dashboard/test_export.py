@@ -82,14 +82,14 @@ def test_exp005_map_exports_offline_with_inlined_geojson(warm_renderer, tmp_path
 
 def test_exp006_export_figure_layout_and_escaping():
     chart = line_chart()
-    chart.source = "Lähde <b>x</b> & co"
+    chart.source = "THL <b>x</b> & co"
     fig = export_figure(chart, "slide", "sv")
     layout = fig["layout"]
     assert (layout["width"], layout["height"]) == (1600, 900)
     assert layout["title"]["text"] == "Yksin elävät asunnottomat, Kanta-Häme"
     assert "Enhet: / 1 000 asukasta" in layout["title"]["subtitle"]["text"]
     footer = layout["annotations"][-1]["text"]
-    assert "Källa: Lähde &lt;b&gt;x&lt;/b&gt; &amp; co" in footer and "Licens: CC BY 4.0" in footer
+    assert "Källa: THL &lt;b&gt;x&lt;/b&gt; &amp; co" in footer and "Licens: CC BY 4.0" in footer
     assert layout["separators"] == ",\u202f"
     assert chart.figure["layout"].get("title") is None  # the input figure is not modified
 
@@ -220,3 +220,21 @@ def test_exp014_graph_config_for_the_modebar():
     assert cfg["displaylogo"] is False and cfg["locale"] == "fi"
     assert cfg["topojsonURL"] == "/assets/topo/"
     assert cfg["toImageButtonOptions"] == {"format": "png", "filename": "kanta-häme-asunnottomat-2023", "scale": 2}
+
+
+def test_exp015_attribution_line_and_on_screen_footer_are_not_doubled():
+    chart = line_chart(synthetic=True)
+    chart.source = "Lähde: sotkanet.fi, THL; Lisenssi CC BY 4.0"
+    chart.subtitle = "/ 1 000 asukasta · 2023 · Kanta-Häme"
+    chart.figure["layout"]["annotations"] = [
+        {"name": "source", "text": "on-screen footer", "xref": "paper", "yref": "paper", "x": 0, "y": 0},
+        {"name": "label", "text": "Hämeenlinna", "x": 1, "y": 1},
+    ]
+    layout = export_figure(chart, "slide", "fi")["layout"]
+    texts = [a["text"] for a in layout["annotations"]]
+    assert "on-screen footer" not in texts and "Hämeenlinna" in texts
+    footer = texts[-1]
+    assert footer.startswith("Lähde: sotkanet.fi, THL; Lisenssi CC BY 4.0 · Tiedot: 22.11.2026")
+    assert footer.count("Lähde") == 1 and footer.count("CC BY") == 1
+    assert "<b>synteettinen esimerkkiaineisto</b>" in footer
+    assert layout["title"]["subtitle"]["text"] == "/ 1 000 asukasta · 2023 · Kanta-Häme"

@@ -1,0 +1,187 @@
+"""Download routes through the Flask test client, and the per-chart download menu."""
+from __future__ import annotations
+
+import io
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+
+try:  # tests/dashboard is a package (tests.dashboard.…) or a plain folder on sys.path
+    from .export_fixtures import line_chart, map_chart, png_size, warm_renderer, write_geojson  # noqa: F401
+except ImportError:
+    from export_fixtures import line_chart, map_chart, png_size, warm_renderer, write_geojson  # noqa: F401
+
+from dashboard import export
+from dashboard.export_routes import download_links, download_menu, register_export_routes
+from dashboard.state import InvalidState, ViewState
+
+
+@pytest.fixture
+def app(engine, registry, tmp_path):
+    """A bare Flask server with the app context (registry + migrated SQLite) and the export routes."""
+    from dashboard.context import AppContext, install
+
+    geo = write_geojson(tmp_path)
+    calls = []
+
+    def build(kind, state):
+        calls.append((kind, state))
+        if kind == "trend":
+            return line_chart(synthetic=True)
+        if kind == "map":
+            return map_chart(geo)
+        if kind == "bar":
+            chart = line_chart()
+            chart.figure = {}
+            return chart
+        if kind == "status_map":
+            raise InvalidState("kind", "kind_not_for_indicator", kind)
+        if kind == "rounds":
+            raise LookupError("no such series")
+        raise RuntimeError("unexpected")
+
+    server = Flask("vienti-test")
+    install(server, AppContext(registry=registry, engine=engine, geo_dir=tmp_path))
+    register_export_routes(server, build_chart=build)
+    server.calls = calls
+    return server
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+FINNISH_WORDS = {"ei", "tuntematon", "tuntematonta", "virheellinen", "kelpaa", "sovi", "epäonnistui", "annettu",
+                 "yritä", "voi", "voitu", "sallitut", "anna"}
+
+
+def _is_finnish_plain_text(resp) -> bool:
+    """A short plain-text message in Finnish (recognised by common Finnish words), no markup."""
+    text = resp.get_data(as_text=True)
+    words = {w.strip(".,:;()”\"").lower() for w in text.split()}
+    return (resp.headers["Content-Type"] == "text/plain; charset=utf-8" and bool(words & FINNISH_WORDS)
+            and len(text) < 300)
+
+
+def test_rte001_png_presets_return_images_with_meaningful_names(client, warm_renderer):
+    slide = client.get("/vienti/trend.png?indikaattori=asunnottomat_yksinaiset_per1000&kunta=109")
+    assert slide.status_code == 200 and slide.mimetype == "image/png"
+    assert png_size(slide.data) == (3200, 1800)
+    cd = slide.headers["Content-Disposition"]
+    assert cd.startswith('attachment; filename="kanta-hame-asunnottomat-2023-dia.png"')
+    assert "filename*=UTF-8''kanta-h%C3%A4me-asunnottomat-2023-dia.png" in cd
+    square = client.get("/vienti/trend.png?koko=nelio")
+    assert square.status_code == 200 and png_size(square.data) == (1080, 1080)
+    assert "neli%C3%B6.png" in square.headers["Content-Disposition"]
+    assert client.get("/vienti/trend.png?koko=neliö").status_code == 200
+
+
+def test_rte002_svg_csv_xlsx_and_map(client, warm_renderer):
+    svg = client.get("/vienti/trend.svg")
+    assert svg.status_code == 200 and svg.headers["Content-Type"] == "image/svg+xml"
+    assert b"synteettinen esimerkkiaineisto" in svg.data
+    assert 'filename="kanta-hame-asunnottomat-2023.svg"' in svg.headers["Content-Disposition"]
+    csv = client.get("/vienti/trend.csv")
+    assert csv.status_code == 200 and csv.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert csv.data.startswith(b"\xef\xbb\xbfOtsikko;")
+    xlsx = client.get("/vienti/trend.xlsx?kieli=sv")
+    assert xlsx.status_code == 200 and xlsx.mimetype == export.MIME["xlsx"]
+    from openpyxl import load_workbook
+
+    assert load_workbook(io.BytesIO(xlsx.data)).active["A1"].value == "Rubrik"
+    kartta = client.get("/vienti/map.png?koko=nelio")
+    assert kartta.status_code == 200 and png_size(kartta.data) == (1080, 1080)
+    assert kartta.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_rte003_validated_state_reaches_build_chart(client, app):
+    resp = client.get("/vienti/trend.csv?sivu=asuminen&indikaattori=asunnottomat_yksinaiset_per1000"
+                      "&kunta=109&kieli=en&esitys=1&kartta=ruudut")
+    assert resp.status_code == 200
+    kind, state = app.calls[-1]
+    assert kind == "trend" and isinstance(state, ViewState)
+    assert (state.page, state.indicator, state.municipality, state.lang, state.forum, state.map_mode) == (
+        "asuminen", "asunnottomat_yksinaiset_per1000", "109", "en", True, "tiles")
+    assert b"Title;" in resp.data  # the table's header block follows the state's language
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/vienti/trend.gif",
+        "/vienti/trend",
+        "/vienti/Trend.png",
+        "/vienti/../../etc/passwd.png",
+        "/vienti/%3Cscript%3E.png",
+        "/vienti/trend.png?koko=banneri",
+        "/vienti/trend.png?koko=dia&koko=nelio",
+        "/vienti/trend.png?tuntematon=1",
+        "/vienti/trend.csv?indikaattori=x%27%3B%20DROP%20TABLE%20observation%3B--",
+        "/vienti/trend.csv?indikaattori=ei_ole_olemassa",
+        "/vienti/trend.csv?kunta=%3Cscript%3Ealert(1)%3C/script%3E",
+        "/vienti/trend.csv?kunta=091",
+        "/vienti/trend.csv?vuosi=20x4",
+        "/vienti/trend.csv?vuosi=2024&vuosi=2025",
+        "/vienti/trend.csv?kieli=de",
+        "/vienti/trend.csv?esitys=kenties",
+        "/vienti/trend.csv?sivu=javascript:alert(1)",
+        "/vienti/trend.csv?indikaattori=" + "a" * 500,
+        "/vienti/status_map.png",
+        "/vienti/rounds.csv",
+        "/vienti/bar.png",
+    ],
+)
+def test_rte004_bad_input_is_400_with_a_finnish_message(client, url):
+    resp = client.get(url)
+    assert resp.status_code == 400, (url, resp.status_code, resp.get_data(as_text=True))
+    assert _is_finnish_plain_text(resp), resp.get_data(as_text=True)
+    assert "Traceback" not in resp.get_data(as_text=True)
+
+
+def test_rte005_renderer_failure_is_503_and_unexpected_error_is_a_clean_500(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise export.ExportUnavailable("browser died")
+
+    monkeypatch.setattr(export, "render_image", broken)
+    resp = client.get("/vienti/trend.png")
+    assert resp.status_code == 503 and resp.headers["Retry-After"] == "30"
+    assert "Yritä hetken kuluttua uudelleen" in resp.get_data(as_text=True)
+    assert client.get("/vienti/trend.csv").status_code == 200  # tables need no browser
+    crash = client.get("/vienti/kaatuu.csv")
+    assert crash.status_code == 500 and "Vienti epäonnistui" in crash.get_data(as_text=True)
+    assert "RuntimeError" not in crash.get_data(as_text=True)
+
+
+def test_rte006_download_links_carry_the_state_and_the_size(client):
+    state = ViewState(page="asuminen", indicator="asunnottomat_yksinaiset_per1000", municipality="109", lang="fi")
+    links = download_links("trend", state)
+    assert [link["key"] for link in links] == ["png-dia", "png-nelio", "svg", "csv", "xlsx"]
+    assert [link["label"] for link in links] == [
+        "PNG dialle (16:9)", "PNG someen (neliö)", "SVG (vektorikuva)", "CSV (Excel)", "XLSX (Excel)"]
+    first = urlsplit(links[0]["href"])
+    assert first.path == "/vienti/trend.png"
+    assert parse_qs(first.query) == {"sivu": ["asuminen"], "indikaattori": ["asunnottomat_yksinaiset_per1000"],
+                                     "kunta": ["109"], "koko": ["dia"]}
+    assert parse_qs(urlsplit(links[1]["href"]).query)["koko"] == ["nelio"]
+    assert "koko" not in links[3]["href"]
+    for link in links:  # every link the menu offers is accepted by the route
+        if link["format"] in ("csv", "xlsx"):
+            assert client.get(link["href"]).status_code == 200, link["href"]
+    english = download_links("map", ViewState(lang="en"))
+    assert english[0]["label"] == "PNG for slides (16:9)" and english[0]["href"] == "/vienti/map.png?kieli=en&koko=dia"
+
+
+def test_rte007_download_menu_is_an_accessible_details_list():
+    menu = download_menu("kartta", "map", ViewState(indicator="asunnottomat_yksinaiset_per1000"))
+    assert type(menu).__name__ == "Details" and menu.id == "kartta-vienti"
+    summary, listing = menu.children
+    assert type(summary).__name__ == "Summary"
+    assert [c.children for c in summary.children][1] == "Lataa"
+    anchors = [li.children for li in listing.children]
+    assert [a.id for a in anchors] == ["kartta-vienti-png-dia", "kartta-vienti-png-nelio", "kartta-vienti-svg",
+                                       "kartta-vienti-csv", "kartta-vienti-xlsx"]
+    assert all(a.download == "" and a.href.startswith("/vienti/map.") for a in anchors)
+    assert anchors[0].children == "PNG dialle (16:9)"
+    assert listing.to_plotly_json()["props"]["aria-label"].startswith("Lataa kuvaaja")
