@@ -257,6 +257,53 @@ def _axis_title(axis) -> str:
     return (title.get("text") or "") if isinstance(title, dict) else (title or "")
 
 
+_FONT_KEYS = ("font", "tickfont", "textfont", "insidetextfont", "outsidetextfont", "grouptitlefont")
+
+
+def _scale_fonts(node, factor: float) -> None:
+    """Scale every explicit font size so the figure's proportions survive the larger canvas."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in _FONT_KEYS and isinstance(value, dict) and isinstance(value.get("size"), (int, float)):
+                value["size"] = round(value["size"] * factor, 1)
+            if key not in ("geojson", "z", "x", "y", "locations", "customdata", "text"):
+                _scale_fonts(value, factor)
+    elif isinstance(node, list):
+        for item in node:
+            if isinstance(item, (dict, list)):
+                _scale_fonts(item, factor)
+
+
+def _legend_names(data: list) -> list[str]:
+    shown = [tr for tr in data if tr.get("showlegend", len(data) > 1) and tr.get("name")]
+    return [str(tr["name"]) for tr in shown]
+
+
+def _place_top_legend(layout: dict, data: list, p: "Preset", top_px: int, font: int) -> int:
+    """Move a horizontal legend from above the plot to just under the subtitle; return its height.
+
+    On screen such a legend sits above the plot area; with the export's taller header it would
+    overlap the title. Its rows are estimated from the entry names.
+    """
+    legend = layout.get("legend")
+    if not isinstance(legend, dict) or legend.get("orientation") != "h" or layout.get("showlegend") is False:
+        return 0
+    if legend.get("yref", "paper") != "paper" or (legend.get("y") or 0) < 1:
+        return 0
+    names = _legend_names(data)
+    if not names:
+        return 0
+    lfont = (legend.get("font") or {}).get("size") or font
+    rows, used = 1, 0.0
+    for name in names:
+        w = 40 + 0.6 * lfont * len(name)
+        if used and used + w > p.width - 80:
+            rows, used = rows + 1, 0.0
+        used += w
+    legend.update(yref="container", y=1 - (top_px - 8) / p.height, yanchor="top", x=0, xanchor="left")
+    return round(rows * lfont * 1.6) + 8
+
+
 def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
     """The chart's figure dressed for export: title, subtitle + unit, footer, size, no modebar.
 
@@ -295,6 +342,11 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
             axis.setdefault("automargin", True)
     foot_px = len(foot) * round(font * 0.8 * 1.35) + 12
     top_px = round(font * 1.3 * 1.3) * len(title_lines) + line_px * len(sub_lines) + 30
+    if any(isinstance(v, dict) and v.get("side") == "top" for k, v in layout.items() if k.startswith("xaxis")):
+        top_px += round(font * 1.8)  # tick labels of a top x axis sit between the header and the plot
+    factor = font / float((layout.get("font") or {}).get("size") or 12)
+    _scale_fonts(fig, factor)
+    top_px += _place_top_legend(layout, fig["data"], p, top_px, font)
 
     layout.update(
         width=p.width,
