@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): timings of the pipeline and the dashboard against stated targets."""
