@@ -337,7 +337,10 @@ def _read_csv(path: Path, content: bytes) -> RawFile:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = content.decode("cp1252")  # Excel's "CSV (semicolon)" on Finnish Windows
+        try:
+            text = content.decode("cp1252")  # Excel's "CSV (semicolon)" on Finnish Windows
+        except UnicodeDecodeError as exc:
+            return RawFile(path, content, [], [], [Problem(str(path), f"merkistö ei ole UTF-8 eikä Windows-1252 / text encoding not recognised (byte {exc.start})")])
     lines = text.splitlines()
     first = next((ln for ln in lines if ln.strip()), "")
     delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
@@ -352,13 +355,14 @@ def _read_xlsx(path: Path, content: bytes) -> RawFile:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         return RawFile(path, content, [], [], [Problem(str(path), f"ei luettava XLSX-tiedosto / not a readable XLSX file ({exc})")])
-    if DATA_SHEET not in wb.sheetnames:
+    sheet = next((n for n in wb.sheetnames if n.strip().lower() == DATA_SHEET), None)
+    if sheet is None:
         return RawFile(
             path, content, [], [],
             [Problem(str(path), f"välilehteä \"{DATA_SHEET}\" ei löydy / sheet {DATA_SHEET!r} not found "
                                 f"(sheets: {', '.join(wb.sheetnames)})")],
         )
-    records = [list(r) for r in wb[DATA_SHEET].iter_rows(values_only=True)]
+    records = [list(r) for r in wb[sheet].iter_rows(values_only=True)]
     wb.close()
     return _raw(path, content, records)
 
@@ -528,6 +532,10 @@ class _Cells:
             return value.date().isoformat()
         if isinstance(value, date):
             return value.isoformat()
+        if isinstance(value, int | float) and not isinstance(value, bool) and 20_000 < value < 80_000:
+            from openpyxl.utils.datetime import from_excel  # a date cell formatted as a number
+
+            return from_excel(value).date().isoformat()
         text = str(value).strip()
         for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
             try:

@@ -109,7 +109,12 @@ def parse_boundaries(snapshot: Snapshot, code_property: str, county_codes: list[
     seen: dict[str, int] = {}
     for i, feat in enumerate(features):
         fw = f"{where}: feature {i}"
-        props = (feat or {}).get("properties") or {}
+        if not isinstance(feat, dict) or feat.get("type") != "Feature":
+            problems.append(Problem(fw, f"not a GeoJSON Feature: {str(feat)[:80]!r}"))
+            rows.append({"code": None, "name_fi": None, "name_sv": None, "name_en": None})
+            geoms.append(None)
+            continue
+        props = feat.get("properties") or {}
         code = props.get(code_property)
         if code is None:
             problems.append(Problem(fw, f"property {code_property!r} (municipality code) is missing"))
@@ -121,7 +126,7 @@ def parse_boundaries(snapshot: Snapshot, code_property: str, county_codes: list[
         else:
             seen[code] = i
         fw = f"{fw} ({code_property}={code})" if code else fw
-        gj = (feat or {}).get("geometry")
+        gj = feat.get("geometry")
         geom = None
         if not isinstance(gj, dict) or gj.get("type") not in POLYGONAL:
             got = gj.get("type") if isinstance(gj, dict) else gj

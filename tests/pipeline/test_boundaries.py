@@ -214,7 +214,13 @@ def _bad_code(doc, raw):
     return json.dumps(doc).encode()
 
 
+def _not_a_feature(doc, raw):
+    doc["features"].insert(2, None)
+    return json.dumps(doc).encode()
+
+
 BAD = [
+    ("not_a_feature", _not_a_feature, r"feature 2: not a GeoJSON Feature: 'None'"),
     ("truncated", _truncated, r"malformed or truncated JSON"),
     ("not_collection", _not_collection, r"not a GeoJSON FeatureCollection \(type is 'Feature'\)"),
     ("missing_code", _missing_code, r"feature 5: property 'kunta' \(municipality code\) is missing"),

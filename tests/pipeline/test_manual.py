@@ -241,6 +241,23 @@ def test_man017_filled_xlsx_with_numeric_codes_and_dates(engine, registry, templ
     assert data["allekirjoitettu_pvm"] == "2025-06-12" and data["tila"] == "signed"
 
 
+def test_man018_windows_csv_and_excel_quirks(engine, registry, tmp_path):
+    cp1252 = tmp_path / "asunnottomuus_windows.csv"
+    cp1252.write_bytes((HEAD_ASU + "Hämeenlinna;2025;3;3;;;todennettu;;Päivi Mäkelä\n").encode("cp1252"))
+    [s] = load_manual_files(engine, [cp1252], registry=registry)
+    assert s["inserted"] == 1
+    with engine.connect() as conn:
+        row = conn.execute(select(manual_entry.c.region_code, manual_entry.c.entered_by)).one()
+    assert tuple(row) == ("109", "Päivi Mäkelä")
+    # sheet name in another case, a date typed as a plain number (Excel serial 45822 = 2025-06-14)
+    book = _xlsx(tmp_path / "turvallisuuskuva.xlsx", "Tiedot",
+                 [["alue", "kausi", "tila", "toimitettu_pvm", "ilmoittaja"], ["694", "2025h1", "toimitettu", 45822, "X"]])
+    load_manual_files(engine, [book], registry=registry)
+    with engine.connect() as conn:
+        data = conn.execute(select(manual_entry.c.data).where(manual_entry.c.template == "turvallisuuskuva")).scalar_one()
+    assert data["toimitettu_pvm"] == "2025-06-14" and data["kausi"] == "2025H1"
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 HEAD_EST = "alue;vuosi;uudet;peruskorjatut;esteettomat_uudet;esteettomat_peruskorjatut;ilmoittaja\n"
