@@ -238,3 +238,24 @@ def test_exp015_attribution_line_and_on_screen_footer_are_not_doubled():
     assert footer.count("Lähde") == 1 and footer.count("CC BY") == 1
     assert "<b>synteettinen esimerkkiaineisto</b>" in footer
     assert layout["title"]["subtitle"]["text"] == "/ 1 000 asukasta · 2023 · Kanta-Häme"
+
+
+def test_exp016_fonts_scale_with_the_preset_and_a_top_legend_moves_under_the_subtitle():
+    chart = line_chart()
+    chart.figure["layout"].update(
+        font={"size": 13},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 12}},
+        xaxis={"title": {"text": "Vuosi", "font": {"size": 11}}, "tickfont": {"size": 10}, "side": "top"},
+    )
+    chart.figure["data"].append({"type": "scatter", "x": ["2020"], "y": [1.0], "name": "Koko maa"})
+    slide = export_figure(chart, "slide", "fi")["layout"]
+    assert slide["font"]["size"] == 20
+    assert slide["xaxis"]["tickfont"]["size"] == pytest.approx(10 * 20 / 13, abs=0.1)
+    assert slide["legend"]["yref"] == "container" and slide["legend"]["yanchor"] == "top"
+    top_px = slide["margin"]["t"]
+    legend_top_px = (1 - slide["legend"]["y"]) * slide["height"]
+    assert legend_top_px < top_px  # the legend sits in the header band, below title and subtitle
+    assert legend_top_px > 20 * 1.3 * 1.3  # …and not on top of the title
+    square = export_figure(chart, "square", "fi")["layout"]
+    assert square["xaxis"]["tickfont"]["size"] == 10  # 13 px base stays 13 px on the 540 px layout
+    assert chart.figure["layout"]["legend"]["y"] == 1.0  # the on-screen figure is untouched
