@@ -259,3 +259,20 @@ def test_exp016_fonts_scale_with_the_preset_and_a_top_legend_moves_under_the_sub
     square = export_figure(chart, "square", "fi")["layout"]
     assert square["xaxis"]["tickfont"]["size"] == 10  # 13 px base stays 13 px on the 540 px layout
     assert chart.figure["layout"]["legend"]["y"] == 1.0  # the on-screen figure is untouched
+
+
+def test_exp017_stand_in_chart_matches_the_dashboard_chartdata_contract():
+    import dataclasses
+
+    from dashboard.charts import ChartData
+
+    try:
+        from .export_fixtures import StubChartData
+    except ImportError:
+        from export_fixtures import StubChartData
+    real = {f.name: f for f in dataclasses.fields(ChartData)}
+    stub = {f.name for f in dataclasses.fields(StubChartData)}
+    assert stub <= set(real)
+    # everything the export reads without a default is in the stand-in
+    required = {n for n, f in real.items() if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+    assert required <= stub

@@ -185,3 +185,48 @@ def test_rte007_download_menu_is_an_accessible_details_list():
     assert all(a.download == "" and a.href.startswith("/vienti/map.") for a in anchors)
     assert anchors[0].children == "PNG dialle (16:9)"
     assert listing.to_plotly_json()["props"]["aria-label"].startswith("Lataa kuvaaja")
+
+
+# --- with the real dashboard.charts.build_chart and dashboard.state.validate_state --------------
+
+
+@pytest.fixture(scope="module")
+def real_client(tmp_path_factory):
+    """The export routes with their default (lazy) build_chart on the dashboard's test database."""
+    try:
+        from .data import REGISTRY, build_database, write_geometry
+    except ImportError:
+        from data import REGISTRY, build_database, write_geometry
+    from dashboard.context import AppContext, install
+
+    folder = tmp_path_factory.mktemp("vienti")
+    engine = build_database(folder / "db.sqlite3")
+    write_geometry(folder / "geo")
+    server = Flask("vienti-real")
+    install(server, AppContext(registry=REGISTRY, engine=engine, geo_dir=folder / "geo"))
+    register_export_routes(server)
+    yield server.test_client()
+    engine.dispose()
+
+
+def test_rte008_real_charts_export_end_to_end(real_client, warm_renderer):
+    ind = "indikaattori=asunnottomat_yksinaiset_per1000"
+    kartta = real_client.get(f"/vienti/map.png?{ind}&koko=nelio")
+    assert kartta.status_code == 200, kartta.get_data(as_text=True)
+    assert png_size(kartta.data) == (1080, 1080)
+    name = kartta.headers["Content-Disposition"]
+    assert "-neli%C3%B6.png" in name and "asunnottomat" in name
+    svg = real_client.get(f"/vienti/trend.svg?{ind}&kunta=109")
+    assert svg.status_code == 200
+    text = svg.get_data(as_text=True)
+    assert "Lähde: sotkanet.fi, THL" in text and text.count("Lähde:") == 1
+    csv = real_client.get(f"/vienti/map.csv?{ind}")
+    assert csv.status_code == 200
+    body = csv.data.decode("utf-8-sig").split("\r\n\r\n", 1)[1].strip().split("\r\n")
+    assert len(body) == 1 + 11  # header row + the eleven municipalities shown on the map
+    status = real_client.get("/vienti/status_map.xlsx?indikaattori=varautumissopimus_voimassa")
+    assert status.status_code == 200 and status.mimetype == export.MIME["xlsx"]
+    wrong_kind = real_client.get(f"/vienti/rounds.png?{ind}")
+    assert wrong_kind.status_code == 400 and _is_finnish_plain_text(wrong_kind)
+    unknown_kind = real_client.get(f"/vienti/piirakka.png?{ind}")
+    assert unknown_kind.status_code == 400 and "Tuntematon kuvaaja" in unknown_kind.get_data(as_text=True)
