@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from data_pipeline.db.schema import load_run
 from data_pipeline.db.schema import region as region_table
@@ -395,6 +395,8 @@ def _refresh_boundaries(ctx: _Refresh, offline_dir: Path | None) -> None:
         kwargs["http"] = ctx.fetcher.http
     layer = ctx.registry.sources.boundaries["municipalities"]
     result = DatasetResult("boundaries", layer.layer, "success")
+    before = _max_run_id(ctx.engine)
+    error: BaseException | None = None
     try:
         out = module.refresh_boundaries(ctx.engine, ctx.settings, ctx.registry, **kwargs)
         out = out if isinstance(out, dict) else {}
@@ -404,14 +406,26 @@ def _refresh_boundaries(ctx: _Refresh, offline_dir: Path | None) -> None:
         if result.run_id is not None:
             _counts_of_run(ctx.engine, result)
     except InputError as exc:
-        result.status, result.message = "bad_input", exc.render()
+        result.status, result.message, error = "bad_input", exc.render(), exc
     except SourceUnavailable as exc:
-        result.status, result.message = "unavailable", str(exc)
-        result.run_id = ctx.record_failure("boundaries", layer.layer, layer.layer, exc)
+        result.status, result.message, error = "unavailable", str(exc), exc
     except Exception as exc:  # noqa: BLE001
-        result.status, result.message = "failed", f"{type(exc).__name__}: {exc}"
+        result.status, result.message, error = "failed", f"{type(exc).__name__}: {exc}", exc
+    if error is not None:
+        # The boundaries step records its own failed run once its load has begun; a failure
+        # before that (unreachable WFS, missing recording) is recorded here.
+        with ctx.engine.connect() as conn:
+            recorded = conn.execute(
+                select(load_run.c.id).where(load_run.c.id > before, load_run.c.source == "boundaries")
+            ).first()
+        result.run_id = recorded.id if recorded else ctx.record_failure("boundaries", layer.layer, layer.layer, error)
     result.seconds = time.perf_counter() - started
     ctx.add(result)
+
+
+def _max_run_id(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(load_run.c.id))).scalar() or 0
 
 
 def _counts_of_run(engine: Engine, result: DatasetResult) -> None:

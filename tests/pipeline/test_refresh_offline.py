@@ -296,3 +296,15 @@ def test_off009_fault_mid_load_leaves_previous_data_and_a_failed_run(
     assert [o for o in after["observation"] if o[0] == other] != [o for o in before["observation"] if o[0] == other]
     runs = [r for r in runs_after(any_engine, last) if r.status == "failed"]
     assert len(runs) == 1 and "RuntimeError: injected fault" in runs[0].error and runs[0].finished_at is not None
+
+
+def test_off010_boundaries_recording_missing_is_bad_input_with_a_failed_run(engine, registry, mini_offline, settings_for):
+    report = run_refresh(engine, settings_for(str(engine.url)), sources=["boundaries"], offline_dir=mini_offline)
+    layer = registry.sources.boundaries["municipalities"]
+    result = report.get("boundaries", layer.layer)
+    assert result.status == "bad_input" and "recorded response missing" in result.message
+    assert report.bad_input and not report.ok
+    with engine.connect() as conn:
+        runs = conn.execute(select(load_run).where(load_run.c.source == "boundaries")).all()
+    assert len(runs) == 1 and runs[0].status == "failed" and runs[0].id == result.run_id
+    assert "recorded response missing" in runs[0].error
