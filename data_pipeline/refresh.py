@@ -315,7 +315,7 @@ def _refresh_sotkanet(ctx: _Refresh) -> None:
         snap = ctx.fetch("sotkanet", res.key, f.location(relpath, url, params), lambda: f.get(
             relpath, url, params=params, source="sotkanet", licence=licence))
         if snap is None:
-            unavailable_in_row += 1
+            unavailable_in_row = unavailable_in_row + 1 if ctx.report.results[-1].status == "unavailable" else 0
             continue
         unavailable_in_row = 0
 

@@ -217,3 +217,14 @@ def test_live008_response_is_on_disk_before_it_is_parsed(engine, registry, mini_
     assert report.bad_input and report.get("sotkanet", "vaesto").status == "bad_input"
     written = Path(settings.snapshot_dir) / registry.sources.sotkanet.data_snapshot.format(id=127)
     assert written.read_bytes() == path.read_bytes()
+
+
+def test_live009_after_three_unreachable_indicators_the_rest_are_not_tried(live, registry, mini_offline):
+    report, session, sleeps, _ = live(faults=[(lambda c: c.url == BASE_URL + "json", [503] * 100)])
+    loadable = loadable_ids(registry, mini_offline)
+    assert len(loadable) > 3
+    data_calls = [c for c in session.calls if c.url == BASE_URL + "json"]
+    assert len(data_calls) == 3 * 5  # three indicators, each tried 1 + 4 retries
+    statuses = [r.status for r in report.by_source("sotkanet") if r.message == "Sotkanet unreachable; not tried"
+                or r.status == "unavailable"]
+    assert statuses.count("unavailable") == 3 and statuses.count("skipped") == len(loadable) - 3
