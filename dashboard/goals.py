@@ -570,9 +570,16 @@ def _to_code(value, template, column: str):
     return value
 
 
-def load_goal_data(conn, goal, registry) -> GoalData:
+def _has_synthetic_column(conn) -> bool:
+    """manual_entry.synthetic arrived in migration 0002; an older database simply has no demo rows."""
+    from sqlalchemy import inspect
+
+    return "synthetic" in {col["name"] for col in inspect(conn).get_columns("manual_entry")}
+
+
+def load_goal_data(conn, goal, registry, *, has_synthetic: bool | None = None) -> GoalData:
     """Read what :func:`evaluate_goal` needs for ``goal`` (bound parameters only)."""
-    from sqlalchemy import inspect, select
+    from sqlalchemy import select
 
     from data_pipeline.db.schema import manual_entry, observation
 
@@ -594,7 +601,8 @@ def load_goal_data(conn, goal, registry) -> GoalData:
         data.template = template
         status_col = _status_column(template)
         c = manual_entry.c
-        has_synthetic = "synthetic" in {col["name"] for col in inspect(conn).get_columns("manual_entry")}
+        if has_synthetic is None:
+            has_synthetic = _has_synthetic_column(conn)
         cols = [c.region_code, c.period, c.data, c.entered_at] + ([c.synthetic] if has_synthetic else [])
         rows = conn.execute(
             select(*cols).where(
@@ -623,6 +631,8 @@ def evaluate_goals(engine, registry, lang: str = "fi", area: str | None = None,
     goals = registry.goals_for_area(area) if area else registry.goals
     out = []
     with engine.connect() as conn:
+        has_synthetic = _has_synthetic_column(conn)
         for goal in goals:
-            out.append(evaluate_goal(goal, load_goal_data(conn, goal, registry), registry.county, today, lang))
+            data = load_goal_data(conn, goal, registry, has_synthetic=has_synthetic)
+            out.append(evaluate_goal(goal, data, registry.county, today, lang))
     return out
