@@ -154,9 +154,12 @@ class Renderer:
 
     def render(self, figure: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
         self.start()
+        with self._lock:  # another thread may be replacing a dead browser right now
+            kal, loop = self._kaleido, self._loop
+        if kal is None or loop is None:
+            raise ExportUnavailable("image renderer is restarting")
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-        coro = self._kaleido.calc_fig(figure, opts=opts, topojson=topojson_url())
-        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        future = asyncio.run_coroutine_threadsafe(kal.calc_fig(figure, opts=opts, topojson=topojson_url()), loop)
         try:
             return future.result(RENDER_TIMEOUT + 5)
         except Exception as exc:  # noqa: BLE001
