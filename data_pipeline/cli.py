@@ -3,7 +3,7 @@
     python -m data_pipeline migrate
     python -m data_pipeline refresh [--source sotkanet statfin boundaries] [--offline DIR] [--years 2010-2024]
     python -m data_pipeline templates OUTDIR
-    python -m data_pipeline load-manual FILE [FILE …] [--entered-by NAME]
+    python -m data_pipeline load-manual FILE [FILE …]      # who reported: the file's `ilmoittaja` column
     python -m data_pipeline status [--json]
     python -m data_pipeline demo [--clear]
     python -m data_pipeline bootstrap      # what `make run` does before serving

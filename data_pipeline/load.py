@@ -186,7 +186,7 @@ def upsert_frame(
         values = list(values)
         if values:
             stmt = stmt.where(table.c[col].in_(values))
-    existing = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=cols)
+    existing = pd.DataFrame.from_records(conn.execute(stmt).all(), columns=cols)
     incoming = frame[key + compare].copy()
     if existing.empty:
         merged = incoming.assign(_exists=False)
@@ -279,7 +279,7 @@ def upsert_observations(
         if not real.empty:
             hit = frame.merge(real, on=OBS_KEY, how="left", indicator=True)["_merge"].eq("both").to_numpy()
             frame = frame[~hit]
-    return upsert_frame(
+    counts = upsert_frame(
         conn,
         observation,
         frame,
@@ -288,6 +288,14 @@ def upsert_observations(
         extra_on_write={"load_run_id": run_id},
         scope={"indicator_key": sorted(frame["indicator_key"].unique())} if not frame.empty else None,
     )
+    real_keys = sorted(frame.loc[~frame["synthetic"], "indicator_key"].unique()) if not frame.empty else []
+    if real_keys and not keep_real:
+        # Real data replaces the demo series of its indicator: no mix of real and leftover synthetic values.
+        res = conn.execute(
+            observation.delete().where(observation.c.indicator_key.in_(real_keys), observation.c.synthetic.is_(True))
+        )
+        counts.deleted += res.rowcount or 0
+    return counts
 
 
 def delete_observations(conn: Connection, keys: pd.DataFrame) -> int:

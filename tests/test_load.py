@@ -89,3 +89,14 @@ def test_load006_registry_sync_is_idempotent(any_engine, registry):
     with any_engine.begin() as conn:
         second = sync_registry(conn, registry)
     assert first.inserted > 0 and second.written == 0
+
+
+def test_load007_real_data_replaces_the_demo_series_of_its_indicator(engine, registry):
+    with engine.begin() as conn:
+        sync_registry(conn, registry)
+    _load(engine, _frame([5.0, 6.0, 7.0]).assign(synthetic=True))
+    counts = _load(engine, _frame([1.0]))  # a real value for one region only
+    assert counts.updated == 1 and counts.deleted == 2
+    with engine.connect() as conn:
+        rows = {r.region_code: (r.value, r.synthetic) for r in conn.execute(select(observation))}
+    assert rows == {"109": (1.0, False)}

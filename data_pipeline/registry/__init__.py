@@ -19,6 +19,9 @@ COUNTIES_DIR = REGISTRY_DIR / "counties"
 LANGS = ("fi", "sv", "en")
 
 
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster when present
+
+
 class RegistryError(ValueError):
     """A registry file is missing or invalid; the message names the file and the problem."""
 
@@ -352,7 +355,7 @@ class County(_Strict):
 
 def _load(path: Path, model: type[BaseModel]) -> BaseModel:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)
     except FileNotFoundError as exc:
         raise RegistryError(f"{path}: file not found") from exc
     except yaml.YAMLError as exc:
