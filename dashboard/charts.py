@@ -24,15 +24,16 @@ from dashboard.format import date_text, number, slug
 from dashboard.i18n import t
 from dashboard.state import InvalidState, ViewState
 
-KINDS = ("map", "bar", "trend", "status_map", "rounds")
-KIND_FILE_WORD = {"map": "kartta", "bar": "vertailu", "trend": "kehitys", "status_map": "tilanne", "rounds": "kierrokset"}
+KINDS = ("map", "bar", "trend", "status_map", "rounds", "table")
+KIND_FILE_WORD = {"map": "kartta", "bar": "vertailu", "trend": "kehitys", "status_map": "tilanne", "rounds": "kierrokset",
+                  "table": "kunnat"}
 
 __all__ = ["ViewState", "ChartData", "build_chart", "KINDS", "default_indicator"]
 
 
 @dataclass
 class ChartData:
-    kind: str  # 'map' | 'bar' | 'trend' | 'status_map' | 'rounds'
+    kind: str  # 'map' | 'bar' | 'trend' | 'status_map' | 'rounds' | 'table'
     figure: dict  # plotly figure dict as shown on screen (map geojson referenced by URL)
     table: pd.DataFrame  # exactly the data shown, columns with headers in the UI language
     title: str
@@ -162,7 +163,7 @@ def _map(state, ctx, indicator, lang) -> ChartData:
             "missing": t("map.no_data", lang),
         },
         note_texts={"synthetic": t("chart.synthetic_point", lang)},
-        highlight=state.municipality, tiles=tiles,
+        highlight=state.municipality, tiles=tiles, height=760 if state.forum else 560,
     )
     value_col = _col("value", lang, unit=unit)
     rows = []
@@ -200,6 +201,17 @@ def _summary_values(iy, lang) -> str:
     if missing:
         parts.append(t("summary.missing", lang, count=missing))
     return " ".join(parts)
+
+
+def _summary_ranking(ranked, iy, lang) -> str:
+    shown = [c for c in ranked if c.shown]
+    if not shown:
+        return t("summary.no_values", lang, year=iy.year or "")
+    order = ", ".join(f"{c.name} {c.text}" for c in shown)
+    text = t("summary.ranking", lang, year=iy.year, order=order)
+    if iy.county.shown:
+        text += " " + t("summary.reference", lang, name=iy.county.name, value=iy.county.text)
+    return text
 
 
 def _bar(state, ctx, indicator, lang) -> ChartData:
@@ -242,7 +254,7 @@ def _bar(state, ctx, indicator, lang) -> ChartData:
         })
     return ChartData(
         kind="bar", figure=fig, table=pd.DataFrame(rows), title=title, subtitle=subtitle, unit=unit, source=source,
-        data_date=iy.load_date or "", synthetic=iy.synthetic, filename_stem=stem, summary=_summary_values(iy, lang),
+        data_date=iy.load_date or "", synthetic=iy.synthetic, filename_stem=stem, summary=_summary_ranking(ranked, iy, lang),
         extra={"codes": [c.code for c in ranked], "year": iy.year, "years": iy.years},
     )
 
@@ -386,7 +398,34 @@ def _rounds(state, ctx, indicator, lang) -> ChartData:
     )
 
 
-_BUILDERS = {"map": _map, "bar": _bar, "trend": _trend, "status_map": _status_map, "rounds": _rounds}
+def _table(state, ctx, indicator, lang) -> ChartData:
+    """Every municipality, the county region and the country by year (indicator page)."""
+    registry = ctx.registry
+    county = registry.county
+    base = _trend(state.replace(municipality=None), ctx, indicator, lang)
+    codes = [m.code for m in model.municipalities_sorted(registry, lang)] + [county.region.code, county.country.code]
+    all_series = model.series(ctx.engine, registry, indicator.key, codes, lang)
+    years = sorted({y for s in all_series for y in s.years})
+    rows = []
+    for s in all_series:
+        row = {_col("region", lang): s.name, _col("code", lang): s.code}
+        for y in years:
+            if y in s.years:
+                i = s.years.index(y)
+                row[str(y)] = s.texts[i] + (" *" if s.synthetic[i] else "")
+            else:
+                row[str(y)] = "–"
+        rows.append(row)
+    stem = "-".join((slug(county.key), slug(indicator.key), KIND_FILE_WORD["table"]))
+    return ChartData(
+        kind="table", figure=base.figure, table=pd.DataFrame(rows), title=base.title, subtitle=base.subtitle,
+        unit=base.unit, source=base.source, data_date=base.data_date, synthetic=base.synthetic or any(
+            any(s.synthetic) for s in all_series), filename_stem=stem, summary=base.summary,
+        extra={"years": years},
+    )
+
+
+_BUILDERS = {"map": _map, "bar": _bar, "trend": _trend, "status_map": _status_map, "rounds": _rounds, "table": _table}
 
 
 def build_chart(kind: str, state: ViewState, engine=None) -> ChartData:

@@ -272,3 +272,13 @@ def manual_entries(engine: Engine, template: str) -> pd.DataFrame:
         frame["synthetic"] = False
     frame["synthetic"] = frame["synthetic"].astype(bool)
     return frame
+
+
+@cached
+def indicator_row(engine: Engine, key: str) -> dict | None:
+    """The indicator's SQL row (resolved Sotkanet id and how it was resolved)."""
+    from data_pipeline.db.schema import indicator
+
+    with engine.connect() as conn:
+        row = conn.execute(select(indicator).where(indicator.c.key == key)).mappings().first()
+    return dict(row) if row else None

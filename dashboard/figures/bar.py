@@ -7,7 +7,7 @@ Synthetic values get a hatched bar and a legend entry.
 """
 from __future__ import annotations
 
-from dashboard.figures.common import ACCENT, COUNTRY, COUNTY, GRID, MUTED, base_layout
+from dashboard.figures.common import ACCENT, COUNTRY, COUNTY, GRID, MUTED, base_layout, bottom_legend
 
 HATCH = "/"
 
@@ -46,7 +46,8 @@ def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, 
                 },
                 "pattern": {
                     "shape": [HATCH if c.synthetic and c.status == "ok" else "" for c in ranked],
-                    "fgcolor": "#1b1b1b", "fgopacity": 0.35, "size": 6,
+                    "fillmode": "overlay", "fgcolor": "#1b1b1b", "fgopacity": 0.3, "size": 7, "solidity": 0.15,
+                    "bgcolor": "rgba(0,0,0,0)",
                 },
             },
             "customdata": [[c.code, c.name, c.text, labels["synthetic"] if c.synthetic else ""] for c in ranked],
@@ -83,23 +84,25 @@ def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, 
     if synthetic_any:
         data.append({"type": "bar", "orientation": "h", "name": labels["synthetic_legend"], "x": [None], "y": [None],
                      "marker": {"color": "#ffffff", "line": {"color": "#6f6f6f", "width": 1},
-                                "pattern": {"shape": HATCH, "fgcolor": "#1b1b1b", "fgopacity": 0.5, "size": 6}},
+                                "pattern": {"shape": HATCH, "fillmode": "overlay", "fgcolor": "#1b1b1b",
+                                            "fgopacity": 0.5, "size": 7, "solidity": 0.15}},
                      "showlegend": True, "hoverinfo": "skip"})
-    height = 150 + 30 * len(ranked)
-    layout = base_layout(lang, title, subtitle, footer, height, margin={"l": 10, "r": 40, "b": 64})
+    legend_rows = 2  # fixed, so the figure height (and the graph's box) never changes between updates
+    height = 200 + 30 * len(ranked) + 24 * legend_rows
+    legend, bottom = bottom_legend(height, legend_rows)
+    layout = base_layout(lang, title, subtitle, footer, height, margin={"l": 10, "r": 56, "b": bottom + 44})
     layout.update({
         "barmode": "overlay",
         "bargap": 0.28,
         "xaxis": {
             "title": {"text": axis_title, "font": {"size": 12, "color": MUTED}},
-            "range": [min(0.0, low - 0.02 * span), top + 0.18 * span],
+            "range": [min(0.0, low - 0.02 * span), top + 0.24 * span],
             "gridcolor": GRID, "zeroline": True, "zerolinecolor": "#9a9a9a",
             "separatethousands": True, "exponentformat": "none", "fixedrange": True, "automargin": True,
         },
         "yaxis": {"autorange": "reversed", "fixedrange": True, "automargin": True, "ticks": "",
                   "tickfont": {"size": 13}},
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
-                   "font": {"size": 12}, "itemclick": False, "itemdoubleclick": False},
+        "legend": legend,
         "shapes": shapes,
         "annotations": layout["annotations"] + annotations,
         "hovermode": "closest",

@@ -18,8 +18,9 @@ ACCENT = "#0f4c81"
 COUNTY = "#2b2b2b"
 COUNTRY = "#7a7a7a"
 CONTEXT = "#cfcfcf"
-HEADER_PX = 64
-FOOTER_PX = 44
+HEADER_PX = 66
+FOOTER_PX = 40
+LEGEND_ROW_PX = 24
 
 ALLOWED_TRACES = {"bar", "scatter", "choropleth", "scattergeo"}
 
@@ -44,30 +45,46 @@ def base_layout(lang: str, title: str, subtitle: str, footer: str, height: int,
             "font": {"size": 16, "color": TEXT},
             "automargin": False,
         },
-        "annotations": [footer_annotation(footer)],
+        "annotations": [footer_annotation(footer, height, m)],
         "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}, "bgcolor": "#ffffff", "bordercolor": "#8a8a8a"},
         "dragmode": False,
         "showlegend": True,
     }
 
 
-def footer_annotation(text: str) -> dict:
+def footer_annotation(text: str, height: int, margin: dict) -> dict:
+    """The source line at the bottom edge of the figure.
+
+    Annotations only know paper and axis coordinates, so the figure's bottom edge is expressed in
+    paper units of the plot area: ``-(bottom margin) / plot height``.
+    """
+    plot_h = max(height - margin["t"] - margin["b"], 1)
     return {
         "name": "source",
         "text": text,
         "showarrow": False,
-        "xref": "paper", "yref": "container",
-        "x": 0, "y": 0, "xanchor": "left", "yanchor": "bottom",
+        "xref": "paper", "yref": "paper",
+        "x": 0, "y": -(margin["b"] - 4) / plot_h, "xanchor": "left", "yanchor": "bottom",
         "align": "left",
         "font": {"size": 11, "color": MUTED},
     }
 
 
 def footer_text(source: str, data_date_label: str, synthetic_note: str | None = None) -> str:
-    parts = [source, data_date_label]
-    if synthetic_note:
-        parts.append(synthetic_note)
-    return " · ".join(p for p in parts if p)
+    """Two lines: the source and licence; the data date (and the synthetic-data note)."""
+    second = " · ".join(p for p in (data_date_label, synthetic_note) if p)
+    return "<br>".join(p for p in (source, second) if p)
+
+
+def bottom_legend(height: int, rows: int = 1) -> tuple[dict, int]:
+    """A horizontal legend just above the footer; returns (legend, bottom margin needed)."""
+    legend = {
+        "orientation": "h", "x": 0, "xanchor": "left", "xref": "paper",
+        "y": (FOOTER_PX + 6) / height, "yref": "container", "yanchor": "bottom",
+        "font": {"size": 12}, "itemclick": False, "itemdoubleclick": False, "bgcolor": "rgba(0,0,0,0)",
+        "traceorder": "normal",
+    }
+    return legend, FOOTER_PX + 12 + LEGEND_ROW_PX * rows
 
 
 def wrap(text: str, width: int = 70) -> str:

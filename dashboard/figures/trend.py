@@ -6,7 +6,7 @@ with a legend entry; hidden values ("< 5") are gaps.
 """
 from __future__ import annotations
 
-from dashboard.figures.common import ACCENT, CONTEXT, COUNTRY, COUNTY, GRID, MUTED, base_layout
+from dashboard.figures.common import ACCENT, CONTEXT, COUNTRY, COUNTY, GRID, MUTED, base_layout, bottom_legend
 
 
 def _symbols(series, filled: str = "circle") -> list[str]:
@@ -53,18 +53,20 @@ def trend_figure(*, focus, county, country, context: list, lang: str, title: str
     years = sorted({y for s in (focus, county, country, *context) if s is not None for y in s.years})
     values = [v for s in (focus, county, country, *context) if s is not None for v in s.values if v is not None]
     span = (years[-1] - years[0]) if years else 0
-    layout = base_layout(lang, title, subtitle, footer, 420, margin={"l": 10, "r": 20, "b": 60})
+    height = 460
+    legend, bottom = bottom_legend(height, 1)
+    layout = base_layout(lang, title, subtitle, footer, height, margin={"l": 10, "r": 20, "b": bottom + 40})
     layout.update({
-        "xaxis": {"tickformat": "d", "dtick": 1 if span <= 12 else None, "gridcolor": GRID, "showgrid": False,
+        "xaxis": {"tickformat": "d", "gridcolor": GRID, "showgrid": False,
                   "fixedrange": True, "ticks": "outside", "tickcolor": "#9a9a9a", "automargin": True},
         "yaxis": {"title": {"text": axis_title, "font": {"size": 12, "color": MUTED}}, "gridcolor": GRID,
                   "rangemode": "tozero" if values and min(values) >= 0 else "normal", "separatethousands": True,
                   "exponentformat": "none", "fixedrange": True, "zeroline": True, "zerolinecolor": "#9a9a9a",
                   "automargin": True},
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "font": {"size": 12},
-                   "itemclick": False, "itemdoubleclick": False},
+        "legend": legend,
         "hovermode": "closest",
     })
-    if layout["xaxis"]["dtick"] is None:
-        del layout["xaxis"]["dtick"]
+    if years and span <= 14:
+        # Explicit ticks: every year labelled once (an axis dtick made plotly.js loop forever here).
+        layout["xaxis"].update(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
     return {"data": data, "layout": layout}

@@ -1,0 +1,118 @@
+"""Tilannekuva dashboard: the Dash app factory.
+
+``create_app(engine=None, registry=None)`` builds a Dash Pages app around the registries and a
+database engine. Everything the browser loads is served by the app itself (no CDN: styles, scripts,
+plotly.js, the empty base-map topojson, the geometry); every response carries a strict Content
+Security Policy whose script hashes come from ``app.csp_hashes()``.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dash
+import flask
+from dash import ClientsideFunction, Input, Output, dcc, html
+
+from dashboard import geo, pages, security
+from dashboard.context import AppContext, install
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ASSETS = PROJECT_ROOT / "assets"
+
+INDEX = """<!DOCTYPE html>
+<html lang="fi">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+{%css%}
+</head>
+<body>
+{%app_entry%}
+<div class="tk-scripts">
+{%config%}
+{%scripts%}
+{%renderer%}
+</div>
+</body>
+</html>"""
+
+
+def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None) -> dash.Dash:
+    """The dashboard app. Defaults: ``DATABASE_URL``'s engine, the ``TILANNEKUVA_COUNTY`` registry,
+    geometry from ``TILANNEKUVA_GEO_DIR``."""
+    from data_pipeline.settings import get_settings
+
+    settings = get_settings()
+    if registry is None:
+        from data_pipeline.registry import load_registry
+
+        registry = load_registry()
+    if engine is None:
+        from data_pipeline.db.engine import get_engine
+
+        engine = get_engine()
+    ctx = AppContext(registry=registry, engine=engine, geo_dir=Path(geo_dir) if geo_dir else Path(settings.geo_dir))
+
+    server = flask.Flask("tilannekuva")
+    # Flask-Compress reads its MIME list when Dash initialises it: geometry and callback JSON too.
+    server.config["COMPRESS_MIMETYPES"] = [
+        "text/html", "text/css", "text/plain", "text/csv", "application/javascript", "text/javascript",
+        "application/json", "application/geo+json", "image/svg+xml",
+    ]
+    server.config["COMPRESS_MIN_SIZE"] = 500
+    install(server, ctx)
+
+    app = dash.Dash(
+        "tilannekuva",
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS),
+        title=f"Yhteinen tilannekuva – {registry.county.name.fi}",
+        update_title=None,
+        compress=True,
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        include_assets_files=True,
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            {"name": "description", "content": f"Yhteinen tilannekuva: {registry.county.agreement.fi}"},
+            {"name": "theme-color", "content": "#0f4c81"},
+        ],
+        routing_callback_inputs={"_popstate": Input("tk-popstate", "data")},
+    )
+    app.index_string = INDEX
+    # Never call home for version checks or dev-tools assets.
+    app.config.update({"show_undo_redo": False})
+
+    pages.register_pages(registry)
+    app.layout = html.Div(
+        [
+            dcc.Store(id="tk-popstate"),
+            dash.page_container,
+            html.Div(id="tk-sink-meta", hidden=True),
+            html.Div(id="tk-sink-url", hidden=True),
+        ],
+        id="tk-app",
+    )
+    pages.register_callbacks(app)
+    # The document's language, title and forum class follow the page (clientside, assets JS).
+    app.clientside_callback(ClientsideFunction("tilannekuva", "applyMeta"),
+                            Output("tk-sink-meta", "title"), Input("page-meta", "data"))
+    # The URL follows the view state (history.pushState; initial renders replace instead).
+    app.clientside_callback(ClientsideFunction("tilannekuva", "syncUrl"),
+                            Output("tk-sink-url", "title"), Input("view-state", "data"))
+
+    geo.register_routes(server, lambda: ctx.geo)
+    security.register(app, ctx)
+    from dashboard import integrations
+
+    integrations.register_export_routes(server)
+    return app
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,79 @@
+"""Goal evaluation, gauges and exports come from modules written alongside this one
+(``dashboard.goals``, ``dashboard.gauges``, ``dashboard.export``, ``dashboard.export_routes``).
+They are imported lazily, and a page degrades to a plain placeholder if one is missing or fails,
+so the dashboard never breaks because an optional part is absent.
+"""
+from __future__ import annotations
+
+import logging
+
+from dash import html
+
+from dashboard.i18n import t
+
+log = logging.getLogger(__name__)
+
+
+def graph_config(chart, lang: str) -> dict:
+    """dcc.Graph config: local topojson, no plotly logo, modebar PNG with the Finnish file name."""
+    try:
+        from dashboard.export import graph_config as export_config
+
+        config = dict(export_config(chart, lang))
+    except Exception:  # noqa: BLE001 - fall back to a safe local config
+        config = {
+            "displaylogo": False,
+            "locale": lang,
+            "toImageButtonOptions": {"format": "png", "filename": chart.filename_stem, "scale": 2},
+        }
+    config["topojsonURL"] = "/assets/topo/"
+    config.setdefault("displaylogo", False)
+    config["scrollZoom"] = False
+    config["modeBarButtonsToRemove"] = sorted(set(config.get("modeBarButtonsToRemove", [])) | {
+        "lasso2d", "select2d", "zoomInGeo", "zoomOutGeo", "resetGeo", "pan2d", "zoom2d", "autoScale2d",
+        "zoomIn2d", "zoomOut2d", "resetScale2d",
+    })
+    return config
+
+
+def download_menu(chart_id: str, kind: str, state):
+    """The per-chart download menu, or a small hint when the export module is not available."""
+    try:
+        from dashboard.export_routes import download_menu as menu
+
+        return menu(chart_id, kind, state)
+    except Exception:  # noqa: BLE001
+        log.debug("download menu unavailable", exc_info=True)
+        return html.Span(t("placeholder.download_hint", state.lang), className="tk-hint")
+
+
+def goal_section(engine, registry, lang: str, area: str | None):
+    """The goal gauges of an area (or all), or a placeholder."""
+    try:
+        from dashboard.gauges import goal_gauges
+        from dashboard.goals import evaluate_goals
+
+        return goal_gauges(evaluate_goals(engine, registry, lang, area=area), lang)
+    except Exception:  # noqa: BLE001
+        log.warning("goal gauges unavailable", exc_info=True)
+        return html.P(t("placeholder.gauges", lang), className="tk-hint")
+
+
+def goal_statuses(engine, registry, lang: str, area: str | None) -> list:
+    try:
+        from dashboard.goals import evaluate_goals
+
+        return evaluate_goals(engine, registry, lang, area=area)
+    except Exception:  # noqa: BLE001
+        log.warning("goal evaluation unavailable", exc_info=True)
+        return []
+
+
+def register_export_routes(server) -> bool:
+    try:
+        from dashboard.export_routes import register_export_routes as register
+    except Exception:  # noqa: BLE001
+        log.warning("export routes unavailable", exc_info=True)
+        return False
+    register(server)
+    return True

@@ -1,0 +1,500 @@
+"""Priority-area pages (``/<slug>``), one per area of the agreement registry.
+
+The agreement's goal and measures are quoted in its own words; below them the goal gauges, then the
+indicator explorer: picker (grouped by measure), year slider (only years with data), map and ranked
+bar chart linked by hover and click, the selected municipality's trend against the county region and
+the whole country, and a table and download menu with every chart. Manual status measures get
+their own views (preparedness agreements as a status map and list, safety situational-picture
+rounds as a municipality × half-year grid).
+
+One server callback serves every control change and returns a ``Patch`` of the map values (the
+geometry is never resent), the small bar and trend figures, tables, captions and the view state
+the URL carries. Hover linking and click selection run in the browser (assets/tilannekuva.js).
+"""
+from __future__ import annotations
+
+import logging
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ClientsideFunction, Input, Output, State, ctx as dash_ctx, dcc, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import integrations, model
+from dashboard.charts import build_chart, default_indicator, manual_rule
+from dashboard.components import chart_table, details_table, figure_block, graph, notice, page_href, synthetic_banner
+from dashboard.context import current_context
+from dashboard.figures.map import value_patch
+from dashboard.figures.status import ROUND_STYLE, status_color
+from dashboard.i18n import t
+from dashboard.pages.base import Built, render
+from dashboard.state import InvalidState, check_indicator, check_lang, check_map_mode, check_page, check_region, check_year
+
+log = logging.getLogger(__name__)
+
+MODULE = "dashboard.pages.area"
+CHART_IDS = {"map": "area-map", "bar": "area-bar", "trend": "area-trend"}
+
+
+# --- options ----------------------------------------------------------------------------------
+
+
+def explorer_indicators(registry, area_key: str) -> list:
+    """Indicators of the area for the map explorer, grouped by measure in agreement order.
+
+    Status measures (latest status of a manual form) have their own status view instead.
+    """
+    area = registry.agreement.area(area_key)
+    order = {m.key: i for i, m in enumerate(area.measures)}
+    inds = [i for i in registry.indicators_for_area(area_key) if manual_rule(registry, i) != "status"]
+    return sorted(inds, key=lambda i: (order.get(i.measure, 99), registry.catalogue.indicators.index(i)))
+
+
+def indicator_options(registry, area_key: str, lang: str) -> list[dict]:
+    """Select options: a disabled heading per measure (the agreement's wording), then its indicators."""
+    area = registry.agreement.area(area_key)
+    measures = {m.key: m for m in area.measures}
+    options, current = [], None
+    for ind in explorer_indicators(registry, area_key):
+        if ind.measure != current:
+            current = ind.measure
+            m = measures.get(ind.measure)
+            heading = m.text(lang) if m else t("area.other_measure", lang)
+            options.append({"label": f"— {heading} —", "value": f"__group_{ind.measure}", "disabled": True})
+        options.append({"label": ind.title.get(lang), "value": ind.key})
+    return options
+
+
+def year_marks(years: list[int]) -> dict:
+    """Slider marks: every year selectable, labels thinned so they never overlap."""
+    if not years:
+        return {}
+    step = 1 if len(years) <= 12 else (2 if len(years) <= 20 else 5)
+    marks = {}
+    for i, y in enumerate(years):
+        show = i == 0 or i == len(years) - 1 or (y % step == 0 and years[-1] - y >= step / 2 and y - years[0] >= step / 2)
+        marks[y] = str(y) if show else ""
+    return marks
+
+
+def status_indicators(registry, area_key: str) -> list:
+    return [i for i in registry.indicators_for_area(area_key) if manual_rule(registry, i) in ("status", "rounds")]
+
+
+# --- layout -----------------------------------------------------------------------------------
+
+
+def _quote(area, registry, lang: str) -> html.Div:
+    source = registry.agreement.source.get(lang)
+    measures = [m for m in area.measures if m.agreement_measure]
+    return html.Div(
+        [
+            html.Figure(
+                [
+                    html.Blockquote(html.P(area.goal.get(lang)), className="tk-quote__text", lang="fi" if lang == "fi" else lang),
+                    html.Figcaption([t("overview.quote_source", lang, source=""), html.Cite(source)],
+                                    className="tk-quote__source"),
+                ],
+                className="tk-quote",
+            ),
+            html.Div(
+                [
+                    html.H2(t("area.measures", lang), className="tk-h3"),
+                    html.Ul([html.Li(m.text(lang)) for m in measures], className="tk-measures"),
+                    html.P([html.Strong(t("area.responsible", lang) + ": "), area.responsible.get(lang)],
+                           className="tk-meta-line"),
+                    html.Details([html.Summary(t("area.actions", lang)), html.P(area.actions.get(lang))],
+                                 className="tk-details tk-details--plain"),
+                    html.P(t("area.translation", lang), className="tk-hint") if lang != "fi" else None,
+                ],
+                className="tk-area-measures",
+            ),
+        ],
+        className="tk-area-intro",
+    )
+
+
+def _controls(registry, area_key: str, state, years: list[int], year: int | None, indicator: str, modes: list[str]):
+    lang = state.lang
+    munis = model.municipalities_sorted(registry, lang)
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Label(t("controls.indicator", lang), htmlFor="area-indicator", className="tk-label"),
+                    html.Div(
+                        [
+                            html.Button("↑", id="area-prev-ind", className="tk-step", type="button",
+                                        title=t("controls.prev_indicator", lang),
+                                        **{"aria-label": t("controls.prev_indicator", lang)}),
+                            dbc.Select(id="area-indicator", options=indicator_options(registry, area_key, lang),
+                                       value=indicator, class_name="tk-select tk-select--wide"),
+                            html.Button("↓", id="area-next-ind", className="tk-step", type="button",
+                                        title=t("controls.next_indicator", lang),
+                                        **{"aria-label": t("controls.next_indicator", lang)}),
+                        ],
+                        className="tk-control__row",
+                    ),
+                    dcc.Link(t("area.indicator_info", lang), id="area-indicator-link",
+                             href=page_href(f"/indikaattori/{indicator}", state), className="tk-small-link"),
+                ],
+                className="tk-control tk-control--indicator",
+            ),
+            html.Div(
+                [
+                    html.Div([
+                        html.Span(t("controls.year", lang), id="area-year-heading", className="tk-label"),
+                        html.Output(str(year or ""), id="area-year-label", className="tk-year-value",
+                                    htmlFor="area-year", **{"aria-live": "polite"}),
+                    ], className="tk-control__head"),
+                    html.Div(
+                        [
+                            html.Button("←", id="area-prev-year", className="tk-step", type="button",
+                                        title=t("controls.prev_year", lang),
+                                        **{"aria-label": t("controls.prev_year", lang)}),
+                            html.Div(
+                                dcc.Slider(
+                                    id="area-year", min=years[0] if years else 0, max=years[-1] if years else 0,
+                                    step=None, marks=year_marks(years), value=year, included=False,
+                                    updatemode="mouseup", className="tk-slider",
+                                ),
+                                className="tk-slider-wrap", **{"aria-labelledby": "area-year-heading"},
+                            ),
+                            html.Button("→", id="area-next-year", className="tk-step", type="button",
+                                        title=t("controls.next_year", lang),
+                                        **{"aria-label": t("controls.next_year", lang)}),
+                        ],
+                        className="tk-control__row",
+                    ),
+                ],
+                className="tk-control tk-control--year",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(t("controls.map_mode", lang), className="tk-label"),
+                    dcc.RadioItems(
+                        id="area-mapmode",
+                        options=[{"label": t("controls.map_geo", lang), "value": "geo", "disabled": "geo" not in modes},
+                                 {"label": t("controls.map_tiles", lang), "value": "tiles"}],
+                        value=state.map_mode if state.map_mode in modes else modes[-1],
+                        className="tk-radios", inputClassName="tk-radio__input", labelClassName="tk-radio",
+                    ),
+                ],
+                className="tk-control tk-control--mode",
+            ),
+            html.Div(
+                [
+                    html.Label(t("controls.municipality", lang), htmlFor="area-municipality", className="tk-label"),
+                    dbc.Select(
+                        id="area-municipality",
+                        options=[{"label": t("controls.municipality_none", lang), "value": ""}]
+                        + [{"label": m.name.get(lang), "value": m.code} for m in munis],
+                        value=state.municipality if state.municipality in registry.county.municipality_codes else "",
+                        placeholder=t("controls.municipality_none", lang), class_name="tk-select",
+                    ),
+                ],
+                className="tk-control tk-control--municipality",
+            ),
+        ],
+        className="tk-controls", role="group", **{"aria-label": t("area.explore", lang)},
+    )
+
+
+def _status_sections(ctx, registry, area_key: str, state) -> list:
+    """Views of the manual status measures of the area."""
+    lang = state.lang
+    out = []
+    for ind in status_indicators(registry, area_key):
+        rule = manual_rule(registry, ind)
+        s = state.replace(indicator=ind.key)
+        if rule == "status":
+            chart = build_chart("status_map", s, ctx.engine)
+            cells = chart.extra["cells"]
+            items = [html.Li([
+                html.Span(className="tk-swatch", style={"background": status_color(c.status)}, **{"aria-hidden": "true"}),
+                html.Strong(c.name + ": "),
+                html.Span(chart.table.iloc[i, 2] + (" *" if c.synthetic else "")),
+            ], className="tk-status-list__item") for i, c in enumerate(cells)]
+            out.append(html.Section(
+                [
+                    html.H2(t("section.status_map", lang), id=f"status-{ind.key}"),
+                    html.P(registry.agreement.area(area_key).measures[[m.key for m in registry.agreement.area(area_key).measures].index(ind.measure)].text(lang),
+                           className="tk-measure-quote"),
+                    html.Div([
+                        figure_block(graph("area-status-map", chart, lang, class_name="tk-graph--status"),
+                                     summary_id="area-status-summary", summary=chart.summary, lang=lang,
+                                     download=integrations.download_menu("area-status-map", "status_map", s)),
+                        html.Div([html.H3(t("status.latest", lang).capitalize(), className="tk-h3"),
+                                  html.Ul(items, className="tk-status-list")], className="tk-status-side"),
+                    ], className="tk-grid tk-grid--status"),
+                    details_table(chart_table(chart, lang), lang),
+                ],
+                className="tk-section", **{"aria-labelledby": f"status-{ind.key}"},
+            ))
+        elif rule == "rounds":
+            chart = build_chart("rounds", s, ctx.engine)
+            out.append(html.Section(
+                [
+                    html.H2(t("section.rounds", lang), id=f"rounds-{ind.key}"),
+                    html.P(registry.agreement.area(area_key).measures[[m.key for m in registry.agreement.area(area_key).measures].index(ind.measure)].text(lang),
+                           className="tk-measure-quote"),
+                    html.Div(integrations.download_menu("area-rounds", "rounds", s), className="tk-figure__tools"),
+                    rounds_table(chart, lang),
+                    html.P(chart.summary, className="tk-figure__caption"),
+                    html.P(chart.source + (" · " + t("chart.data_date", lang, date=chart.data_date) if chart.data_date else ""),
+                           className="tk-source"),
+                ],
+                className="tk-section", **{"aria-labelledby": f"rounds-{ind.key}"},
+            ))
+    return out
+
+
+def rounds_table(chart, lang: str) -> html.Div:
+    """Municipality × half-year grid: symbol and words in every cell, colour only repeats them."""
+    periods = chart.extra["periods"]
+    rows = chart.extra["rows"]
+    template = chart.extra["template"]
+    head = html.Thead(html.Tr([html.Th(t("table.region", lang), scope="col")] + [html.Th(p, scope="col") for p in periods]))
+    body = []
+    for _code, name, cells in rows:
+        tds = []
+        for p in periods:
+            cell = cells.get(p)
+            code = cell.status if cell else None
+            symbol, _color = ROUND_STYLE.get(code or "", ("", ""))
+            label = t(f"status.{template}.{code}", lang) if code else t("status.no_entry", lang)
+            tds.append(html.Td([html.Span(symbol, className="tk-round__symbol", **{"aria-hidden": "true"}),
+                                html.Span(label + (" *" if cell and cell.synthetic else ""))],
+                               className=f"tk-round tk-round--{code or 'none'}"))
+        body.append(html.Tr([html.Th(name, scope="row")] + tds))
+    return html.Div(html.Table([html.Caption(chart.title), head, html.Tbody(body)], className="tk-table tk-rounds"),
+                    className="tk-table-wrap")
+
+
+def build_area(area_key: str):
+    def build(ctx, state, parsed):
+        registry = ctx.registry
+        lang = state.lang
+        area = registry.agreement.area(area_key)
+        explorer = explorer_indicators(registry, area_key)
+        key = state.indicator if state.indicator in {i.key for i in explorer} else default_indicator(registry, area_key)
+        modes = ctx.geo.modes()
+        mode = state.map_mode if state.map_mode in modes else modes[-1]
+        s = state.replace(indicator=key, map_mode=mode)
+        map_chart = build_chart("map", s, ctx.engine)
+        year = map_chart.extra["year"]
+        s = s.replace(year=year)
+        bar_chart = build_chart("bar", s, ctx.engine)
+        trend_chart = build_chart("trend", s, ctx.engine)
+        years = map_chart.extra["years"]
+        status_sections = _status_sections(ctx, registry, area_key, s)
+        synthetic = map_chart.synthetic or trend_chart.synthetic or _status_synthetic(ctx, registry, area_key)
+        view = {"page": area_key, "query": s.query()}
+        content = html.Div(
+            [
+                html.P(t("overview.area_label", lang, number=area.number), className="tk-eyebrow"),
+                html.H1(area.title.get(lang), className="tk-h1"),
+                html.Div(
+                    [
+                        _quote(area, registry, lang),
+                        html.Section([html.H2(t("area.goals", lang), id="area-goals-h", className="tk-h3"),
+                                      integrations.goal_section(ctx.engine, registry, lang, area_key)],
+                                     className="tk-area-goals", **{"aria-labelledby": "area-goals-h"}),
+                    ],
+                    className="tk-grid tk-grid--intro",
+                ),
+                html.Section(
+                    [
+                        html.H2(t("area.explore", lang), id="explore-h"),
+                        html.P(t("forum.help", lang), className="tk-forum-help"),
+                        _controls(registry, area_key, s, years, year, key, modes),
+                        html.Div(id="area-notice", role="status"),
+                        html.P(t("map.tiles_only", lang), className="tk-hint") if "geo" not in modes else None,
+                        html.Div(
+                            [
+                                figure_block(graph("area-map", map_chart, lang, class_name="tk-graph--map", clear_on_unhover=True),
+                                             summary_id="area-map-summary", summary=map_chart.summary, lang=lang,
+                                             download=html.Div(integrations.download_menu("area-map", "map", s), id="area-map-dl"),
+                                             class_name="tk-figure--map"),
+                                figure_block(graph("area-bar", bar_chart, lang, class_name="tk-graph--bar", clear_on_unhover=True),
+                                             summary_id="area-bar-summary", summary=bar_chart.summary, lang=lang,
+                                             download=html.Div(integrations.download_menu("area-bar", "bar", s), id="area-bar-dl"),
+                                             class_name="tk-figure--bar"),
+                            ],
+                            className="tk-grid tk-grid--maps",
+                        ),
+                        html.P(t("map.hint", lang), className="tk-hint"),
+                        html.Div(details_table(chart_table(bar_chart, lang), lang), id="area-map-table"),
+                    ],
+                    className="tk-section tk-explorer", **{"aria-labelledby": "explore-h"},
+                ),
+                html.Section(
+                    [
+                        html.H2(t("section.trend", lang), id="trend-h"),
+                        figure_block(graph("area-trend", trend_chart, lang, class_name="tk-graph--trend"),
+                                     summary_id="area-trend-summary", summary=trend_chart.summary, lang=lang,
+                                     download=html.Div(integrations.download_menu("area-trend", "trend", s), id="area-trend-dl")),
+                        html.Div(details_table(chart_table(trend_chart, lang), lang), id="area-trend-table"),
+                    ],
+                    className="tk-section", **{"aria-labelledby": "trend-h"},
+                ),
+                *status_sections,
+            ],
+            className=f"tk-area tk-area--{area_key}",
+        )
+        return Built(content=content, title=area.short.get(lang), view=view, synthetic=synthetic)
+
+    return build
+
+
+def _status_synthetic(ctx, registry, area_key) -> bool:
+    for ind in status_indicators(registry, area_key):
+        entries = model.queries.manual_entries(ctx.engine, ind.source.template)
+        if not entries.empty and entries["synthetic"].any():
+            return True
+    return False
+
+
+def make_layout(area_key: str, slug: str):
+    def layout(**query):
+        return render(page=area_key, path=f"/{slug}", active=area_key, query=query, build=build_area(area_key))
+
+    return layout
+
+
+def register(registry) -> None:
+    for area in registry.agreement.areas:
+        dash.register_page(
+            f"{MODULE}.{area.key}", path=f"/{area.slug}", name=area.short.fi, title=area.short.fi,
+            layout=make_layout(area.key, area.slug), order=area.number,
+        )
+
+
+# --- callbacks --------------------------------------------------------------------------------
+
+
+def _step(values: list, current, delta: int):
+    if not values:
+        return current
+    if current not in values:
+        return values[-1] if delta < 0 else values[0]
+    i = values.index(current) + delta
+    return values[max(0, min(len(values) - 1, i))]
+
+
+def update_area(indicator, year, map_mode, municipality, meta, triggered: str | None):
+    """Pure part of the explorer callback: validate everything, then build the charts.
+
+    Returns a dict of outputs; raises InvalidState for rejected input (before any query).
+    """
+    ctx = current_context()
+    registry = ctx.registry
+    meta = meta if isinstance(meta, dict) else {}
+    lang = check_lang(meta.get("lang"))
+    area_key = check_page(meta.get("page"), registry)
+    if area_key not in {a.key for a in registry.agreement.areas}:
+        raise InvalidState("page", "invalid_page", meta.get("page"))
+    forum = bool(meta.get("forum")) is True
+    key = check_indicator(indicator, registry, area_key) or default_indicator(registry, area_key)
+    explorer = [i.key for i in explorer_indicators(registry, area_key)]
+    if key not in explorer:
+        raise InvalidState("indicator", "indicator_not_in_area", key)
+    mode = check_map_mode(map_mode)
+    muni = check_region(municipality, registry, municipalities_only=True)
+    if triggered in ("area-prev-ind", "area-next-ind"):
+        key = _step(explorer, key, -1 if triggered == "area-prev-ind" else 1)
+    years = ctx.years_for(key)
+    if triggered in ("area-prev-year", "area-next-year"):
+        year = _step(years, check_year(year), -1 if triggered == "area-prev-year" else 1)
+    elif triggered in ("area-indicator", "area-prev-ind", "area-next-ind"):
+        # Keep the year when the new indicator has it, otherwise its latest year.
+        y = check_year(year)
+        year = y if y in years else (years[-1] if years else None)
+    else:
+        year = check_year(year, years if years else None)
+    modes = ctx.geo.modes()
+    mode = mode if mode in modes else modes[-1]
+    from dashboard.state import ViewState
+
+    state = ViewState(page=area_key, indicator=key, year=year, municipality=muni, map_mode=mode, lang=lang, forum=forum)
+    map_chart = build_chart("map", state, ctx.engine)
+    state = state.replace(year=map_chart.extra["year"])
+    bar_chart = build_chart("bar", state, ctx.engine)
+    trend_chart = build_chart("trend", state, ctx.engine)
+    return {"state": state, "map": map_chart, "bar": bar_chart, "trend": trend_chart, "years": map_chart.extra["years"]}
+
+
+OUTPUTS = [
+    Output("area-map", "figure"), Output("area-bar", "figure"), Output("area-trend", "figure"),
+    Output("area-map-summary", "children"), Output("area-bar-summary", "children"),
+    Output("area-trend-summary", "children"), Output("area-map-table", "children"),
+    Output("area-trend-table", "children"),
+    Output("area-year", "min"), Output("area-year", "max"), Output("area-year", "marks"), Output("area-year", "value"),
+    Output("area-year-label", "children"), Output("area-indicator", "value"), Output("area-indicator-link", "href"),
+    Output("area-map-dl", "children"), Output("area-bar-dl", "children"), Output("area-trend-dl", "children"),
+    Output("view-state", "data"), Output("tk-banner", "children"), Output("area-notice", "children"),
+]
+INPUTS = [
+    Input("area-indicator", "value"), Input("area-year", "value"), Input("area-mapmode", "value"),
+    Input("area-municipality", "value"), Input("area-prev-year", "n_clicks"), Input("area-next-year", "n_clicks"),
+    Input("area-prev-ind", "n_clicks"), Input("area-next-ind", "n_clicks"),
+]
+
+
+def register_callbacks(app) -> None:
+    @app.callback(*OUTPUTS, *INPUTS, State("page-meta", "data"), State("view-state", "data"),
+                  prevent_initial_call=True)
+    def explorer(indicator, year, map_mode, municipality, _py, _ny, _pi, _ni, meta, view):
+        triggered = dash_ctx.triggered_id if isinstance(dash_ctx.triggered_id, str) else None
+        lang = meta.get("lang") if isinstance(meta, dict) and meta.get("lang") in ("fi", "sv", "en") else "fi"
+        keep = [no_update] * len(OUTPUTS)
+        try:
+            out = update_area(indicator, year, map_mode, municipality, meta, triggered)
+        except InvalidState as exc:
+            keep[-1] = notice(t("notice.invalid_input", lang, message=exc.text(lang)), "warning")
+            return keep
+        except SQLAlchemyError:
+            log.warning("database error in the explorer callback", exc_info=True)
+            keep[-1] = notice(t("dberror.body", lang), "error")
+            return keep
+        except Exception:  # noqa: BLE001 - never a 500 to the browser
+            log.exception("explorer callback failed")
+            keep[-1] = notice(t("dberror.contact", lang), "error")
+            return keep
+        state, map_chart, bar_chart, trend_chart = out["state"], out["map"], out["bar"], out["trend"]
+        years = out["years"]
+        mode_changed = triggered == "area-mapmode" or (isinstance(view, dict) and
+                                                       (view.get("query") or {}).get("kartta", "rajat") !=
+                                                       {"geo": "rajat", "tiles": "ruudut"}[state.map_mode])
+        map_out = map_chart.figure if mode_changed else value_patch(map_chart.figure)
+        synthetic = map_chart.synthetic or trend_chart.synthetic
+        page_path = next((f"/{a.slug}" for a in current_context().registry.agreement.areas if a.key == state.page), "/")
+        return [
+            map_out, bar_chart.figure, trend_chart.figure,
+            map_chart.summary, bar_chart.summary, trend_chart.summary,
+            details_table(chart_table(bar_chart, lang), lang), details_table(chart_table(trend_chart, lang), lang),
+            years[0] if years else 0, years[-1] if years else 0, year_marks(years), state.year,
+            str(state.year or ""), state.indicator, page_href(f"/indikaattori/{state.indicator}", state),
+            integrations.download_menu("area-map", "map", state), integrations.download_menu("area-bar", "bar", state),
+            integrations.download_menu("area-trend", "trend", state),
+            {"path": page_path, "query": state.query(), "push": True, "page": state.page},
+            synthetic_banner(lang) if synthetic else None,
+            None,
+        ]
+
+    # Click on the map or a bar selects the municipality (runs in the browser).
+    app.clientside_callback(
+        ClientsideFunction("tilannekuva", "selectMunicipality"),
+        Output("area-municipality", "value"),
+        Input("area-map", "clickData"), Input("area-bar", "clickData"),
+        State("area-municipality", "value"),
+        prevent_initial_call=True,
+    )
+    # Hover on either highlights the same municipality in both (Patch, no server round trip).
+    app.clientside_callback(
+        ClientsideFunction("tilannekuva", "linkHover"),
+        Output("area-map", "figure", allow_duplicate=True), Output("area-bar", "figure", allow_duplicate=True),
+        Input("area-map", "hoverData"), Input("area-bar", "hoverData"),
+        State("area-municipality", "value"), State("area-bar", "figure"),
+        prevent_initial_call=True,
+    )

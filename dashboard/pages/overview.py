@@ -1,0 +1,147 @@
+"""Etusivu: the four priority areas as cards.
+
+Each card quotes the agreement's goal in its own words (with the agreement as the source), shows
+the goal gauges, the headline indicators (latest value for the county region and the whole country
+with the year, and the recent direction as an arrow and in words) and the data status of the area
+(latest load date, share of synthetic values).
+"""
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboard import integrations, model, queries
+from dashboard.charts import manual_rule
+from dashboard.compare import trend
+from dashboard.components import page_href
+from dashboard.format import date_text, share_text
+from dashboard.i18n import t
+from dashboard.pages.base import Built, render
+
+MODULE = "dashboard.pages.overview"
+
+
+def _headline_rows(ctx, area, state) -> tuple[list, bool]:
+    registry = ctx.registry
+    lang = state.lang
+    county = registry.county
+    rows, synthetic_any = [], False
+    for ind in registry.indicators_for_area(area.key):
+        if not ind.headline:
+            continue
+        rule = manual_rule(registry, ind)
+        if rule in ("status", "rounds"):
+            continue  # shown by the goal gauges (status share, rounds per year)
+        frame = model.indicator_frame(ctx.engine, registry, ind.key)
+        region_codes = [county.region.code] + ([county.welfare_area.code] if ind.level == "alue" else [])
+        ref = None
+        for code in region_codes:
+            sub = frame[(frame["region_code"] == code)] if not frame.empty else frame
+            if not sub.empty and (sub["status"] == "ok").any():
+                ref = code
+                break
+        if ref is None:
+            continue
+        series = model.series(ctx.engine, registry, ind.key, [ref, county.country.code], lang)
+        region_s, country_s = series
+        vals = [(y, v, txt, syn) for y, v, txt, syn in zip(region_s.years, region_s.values, region_s.texts, region_s.synthetic) if v is not None]
+        if not vals:
+            continue
+        year, _v, text, syn = vals[-1]
+        country_text = next((txt for y, v, txt in zip(country_s.years, country_s.values, country_s.texts) if y == year and v is not None), None)
+        tr = trend(region_s.years, region_s.values, ind.direction)
+        synthetic_any = synthetic_any or syn
+        rows.append(html.Tr([
+            html.Th(dcc.Link(ind.title.get(lang), href=page_href(f"/{area.slug}", state, indikaattori=ind.key)),
+                    scope="row", className="tk-headline__title"),
+            html.Td([html.Span(text + (" *" if syn else ""), className="tk-headline__value"),
+                     html.Span(f" ({year})", className="tk-headline__year")], className="is-num"),
+            html.Td(country_text or t("overview.no_value", lang), className="is-num"),
+            html.Td([html.Span(tr.arrow, className=f"tk-trend tk-trend--{tr.judgement}", **{"aria-hidden": "true"}),
+                     " ", t(f"trend.{tr.key}", lang)], className="tk-headline__trend"),
+        ]))
+    return rows, synthetic_any
+
+
+def _card(ctx, area, state, statuses) -> tuple[html.Article, bool]:
+    registry = ctx.registry
+    lang = state.lang
+    county = registry.county
+    rows, synthetic = _headline_rows(ctx, area, state)
+    keys = tuple(i.key for i in registry.indicators_for_area(area.key))
+    syn, total = queries.synthetic_share(ctx.engine, keys)
+    loads = [queries.indicator_runs(ctx.engine, k) for k in keys]
+    dates = [d for f in loads if not f.empty for d in f["finished_at"].dropna().astype(str).str[:10]]
+    latest = max(dates) if dates else None
+    area_statuses = [s for s in statuses if getattr(s, "area", None) == area.key]
+    try:
+        from dashboard.gauges import goal_gauges
+
+        gauges = goal_gauges(area_statuses, lang)
+    except Exception:  # noqa: BLE001
+        gauges = html.P(t("placeholder.gauges", lang), className="tk-hint")
+    heading_id = f"card-{area.key}"
+    table = html.Table(
+        [
+            html.Caption(t("overview.headlines", lang), className="tk-h3"),
+            html.Thead(html.Tr([
+                html.Th(t("profile.indicator", lang), scope="col"),
+                html.Th(county.region.name.get(lang), scope="col", className="is-num"),
+                html.Th(county.country.name.get(lang), scope="col", className="is-num"),
+                html.Th(t("overview.trend_label", lang, name=county.region.name.get(lang)), scope="col"),
+            ])),
+            html.Tbody(rows),
+        ],
+        className="tk-table tk-table--headlines",
+    ) if rows else html.P(t("profile.no_indicators", lang), className="tk-hint")
+    status_bits = [t("overview.latest_load", lang, date=date_text(latest, lang)) if latest else None,
+                   t("overview.synthetic_share", lang, share=share_text(syn, total, lang)) if syn else t("overview.no_synthetic", lang)]
+    article = html.Article(
+        [
+            html.P(t("overview.area_label", lang, number=area.number), className="tk-eyebrow"),
+            html.H2(dcc.Link(area.short.get(lang), href=page_href(f"/{area.slug}", state)), id=heading_id, className="tk-card__title"),
+            html.Figure(
+                [html.Blockquote(html.P(area.goal.get(lang)), className="tk-quote__text"),
+                 html.Figcaption([t("overview.quote_source", lang, source=""), html.Cite(registry.agreement.source.get(lang))],
+                                 className="tk-quote__source")],
+                className="tk-quote tk-quote--card",
+            ),
+            html.Section([html.H3(t("overview.progress", lang), className="tk-h3"), gauges], className="tk-card__goals"),
+            table,
+            html.P([html.Strong(t("overview.data_status", lang) + ": "), " · ".join(b for b in status_bits if b)],
+                   className="tk-card__status" + (" has-synthetic" if syn else "")),
+            dcc.Link(t("overview.open_area", lang, area=area.short.get(lang)), href=page_href(f"/{area.slug}", state),
+                     className="tk-button tk-button--secondary"),
+        ],
+        className=f"tk-card tk-card--{area.key}", **{"aria-labelledby": heading_id},
+    )
+    return article, bool(syn) or synthetic
+
+
+def build(ctx, state, parsed) -> Built:
+    registry = ctx.registry
+    lang = state.lang
+    statuses = integrations.goal_statuses(ctx.engine, registry, lang, None)
+    cards, synthetic = [], False
+    for area in registry.agreement.areas:
+        card, syn = _card(ctx, area, state, statuses)
+        cards.append(card)
+        synthetic = synthetic or syn
+    agreement = getattr(registry.county.agreement, lang)
+    content = html.Div(
+        [
+            html.H1(f"{t('overview.title', lang)}: {registry.county.name.get(lang)}", className="tk-h1"),
+            html.P(t("overview.lead", lang, agreement=agreement), className="tk-lead"),
+            html.Div(cards, className="tk-cards"),
+        ],
+        className="tk-overview",
+    )
+    return Built(content=content, title=t("nav.overview", lang), synthetic=synthetic)
+
+
+def layout(**query):
+    return render(page="overview", path="/", active="overview", query=query, build=build)
+
+
+def register(registry) -> None:
+    dash.register_page(MODULE, path="/", name="Etusivu", title="Etusivu", layout=layout, order=0)
