@@ -147,6 +147,18 @@
       },
   };
 
+  // dcc.Slider's thumb (role="slider") has no accessible name of its own: give it the visible label
+  // of its wrapper (data-tk-slider-label = id of the label element). Thumbs appear with each render.
+  function labelSliders() {
+    document.querySelectorAll("[data-tk-slider-label]").forEach(function (wrap) {
+      var id = wrap.getAttribute("data-tk-slider-label");
+      wrap.querySelectorAll("[role=slider]").forEach(function (thumb) {
+        if (thumb.getAttribute("aria-labelledby") !== id) thumb.setAttribute("aria-labelledby", id);
+      });
+    });
+  }
+  new MutationObserver(labelSliders).observe(document.documentElement, { childList: true, subtree: true });
+
   // Forum mode keys. Form controls keep their own arrow keys (select, slider, radio, text).
   var KEYS = {
     ArrowLeft: "area-prev-year",

@@ -164,6 +164,7 @@ def _map(state, ctx, indicator, lang) -> ChartData:
         },
         note_texts={"synthetic": t("chart.synthetic_point", lang)},
         highlight=state.municipality, tiles=tiles, height=760 if state.forum else 560,
+        bounds=ctx.geo.bounds(state.map_mode),
     )
     value_col = _col("value", lang, unit=unit)
     rows = []
@@ -347,7 +348,7 @@ def _status_map(state, ctx, indicator, lang) -> ChartData:
         cells=adapted, classification=None, geojson_url=geo.url, labels=ctx.geo.label_points(state.map_mode),
         lang=lang, title=wrap(title, 64), subtitle=subtitle, footer=_footer(source, load_date, synthetic, lang),
         legend_title=t("status.legend", lang), special_labels={}, note_texts={"synthetic": t("chart.synthetic_point", lang)},
-        highlight=state.municipality, tiles=tiles, categorical=categorical,
+        highlight=state.municipality, tiles=tiles, categorical=categorical, bounds=ctx.geo.bounds(state.map_mode),
         cell_colors=[status_color(c.status) if c.status else NO_ENTRY_COLOR for c in cells],
     )
     rows = [{

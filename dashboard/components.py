@@ -222,22 +222,46 @@ def graph(graph_id: str, chart, lang: str, *, class_name: str = "", clear_on_unh
     )
 
 
-def figure_block(graph_component, *, summary_id: str, summary: str, lang: str, download=None,
-                 table=None, class_name: str = "") -> html.Figure:
-    """``<figure>`` with the chart, a text summary as ``<figcaption>``, the download menu and the table."""
+def figure_block(graph_component, chart, *, lang: str, download=None, table=None, class_name: str = "",
+                 heading_level: int = 3) -> html.Figure:
+    """``<figure>``: title and subtitle (HTML heading), download menu, the chart, a text summary
+    and the source line as ``<figcaption>``, and optionally the table. Ids derive from the graph id
+    (``<id>-title``, ``<id>-subtitle``, ``<id>-summary``, ``<id>-source``) so callbacks can update them."""
+    gid = graph_component.id
+    heading = {2: html.H2, 3: html.H3, 4: html.H4}[heading_level]
     return html.Figure(
         [
-            html.Div([download] if download is not None else [], className="tk-figure__tools") if download is not None else None,
+            html.Div(
+                [
+                    html.Div([heading(chart.title, id=f"{gid}-title", className="tk-figure__title"),
+                              html.P(chart.subtitle, id=f"{gid}-subtitle", className="tk-figure__subtitle")],
+                             className="tk-figure__heading"),
+                    html.Div(download, className="tk-figure__tools") if download is not None else None,
+                ],
+                className="tk-figure__head",
+            ),
             graph_component,
             html.Figcaption(
-                [html.Span(t("chart.summary_label", lang) + ": ", className="tk-visually-hidden"),
-                 html.Span(summary, id=summary_id)],
+                [html.P(chart.summary, id=f"{gid}-summary", className="tk-figure__summary"),
+                 html.P(source_text(chart, lang), id=f"{gid}-source", className="tk-source")],
                 className="tk-figure__caption",
             ),
             html.Div(table, className="tk-figure__table") if table is not None else None,
         ],
-        className=f"tk-figure {class_name}".strip(), role="group", **{"aria-labelledby": summary_id},
+        className=f"tk-figure {class_name}".strip(), role="group",
+        **{"aria-labelledby": f"{gid}-title", "aria-describedby": f"{gid}-summary"},
     )
+
+
+def source_text(chart, lang: str) -> str:
+    from dashboard.format import date_text
+
+    parts = [chart.source]
+    if chart.data_date:
+        parts.append(t("chart.data_date", lang, date=date_text(chart.data_date, lang)))
+    if chart.synthetic:
+        parts.append(t("chart.synthetic_note", lang))
+    return " · ".join(parts)
 
 
 # --- states -----------------------------------------------------------------------------------

@@ -83,6 +83,33 @@ class GeoStore:
         found = self.file(MODE_FILE.get(mode, "tiles"))
         return found if found is not None else self.file("tiles")  # type: ignore[return-value]
 
+    def bounds(self, mode: str) -> list[float] | None:
+        """[min lon, min lat, max lon, max lat] of the county in a map mode."""
+        gf = self.for_mode(mode)
+        key = ("bounds", gf.name, gf.version)
+        with self._lock:
+            if key in self._labels:
+                return self._labels[key]  # type: ignore[return-value]
+        doc = json.loads(gf.path.read_text(encoding="utf-8"))
+        xs, ys = [], []
+
+        def walk(coords):
+            if coords and isinstance(coords[0], (int, float)):
+                xs.append(coords[0])
+                ys.append(coords[1])
+            else:
+                for c in coords:
+                    walk(c)
+
+        codes = set(self.registry.county.municipality_codes)
+        for feat in doc.get("features", []):
+            if (feat.get("properties") or {}).get("code") in codes:
+                walk((feat.get("geometry") or {}).get("coordinates") or [])
+        result = [min(xs), min(ys), max(xs), max(ys)] if xs else None
+        with self._lock:
+            self._labels[key] = result  # type: ignore[assignment]
+        return result
+
     def label_points(self, mode: str) -> dict[str, tuple[float, float]]:
         """Municipality code -> (lon, lat) where its name and value are written on the map."""
         gf = self.for_mode(mode)

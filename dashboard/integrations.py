@@ -29,6 +29,9 @@ def graph_config(chart, lang: str) -> dict:
     config["topojsonURL"] = "/assets/topo/"
     config.setdefault("displaylogo", False)
     config["scrollZoom"] = False
+    # Downloads (PNG with title and footer, SVG, CSV, XLSX) come from the chart's "Lataa" menu; the
+    # modebar would only offer an undressed snapshot, so it is not shown.
+    config["displayModeBar"] = False
     config["modeBarButtonsToRemove"] = sorted(set(config.get("modeBarButtonsToRemove", [])) | {
         "lasso2d", "select2d", "zoomInGeo", "zoomOutGeo", "resetGeo", "pan2d", "zoom2d", "autoScale2d",
         "zoomIn2d", "zoomOut2d", "resetScale2d",

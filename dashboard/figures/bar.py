@@ -88,9 +88,9 @@ def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, 
                                             "fgopacity": 0.5, "size": 7, "solidity": 0.15}},
                      "showlegend": True, "hoverinfo": "skip"})
     legend_rows = 2  # fixed, so the figure height (and the graph's box) never changes between updates
-    height = 200 + 30 * len(ranked) + 24 * legend_rows
+    height = 110 + 30 * len(ranked) + 24 * legend_rows
     legend, bottom = bottom_legend(height, legend_rows)
-    layout = base_layout(lang, title, subtitle, footer, height, margin={"l": 10, "r": 56, "b": bottom + 44})
+    layout = base_layout(lang, title, subtitle, footer, height, margin={"l": 10, "r": 56, "b": bottom + 40})
     layout.update({
         "barmode": "overlay",
         "bargap": 0.28,

@@ -1,9 +1,10 @@
-"""Shared look of all figures: type, colours, the in-figure title and the source line.
+"""Shared look of all figures: type, colours and the source line.
 
-Every figure carries its own title, subtitle (unit, year) and a source line with the data date, so
-that what the modebar or the export route saves stands alone (OWID #6962: exported charts without
-titles). On screen the same header is what the user sees; the HTML around the chart adds a text
-summary and a data table.
+On screen the chart's title, subtitle and source line are HTML around the figure (a real heading
+that wraps at any width, next to the download menu; a caption screen readers can read). The export
+routes (``dashboard.export``) dress the figure with the title, subtitle and footer from
+:class:`ChartData`, so the plotly modebar's undressed snapshot is switched off.
+``base_layout(self_contained=True)`` draws the header and source line inside the figure instead.
 """
 from __future__ import annotations
 
@@ -25,12 +26,13 @@ LEGEND_ROW_PX = 24
 ALLOWED_TRACES = {"bar", "scatter", "choropleth", "scattergeo"}
 
 
-def base_layout(lang: str, title: str, subtitle: str, footer: str, height: int,
-                margin: dict | None = None) -> dict:
-    lines = title.count("<br>") + 1
-    m = {"l": 12, "r": 12, "t": HEADER_PX + 20 * (lines - 1), "b": FOOTER_PX}
+def base_layout(lang: str, title: str | None, subtitle: str | None, footer: str, height: int,
+                margin: dict | None = None, self_contained: bool = False) -> dict:
+    lines = (title or "").count("<br>") + 1
+    top = HEADER_PX + 20 * (lines - 1) if self_contained else 12
+    m = {"l": 12, "r": 12, "t": top, "b": FOOTER_PX if self_contained else 8}
     m.update(margin or {})
-    return {
+    layout = {
         "separators": separators(lang),
         "font": {"family": FONT_FAMILY, "size": 13, "color": TEXT},
         "paper_bgcolor": "#ffffff",
@@ -50,6 +52,10 @@ def base_layout(lang: str, title: str, subtitle: str, footer: str, height: int,
         "dragmode": False,
         "showlegend": True,
     }
+    if not self_contained:
+        layout["title"] = {"text": ""}
+        layout["annotations"] = []
+    return layout
 
 
 def footer_annotation(text: str, height: int, margin: dict) -> dict:
@@ -76,15 +82,15 @@ def footer_text(source: str, data_date_label: str, synthetic_note: str | None = 
     return "<br>".join(p for p in (source, second) if p)
 
 
-def bottom_legend(height: int, rows: int = 1) -> tuple[dict, int]:
-    """A horizontal legend just above the footer; returns (legend, bottom margin needed)."""
+def bottom_legend(height: int, rows: int = 1, footer_px: int = 0) -> tuple[dict, int]:
+    """A horizontal legend at the bottom (above a footer of ``footer_px``); returns (legend, bottom margin)."""
     legend = {
         "orientation": "h", "x": 0, "xanchor": "left", "xref": "paper",
-        "y": (FOOTER_PX + 6) / height, "yref": "container", "yanchor": "bottom",
+        "y": (footer_px + 6) / height, "yref": "container", "yanchor": "bottom",
         "font": {"size": 12}, "itemclick": False, "itemdoubleclick": False, "bgcolor": "rgba(0,0,0,0)",
         "traceorder": "normal",
     }
-    return legend, FOOTER_PX + 12 + LEGEND_ROW_PX * rows
+    return legend, footer_px + 12 + LEGEND_ROW_PX * rows
 
 
 def wrap(text: str, width: int = 70) -> str:

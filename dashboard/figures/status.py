@@ -65,7 +65,7 @@ def rounds_figure(*, periods: list[str], rows, status_label, lang: str, title: s
         "showlegend": False,
     }]
     layout = base_layout(lang, title, subtitle, footer, 120 + 40 * max(len(names), 1),
-                         margin={"l": 10, "r": 10, "b": 56})
+                         margin={"l": 10, "r": 10, "b": 56}, self_contained=True)
     layout.update({
         "xaxis": {"type": "category", "side": "top", "fixedrange": True, "showgrid": False, "tickfont": {"size": 12}},
         "yaxis": {"type": "category", "autorange": "reversed", "fixedrange": True, "showgrid": False,

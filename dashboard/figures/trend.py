@@ -53,7 +53,7 @@ def trend_figure(*, focus, county, country, context: list, lang: str, title: str
     years = sorted({y for s in (focus, county, country, *context) if s is not None for y in s.years})
     values = [v for s in (focus, county, country, *context) if s is not None for v in s.values if v is not None]
     span = (years[-1] - years[0]) if years else 0
-    height = 460
+    height = 400
     legend, bottom = bottom_legend(height, 1)
     layout = base_layout(lang, title, subtitle, footer, height, margin={"l": 10, "r": 20, "b": bottom + 40})
     layout.update({

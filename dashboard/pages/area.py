@@ -22,7 +22,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import integrations, model
 from dashboard.charts import build_chart, default_indicator, manual_rule
-from dashboard.components import chart_table, details_table, figure_block, graph, notice, page_href, synthetic_banner
+from dashboard.components import (
+    chart_table, details_table, figure_block, graph, notice, page_href, source_text, synthetic_banner,
+)
 from dashboard.context import current_context
 from dashboard.figures.map import value_patch
 from dashboard.figures.status import ROUND_STYLE, status_color
@@ -158,7 +160,8 @@ def _controls(registry, area_key: str, state, years: list[int], year: int | None
                                     step=None, marks=year_marks(years), value=year, included=False,
                                     updatemode="mouseup", className="tk-slider",
                                 ),
-                                className="tk-slider-wrap", **{"aria-labelledby": "area-year-heading"},
+                                className="tk-slider-wrap", role="group",
+                                **{"aria-labelledby": "area-year-heading", "data-tk-slider-label": "area-year-heading"},
                             ),
                             html.Button("→", id="area-next-year", className="tk-step", type="button",
                                         title=t("controls.next_year", lang),
@@ -221,9 +224,8 @@ def _status_sections(ctx, registry, area_key: str, state) -> list:
                     html.P(registry.agreement.area(area_key).measures[[m.key for m in registry.agreement.area(area_key).measures].index(ind.measure)].text(lang),
                            className="tk-measure-quote"),
                     html.Div([
-                        figure_block(graph("area-status-map", chart, lang, class_name="tk-graph--status"),
-                                     summary_id="area-status-summary", summary=chart.summary, lang=lang,
-                                     download=integrations.download_menu("area-status-map", "status_map", s)),
+                        figure_block(graph("area-status-map", chart, lang, class_name="tk-graph--status"), chart,
+                                     lang=lang, download=integrations.download_menu("area-status-map", "status_map", s)),
                         html.Div([html.H3(t("status.latest", lang).capitalize(), className="tk-h3"),
                                   html.Ul(items, className="tk-status-list")], className="tk-status-side"),
                     ], className="tk-grid tk-grid--status"),
@@ -313,13 +315,11 @@ def build_area(area_key: str):
                         html.Div(
                             [
                                 figure_block(graph("area-map", map_chart, lang, class_name="tk-graph--map", clear_on_unhover=True),
-                                             summary_id="area-map-summary", summary=map_chart.summary, lang=lang,
-                                             download=html.Div(integrations.download_menu("area-map", "map", s), id="area-map-dl"),
-                                             class_name="tk-figure--map"),
+                                             map_chart, lang=lang, class_name="tk-figure--map",
+                                             download=html.Div(integrations.download_menu("area-map", "map", s), id="area-map-dl")),
                                 figure_block(graph("area-bar", bar_chart, lang, class_name="tk-graph--bar", clear_on_unhover=True),
-                                             summary_id="area-bar-summary", summary=bar_chart.summary, lang=lang,
-                                             download=html.Div(integrations.download_menu("area-bar", "bar", s), id="area-bar-dl"),
-                                             class_name="tk-figure--bar"),
+                                             bar_chart, lang=lang, class_name="tk-figure--bar",
+                                             download=html.Div(integrations.download_menu("area-bar", "bar", s), id="area-bar-dl")),
                             ],
                             className="tk-grid tk-grid--maps",
                         ),
@@ -331,8 +331,8 @@ def build_area(area_key: str):
                 html.Section(
                     [
                         html.H2(t("section.trend", lang), id="trend-h"),
-                        figure_block(graph("area-trend", trend_chart, lang, class_name="tk-graph--trend"),
-                                     summary_id="area-trend-summary", summary=trend_chart.summary, lang=lang,
+                        figure_block(graph("area-trend", trend_chart, lang, class_name="tk-graph--trend"), trend_chart,
+                                     lang=lang,
                                      download=html.Div(integrations.download_menu("area-trend", "trend", s), id="area-trend-dl")),
                         html.Div(details_table(chart_table(trend_chart, lang), lang), id="area-trend-table"),
                     ],
@@ -424,10 +424,11 @@ def update_area(indicator, year, map_mode, municipality, meta, triggered: str | 
     return {"state": state, "map": map_chart, "bar": bar_chart, "trend": trend_chart, "years": map_chart.extra["years"]}
 
 
+TEXT_PARTS = ("title", "subtitle", "summary", "source")
 OUTPUTS = [
     Output("area-map", "figure"), Output("area-bar", "figure"), Output("area-trend", "figure"),
-    Output("area-map-summary", "children"), Output("area-bar-summary", "children"),
-    Output("area-trend-summary", "children"), Output("area-map-table", "children"),
+    *[Output(f"{g}-{part}", "children") for g in ("area-map", "area-bar", "area-trend") for part in TEXT_PARTS],
+    Output("area-map-table", "children"),
     Output("area-trend-table", "children"),
     Output("area-year", "min"), Output("area-year", "max"), Output("area-year", "marks"), Output("area-year", "value"),
     Output("area-year-label", "children"), Output("area-indicator", "value"), Output("area-indicator-link", "href"),
@@ -469,9 +470,13 @@ def register_callbacks(app) -> None:
         map_out = map_chart.figure if mode_changed else value_patch(map_chart.figure)
         synthetic = map_chart.synthetic or trend_chart.synthetic
         page_path = next((f"/{a.slug}" for a in current_context().registry.agreement.areas if a.key == state.page), "/")
+        texts = [
+            getattr(c, part) if part != "source" else source_text(c, lang)
+            for c in (map_chart, bar_chart, trend_chart) for part in TEXT_PARTS
+        ]
         return [
             map_out, bar_chart.figure, trend_chart.figure,
-            map_chart.summary, bar_chart.summary, trend_chart.summary,
+            *texts,
             details_table(chart_table(bar_chart, lang), lang), details_table(chart_table(trend_chart, lang), lang),
             years[0] if years else 0, years[-1] if years else 0, year_marks(years), state.year,
             str(state.year or ""), state.indicator, page_href(f"/indikaattori/{state.indicator}", state),

@@ -93,9 +93,8 @@ def build_for(key):
             synthetic = table_chart.synthetic
             blocks.append(html.Section([
                 html.H2(t("section.trend", lang), id="ind-trend-h"),
-                figure_block(graph("indicator-trend", table_chart, lang, class_name="tk-graph--trend"),
-                             summary_id="indicator-trend-summary", summary=table_chart.summary, lang=lang,
-                             download=integrations.download_menu("indicator-trend", "trend", s)),
+                figure_block(graph("indicator-trend", table_chart, lang, class_name="tk-graph--trend"), table_chart,
+                             lang=lang, download=integrations.download_menu("indicator-trend", "trend", s)),
             ], className="tk-section", **{"aria-labelledby": "ind-trend-h"}))
             years = table_chart.extra["years"][-12:]
             cols = [t("table.region", lang)] + [str(y) for y in years]
