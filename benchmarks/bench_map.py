@@ -1,0 +1,291 @@
+"""Benchmark 1: switching the map's indicator or year, our area page against the textbook Dash map.
+
+Both apps run side by side in this process (threaded werkzeug on 127.0.0.1), both are driven by
+the same headless Chromium through the same sequence of (indicator, year) states. A switch is one
+user event: choosing an indicator in the select, or a year (our page: the previous/next-year
+button; the textbook app: its year select). The clock is read in the page: it starts in a
+capture-phase listener on that event and stops in the first animation frame in which the map
+graph's ``_fullData[0]`` (values and hover texts) differs from before, i.e. when plotly.js has
+drawn the new values. Bytes: every response the switch triggers (``_dash-update-component`` and
+anything else), decoded body size and size on the wire (``request.sizes()``).
+
+Targets (issue 4): ours ≤ 150 ms median, ≥ 5× faster than the textbook map, ≥ 100× fewer bytes
+per update (decoded response bytes).
+"""
+from __future__ import annotations
+
+from benchmarks._browser import NetworkTracker, chromium, console_errors, fresh_page, served
+from benchmarks._common import ratio, summary, target
+
+MEDIAN_TARGET_MS = 150.0
+SPEEDUP_TARGET = 5.0
+BYTES_TARGET = 100.0
+OUR_GRAPH = "#area-map .js-plotly-plot"
+TEXTBOOK_GRAPH = "#textbook-map .js-plotly-plot"
+SWITCH_TIMEOUT_MS = 15000
+SETTLE_MS = 300
+
+#: Installs the in-page stopwatch; returns nothing. Argument: the graph's CSS selector.
+ARM_JS = """
+(sel) => {
+  const gd = document.querySelector(sel);
+  const fp = () => {
+    const t = gd && gd._fullData && gd._fullData[0];
+    return t ? JSON.stringify([t.z, t.customdata, t.locations, t.text]) : "";
+  };
+  const b = window.__tkBench = {t0: null, t1: null, before: fp(), error: null};
+  const start = () => {
+    if (b.t0 === null) b.t0 = performance.now();
+    document.removeEventListener("change", start, true);
+    document.removeEventListener("click", start, true);
+  };
+  document.addEventListener("change", start, true);
+  document.addEventListener("click", start, true);
+  const poll = () => {
+    if (b.t0 !== null && fp() !== b.before) { b.t1 = performance.now(); return; }
+    requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+}
+"""
+DRAWN_JS = """
+(sel) => {
+  const gd = document.querySelector(sel);
+  return !!(gd && gd._fullData && gd._fullData.length && gd.querySelectorAll('.choroplethlocation').length);
+}
+"""
+
+
+# --- choosing what to switch ------------------------------------------------------------------
+
+
+def choose_scenario(app) -> dict:
+    """The area, indicators and year pair to switch between: the most indicators whose real
+    (not synthetic) municipal values exist in two consecutive years, so every switch changes the map."""
+    from sqlalchemy import select
+
+    from data_pipeline.db.schema import observation
+    from dashboard.context import current_context
+    from dashboard.pages.area import explorer_indicators
+
+    with app.server.app_context():
+        ctx = current_context()
+        registry = ctx.registry
+        munis = registry.county.municipality_codes
+        best = None
+        with ctx.engine.connect() as conn:
+            for area in registry.agreement.areas:
+                keys = [i.key for i in explorer_indicators(registry, area.key)]
+                real: dict[str, set[int]] = {}
+                for key in keys:
+                    rows = conn.execute(select(observation.c.year).distinct().where(
+                        observation.c.indicator_key == key, observation.c.region_code.in_(munis),
+                        observation.c.value.is_not(None), observation.c.synthetic.is_(False))).fetchall()
+                    real[key] = {int(r[0]) for r in rows if r[0] is not None}
+                for year in sorted({y for ys in real.values() for y in ys}, reverse=True):
+                    chosen = [k for k in keys if {year, year - 1} <= real[k] and {year, year - 1} <= set(ctx.years_for(k))]
+                    score = (len(chosen), year)
+                    if len(chosen) >= 2 and (best is None or score > best[0]):
+                        best = (score, area, chosen, year)
+        if best is None:
+            raise RuntimeError("no area has two indicators with real values in two consecutive years")
+        _score, area, chosen, year = best
+        return {
+            "area": area.key, "slug": area.slug, "indicators": chosen[:8], "year": year,
+            "titles": {k: registry.indicators[k].title.fi for k in chosen},
+            "names": {m.code: m.name.fi for m in registry.county.municipalities},
+            "codes": list(munis),
+        }
+
+
+def switch_plan(indicators: list[str], year: int, switches: int) -> list[tuple[str, str, int]]:
+    """(action, indicator, year) per switch: alternately the next indicator and the other year."""
+    plan, ind_i, y = [], 0, year
+    for n in range(switches):
+        if n % 2 == 0:
+            ind_i = (ind_i + 1) % len(indicators)
+            plan.append(("indicator", indicators[ind_i], y))
+        else:
+            y = year - 1 if y == year else year
+            plan.append(("year", indicators[ind_i], y))
+    return plan
+
+
+# --- one app ------------------------------------------------------------------------------------
+
+
+def _collect(responses: list) -> dict:
+    """Sizes of the responses a switch triggered: callback responses, and everything."""
+    out = {"requests": 0, "dash_requests": 0, "decoded": 0, "wire": 0, "all_decoded": 0, "all_wire": 0,
+           "request_bytes": 0, "map_bytes": 0, "other": []}
+    for resp in responses:
+        try:
+            body = resp.body()
+            sizes = resp.request.sizes()
+        except Exception:  # noqa: BLE001 - a response that vanished with its page
+            continue
+        wire = sizes.get("responseBodySize", 0) + sizes.get("responseHeadersSize", 0)
+        out["requests"] += 1
+        out["all_decoded"] += len(body)
+        out["all_wire"] += wire
+        if "_dash-update-component" in resp.url:
+            out["dash_requests"] += 1
+            out["decoded"] += len(body)
+            out["wire"] += wire
+            out["request_bytes"] += sizes.get("requestBodySize", 0) + sizes.get("requestHeadersSize", 0)
+            out["map_bytes"] += _map_share(body)
+        else:
+            out["other"].append(resp.url.split("?")[0].split("/", 3)[-1])
+    return out
+
+
+def _map_share(body: bytes) -> int:
+    """Bytes of the map graph's ``figure`` inside a callback response (0 when it has none)."""
+    import json
+
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return 0
+    total = 0
+    for comp_id, props in (doc.get("response") or {}).items():
+        if comp_id in ("area-map", "textbook-map") and isinstance(props, dict) and "figure" in props:
+            total += len(json.dumps(props["figure"], separators=(",", ":")))
+    return total
+
+
+def _switch(page, net, graph: str, action) -> dict:
+    """Perform one switch and return its duration (ms) and the responses it triggered."""
+    net.wait_idle()
+    page.evaluate(ARM_JS, graph)
+    net.record()
+    try:
+        action()
+        page.wait_for_function("() => window.__tkBench && window.__tkBench.t1 !== null", timeout=SWITCH_TIMEOUT_MS,
+                               polling=50)
+        bench = page.evaluate("() => window.__tkBench")
+        # Let follow-up requests (chained callbacks) finish before counting bytes.
+        net.wait_idle(quiet_ms=SETTLE_MS)
+    finally:
+        responses = net.stop()
+    return {"ms": bench["t1"] - bench["t0"], **_collect(responses)}
+
+
+def _our_state(page) -> tuple[str, str]:
+    return tuple(page.evaluate(
+        "() => [document.getElementById('area-indicator').value, document.getElementById('area-year-label').textContent]"))
+
+
+def run_ours(browser, url: str, scenario: dict, plan: list, warmup: int) -> dict:
+    samples, states, failures = [], [], []
+    with fresh_page(browser) as page:
+        errors = console_errors(page)
+        net = NetworkTracker(page)
+        page.goto(f"{url}/{scenario['slug']}?indikaattori={scenario['indicators'][0]}&vuosi={scenario['year']}")
+        page.wait_for_function(DRAWN_JS, arg=OUR_GRAPH, timeout=60000)
+        net.wait_idle()
+        for n, (kind, key, year) in enumerate(plan):
+            if kind == "indicator":
+                def act(key=key):
+                    page.select_option("#area-indicator", key)
+            else:
+                button = "#area-prev-year" if year < int(_our_state(page)[1]) else "#area-next-year"
+
+                def act(button=button):
+                    page.click(button)
+            try:
+                result = _switch(page, net, OUR_GRAPH, act)
+            except Exception as exc:  # noqa: BLE001 - recorded, never hidden
+                failures.append(f"switch {n} ({kind} {key} {year}): {type(exc).__name__}: {str(exc)[:200]}")
+                continue
+            state = _our_state(page)
+            states.append(state)
+            if state != (key, str(year)):
+                failures.append(f"switch {n}: expected {key} {year}, page shows {state[0]} {state[1]}")
+            if n >= warmup:
+                samples.append(result)
+        return {"samples": samples, "states": states, "failures": failures, "console_errors": errors[:10]}
+
+
+def run_textbook(browser, url: str, plan: list, warmup: int) -> dict:
+    samples, failures = [], []
+    with fresh_page(browser) as page:
+        errors = console_errors(page)
+        net = NetworkTracker(page)
+        page.goto(url + "/")
+        page.wait_for_function(DRAWN_JS, arg=TEXTBOOK_GRAPH, timeout=60000)
+        net.wait_idle()
+        for n, (kind, key, year) in enumerate(plan):
+            if kind == "indicator":
+                def act(key=key):
+                    page.select_option("#textbook-indicator", key)
+            else:
+                def act(year=year):
+                    page.select_option("#textbook-year", str(year))
+            try:
+                result = _switch(page, net, TEXTBOOK_GRAPH, act)
+            except Exception as exc:  # noqa: BLE001
+                failures.append(f"switch {n} ({kind} {key} {year}): {type(exc).__name__}: {str(exc)[:200]}")
+                continue
+            if n >= warmup:
+                samples.append(result)
+        return {"samples": samples, "failures": failures, "console_errors": errors[:10]}
+
+
+def _sizes(samples: list[dict]) -> dict:
+    def med(field):
+        return summary([s[field] for s in samples], digits=1)["median"]
+
+    other = sorted({u for s in samples for u in s["other"]})
+    return {"other_requests": other, "decoded_bytes": med("decoded"), "wire_bytes": med("wire"),
+            "all_decoded_bytes": med("all_decoded"), "all_wire_bytes": med("all_wire"), "request_bytes": med("request_bytes"),
+            "map_figure_bytes": med("map_bytes"), "requests": med("requests"), "dash_requests": med("dash_requests")}
+
+
+def run(data, switches: int = 20, warmup: int = 2) -> dict:
+    """Measure ``switches`` map switches in each app (after ``warmup`` unmeasured ones)."""
+    from benchmarks.textbook_map import create_textbook_app
+
+    ours = data.create_app()
+    scenario = choose_scenario(ours)
+    plan = switch_plan(scenario["indicators"], scenario["year"], switches + warmup)
+    textbook = create_textbook_app(data.engine(), data.geo_dir / "build" / "county.json", scenario["indicators"],
+                                   scenario["codes"], names=scenario["names"], titles=scenario["titles"],
+                                   year=scenario["year"])
+    with served(ours.server) as ours_srv, served(textbook.server) as text_srv, chromium() as browser:
+        ours_run = run_ours(browser, ours_srv.url, scenario, plan, warmup)
+        text_run = run_textbook(browser, text_srv.url, plan, warmup)
+
+    ours_ms = summary([s["ms"] for s in ours_run["samples"]], digits=1)
+    text_ms = summary([s["ms"] for s in text_run["samples"]], digits=1)
+    ours_sizes = _sizes(ours_run["samples"])
+    text_sizes = _sizes(text_run["samples"])
+    speedup = ratio(text_ms["median"], ours_ms["median"], 1)
+    fewer = ratio(text_sizes["decoded_bytes"], ours_sizes["decoded_bytes"], 1)
+    enough = ours_ms["n"] >= 10 and text_ms["n"] >= 10
+    note = "" if enough else f"only {ours_ms['n']}/{text_ms['n']} switches measured"
+    targets = [
+        target("Map switch, ours (median)", ours_ms["median"], MEDIAN_TARGET_MS, unit="ms", note=note),
+        target("Map switch speed-up vs textbook", speedup, SPEEDUP_TARGET, kind="min", unit="×"),
+        target("Bytes per update, textbook / ours (decoded)", fewer, BYTES_TARGET, kind="min", unit="×",
+               note=f"ours {ours_sizes['decoded_bytes']:.0f} B (map figure {ours_sizes['map_figure_bytes']:.0f} B), "
+                    f"textbook {text_sizes['decoded_bytes']:.0f} B" if ours_sizes["decoded_bytes"] is not None
+                    and text_sizes["decoded_bytes"] is not None else ""),
+    ]
+    if not enough:
+        for t in targets:
+            t["met"] = False
+    return {
+        "benchmark": "map_switch",
+        "scenario": {k: scenario[k] for k in ("area", "slug", "indicators", "year")},
+        "switches": switches, "warmup": warmup,
+        "ours": {"ms": ours_ms, **ours_sizes, "failures": ours_run["failures"], "console_errors": ours_run["console_errors"]},
+        "textbook": {"ms": text_ms, **text_sizes, "failures": text_run["failures"],
+                     "console_errors": text_run["console_errors"]},
+        "speedup": speedup,
+        "bytes_ratio_decoded": fewer,
+        "bytes_ratio_wire": ratio(text_sizes["wire_bytes"], ours_sizes["wire_bytes"], 1),
+        "bytes_ratio_map_figure": ratio(text_sizes["map_figure_bytes"], ours_sizes["map_figure_bytes"], 1),
+        "targets": targets,
+        "ok": all(t["met"] for t in targets),
+    }
