@@ -88,6 +88,10 @@ def compute_breaks(values, method: str, decimals: int = 1, fixed=(), k: int = MA
     if method == "equal":
         raw = [lo + i * (hi - lo) / k for i in range(1, k)]
     elif method == "quantile":
+        if distinct.size <= MAX_CLASSES:
+            # As many distinct values as classes or fewer: one class per value (quantiles of
+            # heavily tied data would collapse into fewer, lopsided classes).
+            return [float(d) for d in distinct[1:]]
         raw = [float(np.quantile(vals, i / k)) for i in range(1, k)]
     else:
         raise ValueError(f"unknown classification method {method!r}")

@@ -86,7 +86,7 @@ def frame(registry, state: ViewState, *, active: str, path: str, title: str, con
     query = state.query()
     agreement = county.agreement
     meta = {
-        "lang": lang, "forum": state.forum,
+        "lang": lang, "forum": state.forum, "page": state.page,
         "title": t("app.page_title", lang, page=title, county=county.name.get(lang)),
     }
     return html.Div(

@@ -175,7 +175,7 @@ VALUE_PATHS = {
     LABELS: [("text",), ("textfont", "color")],
 }
 LEGEND_PATHS = [("name",), ("marker", "color"), ("showlegend",), ("visible",)]
-LAYOUT_PATHS = [("annotations",), ("legend", "title", "text")]
+LAYOUT_PATHS = [("annotations",)]
 
 
 def _dig(obj, path):
