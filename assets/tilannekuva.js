@@ -113,6 +113,37 @@
         return NO_UPDATE();
       },
 
+      stepYear: function (_prev, _next, year, marks) {
+        var years = Object.keys(marks || {})
+          .map(Number)
+          .filter(function (y) {
+            return !isNaN(y);
+          })
+          .sort(function (a, b) {
+            return a - b;
+          });
+        if (!years.length) return NO_UPDATE();
+        var delta = triggeredId() === "area-prev-year" ? -1 : 1;
+        var i = years.indexOf(Number(year));
+        var j = i < 0 ? (delta < 0 ? years.length - 1 : 0) : Math.max(0, Math.min(years.length - 1, i + delta));
+        return years[j] === year ? NO_UPDATE() : years[j];
+      },
+
+      stepIndicator: function (_prev, _next, value, options) {
+        var values = (options || [])
+          .filter(function (o) {
+            return o && !o.disabled;
+          })
+          .map(function (o) {
+            return o.value;
+          });
+        if (!values.length) return NO_UPDATE();
+        var delta = triggeredId() === "area-prev-ind" ? -1 : 1;
+        var i = values.indexOf(value);
+        var j = i < 0 ? 0 : Math.max(0, Math.min(values.length - 1, i + delta));
+        return values[j] === value ? NO_UPDATE() : values[j];
+      },
+
       selectMunicipality: function (mapClick, barClick, current) {
         var id = triggeredId();
         var code = id === "area-map" ? pointCode(mapClick, "map") : pointCode(barClick, "bar");

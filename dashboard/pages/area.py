@@ -373,15 +373,6 @@ def register(registry) -> None:
 # --- callbacks --------------------------------------------------------------------------------
 
 
-def _step(values: list, current, delta: int):
-    if not values:
-        return current
-    if current not in values:
-        return values[-1] if delta < 0 else values[0]
-    i = values.index(current) + delta
-    return values[max(0, min(len(values) - 1, i))]
-
-
 def update_area(indicator, year, map_mode, municipality, meta, triggered: str | None):
     """Pure part of the explorer callback: validate everything, then build the charts.
 
@@ -401,12 +392,8 @@ def update_area(indicator, year, map_mode, municipality, meta, triggered: str | 
         raise InvalidState("indicator", "indicator_not_in_area", key)
     mode = check_map_mode(map_mode)
     muni = check_region(municipality, registry, municipalities_only=True)
-    if triggered in ("area-prev-ind", "area-next-ind"):
-        key = _step(explorer, key, -1 if triggered == "area-prev-ind" else 1)
     years = ctx.years_for(key)
-    if triggered in ("area-prev-year", "area-next-year"):
-        year = _step(years, check_year(year), -1 if triggered == "area-prev-year" else 1)
-    elif triggered in ("area-indicator", "area-prev-ind", "area-next-ind"):
+    if triggered == "area-indicator":
         # Keep the year when the new indicator has it, otherwise its latest year.
         y = check_year(year)
         year = y if y in years else (years[-1] if years else None)
@@ -437,15 +424,14 @@ OUTPUTS = [
 ]
 INPUTS = [
     Input("area-indicator", "value"), Input("area-year", "value"), Input("area-mapmode", "value"),
-    Input("area-municipality", "value"), Input("area-prev-year", "n_clicks"), Input("area-next-year", "n_clicks"),
-    Input("area-prev-ind", "n_clicks"), Input("area-next-ind", "n_clicks"),
+    Input("area-municipality", "value"),
 ]
 
 
 def register_callbacks(app) -> None:
     @app.callback(*OUTPUTS, *INPUTS, State("page-meta", "data"), State("view-state", "data"),
                   prevent_initial_call=True)
-    def explorer(indicator, year, map_mode, municipality, _py, _ny, _pi, _ni, meta, view):
+    def explorer(indicator, year, map_mode, municipality, meta, view):
         triggered = dash_ctx.triggered_id if isinstance(dash_ctx.triggered_id, str) else None
         lang = meta.get("lang") if isinstance(meta, dict) and meta.get("lang") in ("fi", "sv", "en") else "fi"
         keep = [no_update] * len(OUTPUTS)
@@ -487,6 +473,23 @@ def register_callbacks(app) -> None:
             None,
         ]
 
+    # The step buttons (and the forum-mode arrow keys that press them) change the control values in
+    # the browser at once, so quick repeated presses step from the value just set, never race the
+    # server; the explorer callback then reacts to the new value.
+    app.clientside_callback(
+        ClientsideFunction("tilannekuva", "stepYear"),
+        Output("area-year", "value", allow_duplicate=True),
+        Input("area-prev-year", "n_clicks"), Input("area-next-year", "n_clicks"),
+        State("area-year", "value"), State("area-year", "marks"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("tilannekuva", "stepIndicator"),
+        Output("area-indicator", "value", allow_duplicate=True),
+        Input("area-prev-ind", "n_clicks"), Input("area-next-ind", "n_clicks"),
+        State("area-indicator", "value"), State("area-indicator", "options"),
+        prevent_initial_call=True,
+    )
     # Click on the map or a bar selects the municipality (runs in the browser).
     app.clientside_callback(
         ClientsideFunction("tilannekuva", "selectMunicipality"),

@@ -1,0 +1,82 @@
+"""Browser tests: the real app on a free local port (werkzeug in a thread) against the dashboard
+test database, driven by Playwright with Debian's Chromium (``playwright install`` is never needed).
+
+Every test page records console errors, failed requests and any request to a non-local host; the
+``watched_page`` fixture fails the test if any occurred.
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+from dataclasses import dataclass, field
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.dashboard.data import REGISTRY, build_database, write_geometry
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run", "--disable-gpu",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1366, "height": 900}, "locale": "fi-FI"}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of the app serving the test database and hand-made geometry."""
+    from dashboard import create_app
+
+    root = tmp_path_factory.mktemp("browser")
+    engine = build_database(root / "browser.sqlite3")
+    write_geometry(root / "geo")
+    app = create_app(engine=engine, registry=REGISTRY, geo_dir=root / "geo")
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    engine.dispose()
+
+
+@dataclass
+class Watch:
+    base: str
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return [f"console: {m}" for m in self.console_errors] + [f"failed: {u}" for u in self.failed] + [
+            f"external: {u}" for u in self.external]
+
+
+@pytest.fixture
+def watched_page(page, live_server):
+    """The Playwright page with console/network watching; fails the test on any problem."""
+    watch = Watch(live_server)
+    page.on("console", lambda m: watch.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: watch.console_errors.append(str(e)))
+    page.on("requestfailed", lambda r: watch.failed.append(r.url))
+    page.on("request", lambda r: watch.external.append(r.url)
+            if not r.url.startswith((live_server, "data:", "blob:", "about:")) else None)
+    page.set_default_timeout(15_000)
+    yield page, watch
+    assert not watch.problems(), watch.problems()

@@ -1,0 +1,184 @@
+"""The dashboard in Chromium: pages load cleanly, the map draws every municipality with its value,
+controls update map, bar, trend and table, URLs restore and navigate views, language and forum
+mode work from the keyboard."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+PAGES = [
+    "/", "/asuminen", "/tietojohtaminen", "/turvallisuus", "/hyvinvointityo", "/kuntaprofiili",
+    "/indikaattori/asunnottomat_yksinaiset_per1000", "/tietolahteet", "/saavutettavuus",
+]
+
+
+def query(page) -> dict:
+    """The query of the document's current URL (``page.url`` lags behind history.pushState)."""
+    return {k: v[0] for k, v in parse_qs(page.evaluate("() => location.search").lstrip("?")).items()}
+
+
+def wait_query(page, **expected):
+    """Wait until the URL carries ``expected`` (the URL follows the view right after each update)."""
+    page.wait_for_function(
+        "exp => { const q = new URLSearchParams(location.search);"
+        " return Object.entries(exp).every(([k, v]) => q.get(k) === v); }",
+        arg={k: str(v) for k, v in expected.items()},
+    )
+
+
+def wait_map(page, count: int = 11):
+    page.wait_for_function(
+        "n => { const g = document.querySelector('#area-map .js-plotly-plot');"
+        " return g && g._fullData && g._fullData[0].locations.length === n"
+        " && document.querySelectorAll('#area-map .choroplethlocation').length >= n; }",
+        arg=count,
+    )
+
+
+def map_labels(page) -> list[str]:
+    return page.evaluate("() => document.querySelector('#area-map .js-plotly-plot')._fullData[2].text")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_br001_every_page_loads_without_console_errors_or_outside_requests(watched_page, live_server, path):
+    page, _watch = watched_page
+    page.goto(live_server + path)
+    expect(page.locator("main h1").first).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+    page.wait_for_load_state("networkidle")
+    if path in ("/asuminen", "/turvallisuus"):
+        wait_map(page)
+
+
+def test_br002_map_shows_all_eleven_municipalities_with_values(watched_page, live_server):
+    page, _ = watched_page
+    page.goto(live_server + "/asuminen?indikaattori=asunnottomat_yksinaiset_per1000&vuosi=2020")
+    wait_map(page)
+    labels = map_labels(page)
+    assert len(labels) == 11
+    assert all(re.search(r"<br>\d+,\d{2}", t) for t in labels), labels
+    assert page.locator("#area-map .scatterlayer .trace.scattergeo text").count() == 11  # drawn, not only in data
+    expect(page.locator("#area-map-table table caption")).to_contain_text("2020")
+
+
+def test_br003_changing_indicator_and_year_updates_map_bar_trend_and_table(watched_page, live_server):
+    page, _ = watched_page
+    page.goto(live_server + "/asuminen?vuosi=2020")
+    wait_map(page)
+    before = map_labels(page)
+    page.select_option("#area-indicator", "tehostettu_palveluasuminen_65_pct")
+    expect(page.locator("#area-map-title")).to_contain_text("tehostetun palveluasumisen")
+    expect(page.locator("#area-bar-title")).to_contain_text("tehostetun palveluasumisen")
+    expect(page.locator("#area-trend-title")).to_contain_text("tehostetun palveluasumisen")
+    expect(page.locator("#area-map-table table caption")).to_contain_text("tehostetun palveluasumisen")
+    page.wait_for_function("b => JSON.stringify(document.querySelector('#area-map .js-plotly-plot')._fullData[2].text) !== b",
+                           arg=__import__("json").dumps(before))
+    wait_query(page, indikaattori="tehostettu_palveluasuminen_65_pct")
+    # Year: the previous-year button (keyboard-reachable) steps back.
+    page.click("#area-prev-year")
+    expect(page.locator("#area-year-label")).to_have_text("2019")
+    expect(page.locator("#area-map-subtitle")).to_contain_text("2019")
+    expect(page.locator("#area-bar-subtitle")).to_contain_text("2019")
+    wait_query(page, vuosi=2019, indikaattori="tehostettu_palveluasuminen_65_pct")
+
+
+def test_br004_url_restores_the_view(watched_page, live_server):
+    page, _ = watched_page
+    page.goto(live_server + "/asuminen?indikaattori=tehostettu_palveluasuminen_65_pct&vuosi=2018&kunta=694&kartta=ruudut")
+    wait_map(page)
+    expect(page.locator("#area-indicator")).to_have_value("tehostettu_palveluasuminen_65_pct")
+    expect(page.locator("#area-year-label")).to_have_text("2018")
+    expect(page.locator("#area-municipality")).to_have_value("694")
+    expect(page.locator("#area-mapmode input[value=tiles]")).to_be_checked()
+    expect(page.locator("#area-trend-title")).to_contain_text("tehostetun")
+    assert page.evaluate("() => document.querySelector('#area-map .js-plotly-plot')._fullData[0].geojson").startswith("/geo/tiles.json")
+    assert "Riihimäki" in page.evaluate("() => document.querySelector('#area-trend .js-plotly-plot').data.map(t => t.name).join('|')")
+
+
+def test_br005_back_and_forward_restore_earlier_views(watched_page, live_server):
+    page, _ = watched_page
+    page.goto(live_server + "/asuminen?vuosi=2020")
+    wait_map(page)
+    page.click("#area-next-year")
+    expect(page.locator("#area-year-label")).to_have_text("2021")
+    wait_query(page, vuosi=2021)
+    page.click("#area-next-year")
+    expect(page.locator("#area-year-label")).to_have_text("2022")
+    wait_query(page, vuosi=2022)
+    page.go_back()
+    expect(page.locator("#area-year-label")).to_have_text("2021")
+    page.go_back()
+    expect(page.locator("#area-year-label")).to_have_text("2020")
+    page.go_forward()
+    expect(page.locator("#area-year-label")).to_have_text("2021")
+    wait_query(page, vuosi=2021)
+
+
+def test_br006_language_switch_changes_labels_and_keeps_the_view(watched_page, live_server):
+    page, _ = watched_page
+    page.goto(live_server + "/asuminen?vuosi=2020")
+    wait_map(page)
+    page.click("#area-next-year")
+    expect(page.locator("#area-year-label")).to_have_text("2021")
+    wait_query(page, vuosi=2021)
+    page.get_by_role("link", name="Svenska").click()
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.locator("#explore-h")).to_have_text("Indikatorerna på kartan")
+    expect(page.locator("#area-year-label")).to_have_text("2021")
+    assert query(page).get("kieli") == "sv" and query(page).get("vuosi") == "2021"
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("#explore-h")).to_have_text("Indicators on the map")
+
+
+def test_br007_forum_mode_arrow_keys_step_year_and_indicator(watched_page, live_server):
+    page, _ = watched_page
+    page.goto(live_server + "/asuminen?esitys=1&vuosi=2020")
+    wait_map(page)
+    expect(page.locator("body")).to_have_class(re.compile("tk-forum-on"))
+    page.locator("#main").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#area-year-label")).to_have_text("2021")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#area-year-label")).to_have_text("2019")
+    first = page.locator("#area-indicator").input_value()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#area-indicator")).not_to_have_value(first)
+    wait_query(page, esitys=1)
+
+
+def test_br008_click_on_a_bar_selects_the_municipality_and_hover_links_map_and_bar(watched_page, live_server):
+    page, _ = watched_page
+    page.goto(live_server + "/asuminen?vuosi=2020")
+    wait_map(page)
+    first_bar = page.locator("#area-bar .trace.bars .point").first
+    first_bar.scroll_into_view_if_needed()
+    box = first_bar.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x - 20, y)
+    page.mouse.move(x, y, steps=4)  # plotly's drag layer receives the pointer, as for a user
+    page.wait_for_function("() => document.querySelector('#area-map .js-plotly-plot')._fullData[1].locations.length === 1")
+    code = page.evaluate("() => document.querySelector('#area-map .js-plotly-plot')._fullData[1].locations[0]")
+    first_code = page.evaluate("() => document.querySelector('#area-bar .js-plotly-plot').data[0].customdata[0][0]")
+    assert code == first_code
+    page.mouse.click(x, y)
+    expect(page.locator("#area-municipality")).to_have_value(first_code)
+    wait_query(page, kunta=first_code)
+
+
+def test_br009_keyboard_reaches_the_controls_in_order(watched_page, live_server):
+    page, _ = watched_page
+    page.goto(live_server + "/asuminen")
+    wait_map(page)
+    page.locator("#area-prev-ind").focus()
+    order = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("() => document.activeElement.id || document.activeElement.getAttribute('role') || document.activeElement.tagName"))
+    for expected in ("area-indicator", "area-next-ind", "area-prev-year", "slider", "area-next-year"):
+        assert expected in order, order
+    focused = page.locator("[role=slider]")
+    assert focused.get_attribute("aria-labelledby") == "area-year-heading"
