@@ -128,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
         elif data is not None:
             print(f"benchmark database kept in {data.workdir}", file=sys.stderr)
 
+    try:
+        import os
+
+        machine["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        pass
     doc = {
         "machine": machine, "quick": args.quick, "only": names if partial else None,
         "offline_dir": str(offline_dir), "wall_time_s": round(time.monotonic() - started, 1),

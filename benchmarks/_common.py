@@ -131,8 +131,13 @@ def machine_info() -> dict:
                                 text=True, timeout=10).stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         pass
+    try:
+        load = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        load = None
     return {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "loadavg_1_5_15": load,
         "cpus": os.cpu_count(),
         "cpu_model": cpu_model,
         "memory_gb": mem,

@@ -33,6 +33,8 @@ def fmt(value, unit: str = "") -> str:
         return "yes" if value else "no"
     if unit == "B":
         return fmt_bytes(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
     if isinstance(value, float):
         text = f"{value:,.0f}" if abs(value) >= 100 else (f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}")
     else:
@@ -87,7 +89,8 @@ def targets_table(report: dict) -> str:
 
 
 def machine_lines(machine: dict) -> list[str]:
-    keys = [("date", "Date (UTC)"), ("cpus", "CPUs"), ("cpu_model", "CPU"), ("memory_gb", "Memory (GB)"),
+    keys = [("date", "Date (UTC)"), ("loadavg_1_5_15", "Load average at start (1/5/15 min)"),
+            ("loadavg_end", "Load average at end (1/5/15 min)"), ("cpus", "CPUs"), ("cpu_model", "CPU"), ("memory_gb", "Memory (GB)"),
             ("platform", "OS"), ("python", "Python"), ("chromium", "Chromium"), ("dash", "Dash"), ("plotly", "plotly"),
             ("kaleido", "kaleido"), ("gunicorn", "gunicorn"), ("sqlalchemy", "SQLAlchemy"), ("playwright", "Playwright"),
             ("git_commit", "Commit")]
