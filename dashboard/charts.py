@@ -25,6 +25,8 @@ from dashboard.i18n import t
 from dashboard.state import InvalidState, ViewState
 
 KINDS = ("map", "bar", "trend", "status_map", "rounds", "table")
+#: Forum (projector) mode: every figure font this much larger.
+FORUM_FONT_SCALE = 1.4
 KIND_FILE_WORD = {"map": "kartta", "bar": "vertailu", "trend": "kehitys", "status_map": "tilanne", "rounds": "kierrokset",
                   "table": "kunnat"}
 
@@ -449,4 +451,12 @@ def build_chart(kind: str, state: ViewState, engine=None) -> ChartData:
     if kind == "rounds" and rule != "rounds":
         raise InvalidState("kind", "kind_not_for_indicator", kind)
     lang = state.lang if state.lang in ("fi", "sv", "en") else "fi"
-    return _BUILDERS[kind](state, ctx, indicator, lang)
+    chart = _BUILDERS[kind](state, ctx, indicator, lang)
+    if state.forum:
+        from dashboard.figures.common import scale_fonts
+
+        scale_fonts(chart.figure, FORUM_FONT_SCALE)
+        layout = chart.figure.get("layout", {})
+        if kind != "map" and isinstance(layout.get("height"), (int, float)):
+            layout["height"] = round(layout["height"] * 1.3)
+    return chart

@@ -105,3 +105,21 @@ def wrap(text: str, width: int = 70) -> str:
     if line:
         lines.append(line)
     return "<br>".join(lines)
+
+
+_FONT_KEYS = ("font", "tickfont", "textfont", "hoverlabel")
+
+
+def scale_fonts(node, factor: float):
+    """Multiply every explicit font size in a figure (forum mode: readable from the back of a room)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in _FONT_KEYS and isinstance(value, dict) and isinstance(value.get("size"), (int, float)):
+                value["size"] = round(value["size"] * factor, 1)
+            if key not in ("geojson", "z", "x", "y", "lon", "lat", "locations", "customdata", "text"):
+                scale_fonts(value, factor)
+    elif isinstance(node, list):
+        for item in node:
+            if isinstance(item, (dict, list)):
+                scale_fonts(item, factor)
+    return node
