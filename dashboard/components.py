@@ -248,7 +248,7 @@ def figure_block(graph_component, chart, *, lang: str, download=None, table=None
             ),
             html.Div(table, className="tk-figure__table") if table is not None else None,
         ],
-        className=f"tk-figure {class_name}".strip(), role="group",
+        className=f"tk-figure {class_name}".strip(),
         **{"aria-labelledby": f"{gid}-title", "aria-describedby": f"{gid}-summary"},
     )
 

@@ -175,12 +175,14 @@ def _controls(registry, area_key: str, state, years: list[int], year: int | None
             html.Fieldset(
                 [
                     html.Legend(t("controls.map_mode", lang), className="tk-label"),
-                    dcc.RadioItems(
+                    # dbc renders native radio inputs with <label for>: a real radio group inside the
+                    # fieldset (Dash 4's dcc.RadioItems nests inputs in role=option, which axe rejects).
+                    dbc.RadioItems(
                         id="area-mapmode",
                         options=[{"label": t("controls.map_geo", lang), "value": "geo", "disabled": "geo" not in modes},
                                  {"label": t("controls.map_tiles", lang), "value": "tiles"}],
                         value=state.map_mode if state.map_mode in modes else modes[-1],
-                        className="tk-radios", inputClassName="tk-radio__input", labelClassName="tk-radio",
+                        class_name="tk-radios", input_class_name="tk-radio__input", label_class_name="tk-radio__label",
                     ),
                 ],
                 className="tk-control tk-control--mode",

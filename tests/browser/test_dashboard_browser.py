@@ -182,3 +182,23 @@ def test_br009_keyboard_reaches_the_controls_in_order(watched_page, live_server)
         assert expected in order, order
     focused = page.locator("[role=slider]")
     assert focused.get_attribute("aria-labelledby") == "area-year-heading"
+
+
+AXE = __import__("pathlib").Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("path", ["/", "/asuminen?kunta=109", "/turvallisuus", "/kuntaprofiili", "/asuminen?esitys=1&kieli=sv"])
+def test_br010_axe_finds_no_wcag_aa_violations(browser, live_server, path):
+    assert AXE.exists(), "npm ci installs axe-core (make test does)"
+    # axe is injected as an inline script, which the app's CSP rightly forbids: a separate context.
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(live_server + path)
+    expect(page.locator("main h1").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+    context.close()
+    problems = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert problems == []
