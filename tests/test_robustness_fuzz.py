@@ -181,7 +181,7 @@ def explorer_invalid(area: dict, values: dict, meta) -> bool:
 
 
 @st.composite
-def explorer_requests(draw, areas: dict):
+def explorer_requests(draw, areas: dict, input_ids: list[str]):
     key = draw(st.sampled_from(sorted(areas)))
     area = areas[key]
     valid_ind = st.sampled_from(area["indicators"])
@@ -204,10 +204,9 @@ def explorer_requests(draw, areas: dict):
         junk(),
     ))
     view = draw(st.one_of(st.just(area["view"]), junk()))
-    inputs = ["area-indicator.value", "area-year.value", "area-mapmode.value", "area-municipality.value",
-              "area-prev-year.n_clicks", "area-next-year.n_clicks", "area-prev-ind.n_clicks", "area-next-ind.n_clicks"]
-    changed = draw(st.sampled_from(inputs))
-    if changed.endswith("n_clicks"):
+    # The control that changed: one of the callback's real inputs (read from /_dash-dependencies).
+    changed = draw(st.sampled_from(input_ids))
+    if changed not in values:
         values[changed] = draw(st.one_of(st.integers(min_value=1, max_value=50), junk()))
     # Sometimes a value is missing altogether (undefined in the renderer).
     for k in draw(st.lists(st.sampled_from(sorted(values)), max_size=2, unique=True)):
@@ -222,7 +221,7 @@ def test_fuzz001_explorer_callback_never_500_and_rejects_invalid_input_readably(
     seen = {"n": 0, "invalid": 0}
 
     @settings(FUZZ, max_examples=500)
-    @given(explorer_requests(fuzz_app["areas"]))
+    @given(explorer_requests(fuzz_app["areas"], [dr.prop_id(i) for i in cb["inputs"]]))
     def check(req):
         key, values, meta, view, changed = req
         area = fuzz_app["areas"][key]
