@@ -26,6 +26,11 @@ ENVIRONMENT = {
     "PORT": "port the dashboard listens on (default 8050)",
     "TILANNEKUVA_DEBUG": "1 enables Dash debug mode (development only)",
     "WEB_CONCURRENCY": "gunicorn worker count in the Docker image (default 2)",
+    "GUNICORN_THREADS": "gunicorn threads per worker (default 4)",
+    "FORWARDED_ALLOW_IPS": "proxies gunicorn trusts for X-Forwarded-* headers",
+    "TILANNEKUVA_EXPORT_TIMEOUT": "seconds a server-side image export may take before answering 503 (default 30)",
+    "BROWSER_PATH": "Chromium binary kaleido uses for image export (default: chromium on PATH)",
+    "LOGLEVEL": "Python log level of the dashboard (default INFO)",
 }
 
 
