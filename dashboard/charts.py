@@ -184,6 +184,7 @@ def _map(state, ctx, indicator, lang) -> ChartData:
         data_date=iy.load_date or "", synthetic=iy.synthetic, filename_stem=stem, geojson_path=str(geo.path),
         summary=summary,
         extra={"years": iy.years, "year": iy.year, "indicator": indicator.key, "mode": "tiles" if tiles else "geo",
+               "display_columns": [_col("region", lang), _col("shown", lang), _col("class", lang), _col("note", lang)],
                "codes": [c.code for c in iy.municipalities],
                "legend": [(b.label, b.color) for b in iy.classification.bins]},
     )
@@ -258,7 +259,9 @@ def _bar(state, ctx, indicator, lang) -> ChartData:
     return ChartData(
         kind="bar", figure=fig, table=pd.DataFrame(rows), title=title, subtitle=subtitle, unit=unit, source=source,
         data_date=iy.load_date or "", synthetic=iy.synthetic, filename_stem=stem, summary=_summary_ranking(ranked, iy, lang),
-        extra={"codes": [c.code for c in ranked], "year": iy.year, "years": iy.years},
+        extra={"codes": [c.code for c in ranked], "year": iy.year, "years": iy.years,
+               "display_columns": [_col("rank", lang), _col("region", lang), _col("shown", lang),
+                                   _col("vs_county", lang, county=iy.county.name), _col("note", lang)]},
     )
 
 
@@ -290,6 +293,7 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
         subtitle=subtitle, footer=_footer(source, load_date, synthetic, lang), axis_title=unit,
         labels={"context": t("trend.context", lang, county=county.name.get(lang)),
                 "synthetic_legend": t("chart.synthetic_legend", lang)},
+        digits=indicator.decimals + 2,
     )
     years = sorted({y for s in shown for y in s.years})
     table_rows = []
@@ -315,7 +319,8 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
         kind="trend", figure=fig, table=pd.DataFrame(table_rows), title=title, subtitle=subtitle, unit=unit,
         source=source, data_date=load_date or "", synthetic=synthetic, filename_stem=stem,
         summary=" ".join(summary_parts) or t("summary.no_values", lang, year=""),
-        extra={"focus": focus_code, "years": years},
+        extra={"focus": focus_code, "years": years,
+               "display_columns": [_col("year", lang)] + [f"{s.name}: {_col('shown', lang)}" for s in shown]},
     )
 
 

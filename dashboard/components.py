@@ -183,24 +183,33 @@ def data_table(frame: pd.DataFrame, caption: str, lang: str, *, columns: list[st
     cols = columns or list(frame.columns)
     row_header = row_header or cols[0]
     numeric = numeric or set()
-    head = html.Thead(html.Tr([html.Th(c, scope="col", className="is-num" if c in numeric else None) for c in cols]))
+    num = {"className": "is-num"}  # props only where needed: tables are a large part of each update
+
+    def attrs(c):
+        return num if c in numeric else {}
+
+    head = html.Thead(html.Tr([html.Th(c, scope="col", **attrs(c)) for c in cols]))
     body_rows = []
     for _, row in frame.iterrows():
         cells = []
         for c in cols:
             text = _cell_text(row[c], lang)
-            cls = "is-num" if c in numeric else None
-            cells.append(html.Th(text, scope="row", className=cls) if c == row_header else html.Td(text, className=cls))
+            cells.append(html.Th(text, scope="row", **attrs(c)) if c == row_header else html.Td(text, **attrs(c)))
         body_rows.append(html.Tr(cells))
     attrs = {"id": table_id} if table_id else {}
     return html.Table([html.Caption(caption), head, html.Tbody(body_rows)], className=f"tk-table {class_name}".strip(), **attrs)
 
 
 def chart_table(chart, lang: str, drop: tuple[str, ...] = ()) -> html.Table:
-    """The table of a :class:`ChartData`, with the formatted ("shown") values, not raw floats."""
+    """The table of a :class:`ChartData` as shown: the formatted values ("< 5", "0,52 *"), not the raw
+    floats and codes that the CSV/XLSX downloads carry as well."""
     frame = chart.table
-    cols = [c for c in frame.columns if c not in drop]
-    return data_table(frame, chart.title + (f" ({chart.subtitle})" if chart.subtitle else ""), lang, columns=cols)
+    cols = chart.extra.get("display_columns") or [c for c in frame.columns if c not in drop]
+    cols = [c for c in cols if c in frame.columns]
+    shown = t("table.shown", lang)
+    numeric = {c for c in cols if c.endswith(shown) or c == t("table.rank", lang)}
+    return data_table(frame, chart.title + (f" ({chart.subtitle})" if chart.subtitle else ""), lang, columns=cols,
+                      numeric=numeric)
 
 
 def details_table(table, lang: str, summary_key: str = "table.show", open_: bool = False) -> html.Details:

@@ -13,16 +13,21 @@ def _symbols(series, filled: str = "circle") -> list[str]:
     return [f"{filled}-open" if syn else filled for syn in series.synthetic]
 
 
-def _hover(series) -> list[list[str]]:
-    return [[series.name, t] for t in series.texts]
+def _hover(series) -> list[str]:
+    return list(series.texts)
+
+
+def _round(values, digits: int) -> list:
+    """Plot coordinates need no more precision than the screen shows (smaller payloads)."""
+    return [None if v is None else round(v, digits) for v in values]
 
 
 def trend_figure(*, focus, county, country, context: list, lang: str, title: str, subtitle: str, footer: str,
-                 axis_title: str, labels: dict) -> dict:
+                 axis_title: str, labels: dict, digits: int = 4) -> dict:
     data: list[dict] = []
     for s in context:
         data.append({
-            "type": "scatter", "mode": "lines", "name": s.name, "x": s.years, "y": s.values,
+            "type": "scatter", "mode": "lines", "name": s.name, "x": s.years, "y": _round(s.values, digits),
             "line": {"color": CONTEXT, "width": 1}, "hoverinfo": "skip", "showlegend": False,
             "legendgroup": "context", "connectgaps": False,
         })
@@ -38,11 +43,11 @@ def trend_figure(*, focus, county, country, context: list, lang: str, title: str
         if s is None or not s.years:
             continue
         data.append({
-            "type": "scatter", "mode": "lines+markers", "name": s.name, "x": s.years, "y": s.values,
+            "type": "scatter", "mode": "lines+markers", "name": s.name, "x": s.years, "y": _round(s.values, digits),
             "line": {"color": color, "width": width, "dash": dash},
             "marker": {"color": color, "size": size, "symbol": _symbols(s), "line": {"color": color, "width": 2}},
             "customdata": _hover(s),
-            "hovertemplate": "<b>%{customdata[0]}</b> %{x}<br>%{customdata[1]}<extra></extra>",
+            "hovertemplate": f"<b>{s.name}</b> %{{x}}<br>%{{customdata}}<extra></extra>",
             "connectgaps": False,
         })
     synthetic_any = any(any(s.synthetic) for s in (focus, county, country) if s is not None)

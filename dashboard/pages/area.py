@@ -456,20 +456,27 @@ def register_callbacks(app) -> None:
                                                        (view.get("query") or {}).get("kartta", "rajat") !=
                                                        {"geo": "rajat", "tiles": "ruudut"}[state.map_mode])
         map_out = map_chart.figure if mode_changed else value_patch(map_chart.figure)
+        # The trend depends on the indicator and the municipality, not on the year or the map type:
+        # a year step sends nothing for it.
+        trend_same = triggered in ("area-year", "area-mapmode")
         synthetic = map_chart.synthetic or trend_chart.synthetic
         page_path = next((f"/{a.slug}" for a in current_context().registry.agreement.areas if a.key == state.page), "/")
         texts = [
-            getattr(c, part) if part != "source" else source_text(c, lang)
+            (no_update if trend_same and c is trend_chart else
+             getattr(c, part) if part != "source" else source_text(c, lang))
             for c in (map_chart, bar_chart, trend_chart) for part in TEXT_PARTS
         ]
         return [
-            map_out, bar_chart.figure, trend_chart.figure,
+            map_out, bar_chart.figure, no_update if trend_same else trend_chart.figure,
             *texts,
-            details_table(chart_table(bar_chart, lang), lang), details_table(chart_table(trend_chart, lang), lang),
-            years[0] if years else 0, years[-1] if years else 0, year_marks(years), state.year,
+            details_table(chart_table(bar_chart, lang), lang),
+            no_update if trend_same else details_table(chart_table(trend_chart, lang), lang),
+            *((no_update,) * 3 if triggered == "area-year" else (years[0] if years else 0, years[-1] if years else 0,
+                                                                 year_marks(years))),
+            state.year,
             str(state.year or ""), state.indicator, page_href(f"/indikaattori/{state.indicator}", state),
             integrations.download_menu("area-map", "map", state), integrations.download_menu("area-bar", "bar", state),
-            integrations.download_menu("area-trend", "trend", state),
+            no_update if trend_same else integrations.download_menu("area-trend", "trend", state),
             {"path": page_path, "query": state.query(), "push": True, "page": state.page},
             synthetic_banner(lang) if synthetic else None,
             None,

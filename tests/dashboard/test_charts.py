@@ -54,7 +54,7 @@ def test_ch004_small_counts_are_suppressed_identically_in_map_and_bar():
     labels = dict(zip(fig["data"][0]["locations"], fig["data"][2]["text"]))
     assert labels["433"] == "<b>Loppi</b><br>< 5"  # the hidden value is nowhere in the figure
     hover = dict(zip(fig["data"][0]["locations"], fig["data"][0]["customdata"]))
-    assert hover["433"][1] == "< 5"
+    assert hover["433"][0] == "< 5"
 
 
 def test_ch005_source_flagged_suppression_is_hidden():
