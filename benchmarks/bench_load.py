@@ -154,13 +154,29 @@ def next_request(rng: random.Random, scen: dict, deps: list[dict], user: dict) -
         state["indicator"] = rng.choice([k for k in area["indicators"] if k != state["indicator"]] or area["indicators"])
         changed = "area-indicator.value"
     elif kind == "year":
-        state["year"] = rng.choice(area["years"]) if area["years"] else state["year"]
+        # Like the slider: only the years the current indicator has (the last answer's marks).
+        years = [y for y in user["years"] if y != state["year"]] or user["years"]
+        state["year"] = rng.choice(years) if years else state["year"]
         changed = "area-year.value"
     else:
         state["municipality"] = rng.choice(area["municipalities"])
         changed = "area-municipality.value"
     cb = dr.find_callback(deps, "area-map", "figure")
     return kind, area_body(cb, area, state, changed)
+
+
+def follow_answer(user: dict, doc: dict) -> None:
+    """Update the user's controls from the callback's answer, as the browser's would change."""
+    response = (doc or {}).get("response") or {}
+    year = response.get("area-year") or {}
+    marks = year.get("marks")
+    if isinstance(marks, dict):
+        user["years"] = sorted(int(k) for k in marks)
+    if "value" in year:
+        user["state"]["year"] = year["value"]
+    indicator = response.get("area-indicator") or {}
+    if isinstance(indicator.get("value"), str):
+        user["state"]["indicator"] = indicator["value"]
 
 
 def _user_loop(n: int, base_url: str, scen: dict, deps: list[dict], start: float, warm_end: float, end: float,
@@ -170,7 +186,8 @@ def _user_loop(n: int, base_url: str, scen: dict, deps: list[dict], start: float
     rng = random.Random(1000 + n)
     session = requests.Session()
     area = scen["areas"][n % len(scen["areas"])]
-    user = {"area": area, "state": {"indicator": area["indicator"], "year": area["year"], "municipality": ""}}
+    user = {"area": area, "years": list(area["years"]),
+            "state": {"indicator": area["indicator"], "year": area["year"], "municipality": ""}}
     # Users arrive spread over the first second.
     time.sleep(max(0.0, start + rng.random() - time.monotonic()))
     while time.monotonic() < end:
@@ -184,6 +201,8 @@ def _user_loop(n: int, base_url: str, scen: dict, deps: list[dict], start: float
                 error = f"HTTP {resp.status_code}"
             elif kind != "page" and any(m in resp.text for m in INVALID_MARKERS):
                 error = "app reported an error notice for a valid request"
+            elif kind in ("indicator", "year", "municipality") and resp.status_code == 200:
+                follow_answer(user, resp.json())
         except Exception as exc:  # noqa: BLE001 - every failure is counted
             elapsed = time.monotonic() - t0
             error = type(exc).__name__

@@ -260,16 +260,16 @@ def run(data, switches: int = 20, warmup: int = 2) -> dict:
     text_ms = summary([s["ms"] for s in text_run["samples"]], digits=1)
     ours_sizes = _sizes(ours_run["samples"])
     text_sizes = _sizes(text_run["samples"])
-    speedup = ratio(text_ms["median"], ours_ms["median"], 1)
-    fewer = ratio(text_sizes["decoded_bytes"], ours_sizes["decoded_bytes"], 1)
+    speedup = ratio(text_ms["median"], ours_ms["median"], 3)
+    fewer = ratio(text_sizes["decoded_bytes"], ours_sizes["decoded_bytes"], 3)
     enough = ours_ms["n"] >= 10 and text_ms["n"] >= 10
     note = "" if enough else f"only {ours_ms['n']}/{text_ms['n']} switches measured"
     targets = [
         target("Map switch, ours (median)", ours_ms["median"], MEDIAN_TARGET_MS, unit="ms", note=note),
         target("Map switch speed-up vs textbook", speedup, SPEEDUP_TARGET, kind="min", unit="×"),
         target("Bytes per update, textbook / ours (decoded)", fewer, BYTES_TARGET, kind="min", unit="×",
-               note=f"ours {ours_sizes['decoded_bytes']:.0f} B (map figure {ours_sizes['map_figure_bytes']:.0f} B), "
-                    f"textbook {text_sizes['decoded_bytes']:.0f} B" if ours_sizes["decoded_bytes"] is not None
+               note=f"ours {ours_sizes['decoded_bytes'] / 1000:.1f} KB (map figure {ours_sizes['map_figure_bytes'] / 1000:.1f} KB), "
+                    f"textbook {text_sizes['decoded_bytes'] / 1000:.1f} KB" if ours_sizes["decoded_bytes"] is not None
                     and text_sizes["decoded_bytes"] is not None else ""),
     ]
     if not enough:
@@ -284,8 +284,8 @@ def run(data, switches: int = 20, warmup: int = 2) -> dict:
                      "console_errors": text_run["console_errors"]},
         "speedup": speedup,
         "bytes_ratio_decoded": fewer,
-        "bytes_ratio_wire": ratio(text_sizes["wire_bytes"], ours_sizes["wire_bytes"], 1),
-        "bytes_ratio_map_figure": ratio(text_sizes["map_figure_bytes"], ours_sizes["map_figure_bytes"], 1),
+        "bytes_ratio_wire": ratio(text_sizes["wire_bytes"], ours_sizes["wire_bytes"], 3),
+        "bytes_ratio_map_figure": ratio(text_sizes["map_figure_bytes"], ours_sizes["map_figure_bytes"], 3),
         "targets": targets,
         "ok": all(t["met"] for t in targets),
     }

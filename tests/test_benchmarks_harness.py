@@ -182,3 +182,17 @@ def test_bh016_write_creates_the_three_files(tmp_path):
     assert json.loads(paths["json"].read_text(encoding="utf-8"))["machine"]["cpus"] == 2
     assert paths["md"].read_text(encoding="utf-8").startswith("# Tilannekuva benchmarks")
     assert paths["readme"].read_text(encoding="utf-8").startswith("## Suorituskyky / Performance")
+
+
+def test_bh017_load_users_follow_the_callback_answer():
+    from benchmarks.bench_load import follow_answer
+
+    user = {"years": [2019, 2020], "state": {"indicator": "a", "year": 2020, "municipality": ""}}
+    follow_answer(user, {"multi": True, "response": {
+        "area-year": {"marks": {"2015": "2015", "2017": "", "2016": ""}, "value": 2017},
+        "area-indicator": {"value": "b"}}})
+    assert user["years"] == [2015, 2016, 2017]
+    assert user["state"] == {"indicator": "b", "year": 2017, "municipality": ""}
+    # A notice-only answer changes nothing.
+    follow_answer(user, {"multi": True, "response": {"area-notice": {"children": "x"}}})
+    assert user["state"]["year"] == 2017 and user["years"] == [2015, 2016, 2017]
