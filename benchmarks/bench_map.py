@@ -117,7 +117,7 @@ def switch_plan(indicators: list[str], year: int, switches: int) -> list[tuple[s
 def _collect(responses: list) -> dict:
     """Sizes of the responses a switch triggered: callback responses, and everything."""
     out = {"requests": 0, "dash_requests": 0, "decoded": 0, "wire": 0, "all_decoded": 0, "all_wire": 0,
-           "request_bytes": 0, "map_bytes": 0, "other": []}
+           "request_bytes": 0, "map_bytes": 0, "callback_ms": 0.0, "other": []}
     for resp in responses:
         try:
             body = resp.body()
@@ -134,6 +134,10 @@ def _collect(responses: list) -> dict:
             out["wire"] += wire
             out["request_bytes"] += sizes.get("requestBodySize", 0) + sizes.get("requestHeadersSize", 0)
             out["map_bytes"] += _map_share(body)
+            timing = resp.request.timing
+            if timing.get("responseEnd", -1) >= 0:
+                # Request sent -> last byte: the server's share of the switch.
+                out["callback_ms"] += timing["responseEnd"] - max(timing.get("requestStart", 0), 0)
         else:
             out["other"].append(resp.url.split("?")[0].split("/", 3)[-1])
     return out
@@ -239,7 +243,8 @@ def _sizes(samples: list[dict]) -> dict:
     other = sorted({u for s in samples for u in s["other"]})
     return {"other_requests": other, "decoded_bytes": med("decoded"), "wire_bytes": med("wire"),
             "all_decoded_bytes": med("all_decoded"), "all_wire_bytes": med("all_wire"), "request_bytes": med("request_bytes"),
-            "map_figure_bytes": med("map_bytes"), "requests": med("requests"), "dash_requests": med("dash_requests")}
+            "map_figure_bytes": med("map_bytes"), "requests": med("requests"), "dash_requests": med("dash_requests"),
+            "callback_ms": med("callback_ms")}
 
 
 def run(data, switches: int = 20, warmup: int = 2) -> dict:

@@ -107,6 +107,7 @@ def _details_map(r: dict) -> list[str]:
         "| | ours | textbook | ratio |", "|---|---|---|---|",
         f"| switch median | {fmt(o['ms']['median'], 'ms')} | {fmt(t['ms']['median'], 'ms')} | {fmt(r['speedup'], '×')} |",
         f"| switch p95 | {fmt(o['ms']['p95'], 'ms')} | {fmt(t['ms']['p95'], 'ms')} | |",
+        f"| of which the callback request (median) | {fmt(o.get('callback_ms'), 'ms')} | {fmt(t.get('callback_ms'), 'ms')} | |",
         f"| callback response, decoded | {fmt(o['decoded_bytes'], 'B')} | {fmt(t['decoded_bytes'], 'B')} | {fmt(r['bytes_ratio_decoded'], '×')} |",
         f"| callback response, on the wire | {fmt(o['wire_bytes'], 'B')} | {fmt(t['wire_bytes'], 'B')} | {fmt(r['bytes_ratio_wire'], '×')} |",
         f"| of which the map figure | {fmt(o['map_figure_bytes'], 'B')} | {fmt(t['map_figure_bytes'], 'B')} | {fmt(r['bytes_ratio_map_figure'], '×')} |",
