@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 
-from flask import jsonify
+from flask import jsonify, request
 
 _lock = threading.Lock()
 
@@ -33,6 +33,49 @@ def csp_header(hashes: list[str]) -> str:
     return "; ".join(f"{k} {' '.join(v)}" for k, v in directives.items())
 
 
+def _is_prop(item) -> bool:
+    return (isinstance(item, dict) and isinstance(item.get("id"), (str, dict))
+            and isinstance(item.get("property"), str))
+
+
+def envelope_problem(body, callback_map) -> str | None:
+    """Why a ``/_dash-update-component`` body is not one dash-renderer would send, or None.
+
+    Dash answers such bodies with an HTTP 500 from deep inside its dispatcher; a malformed request
+    is the client's error, so it is refused with a 400 before Dash sees it.
+    """
+    if not isinstance(body, dict):
+        return "body is not a JSON object"
+    output = body.get("output")
+    if not isinstance(output, str) or output not in callback_map:
+        return "unknown callback output"
+    spec = callback_map[output]
+    outputs = body.get("outputs")
+    if not (isinstance(outputs, dict) and _is_prop(outputs)) and not (
+            isinstance(outputs, list) and outputs and all(_is_prop(o) for o in outputs)):
+        return "outputs must describe the callback's outputs"
+    inputs = body.get("inputs")
+    if not isinstance(inputs, list) or len(inputs) != len(spec.get("inputs", [])) or not all(
+            _is_prop(i) or (isinstance(i, list) and all(_is_prop(x) for x in i)) for i in inputs):
+        return "inputs do not match the callback"
+    state = body.get("state", [])
+    if not isinstance(state, list) or len(state) != len(spec.get("state", [])) or not all(
+            _is_prop(i) or (isinstance(i, list) and all(_is_prop(x) for x in i)) for i in state):
+        return "state does not match the callback"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "changedPropIds must be a list of strings"
+    for item in inputs:
+        # Dash Pages' router strips the pathname without checking it: it must be a string.
+        if isinstance(item, dict) and item.get("id") == "_pages_location":
+            value = item.get("value")
+            if item.get("property") == "pathname" and not isinstance(value, str):
+                return "pathname must be a string"
+            if item.get("property") == "search" and value is not None and not isinstance(value, str):
+                return "search must be a string"
+    return None
+
+
 def register(app, ctx) -> None:
     server = app.server
     cache: dict = {"n": -1, "header": ""}
@@ -45,6 +88,16 @@ def register(app, ctx) -> None:
                 cache["header"] = csp_header(hashes)
                 cache["n"] = len(app._inline_scripts)  # noqa: SLF001
             return cache["header"]
+
+    @server.before_request
+    def refuse_malformed_callbacks():
+        if request.method == "POST" and request.path.endswith("/_dash-update-component"):
+            problem = envelope_problem(request.get_json(silent=True), app.callback_map)
+            if problem:
+                resp = jsonify({"error": problem})
+                resp.status_code = 400
+                return resp
+        return None
 
     @server.after_request
     def headers(response):

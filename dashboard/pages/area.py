@@ -430,6 +430,42 @@ INPUTS = [
 ]
 
 
+def _explorer_outputs(out, triggered, view, lang):
+    """The explorer callback's output list for a validated update (see OUTPUTS)."""
+    state, map_chart, bar_chart, trend_chart = out["state"], out["map"], out["bar"], out["trend"]
+    years = out["years"]
+    mode_changed = triggered == "area-mapmode" or (isinstance(view, dict) and
+                                                   (view.get("query") or {}).get("kartta", "rajat") !=
+                                                   {"geo": "rajat", "tiles": "ruudut"}[state.map_mode])
+    map_out = map_chart.figure if mode_changed else value_patch(map_chart.figure)
+    # The trend depends on the indicator and the municipality, not on the year or the map type:
+    # a year step sends nothing for it.
+    trend_same = triggered in ("area-year", "area-mapmode")
+    synthetic = map_chart.synthetic or trend_chart.synthetic
+    page_path = next((f"/{a.slug}" for a in current_context().registry.agreement.areas if a.key == state.page), "/")
+    texts = [
+        (no_update if trend_same and c is trend_chart else
+         getattr(c, part) if part != "source" else source_text(c, lang))
+        for c in (map_chart, bar_chart, trend_chart) for part in TEXT_PARTS
+    ]
+    return [
+        map_out, bar_chart.figure, no_update if trend_same else trend_chart.figure,
+        *texts,
+        details_table(chart_table(bar_chart, lang), lang),
+        no_update if trend_same else details_table(chart_table(trend_chart, lang), lang),
+        *((no_update,) * 3 if triggered == "area-year" else (years[0] if years else 0, years[-1] if years else 0,
+                                                             year_marks(years))),
+        state.year,
+        str(state.year or ""), state.indicator, page_href(f"/indikaattori/{state.indicator}", state),
+        integrations.download_menu("area-map", "map", state), integrations.download_menu("area-bar", "bar", state),
+        no_update if trend_same else integrations.download_menu("area-trend", "trend", state),
+        {"path": page_path, "query": state.query(), "push": True, "page": state.page},
+        synthetic_banner(lang) if synthetic else None,
+        None,
+    ]
+
+
+
 def register_callbacks(app) -> None:
     @app.callback(*OUTPUTS, *INPUTS, State("page-meta", "data"), State("view-state", "data"),
                   prevent_initial_call=True)
@@ -450,37 +486,12 @@ def register_callbacks(app) -> None:
             log.exception("explorer callback failed")
             keep[-1] = notice(t("dberror.contact", lang), "error")
             return keep
-        state, map_chart, bar_chart, trend_chart = out["state"], out["map"], out["bar"], out["trend"]
-        years = out["years"]
-        mode_changed = triggered == "area-mapmode" or (isinstance(view, dict) and
-                                                       (view.get("query") or {}).get("kartta", "rajat") !=
-                                                       {"geo": "rajat", "tiles": "ruudut"}[state.map_mode])
-        map_out = map_chart.figure if mode_changed else value_patch(map_chart.figure)
-        # The trend depends on the indicator and the municipality, not on the year or the map type:
-        # a year step sends nothing for it.
-        trend_same = triggered in ("area-year", "area-mapmode")
-        synthetic = map_chart.synthetic or trend_chart.synthetic
-        page_path = next((f"/{a.slug}" for a in current_context().registry.agreement.areas if a.key == state.page), "/")
-        texts = [
-            (no_update if trend_same and c is trend_chart else
-             getattr(c, part) if part != "source" else source_text(c, lang))
-            for c in (map_chart, bar_chart, trend_chart) for part in TEXT_PARTS
-        ]
-        return [
-            map_out, bar_chart.figure, no_update if trend_same else trend_chart.figure,
-            *texts,
-            details_table(chart_table(bar_chart, lang), lang),
-            no_update if trend_same else details_table(chart_table(trend_chart, lang), lang),
-            *((no_update,) * 3 if triggered == "area-year" else (years[0] if years else 0, years[-1] if years else 0,
-                                                                 year_marks(years))),
-            state.year,
-            str(state.year or ""), state.indicator, page_href(f"/indikaattori/{state.indicator}", state),
-            integrations.download_menu("area-map", "map", state), integrations.download_menu("area-bar", "bar", state),
-            no_update if trend_same else integrations.download_menu("area-trend", "trend", state),
-            {"path": page_path, "query": state.query(), "push": True, "page": state.page},
-            synthetic_banner(lang) if synthetic else None,
-            None,
-        ]
+        try:
+            return _explorer_outputs(out, triggered, view, lang)
+        except Exception:  # noqa: BLE001 - shaping the outputs must not turn into a 500 either
+            log.exception("explorer outputs failed")
+            keep[-1] = notice(t("dberror.contact", lang), "error")
+            return keep
 
     # The step buttons (and the forum-mode arrow keys that press them) change the control values in
     # the browser at once, so quick repeated presses step from the value just set, never race the

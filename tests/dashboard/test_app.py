@@ -136,3 +136,19 @@ def test_app010_unreachable_database_is_a_readable_state_and_recovers_without_re
     assert "Indikaattorit kartalla" in text
     assert client.get("/health").get_json()["ok"] is True
     shutil.rmtree(missing_dir)
+
+
+@pytest.mark.parametrize("body", [
+    None, [], "x", 5,
+    {"output": "no.such..output"},
+    {"output": "..area-map.figure...x.y..", "outputs": [], "inputs": []},
+    {"output": "tk-sink-url.title", "outputs": {"id": "tk-sink-url", "property": "title"}, "inputs": "nope"},
+    {"output": ".._pages_content.children..._pages_store.data..",
+     "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+     "inputs": [{"id": "_pages_location", "property": "pathname", "value": None},
+                {"id": "_pages_location", "property": "search", "value": ""},
+                {"id": "tk-popstate", "property": "data", "value": None}], "changedPropIds": []},
+])
+def test_app011_malformed_callback_requests_are_refused_with_400(client, body):
+    resp = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert resp.status_code == 400 and "error" in resp.get_json()
