@@ -285,7 +285,8 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
     title = indicator.title.get(lang)
     unit = indicator.unit.text(lang)
     who = focus.name if focus else county_s.name
-    subtitle = " · ".join((unit, t("trend.subtitle", lang, name=who, county=county_s.name, country=country_s.name)))
+    subtitle = " · ".join((unit, t("trend.subtitle", lang, name=who, county=county_s.name, country=country_s.name)
+                           if focus else t("trend.subtitle_county", lang, county=county_s.name, country=country_s.name)))
     stem = "-".join(x for x in (slug(county.key), slug(indicator.key), slug(who), KIND_FILE_WORD["trend"]) if x)
     source = source_line(registry, indicator, lang)
     fig = trend_figure(
