@@ -190,6 +190,37 @@
   }
   new MutationObserver(labelSliders).observe(document.documentElement, { childList: true, subtree: true });
 
+  // "Copy a link to this view": the URL always carries the whole view state.
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = document.execCommand && document.execCommand("copy");
+      document.body.removeChild(area);
+      if (ok) resolve();
+      else reject(new Error("copy failed"));
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("[data-tk-copy]") : null;
+    if (!button) return;
+    var status = document.getElementById(button.getAttribute("data-tk-copy"));
+    copyText(window.location.href).then(
+      function () {
+        if (status) status.textContent = button.getAttribute("data-tk-copied") || "";
+      },
+      function () {
+        if (status) status.textContent = window.location.href;
+      }
+    );
+  });
+
   // Forum mode keys. Form controls keep their own arrow keys (select, slider, radio, text).
   var KEYS = {
     ArrowLeft: "area-prev-year",

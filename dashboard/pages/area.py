@@ -197,6 +197,12 @@ def _controls(registry, area_key: str, state, years: list[int], year: int | None
                         value=state.municipality if state.municipality in registry.county.municipality_codes else "",
                         placeholder=t("controls.municipality_none", lang), class_name="tk-select",
                     ),
+                    html.Div([
+                        html.Button(t("controls.copy_link", lang), id="area-copy-link", type="button",
+                                    className="tk-link-button",
+                                    **{"data-tk-copy": "area-copy-status", "data-tk-copied": t("controls.link_copied", lang)}),
+                        html.Span(id="area-copy-status", className="tk-copy-status", role="status"),
+                    ], className="tk-copy"),
                 ],
                 className="tk-control tk-control--municipality",
             ),

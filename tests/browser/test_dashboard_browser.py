@@ -202,3 +202,16 @@ def test_br010_axe_finds_no_wcag_aa_violations(browser, live_server, path):
     context.close()
     problems = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
     assert problems == []
+
+
+def test_br011_copy_link_puts_the_current_view_on_the_clipboard(browser, live_server):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    page.goto(live_server + "/asuminen?vuosi=2020&kunta=109")
+    wait_map(page)
+    page.click("#area-copy-link")
+    expect(page.locator("#area-copy-status")).to_have_text("Linkki kopioitu")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert "vuosi=2020" in copied and "kunta=109" in copied and copied.startswith(live_server + "/asuminen")
+    context.close()
