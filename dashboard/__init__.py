@@ -86,6 +86,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
         routing_callback_inputs={"_popstate": Input("tk-popstate", "data")},
     )
     app.index_string = INDEX
+    _localise_index(app)
     # Never call home for version checks or dev-tools assets.
     app.config.update({"show_undo_redo": False})
 
@@ -113,6 +114,24 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
 
     integrations.register_export_routes(server)
     return app
+
+
+def _localise_index(app) -> None:
+    """Serve the HTML shell with the page's language (``?kieli=``) before any script runs, so the
+    document is never announced in the wrong language; the client keeps it in sync afterwards."""
+    original = app.interpolate_index
+
+    def interpolate_index(**kwargs):
+        page = original(**kwargs)
+        try:
+            lang = flask.request.args.get("kieli")
+        except RuntimeError:  # outside a request
+            lang = None
+        if lang in ("sv", "en"):
+            page = page.replace('<html lang="fi">', f'<html lang="{lang}">', 1)
+        return page
+
+    app.interpolate_index = interpolate_index
 
 
 __all__ = ["create_app"]

@@ -63,7 +63,8 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
     codes = [c.code for c in cells]
     if categorical is None:
         idx, colors = categories_for(cells, classification)
-        legend = [(b.label, b.color, any(i == k for i in idx)) for k, b in enumerate(classification.bins)]
+        # Every value class is listed (the scale stays continuous); special classes only when used.
+        legend = [(b.label, b.color, True) for b in classification.bins]
         n_bins = len(classification.bins)
         legend += [(special_labels[s], colors[n_bins + j], any(i == n_bins + j for i in idx))
                    for j, s in enumerate(SPECIAL)]

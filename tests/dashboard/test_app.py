@@ -152,3 +152,8 @@ def test_app010_unreachable_database_is_a_readable_state_and_recovers_without_re
 def test_app011_malformed_callback_requests_are_refused_with_400(client, body):
     resp = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
     assert resp.status_code == 400 and "error" in resp.get_json()
+
+
+def test_app012_the_html_shell_has_the_requested_language(client):
+    assert '<html lang="sv">' in client.get("/asuminen?kieli=sv").get_data(as_text=True)
+    assert '<html lang="fi">' in client.get("/asuminen?kieli=xx").get_data(as_text=True)
