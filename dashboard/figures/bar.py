@@ -7,7 +7,7 @@ Synthetic values get a hatched bar and a legend entry.
 """
 from __future__ import annotations
 
-from dashboard.figures.common import ACCENT, COUNTRY, COUNTY, GRID, MUTED, base_layout, bottom_legend
+from dashboard.figures.common import ACCENT, COUNTRY, COUNTY, GRID, MUTED, base_layout, top_legend
 
 HATCH = "/"
 
@@ -89,8 +89,8 @@ def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, 
                      "showlegend": True, "hoverinfo": "skip"})
     legend_rows = 2  # fixed, so the figure height (and the graph's box) never changes between updates
     height = 110 + 30 * len(ranked) + 24 * legend_rows
-    legend, bottom = bottom_legend(height, legend_rows)
-    layout = base_layout(lang, title, subtitle, footer, height, margin={"l": 10, "r": 56, "b": bottom + 40})
+    legend, legend_px = top_legend(legend_rows)
+    layout = base_layout(lang, title, subtitle, footer, height, margin={"l": 10, "r": 56, "b": 44, "t": legend_px})
     layout.update({
         "barmode": "overlay",
         "bargap": 0.28,

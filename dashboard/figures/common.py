@@ -82,15 +82,20 @@ def footer_text(source: str, data_date_label: str, synthetic_note: str | None = 
     return "<br>".join(p for p in (source, second) if p)
 
 
-def bottom_legend(height: int, rows: int = 1, footer_px: int = 0) -> tuple[dict, int]:
-    """A horizontal legend at the bottom (above a footer of ``footer_px``); returns (legend, bottom margin)."""
+def top_legend(rows: int = 1) -> tuple[dict, int]:
+    """A horizontal legend just above the plot area; returns (legend, top margin it needs).
+
+    Above the plot (paper y = 1) is also where the export dressing (``dashboard.export``) expects
+    a horizontal legend: it moves it under the export's title instead of letting it collide with
+    the footer.
+    """
     legend = {
         "orientation": "h", "x": 0, "xanchor": "left", "xref": "paper",
-        "y": (footer_px + 6) / height, "yref": "container", "yanchor": "bottom",
+        "y": 1.0, "yref": "paper", "yanchor": "bottom",
         "font": {"size": 12}, "itemclick": False, "itemdoubleclick": False, "bgcolor": "rgba(0,0,0,0)",
         "traceorder": "normal",
     }
-    return legend, footer_px + 12 + LEGEND_ROW_PX * rows
+    return legend, 12 + LEGEND_ROW_PX * rows
 
 
 def wrap(text: str, width: int = 70) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dashboard.classify import (
     MAX_CLASSES, NO_DATA_COLOR, NO_DATA_OUTLINE, OUTLINE_COLOR, SUPPRESSED_COLOR, text_color,
 )
-from dashboard.figures.common import base_layout, bottom_legend
+from dashboard.figures.common import base_layout, top_legend
 
 #: Legend slots: value classes, then the special classes.
 SPECIAL = ("suppressed", "secondary", "missing")
@@ -142,10 +142,10 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
             "hoverinfo": "skip",
             "legendgroup": "classes",
         })
-    legend, bottom = bottom_legend(height, 2)
+    legend, legend_px = top_legend(2)
     # The unit is in the chart's subtitle; a legend title would cost a row on narrow screens.
     legend.update({"valign": "middle"})
-    layout = base_layout(lang, title, subtitle, footer, height, margin={"b": bottom + 8, "t": 8})
+    layout = base_layout(lang, title, subtitle, footer, height, margin={"b": 8, "t": legend_px})
     layout.update({
         "geo": geo_layout(bounds),
         "legend": legend,

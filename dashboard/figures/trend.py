@@ -6,7 +6,7 @@ with a legend entry; hidden values ("< 5") are gaps.
 """
 from __future__ import annotations
 
-from dashboard.figures.common import ACCENT, CONTEXT, COUNTRY, COUNTY, GRID, MUTED, base_layout, bottom_legend
+from dashboard.figures.common import ACCENT, CONTEXT, COUNTRY, COUNTY, GRID, MUTED, base_layout, top_legend
 
 
 def _symbols(series, filled: str = "circle") -> list[str]:
@@ -59,8 +59,8 @@ def trend_figure(*, focus, county, country, context: list, lang: str, title: str
     values = [v for s in (focus, county, country, *context) if s is not None for v in s.values if v is not None]
     span = (years[-1] - years[0]) if years else 0
     height = 400
-    legend, bottom = bottom_legend(height, 1)
-    layout = base_layout(lang, title, subtitle, footer, height, margin={"l": 10, "r": 20, "b": bottom + 40})
+    legend, legend_px = top_legend(1)
+    layout = base_layout(lang, title, subtitle, footer, height, margin={"l": 10, "r": 20, "b": 40, "t": legend_px})
     layout.update({
         "xaxis": {"tickformat": "d", "gridcolor": GRID, "showgrid": False,
                   "fixedrange": True, "ticks": "outside", "tickcolor": "#9a9a9a", "automargin": True},

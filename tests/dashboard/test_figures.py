@@ -107,3 +107,14 @@ def test_fig010_trend_compares_the_municipality_with_county_and_country():
     names = [tr["name"] for tr in t.figure["data"] if tr.get("showlegend", True) and tr["mode"] != "lines" or tr["name"] in ("Kanta-Häme", "Koko maa")]
     assert "Riihimäki" in names and "Kanta-Häme" in names and "Koko maa" in names
     assert t.filename_stem == "kanta-hame-asunnottomat-yksinaiset-per1000-riihimaki-kehitys"
+
+
+def test_fig011_bar_axis_fits_the_data_and_legends_sit_above_the_plot():
+    b = chart("bar", indicator="rikokset_henki_terveys_per1000", page="turvallisuus")
+    values = [v for v in b.figure["data"][0]["x"] if v is not None]
+    lo, hi = b.figure["layout"]["xaxis"]["range"]
+    assert hi < max(values) * 1.5 and lo <= 0
+    for kind in ("map", "bar", "trend"):
+        legend = chart(kind).figure["layout"]["legend"]
+        # above the plot: where the export dressing expects a horizontal legend
+        assert legend["orientation"] == "h" and legend["yref"] == "paper" and legend["y"] >= 1
