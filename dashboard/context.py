@@ -105,7 +105,8 @@ def current_context(registry=None, engine=None) -> AppContext:
         ctx = None
     if ctx is None:
         ctx = default_context()
-    if registry is not None or engine is not None:
+    same = (registry is None or registry is ctx.registry) and (engine is None or engine is ctx.engine)
+    if not same:
         ctx = AppContext(registry=registry or ctx.registry, engine=engine or ctx.engine, geo_dir=ctx.geo_dir)
     return ctx
 
