@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 import re
 from pathlib import Path
 
 import plotly
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT / "assets" / "vendor" / "plotly-tilannekuva.min.js"
@@ -36,3 +38,39 @@ def test_bun003_entry_registers_exactly_the_allowed_traces():
     entry = (ROOT / "dashboard" / "bundle" / "plotly-entry.js").read_text()
     registered = set(re.findall(r"plotly\.js/lib/([a-z]+)'\)", entry)) - {"core"}
     assert registered == BUNDLED_TRACES - {"scatter"}  # scatter is part of plotly.js core
+
+
+@pytest.mark.browser
+def test_bun004_bundle_runs_in_chromium_and_draws_every_trace_type():
+    """A clean build must run in a real browser (esbuild needs `global` defined) and register our traces."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        )
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        topo = ROOT / "assets" / "topo"
+        page.route("http://topo.test/**", lambda route: route.fulfill(path=str(topo / route.request.url.rsplit("/", 1)[1])))
+        page.set_content('<div id="g" style="width:400px;height:300px"></div>')
+        page.add_script_tag(path=str(BUNDLE))
+        drawn = page.evaluate(
+            """async () => {
+                const traces = [
+                  {type: 'bar', x: ['a'], y: [1]},
+                  {type: 'scatter', x: [1, 2], y: [2, 1]},
+                  {type: 'choropleth', locations: ['FIN'], z: [1], geo: 'geo'},
+                  {type: 'scattergeo', lon: [25], lat: [61], geo: 'geo'},
+                ];
+                await Plotly.newPlot('g', traces, {geo: {visible: false}}, {topojsonURL: 'http://topo.test/'});
+                const el = document.getElementById('g');
+                return {version: Plotly.version, types: el._fullData.map(t => t.type)};
+            }"""
+        )
+        browser.close()
+    assert not errors, errors
+    assert drawn["version"] == _version(STOCK.read_text(encoding="utf-8", errors="ignore"))
+    assert drawn["types"] == ["bar", "scatter", "choropleth", "scattergeo"]
