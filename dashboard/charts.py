@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import model
 from dashboard.compare import compare_indicator, trend
@@ -30,7 +31,12 @@ FORUM_FONT_SCALE = 1.4
 KIND_FILE_WORD = {"map": "kartta", "bar": "vertailu", "trend": "kehitys", "status_map": "tilanne", "rounds": "kierrokset",
                   "table": "kunnat"}
 
-__all__ = ["ViewState", "ChartData", "build_chart", "KINDS", "default_indicator"]
+__all__ = ["ViewState", "ChartData", "build_chart", "KINDS", "default_indicator", "DataUnavailable"]
+
+
+class DataUnavailable(RuntimeError):
+    """The database could not be read (outage, restart): a temporary condition — callers answer
+    "try again later" (HTTP 503), not an error in the request."""
 
 
 @dataclass
@@ -457,7 +463,10 @@ def build_chart(kind: str, state: ViewState, engine=None) -> ChartData:
     if kind == "rounds" and rule != "rounds":
         raise InvalidState("kind", "kind_not_for_indicator", kind)
     lang = state.lang if state.lang in ("fi", "sv", "en") else "fi"
-    chart = _BUILDERS[kind](state, ctx, indicator, lang)
+    try:
+        chart = _BUILDERS[kind](state, ctx, indicator, lang)
+    except SQLAlchemyError as exc:
+        raise DataUnavailable(type(exc).__name__) from exc
     if state.forum:
         from dashboard.figures.common import scale_fonts
 

@@ -98,3 +98,13 @@ def test_ch010_region_only_survey_indicator_has_no_municipal_values_but_a_county
     assert c.extra["years"] == [2020, 2022, 2024]
     m = build_chart("map", ViewState(page="hyvinvointityo", indicator="yksinaisyys_pct"))
     assert m.table["Arvo (%)"].isna().all()
+
+
+def test_ch011_an_unreadable_database_is_a_temporary_condition(tmp_path):
+    from sqlalchemy import create_engine
+
+    from dashboard.charts import DataUnavailable
+
+    broken = create_engine(f"sqlite:///{tmp_path / 'missing' / 'x.sqlite3'}")
+    with pytest.raises(DataUnavailable):
+        build_chart("map", ViewState(page="asuminen"), broken)
