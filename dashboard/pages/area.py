@@ -21,7 +21,7 @@ from dash import ClientsideFunction, Input, Output, State, ctx as dash_ctx, dcc,
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import integrations, model
-from dashboard.charts import build_chart, default_indicator, manual_rule
+from dashboard.charts import DataUnavailable, build_chart, default_indicator, manual_rule
 from dashboard.components import (
     chart_table, details_table, figure_block, graph, notice, page_href, source_text, synthetic_banner,
 )
@@ -484,7 +484,7 @@ def register_callbacks(app) -> None:
         except InvalidState as exc:
             keep[-1] = notice(t("notice.invalid_input", lang, message=exc.text(lang)), "warning")
             return keep
-        except SQLAlchemyError:
+        except (SQLAlchemyError, DataUnavailable):
             log.warning("database error in the explorer callback", exc_info=True)
             keep[-1] = notice(t("dberror.body", lang), "error")
             return keep

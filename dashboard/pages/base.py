@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from dash import html
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard.charts import DataUnavailable
+
 from dashboard.components import db_error_state, empty_state, frame, invalid_notices, notice
 from dashboard.context import current_context
 from dashboard.i18n import t
@@ -61,7 +63,7 @@ def _built_frame(registry, state, active, path, title, build, parsed, notices):
     ctx = current_context()
     try:
         built = build(ctx, state, parsed)
-    except SQLAlchemyError:
+    except (SQLAlchemyError, DataUnavailable):
         log.warning("database error while rendering %s", path, exc_info=True)
         return frame(registry, state, active=active, path=path, title=t("dberror.title", lang),
                      content=db_error_state(lang), notices=notices)

@@ -15,7 +15,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import model
-from dashboard.charts import manual_rule
+from dashboard.charts import DataUnavailable, manual_rule
 from dashboard.compare import SYMBOLS, compare_indicator, comparable, trend
 from dashboard.components import notice, page_href, synthetic_banner
 from dashboard.context import current_context
@@ -162,7 +162,7 @@ def register_callbacks(app) -> None:
             sections, synthetic = profile_rows(ctx, muni, lang)
         except InvalidState as exc:
             return no_update, no_update, no_update, notice(t("notice.invalid_input", lang, message=exc.text(lang)), "warning")
-        except SQLAlchemyError:
+        except (SQLAlchemyError, DataUnavailable):
             return no_update, no_update, no_update, notice(t("dberror.body", lang), "error")
         state = ViewState(page="profile", municipality=muni, lang=lang, forum=bool(meta.get("forum")) is True)
         return (sections, {"path": "/kuntaprofiili", "query": state.query(), "push": True, "page": "profile"},
