@@ -1,6 +1,10 @@
 """Browser tests: the real app on a free local port (werkzeug in a thread) against the dashboard
 test database, driven by Playwright with Debian's Chromium (``playwright install`` is never needed).
 
+Playwright runs for this package only (module-scoped ``browser`` / ``page`` fixtures that override
+pytest-playwright's session-wide ones): a sync Playwright left running for the whole session keeps
+an asyncio loop alive, and later tests that start their own ``sync_playwright()`` would fail.
+
 Every test page records console errors, failed requests and any request to a non-local host; the
 ``watched_page`` fixture fails the test if any occurred.
 """
@@ -28,14 +32,22 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield chromium
+    chromium.close()
+    pw.stop()
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1366, "height": 900}, "locale": "fi-FI"}
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fi-FI")
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture(scope="session")
