@@ -31,7 +31,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from data_pipeline.db.schema import manual_entry, observation
-from data_pipeline.load import LoadCounts, delete_observations, recorded_load, upsert_observations, utcnow
+from data_pipeline.load import LoadCounts, delete_observations, recorded_load, stored_keys, upsert_observations, utcnow
 from data_pipeline.manual import derive_observations, indicator_map
 from data_pipeline.progress import Progress
 from data_pipeline.registry import Indicator, Registry, load_registry
@@ -409,14 +409,7 @@ def fill_demo(engine: Engine, seed: int = 2026, progress: Progress | None = None
 
 def _drop_stale_synthetic(conn: Connection, frame: pd.DataFrame, real: set[str]) -> int:
     """Synthetic rows that the fill no longer produces (e.g. the indicator has real data now)."""
-    stored = pd.DataFrame(
-        conn.execute(
-            select(observation.c.indicator_key, observation.c.region_code, observation.c.period, observation.c.sex).where(
-                observation.c.synthetic.is_(True)
-            )
-        ).all(),
-        columns=["indicator_key", "region_code", "period", "sex"],
-    )
+    stored = stored_keys(conn, observation.c.synthetic.is_(True))
     if stored.empty:
         return 0
     produced = set() if frame.empty else set(zip(frame["indicator_key"], frame["region_code"], frame["period"].astype(str)))

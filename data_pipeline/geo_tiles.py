@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 
 from data_pipeline.registry import County, Registry
+from data_pipeline.snapshot import atomic_write
 
 CELL_DEG = 1.0
 GAP_DEG = 0.08
@@ -34,20 +33,12 @@ TILES_FILE = "tiles.json"
 def write_json_atomic(path: Path, obj, *, compact: bool = True) -> int:
     """Write JSON through a temporary file and rename: readers never see half a file. Returns bytes."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = (
         json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
         if compact
         else json.dumps(obj, ensure_ascii=False, indent=2)
     ).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, data)
     return len(data)
 
 

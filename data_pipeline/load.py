@@ -224,7 +224,7 @@ def upsert_frame(
         pk_col = pk[0] if len(pk) == 1 and pk[0] not in key else None
         set_cols = compare + list(extra)
         if pk_col:
-            rows = records(changed.assign(**{f"_pk": changed[pk_col]}), compare + ["_pk"])
+            rows = records(changed.assign(**{"_pk": changed[pk_col]}), compare + ["_pk"])
             stmt = update(table).where(table.c[pk_col] == bindparam("_pk")).values(
                 {c: bindparam(f"_v_{c}") for c in set_cols}
             )
@@ -267,14 +267,10 @@ def upsert_observations(
     """
     frame = prepare_observations(frame)
     if keep_real and not frame.empty:
-        real = pd.DataFrame(
-            conn.execute(
-                select(*[observation.c[c] for c in OBS_KEY]).where(
-                    observation.c.indicator_key.in_(sorted(frame["indicator_key"].unique())),
-                    observation.c.synthetic.is_(False),
-                )
-            ).all(),
-            columns=OBS_KEY,
+        real = stored_keys(
+            conn,
+            observation.c.indicator_key.in_(sorted(frame["indicator_key"].unique())),
+            observation.c.synthetic.is_(False),
         )
         if not real.empty:
             hit = frame.merge(real, on=OBS_KEY, how="left", indicator=True)["_merge"].eq("both").to_numpy()
@@ -296,6 +292,12 @@ def upsert_observations(
         )
         counts.deleted += res.rowcount or 0
     return counts
+
+
+def stored_keys(conn: Connection, *conditions) -> pd.DataFrame:
+    """Natural keys (indicator_key, region_code, period, sex) of the stored observations matching ``conditions``."""
+    rows = conn.execute(select(*[observation.c[c] for c in OBS_KEY]).where(*conditions)).all()
+    return pd.DataFrame.from_records(rows, columns=OBS_KEY)
 
 
 def delete_observations(conn: Connection, keys: pd.DataFrame) -> int:

@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 
 from data_pipeline.db.schema import manual_entry, observation
 from data_pipeline.errors import InputError, Problem
-from data_pipeline.load import LoadCounts, delete_observations, recorded_load, upsert_observations, utcnow
+from data_pipeline.load import LoadCounts, delete_observations, recorded_load, stored_keys, upsert_observations, utcnow
 from data_pipeline.progress import Progress
 from data_pipeline.registry import Registry, load_registry
 from data_pipeline.registry.templates import Column, Template
@@ -458,35 +458,27 @@ class _Cells:
             return None
         return value
 
-    def _number(self, col: Column, value):
+    def _parse_number(self, col: Column, value, whole: bool) -> float | None:
+        """A finite number (whole if asked) from a cell; None after reporting the problem."""
+        what = "ei kokonaisluku / not a whole number" if whole else "ei luku / not a number"
         if isinstance(value, bool):
             value = str(value)
-        if isinstance(value, int | float):
-            number = float(value)
-        else:
-            try:
-                number = float(_num_text(str(value)))
-            except ValueError:
-                self.bad(col.name, f"ei luku / not a number: {value!r}")
-                return None
-        if not math.isfinite(number):
-            self.bad(col.name, f"ei luku / not a number: {value!r}")
+        try:
+            number = float(value) if isinstance(value, int | float) else float(_num_text(str(value)))
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number) or (whole and number != int(number)):
+            self.bad(col.name, f"{what}: {value!r}")
             return None
-        return self._range(col, number)
+        return number
+
+    def _number(self, col: Column, value):
+        number = self._parse_number(col, value, whole=False)
+        return None if number is None else self._range(col, number)
 
     def _int(self, col: Column, value):
-        if isinstance(value, bool):
-            value = str(value)
-        if isinstance(value, int | float):
-            number = float(value)
-        else:
-            try:
-                number = float(_num_text(str(value)))
-            except ValueError:
-                self.bad(col.name, f"ei kokonaisluku / not a whole number: {value!r}")
-                return None
-        if not math.isfinite(number) or number != int(number):
-            self.bad(col.name, f"ei kokonaisluku / not a whole number: {value!r}")
+        number = self._parse_number(col, value, whole=True)
+        if number is None:
             return None
         checked = self._range(col, int(number))
         return None if checked is None else int(checked)
@@ -791,14 +783,7 @@ def refresh_derived(conn: Connection, registry: Registry, template: str, run_id:
     if not indicators:
         return counts, notes
     counts += upsert_observations(conn, frame.assign(synthetic=False), run_id)
-    stored = pd.DataFrame(
-        conn.execute(
-            select(observation.c.indicator_key, observation.c.region_code, observation.c.period, observation.c.sex).where(
-                observation.c.indicator_key.in_(indicators)
-            )
-        ).all(),
-        columns=["indicator_key", "region_code", "period", "sex"],
-    )
+    stored = stored_keys(conn, observation.c.indicator_key.in_(indicators))
     produced = set(zip(frame["indicator_key"], frame["region_code"], frame["period"].astype(str)))
     stale = stored[[(k, r, p) not in produced for k, r, p in zip(stored["indicator_key"], stored["region_code"], stored["period"])]]
     counts.deleted += delete_observations(conn, stale)  # includes synthetic rows: the indicator is real now

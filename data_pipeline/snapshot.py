@@ -57,7 +57,8 @@ class Snapshot:
             ) from exc
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, so readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -84,8 +85,8 @@ def write_snapshot(
         "bytes": len(content),
         "licence": licence,
     }
-    _atomic_write(path, content)
-    _atomic_write(path.with_name(path.name + SIDECAR_SUFFIX), json.dumps(meta, ensure_ascii=False, indent=2).encode())
+    atomic_write(path, content)
+    atomic_write(path.with_name(path.name + SIDECAR_SUFFIX), json.dumps(meta, ensure_ascii=False, indent=2).encode())
     return Snapshot(path=path, content=content, sha256=digest, meta=meta)
 
 

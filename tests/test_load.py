@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from data_pipeline.db.schema import load_run, observation
 from data_pipeline.load import parse_period, recorded_load, upsert_observations

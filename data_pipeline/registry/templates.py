@@ -3,17 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Strict):
-    fi: str
-    sv: str
-    en: str
+from data_pipeline.registry import Text, _Strict  # one definition of the shared models
 
 
 class Choice(_Strict):
