@@ -464,9 +464,20 @@ def build_chart(kind: str, state: ViewState, engine=None) -> ChartData:
         raise InvalidState("kind", "kind_not_for_indicator", kind)
     lang = state.lang if state.lang in ("fi", "sv", "en") else "fi"
     try:
-        chart = _BUILDERS[kind](state, ctx, indicator, lang)
+        # Charts are pure functions of the view state and the data: built once per data version
+        # (the screen, the explorer and the export routes share them). Shared and read-only.
+        geo_version = ctx.geo.for_mode(state.map_mode).version if kind in ("map", "status_map") else None
+        # The trend does not depend on the year or the map type: one entry serves them all.
+        keyed = state.replace(indicator=key, **({"year": None, "map_mode": "geo"} if kind == "trend" else {}))
+        return model.queries.memo(
+            ctx.engine, "chart", (model._registry_key(registry), str(ctx.geo_dir), geo_version, kind, keyed),
+            lambda: _build(kind, state, ctx, indicator, lang))
     except SQLAlchemyError as exc:
         raise DataUnavailable(type(exc).__name__) from exc
+
+
+def _build(kind: str, state: ViewState, ctx, indicator, lang: str) -> ChartData:
+    chart = _BUILDERS[kind](state, ctx, indicator, lang)
     if state.forum:
         from dashboard.figures.common import scale_fonts
 

@@ -192,10 +192,11 @@ def data_table(frame: pd.DataFrame, caption: str, lang: str, *, columns: list[st
 
     head = html.Thead(html.Tr([html.Th(c, scope="col", **attrs(c)) for c in cols]))
     body_rows = []
-    for _, row in frame.iterrows():
+    columns_data = [frame[c].tolist() for c in cols]
+    for values in zip(*columns_data):
         cells = []
-        for c in cols:
-            text = _cell_text(row[c], lang)
+        for c, value in zip(cols, values):
+            text = _cell_text(value, lang)
             cells.append(html.Th(text, scope="row", **attrs(c)) if c == row_header else html.Td(text, **attrs(c)))
         body_rows.append(html.Tr(cells))
     attrs = {"id": table_id} if table_id else {}

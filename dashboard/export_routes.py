@@ -183,7 +183,10 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
         return resp
 
     def export_view(name: str):
+        from sqlalchemy.exc import SQLAlchemyError
+
         from dashboard import export
+        from dashboard.charts import DataUnavailable
         from dashboard.state import InvalidState
 
         build = build_chart
@@ -213,6 +216,10 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
             return text_response(_invalid_state_text(exc), 400)
         except export.ExportUnavailable:
             return text_response(t("export.errors.unavailable", "fi"), 503, Retry_After="30")
+        except (DataUnavailable, SQLAlchemyError):
+            # The database cannot be read right now (outage, restart): a temporary condition.
+            log.warning("export of %r: database unavailable", name, exc_info=True)
+            return text_response(t("export.errors.data_unavailable", "fi"), 503, Retry_After="30")
         except export.ExportError:
             return text_response(t("export.errors.no_figure", "fi"), 400)
         except (LookupError, ValueError, TypeError):

@@ -50,13 +50,24 @@ def download_menu(chart_id: str, kind: str, state):
         return html.Span(t("placeholder.download_hint", state.lang), className="tk-hint")
 
 
+def _evaluated(engine, registry, lang: str, area: str | None) -> list:
+    """Goal statuses, evaluated once per data version and day (pages ask on every render)."""
+    from datetime import date
+
+    from dashboard import model, queries
+    from dashboard.goals import evaluate_goals
+
+    today = date.today()
+    return queries.memo(engine, "goals", (model._registry_key(registry), lang, area, today),
+                        lambda: evaluate_goals(engine, registry, lang, area=area, today=today))
+
+
 def goal_section(engine, registry, lang: str, area: str | None):
     """The goal gauges of an area (or all), or a placeholder."""
     try:
         from dashboard.gauges import goal_gauges
-        from dashboard.goals import evaluate_goals
 
-        return goal_gauges(evaluate_goals(engine, registry, lang, area=area), lang)
+        return goal_gauges(_evaluated(engine, registry, lang, area), lang)
     except Exception:  # noqa: BLE001
         log.warning("goal gauges unavailable", exc_info=True)
         return html.P(t("placeholder.gauges", lang), className="tk-hint")
@@ -64,9 +75,7 @@ def goal_section(engine, registry, lang: str, area: str | None):
 
 def goal_statuses(engine, registry, lang: str, area: str | None) -> list:
     try:
-        from dashboard.goals import evaluate_goals
-
-        return evaluate_goals(engine, registry, lang, area=area)
+        return _evaluated(engine, registry, lang, area)
     except Exception:  # noqa: BLE001
         log.warning("goal evaluation unavailable", exc_info=True)
         return []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from dashboard import queries
@@ -94,17 +95,20 @@ def _hidden_text(indicator, status: str) -> str:
     return EN_DASH
 
 
-def _primary_hidden(row, indicator) -> bool:
-    if bool(row["suppressed"]):
-        return True
+def _primary_hidden(frame: pd.DataFrame, indicator) -> np.ndarray:
+    """Rows hidden by the source flag or by ``suppress_below`` (a count, or a count-unit value,
+    of 1…N−1). Vectorised: a StatFin indicator has thousands of rows."""
+    hidden = frame["suppressed"].astype(bool).to_numpy()
     threshold = indicator.suppress_below
     if not threshold:
-        return False
-    count = row["count"]
-    if count is not None and not (isinstance(count, float) and math.isnan(count)) and 0 < count < threshold:
-        return True
-    value = row["value"]
-    return indicator.unit.kind == "count" and value is not None and not math.isnan(value) and 0 < value < threshold
+        return hidden
+    count = pd.to_numeric(frame["count"], errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        hidden = hidden | ((count > 0) & (count < threshold))
+        if indicator.unit.kind == "count":
+            value = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+            hidden = hidden | ((value > 0) & (value < threshold))
+    return hidden
 
 
 def with_status(frame: pd.DataFrame, indicator, municipality_codes: list[str], county_code: str) -> pd.DataFrame:
@@ -112,25 +116,21 @@ def with_status(frame: pd.DataFrame, indicator, municipality_codes: list[str], c
     if frame.empty:
         return frame.assign(status=pd.Series(dtype=str))
     out = frame.copy()
-    status = []
-    for _, row in out.iterrows():
-        if _primary_hidden(row, indicator):
-            status.append(STATUS_SUPPRESSED)
-        elif row["value"] is None or math.isnan(row["value"]):
-            status.append(STATUS_MISSING)
-        else:
-            status.append(STATUS_OK)
+    value = pd.to_numeric(out["value"], errors="coerce").to_numpy(dtype=float)
+    status = np.where(_primary_hidden(out, indicator), STATUS_SUPPRESSED,
+                      np.where(np.isnan(value), STATUS_MISSING, STATUS_OK)).astype(object)
     out["status"] = status
     if indicator.suppress_below and indicator.unit.kind == "count":
-        for _year, grp in out[out["region_code"].isin(municipality_codes)].groupby("year"):
-            hidden = grp[grp["status"] == STATUS_SUPPRESSED]
-            county_shown = (
-                (out["year"] == _year) & (out["region_code"] == county_code) & (out["status"] == STATUS_OK)
-            ).any()
-            if len(hidden) == 1 and county_shown:
-                candidates = grp[grp["status"] == STATUS_OK].sort_values(["value", "region_code"])
-                if not candidates.empty:
-                    out.loc[candidates.index[0], "status"] = STATUS_SECONDARY
+        # Complementary suppression: a year with exactly one hidden municipality and a shown county
+        # total hides the smallest other municipal value too.
+        munis = out[out["region_code"].isin(municipality_codes)]
+        hidden_per_year = (munis["status"] == STATUS_SUPPRESSED).groupby(munis["year"]).sum()
+        county_years = set(out.loc[(out["region_code"] == county_code) & (out["status"] == STATUS_OK), "year"])
+        years = [y for y, n in hidden_per_year.items() if n == 1 and y in county_years]
+        if years:
+            candidates = munis[(munis["status"] == STATUS_OK) & munis["year"].isin(years)]
+            first = candidates.sort_values(["year", "value", "region_code"]).groupby("year").head(1)
+            out.loc[first.index, "status"] = STATUS_SECONDARY
     out.loc[out["status"] != STATUS_OK, "value"] = float("nan")
     return out
 
@@ -142,23 +142,81 @@ def _cell(row, registry, indicator, lang, code, year) -> Cell:
     status = row["status"]
     value = None if status != STATUS_OK else float(row["value"])
     text = number(value, indicator.decimals, lang) if value is not None else _hidden_text(indicator, status)
+    run = row["load_run_id"]
     return Cell(
         code=code, name=name, year=int(row["year"]), value=value, status=status,
         synthetic=bool(row["synthetic"]), provisional=bool(row["provisional"]), text=text,
-        load_run_id=int(row["load_run_id"]) if row["load_run_id"] is not None else None,
+        load_run_id=int(run) if run is not None and not (isinstance(run, float) and math.isnan(run)) else None,
     )
 
 
+def view_codes(registry) -> tuple[str, ...]:
+    """The regions a view of the county can show: its municipalities, sub-regions, region, welfare
+    area and the country (:func:`dashboard.state.allowed_regions`)."""
+    c = registry.county
+    return tuple([m.code for m in c.municipalities] + [s.code for s in c.subregions]
+                 + [c.region.code, c.welfare_area.code, c.country.code])
+
+
+def _registry_key(registry) -> tuple:
+    """Part of every cache key built from the registry (several registries may share a process)."""
+    _REGISTRIES[id(registry)] = registry  # keeps the id from being reused while cached values exist
+    return (id(registry), registry.county.key)
+
+
+_REGISTRIES: dict[int, object] = {}
+
+
 def indicator_frame(engine, registry, key: str) -> pd.DataFrame:
-    """Annual observations of an indicator with suppression applied (cached by the query layer)."""
-    indicator = registry.indicators[key]
-    county = registry.county
-    frame = queries.indicator_observations(engine, key)
-    return with_status(frame, indicator, county.municipality_codes, county.region.code)
+    """Annual observations of an indicator in the county's regions (:func:`view_codes`) with
+    suppression applied; cached per data version. Read-only: callers must not modify it."""
+    def compute() -> pd.DataFrame:
+        indicator = registry.indicators[key]
+        county = registry.county
+        frame = queries.indicator_observations(engine, key, view_codes(registry))
+        return with_status(frame, indicator, county.municipality_codes, county.region.code)
+
+    return queries.memo(engine, "indicator_frame", (_registry_key(registry), key), compute)
+
+
+def coverage(engine, registry, key: str) -> dict:
+    """Years, regions and values of an indicator in the whole database (all of Finland), for the
+    indicator page; cached per data version."""
+    def compute() -> dict:
+        indicator = registry.indicators[key]
+        county = registry.county
+        frame = with_status(queries.indicator_observations.uncached(engine, key), indicator,
+                            county.municipality_codes, county.region.code)
+        values = int((frame["status"] != STATUS_MISSING).sum()) if not frame.empty else 0
+        if not values:
+            return {"values": 0}
+        return {"values": values, "first": int(frame["year"].min()), "last": int(frame["year"].max()),
+                "regions": int(frame["region_code"].nunique())}
+
+    return queries.memo(engine, "coverage", (_registry_key(registry), key), compute)
+
+
+def _year_rows(engine, registry, key: str) -> dict:
+    """year -> {region code -> row dict} of the shaped frame (cached)."""
+    def compute() -> dict:
+        frame = indicator_frame(engine, registry, key)
+        out: dict = {}
+        for row in frame.to_dict("records"):
+            out.setdefault(int(row["year"]), {})[row["region_code"]] = row
+        return out
+
+    return queries.memo(engine, "year_rows", (_registry_key(registry), key), compute)
 
 
 def indicator_year(engine, registry, key: str, year: int | None, lang: str = "fi") -> IndicatorYear:
-    """One indicator in one year (latest with data when ``year`` is None) across the county."""
+    """One indicator in one year (latest with data when ``year`` is None) across the county.
+
+    Cached per data version; the result is shared, so callers treat it as read-only."""
+    return queries.memo(engine, "indicator_year", (_registry_key(registry), key, year, lang),
+                        lambda: _indicator_year(engine, registry, key, year, lang))
+
+
+def _indicator_year(engine, registry, key: str, year: int | None, lang: str) -> IndicatorYear:
     indicator = registry.indicators[key]
     county = registry.county
     frame = indicator_frame(engine, registry, key)
@@ -169,8 +227,7 @@ def indicator_year(engine, registry, key: str, year: int | None, lang: str = "fi
         years = sorted(int(y) for y in frame[frame["region_code"].isin(region_codes)]["year"].unique())
     if year is None or year not in years:
         year = years[-1] if years else None
-    rows = frame[frame["year"] == year] if year is not None else frame.iloc[0:0]
-    by_code = {r["region_code"]: r for _, r in rows.iterrows()}
+    by_code = _year_rows(engine, registry, key).get(year, {}) if year is not None else {}
     munis = [
         _cell(by_code.get(m.code), registry, indicator, lang, m.code, year) for m in municipalities_sorted(registry, lang)
     ]
@@ -191,23 +248,33 @@ def indicator_year(engine, registry, key: str, year: int | None, lang: str = "fi
     )
 
 
+def _all_series(engine, registry, key: str, lang: str) -> dict[str, Series]:
+    """region code -> yearly :class:`Series` of an indicator, for every region it has (cached)."""
+    def compute() -> dict[str, Series]:
+        indicator = registry.indicators[key]
+        frame = indicator_frame(engine, registry, key)
+        out: dict[str, Series] = {}
+        if frame.empty:
+            return out
+        for code, sub in frame.sort_values(["region_code", "year"]).groupby("region_code", sort=False):
+            s = Series(code=code, name=region_name(registry, code, lang))
+            for year, value, status, synthetic in zip(sub["year"], sub["value"], sub["status"], sub["synthetic"]):
+                shown = status == STATUS_OK
+                s.years.append(int(year))
+                s.values.append(float(value) if shown else None)
+                s.statuses.append(status)
+                s.synthetic.append(bool(synthetic))
+                s.texts.append(number(value, indicator.decimals, lang) if shown else _hidden_text(indicator, status))
+            out[code] = s
+        return out
+
+    return queries.memo(engine, "all_series", (_registry_key(registry), key, lang), compute)
+
+
 def series(engine, registry, key: str, codes: list[str], lang: str = "fi") -> list[Series]:
-    """Yearly series of an indicator for some regions, hidden values as gaps."""
-    indicator = registry.indicators[key]
-    frame = indicator_frame(engine, registry, key)
-    out = []
-    for code in codes:
-        s = Series(code=code, name=region_name(registry, code, lang))
-        sub = frame[frame["region_code"] == code].sort_values("year") if not frame.empty else frame
-        for _, r in sub.iterrows():
-            s.years.append(int(r["year"]))
-            shown = r["status"] == STATUS_OK
-            s.values.append(float(r["value"]) if shown else None)
-            s.statuses.append(r["status"])
-            s.synthetic.append(bool(r["synthetic"]))
-            s.texts.append(number(r["value"], indicator.decimals, lang) if shown else _hidden_text(indicator, r["status"]))
-        out.append(s)
-    return out
+    """Yearly series of an indicator for some regions, hidden values as gaps (shared, read-only)."""
+    found = _all_series(engine, registry, key, lang)
+    return [found.get(code) or Series(code=code, name=region_name(registry, code, lang)) for code in codes]
 
 
 def frame_load_date(engine, frame: pd.DataFrame) -> str | None:

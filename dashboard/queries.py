@@ -18,7 +18,7 @@ from data_pipeline.db.schema import load_run, manual_entry, observation
 
 from dashboard.context import iso_date
 
-_CACHE_SIZE = 512
+_CACHE_SIZE = 4096
 _cache: "OrderedDict[tuple, object]" = OrderedDict()
 _lock = threading.Lock()
 
@@ -49,22 +49,35 @@ def data_version(engine: Engine) -> tuple[int, int]:
     return version
 
 
+_MISSING = object()
+
+
+def memo(engine: Engine, name: str, args: tuple, compute):
+    """``compute()`` once per (name, args, database, data version): the shared LRU behind
+    :func:`cached`, also used for shaped frames, charts and goal evaluations built from queries.
+
+    Values are shared between requests and threads, so callers treat them as read-only.
+    """
+    key = (name, _engine_key(engine), data_version(engine), args)
+    with _lock:
+        value = _cache.get(key, _MISSING)
+        if value is not _MISSING:
+            _cache.move_to_end(key)
+            return value
+    value = compute()
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
 def cached(fn):
     """Memoise ``fn(engine, *args)`` per data version (LRU, bounded)."""
 
     @wraps(fn)
     def wrapper(engine: Engine, *args):
-        key = (fn.__name__, _engine_key(engine), data_version(engine), args)
-        with _lock:
-            if key in _cache:
-                _cache.move_to_end(key)
-                return _cache[key]
-        value = fn(engine, *args)
-        with _lock:
-            _cache[key] = value
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
-        return value
+        return memo(engine, fn.__name__, args, lambda: fn(engine, *args))
 
     wrapper.uncached = fn  # type: ignore[attr-defined]
     return wrapper
@@ -151,11 +164,15 @@ def annualise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @cached
-def indicator_observations(engine: Engine, key: str) -> pd.DataFrame:
-    """All total-sex observations of one indicator, annualised."""
+def indicator_observations(engine: Engine, key: str, codes: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Total-sex observations of one indicator, annualised; only the regions ``codes`` when given
+    (a view of one county needs its own regions and the country, not all ~300 municipalities)."""
+    cond = and_(observation.c.indicator_key == key, observation.c.sex == "total")
+    if codes is not None:
+        cond = and_(cond, observation.c.region_code.in_(list(codes)))
     stmt = (
         select(*[observation.c[c] for c in OBS_COLUMNS])
-        .where(and_(observation.c.indicator_key == key, observation.c.sex == "total"))
+        .where(cond)
         .order_by(observation.c.region_code, observation.c.period)
     )
     with engine.connect() as conn:
@@ -208,11 +225,16 @@ def headline_latest(engine: Engine, keys: tuple[str, ...], codes: tuple[str, ...
 
 def years_with_data(engine: Engine, key: str, codes: list[str]) -> list[int]:
     """Years in which at least one of ``codes`` has a value or a suppressed value."""
-    frame = indicator_observations(engine, key)
-    if frame.empty:
-        return []
-    sub = frame[frame["region_code"].isin(codes) & (frame["value"].notna() | frame["suppressed"])]
-    return sorted(int(y) for y in sub["year"].unique())
+    codes_t = tuple(codes)
+
+    def compute() -> list[int]:
+        frame = indicator_observations(engine, key, codes_t)
+        if frame.empty:
+            return []
+        sub = frame[frame["value"].notna() | frame["suppressed"]]
+        return sorted(int(y) for y in sub["year"].unique())
+
+    return list(memo(engine, "years_with_data", (key, codes_t), compute))
 
 
 @cached

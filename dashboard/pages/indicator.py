@@ -54,12 +54,12 @@ def build_for(key):
         ind = registry.indicators[key]
         area = next((a for a in registry.agreement.areas if a.key == ind.area), None)
         measure = next((m for m in area.measures if m.key == ind.measure), None) if area else None
-        frame = model.indicator_frame(ctx.engine, registry, key)
         runs = queries.indicator_runs(ctx.engine, key)
         last = runs["finished_at"].dropna().astype(str).str[:10].max() if not runs.empty else None
-        values = int((frame["status"] != "missing").sum()) if not frame.empty else 0
-        coverage = (t("indicator.coverage_text", lang, first=int(frame["year"].min()), last=int(frame["year"].max()),
-                      regions=frame["region_code"].nunique(), values=number(values, 0, lang))
+        cov = model.coverage(ctx.engine, registry, key)
+        values = cov["values"]
+        coverage = (t("indicator.coverage_text", lang, first=cov["first"], last=cov["last"],
+                      regions=cov["regions"], values=number(values, 0, lang))
                     if values else t("indicator.no_coverage", lang))
         source_parts, provider = _source(ctx, ind, lang)
         facts = [

@@ -21,46 +21,70 @@ from dashboard.pages.base import Built, render
 MODULE = "dashboard.pages.overview"
 
 
-def _headline_rows(ctx, area, state) -> tuple[list, bool]:
+def headline_data(ctx, area_key: str, lang: str) -> list[dict]:
+    """The headline indicators of an area: latest county value and year, the country in the same
+    year and the recent direction (cached per data version; read-only)."""
     registry = ctx.registry
+
+    def compute() -> list[dict]:
+        county = registry.county
+        out = []
+        for ind in registry.indicators_for_area(area_key):
+            if not ind.headline:
+                continue
+            if manual_rule(registry, ind) in ("status", "rounds"):
+                continue  # shown by the goal gauges (status share, rounds per year)
+            region_codes = [county.region.code] + ([county.welfare_area.code] if ind.level == "alue" else [])
+            found = {s.code: s for s in model.series(ctx.engine, registry, ind.key, region_codes, lang)}
+            ref = next((c for c in region_codes if any(st == "ok" for st in found[c].statuses)), None)
+            if ref is None:
+                continue
+            region_s, country_s = model.series(ctx.engine, registry, ind.key, [ref, county.country.code], lang)
+            vals = [(y, v, txt, syn) for y, v, txt, syn in zip(region_s.years, region_s.values, region_s.texts,
+                                                               region_s.synthetic) if v is not None]
+            if not vals:
+                continue
+            year, _v, text, syn = vals[-1]
+            country_text = next((txt for y, v, txt in zip(country_s.years, country_s.values, country_s.texts)
+                                 if y == year and v is not None), None)
+            tr = trend(region_s.years, region_s.values, ind.direction)
+            out.append({"key": ind.key, "title": ind.title.get(lang), "text": text, "synthetic": syn, "year": year,
+                        "country_text": country_text, "arrow": tr.arrow, "judgement": tr.judgement,
+                        "trend_key": tr.key})
+        return out
+
+    return queries.memo(ctx.engine, "headlines", (model._registry_key(registry), area_key, lang), compute)
+
+
+def _headline_rows(ctx, area, state) -> tuple[list, bool]:
     lang = state.lang
-    county = registry.county
     rows, synthetic_any = [], False
-    for ind in registry.indicators_for_area(area.key):
-        if not ind.headline:
-            continue
-        rule = manual_rule(registry, ind)
-        if rule in ("status", "rounds"):
-            continue  # shown by the goal gauges (status share, rounds per year)
-        frame = model.indicator_frame(ctx.engine, registry, ind.key)
-        region_codes = [county.region.code] + ([county.welfare_area.code] if ind.level == "alue" else [])
-        ref = None
-        for code in region_codes:
-            sub = frame[(frame["region_code"] == code)] if not frame.empty else frame
-            if not sub.empty and (sub["status"] == "ok").any():
-                ref = code
-                break
-        if ref is None:
-            continue
-        series = model.series(ctx.engine, registry, ind.key, [ref, county.country.code], lang)
-        region_s, country_s = series
-        vals = [(y, v, txt, syn) for y, v, txt, syn in zip(region_s.years, region_s.values, region_s.texts, region_s.synthetic) if v is not None]
-        if not vals:
-            continue
-        year, _v, text, syn = vals[-1]
-        country_text = next((txt for y, v, txt in zip(country_s.years, country_s.values, country_s.texts) if y == year and v is not None), None)
-        tr = trend(region_s.years, region_s.values, ind.direction)
-        synthetic_any = synthetic_any or syn
+    for h in headline_data(ctx, area.key, lang):
+        synthetic_any = synthetic_any or h["synthetic"]
         rows.append(html.Tr([
-            html.Th(dcc.Link(ind.title.get(lang), href=page_href(f"/{area.slug}", state, indikaattori=ind.key)),
+            html.Th(dcc.Link(h["title"], href=page_href(f"/{area.slug}", state, indikaattori=h["key"])),
                     scope="row", className="tk-headline__title"),
-            html.Td([html.Span(text + (" *" if syn else ""), className="tk-headline__value"),
-                     html.Span(f" ({year})", className="tk-headline__year")], className="is-num"),
-            html.Td(country_text or t("overview.no_value", lang), className="is-num"),
-            html.Td([html.Span(tr.arrow, className=f"tk-trend tk-trend--{tr.judgement}", **{"aria-hidden": "true"}),
-                     " ", t(f"trend.{tr.key}", lang)], className="tk-headline__trend"),
+            html.Td([html.Span(h["text"] + (" *" if h["synthetic"] else ""), className="tk-headline__value"),
+                     html.Span(f" ({h['year']})", className="tk-headline__year")], className="is-num"),
+            html.Td(h["country_text"] or t("overview.no_value", lang), className="is-num"),
+            html.Td([html.Span(h["arrow"], className=f"tk-trend tk-trend--{h['judgement']}", **{"aria-hidden": "true"}),
+                     " ", t(f"trend.{h['trend_key']}", lang)], className="tk-headline__trend"),
         ]))
     return rows, synthetic_any
+
+
+def area_status(ctx, area_key: str) -> tuple[int, int, str | None]:
+    """(synthetic values, all values, latest load date) of an area's indicators (cached)."""
+    registry = ctx.registry
+
+    def compute():
+        keys = tuple(i.key for i in registry.indicators_for_area(area_key))
+        syn, total = queries.synthetic_share(ctx.engine, keys)
+        loads = [queries.indicator_runs(ctx.engine, k) for k in keys]
+        dates = [d for f in loads if not f.empty for d in f["finished_at"].dropna().astype(str).str[:10]]
+        return syn, total, (max(dates) if dates else None)
+
+    return queries.memo(ctx.engine, "area_status", (model._registry_key(registry), area_key), compute)
 
 
 def _card(ctx, area, state, statuses) -> tuple[html.Article, bool]:
@@ -68,11 +92,7 @@ def _card(ctx, area, state, statuses) -> tuple[html.Article, bool]:
     lang = state.lang
     county = registry.county
     rows, synthetic = _headline_rows(ctx, area, state)
-    keys = tuple(i.key for i in registry.indicators_for_area(area.key))
-    syn, total = queries.synthetic_share(ctx.engine, keys)
-    loads = [queries.indicator_runs(ctx.engine, k) for k in keys]
-    dates = [d for f in loads if not f.empty for d in f["finished_at"].dropna().astype(str).str[:10]]
-    latest = max(dates) if dates else None
+    syn, total, latest = area_status(ctx, area.key)
     area_statuses = [s for s in statuses if getattr(s, "area", None) == area.key]
     try:
         from dashboard.gauges import goal_gauges

@@ -35,7 +35,15 @@ def _value_at(series, year):
 
 
 def profile_rows(ctx, code: str, lang: str) -> tuple[list, bool]:
-    """(sections per area, any synthetic)."""
+    """(sections per area, any synthetic); built once per data version, municipality and language
+    (the components are shared between responses and never modified)."""
+    from dashboard import queries
+
+    return queries.memo(ctx.engine, "profile", (model._registry_key(ctx.registry), code, lang),
+                        lambda: _profile_rows(ctx, code, lang))
+
+
+def _profile_rows(ctx, code: str, lang: str) -> tuple[list, bool]:
     registry = ctx.registry
     county = registry.county
     sections, synthetic_any = [], False

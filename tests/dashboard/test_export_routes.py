@@ -154,6 +154,29 @@ def test_rte005_renderer_failure_is_503_and_unexpected_error_is_a_clean_500(clie
     assert "RuntimeError" not in crash.get_data(as_text=True)
 
 
+def test_rte009_database_outage_is_503_with_retry_after(engine, registry, tmp_path):
+    """build_chart's DataUnavailable (and a raw SQLAlchemy error) is "try again later", never a 500."""
+    from sqlalchemy.exc import OperationalError
+
+    from dashboard.charts import DataUnavailable
+    from dashboard.context import AppContext, install
+
+    errors = iter([DataUnavailable("OperationalError"), OperationalError("SELECT 1", {}, Exception("down"))])
+
+    def build(kind, state):
+        raise next(errors)
+
+    server = Flask("vienti-outage")
+    install(server, AppContext(registry=registry, engine=engine, geo_dir=tmp_path))
+    register_export_routes(server, build_chart=build)
+    client = server.test_client()
+    for url in ("/vienti/bar.csv", "/vienti/map.png"):
+        resp = client.get(url)
+        assert resp.status_code == 503 and resp.headers["Retry-After"] == "30"
+        text = resp.get_data(as_text=True)
+        assert "Yritä hetken kuluttua uudelleen" in text and "Traceback" not in text
+
+
 def test_rte006_download_links_carry_the_state_and_the_size(client):
     state = ViewState(page="asuminen", indicator="asunnottomat_yksinaiset_per1000", municipality="109", lang="fi")
     links = download_links("trend", state)
