@@ -80,8 +80,203 @@
     return String(ctx.triggered[0].prop_id || "").split(".")[0];
   }
 
+  function triggeredIds() {
+    var ctx = window.dash_clientside.callback_context;
+    if (!ctx || !ctx.triggered) return [];
+    return ctx.triggered.map(function (t) { return String(t.prop_id || "").split(".")[0]; });
+  }
+
+  // Outputs of the explorer callback (dashboard/pages/area.py CLIENT_OUTPUTS), in order.
+  var TEXT_PARTS = ["title", "subtitle", "summary", "source"];
+  var N_HREFS = 15;
+  var N_OUTPUTS = 3 + 12 + 2 + 1 + 4 + 1 + 1 + N_HREFS + 3;
+
+  // --- tables behind a closed disclosure are built when it is opened ---------------------------
+  // (html.Details does not tell Dash when the user opens it, so the DOM is asked.)
+  var staleTables = {};
+
+  function isOpen(bodyId) {
+    var body = document.getElementById(bodyId);
+    var details = body && body.closest ? body.closest("details") : null;
+    return !!(details && details.open);
+  }
+
+  function tableOutput(bodyId, table) {
+    if (isOpen(bodyId)) {
+      delete staleTables[bodyId];
+      return table;
+    }
+    staleTables[bodyId] = table;
+    return NO_UPDATE();
+  }
+
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details || !details.open || !details.querySelector) return;
+    Object.keys(staleTables).forEach(function (bodyId) {
+      var body = details.querySelector("#" + bodyId);
+      if (body && window.dash_clientside && window.dash_clientside.set_props) {
+        var table = staleTables[bodyId];
+        delete staleTables[bodyId];
+        window.dash_clientside.set_props(bodyId, { children: table });
+      }
+    });
+  }, true);
+
+  // --- the map first ----------------------------------------------------------------------------
+  // An indicator or year switch redraws the map at once, in the event that asked for it, from the
+  // values in the page's store; the explorer callback then updates everything else (bar, trend,
+  // texts, legend, tables, URL) through Dash and hands the same values to the map's figure.
+
+  function layoutProp(id, prop) {
+    var api = window.dash_component_api;
+    try {
+      var node = api && api.getLayout ? api.getLayout(id) : null;
+      return node && node.props ? node.props[prop] : undefined;
+    } catch (e) {
+      return undefined;
+    }
+  }
+
+  /* Draw the map of (indicator, year) now; returns the year drawn (the indicator's latest when it
+   * has no data in ``year``), or undefined when the map cannot be drawn here. */
+  function drawMapNow(indicator, year) {
+    var core = window.tilannekuvaCore;
+    var gd = document.querySelector("#area-map .js-plotly-plot");
+    if (!core || !gd || !gd.data || !window.Plotly) return undefined;
+    var st = core.store(layoutProp("area-data", "data"));
+    if (!st || !st.ind || !st.ind[indicator]) return undefined;
+    var iy = core.indicatorYear(st, indicator, typeof year === "number" ? year : null);
+    var ops = core.mapOperations(st, iy, layoutProp("area-municipality", "value") || null);
+    window.Plotly.react(gd, core.applyOperations(gd.data, ops), gd.layout);
+    return iy.year;
+  }
+
+  /* The value ``delta`` steps from ``current`` (clamped at the ends); an unknown current value
+   * starts from the end the step points to, or from the first value when ``fromFirst``. */
+  function stepValue(values, current, delta, fromFirst) {
+    if (!values.length) return undefined;
+    var i = values.indexOf(current);
+    var j = i < 0 ? (delta < 0 && !fromFirst ? values.length - 1 : 0) : Math.max(0, Math.min(values.length - 1, i + delta));
+    return values[j];
+  }
+
+  function markYears(marks) {
+    return Object.keys(marks || {}).map(Number).filter(function (y) { return !isNaN(y); })
+      .sort(function (a, b) { return a - b; });
+  }
+
+  function indicatorValues(options) {
+    return (options || []).filter(function (o) { return o && !o.disabled; }).map(function (o) { return o.value; });
+  }
+
+  // The view the map shows after a direct draw, until the explorer callback has run with it
+  // (quick repeated steps step from it, as the controls will).
+  var pending = null;
+  var flushScheduled = false;
+
+  function current(prop, id) {
+    if (pending && pending[prop] !== undefined && Date.now() - pending.at < 2000) return pending[prop];
+    return layoutProp(id, "value");
+  }
+
+  /* After the frame that shows the map: the controls get the values (Dash then runs the explorer
+   * callback, which updates the rest of the page). Several quick steps end in their last value. */
+  function flush() {
+    flushScheduled = false;
+    var view = pending;
+    if (!view || !window.dash_clientside || !window.dash_clientside.set_props) return;
+    if (layoutProp("area-indicator", "value") !== view.indicator) {
+      window.dash_clientside.set_props("area-indicator", { value: view.indicator });
+    }
+    if (view.year !== null && layoutProp("area-year", "value") !== view.year) {
+      window.dash_clientside.set_props("area-year", { value: view.year });
+    }
+  }
+
+  /* Draw the map for the control's new value now, in the event; the event itself does not reach
+   * Dash (its update of the rest of the page takes longer than a frame): the new values are set
+   * on the controls after the frame that shows the map. When the map cannot be drawn here the
+   * event goes to Dash as usual. */
+  function mapFirst(event, indicator, year) {
+    var drawn;
+    try {
+      drawn = drawMapNow(indicator, year);
+    } catch (e) {
+      drawn = undefined;
+    }
+    if (drawn === undefined || !window.dash_clientside || !window.dash_clientside.set_props) return;
+    event.stopImmediatePropagation();
+    pending = { indicator: indicator, year: drawn, at: Date.now() };
+    if (!flushScheduled) {
+      flushScheduled = true;
+      window.requestAnimationFrame(function () { window.setTimeout(flush, 0); });
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!target || target.id !== "area-indicator") return;
+    mapFirst(event, target.value, current("year", "area-year"));
+  }, true);
+
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("button") : null;
+    if (!button) return;
+    var id = button.id;
+    var indicator = current("indicator", "area-indicator");
+    var year = current("year", "area-year");
+    if (id === "area-prev-year" || id === "area-next-year") {
+      var next = stepValue(markYears(layoutProp("area-year", "marks")), Number(year), id === "area-prev-year" ? -1 : 1);
+      if (next !== undefined && next !== year) mapFirst(event, indicator, next);
+    } else if (id === "area-prev-ind" || id === "area-next-ind") {
+      var key = stepValue(indicatorValues(layoutProp("area-indicator", "options")), indicator,
+                          id === "area-prev-ind" ? -1 : 1, true);
+      if (key !== undefined && key !== indicator) mapFirst(event, key, year);
+    }
+  }, true);
+
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.tilannekuva = {
+      /* Indicator, year or municipality changed: everything the explorer shows, drawn from the
+       * values in the page's store (tilannekuva-core.js) — no request to the server. A year step
+       * leaves the trend alone (it does not depend on the year); tables behind a closed
+       * disclosure are built when it is opened. */
+      explorer: function (indicator, year, municipality, storeJson, mode, meta, barFigure, trendFigure) {
+        pending = null;  // Dash has caught up with the controls
+        var keep = [];
+        for (var i = 0; i < N_OUTPUTS; i++) keep.push(NO_UPDATE());
+        var core = window.tilannekuvaCore;
+        var st = core && core.store(storeJson);
+        if (!st || !st.ind || !st.ind[indicator] || !barFigure || !trendFigure) return keep;
+        var ids = triggeredIds();
+        var yearOnly = ids.length > 0 && ids.every(function (id) { return id === "area-year"; });
+        var indicatorChanged = ids.indexOf("area-indicator") >= 0;
+        var out = core.explore(st, {
+          indicator: indicator, year: typeof year === "number" ? year : null, municipality: municipality || null,
+          mode: mode, forum: !!(meta && meta.forum === true),
+        }, { bar: barFigure, trend: trendFigure }, window.dash_clientside.Patch, { map: true, bar: true, trend: !yearOnly });
+        var texts = [out.mapTexts, out.barTexts, out.trendTexts];
+        var result = [out.map, out.bar, yearOnly ? NO_UPDATE() : out.trend];
+        texts.forEach(function (tx, k) {
+          TEXT_PARTS.forEach(function (part) { result.push(k === 2 && yearOnly ? NO_UPDATE() : tx[part]); });
+        });
+        result.push(tableOutput("area-map-table-body", out.barTable));
+        result.push(yearOnly ? NO_UPDATE() : tableOutput("area-trend-table-body", out.trendTable));
+        result.push(out.legend);
+        var years = out.years;
+        if (indicatorChanged) result.push(years.length ? years[0] : 0, years.length ? years[years.length - 1] : 0, out.marks);
+        else result.push(NO_UPDATE(), NO_UPDATE(), NO_UPDATE());
+        result.push(out.view.year === year ? NO_UPDATE() : out.view.year);
+        result.push(out.view.year === null ? "" : String(out.view.year));
+        result.push(out.indicatorHref);
+        out.hrefs.forEach(function (links) { links.forEach(function (href) { result.push(href); }); });
+        result.push({ path: st.path, query: out.query, push: true, page: st.page });
+        result.push(out.banner);
+        result.push(null);
+        return result;
+      },
+
       applyMeta: function (meta) {
         if (!meta) return NO_UPDATE();
         if (["fi", "sv", "en"].indexOf(meta.lang) >= 0) document.documentElement.lang = meta.lang;
@@ -114,34 +309,13 @@
       },
 
       stepYear: function (_prev, _next, year, marks) {
-        var years = Object.keys(marks || {})
-          .map(Number)
-          .filter(function (y) {
-            return !isNaN(y);
-          })
-          .sort(function (a, b) {
-            return a - b;
-          });
-        if (!years.length) return NO_UPDATE();
-        var delta = triggeredId() === "area-prev-year" ? -1 : 1;
-        var i = years.indexOf(Number(year));
-        var j = i < 0 ? (delta < 0 ? years.length - 1 : 0) : Math.max(0, Math.min(years.length - 1, i + delta));
-        return years[j] === year ? NO_UPDATE() : years[j];
+        var next = stepValue(markYears(marks), Number(year), triggeredId() === "area-prev-year" ? -1 : 1);
+        return next === undefined || next === year ? NO_UPDATE() : next;
       },
 
       stepIndicator: function (_prev, _next, value, options) {
-        var values = (options || [])
-          .filter(function (o) {
-            return o && !o.disabled;
-          })
-          .map(function (o) {
-            return o.value;
-          });
-        if (!values.length) return NO_UPDATE();
-        var delta = triggeredId() === "area-prev-ind" ? -1 : 1;
-        var i = values.indexOf(value);
-        var j = i < 0 ? 0 : Math.max(0, Math.min(values.length - 1, i + delta));
-        return values[j] === value ? NO_UPDATE() : values[j];
+        var next = stepValue(indicatorValues(options), value, triggeredId() === "area-prev-ind" ? -1 : 1, true);
+        return next === undefined || next === value ? NO_UPDATE() : next;
       },
 
       selectMunicipality: function (mapClick, barClick, current) {

@@ -215,27 +215,44 @@ def chart_table(chart, lang: str, drop: tuple[str, ...] = ()) -> html.Table:
                       numeric=numeric)
 
 
-def details_table(table, lang: str, summary_key: str = "table.show", open_: bool = False) -> html.Details:
-    return html.Details([html.Summary(t(summary_key, lang)), html.Div(table, className="tk-table-wrap")],
-                        className="tk-details", open=open_)
+def details_table(table, lang: str, summary_key: str = "table.show", open_: bool = False,
+                  body_id: str | None = None) -> html.Details:
+    """A table behind a "show as a table" disclosure; ``body_id`` names the element around the
+    table (a callback can replace the table without touching the disclosure's open state)."""
+    body = html.Div(table, className="tk-table-wrap", **({"id": body_id} if body_id else {}))
+    return html.Details([html.Summary(t(summary_key, lang)), body], className="tk-details", open=open_)
 
 
 # --- chart blocks -----------------------------------------------------------------------------
 
 
-def graph(graph_id: str, chart, lang: str, *, class_name: str = "", clear_on_unhover: bool = False) -> dcc.Graph:
+def graph(graph_id: str, chart, lang: str, *, class_name: str = "", clear_on_unhover: bool = False,
+          figure: dict | None = None) -> dcc.Graph:
     """The chart, as wide as its container and as tall as the figure says (explicit height: a
-    responsive graph takes its height from CSS, and a mismatch would clip the source line)."""
-    height = chart.figure.get("layout", {}).get("height") or 450
+    responsive graph takes its height from CSS, and a mismatch would clip the source line).
+    ``figure``: what the page draws when it differs from the chart's own (the map's screen figure)."""
+    figure = chart.figure if figure is None else figure
+    height = figure.get("layout", {}).get("height") or 450
     return dcc.Graph(
-        id=graph_id, figure=chart.figure, config=integrations.graph_config(chart, lang),
+        id=graph_id, figure=figure, config=integrations.graph_config(chart, lang),
         className=f"tk-graph {class_name}".strip(), clear_on_unhover=clear_on_unhover, responsive=True,
         style={"height": f"{height}px"},
     )
 
 
+def map_legend(items, lang: str, legend_id: str | None = None) -> html.Ul:
+    """The map's legend as HTML: a swatch and the class in words per entry (colour is never the
+    only cue: the class and the value are also written on the map and in the table)."""
+    return html.Ul(
+        [html.Li([html.Span(className="tk-legend__swatch", style={"background": color}, **{"aria-hidden": "true"}),
+                  html.Span(label, className="tk-legend__label")], className="tk-legend__item")
+         for label, color in items],
+        className="tk-legend", **({"id": legend_id} if legend_id else {}), **{"aria-label": t("map.legend", lang)},
+    )
+
+
 def figure_block(graph_component, chart, *, lang: str, download=None, table=None, class_name: str = "",
-                 heading_level: int = 3) -> html.Figure:
+                 heading_level: int = 3, legend=None) -> html.Figure:
     """``<figure>``: title and subtitle (HTML heading), download menu, the chart, a text summary
     and the source line as ``<figcaption>``, and optionally the table. Ids derive from the graph id
     (``<id>-title``, ``<id>-subtitle``, ``<id>-summary``, ``<id>-source``) so callbacks can update them."""
@@ -252,6 +269,7 @@ def figure_block(graph_component, chart, *, lang: str, download=None, table=None
                 ],
                 className="tk-figure__head",
             ),
+            legend,
             graph_component,
             html.Figcaption(
                 [html.P(chart.summary, id=f"{gid}-summary", className="tk-figure__summary"),

@@ -62,6 +62,17 @@ def _evaluated(engine, registry, lang: str, area: str | None) -> list:
                         lambda: evaluate_goals(engine, registry, lang, area=area, today=today))
 
 
+def download_links(kind: str, state) -> list[dict]:
+    """Label and href of each download of ``kind`` (empty when the export module is not available)."""
+    try:
+        from dashboard.export_routes import download_links as links
+
+        return links(kind, state)
+    except Exception:  # noqa: BLE001
+        log.debug("download links unavailable", exc_info=True)
+        return []
+
+
 def goal_section(engine, registry, lang: str, area: str | None):
     """The goal gauges of an area (or all), or a placeholder."""
     try:

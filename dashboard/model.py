@@ -208,6 +208,19 @@ def _year_rows(engine, registry, key: str) -> dict:
     return queries.memo(engine, "year_rows", (_registry_key(registry), key), compute)
 
 
+def selectable_years(engine, registry, key: str) -> list[int]:
+    """The years a view of the indicator offers: those with a municipal value (or a hidden one);
+    region-level indicators (level: alue) have data only for the county / welfare area."""
+    county = registry.county
+    years = queries.years_with_data(engine, key, county.municipality_codes)
+    if not years:
+        frame = indicator_frame(engine, registry, key)
+        if not frame.empty:
+            region_codes = [county.region.code, county.welfare_area.code]
+            years = sorted(int(y) for y in frame[frame["region_code"].isin(region_codes)]["year"].unique())
+    return years
+
+
 def indicator_year(engine, registry, key: str, year: int | None, lang: str = "fi") -> IndicatorYear:
     """One indicator in one year (latest with data when ``year`` is None) across the county.
 
@@ -219,12 +232,7 @@ def indicator_year(engine, registry, key: str, year: int | None, lang: str = "fi
 def _indicator_year(engine, registry, key: str, year: int | None, lang: str) -> IndicatorYear:
     indicator = registry.indicators[key]
     county = registry.county
-    frame = indicator_frame(engine, registry, key)
-    years = queries.years_with_data(engine, key, county.municipality_codes)
-    if not years and not frame.empty:
-        # Region-level indicators (level: alue) have data only for the county / welfare area.
-        region_codes = [county.region.code, county.welfare_area.code]
-        years = sorted(int(y) for y in frame[frame["region_code"].isin(region_codes)]["year"].unique())
+    years = selectable_years(engine, registry, key)
     if year is None or year not in years:
         year = years[-1] if years else None
     by_code = _year_rows(engine, registry, key).get(year, {}) if year is not None else {}

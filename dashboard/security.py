@@ -106,6 +106,10 @@ def register(app, ctx) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        if request.path.endswith("/_favicon.ico") and response.status_code == 200:
+            # Dash serves its icon without caching headers, so the browser asked for it again on
+            # every URL change (history.pushState); the URL carries Dash's version (?v=…).
+            response.headers["Cache-Control"] = "public, max-age=604800"
         return response
 
     @server.route("/health")

@@ -171,6 +171,23 @@ def geo_layout(bounds: list[float] | None) -> dict:
     return geo
 
 
+def legend_items(fig: dict) -> list[tuple[str, str]]:
+    """(label, colour) of the legend entries a map figure shows (its visible legend traces)."""
+    return [(tr.get("name", ""), (tr.get("marker") or {}).get("color", "")) for tr in fig.get("data", [])[LEGEND0:]
+            if tr.get("showlegend")]
+
+
+def screen_figure(fig: dict) -> dict:
+    """The map as the page draws it: the legend is HTML beside the map (readable text, and half the
+    redraw time of eight legend traces), so the figure keeps only the fill, highlight and label
+    traces. Exports keep the legend inside the image (the figure of ``build_chart``)."""
+    layout = dict(fig["layout"])
+    layout["margin"] = {**layout.get("margin", {}), "t": 8}
+    layout["showlegend"] = False
+    layout.pop("legend", None)
+    return {"data": list(fig["data"][:LEGEND0]), "layout": layout}
+
+
 #: What changes when only the indicator or year changes (paths inside the figure).
 VALUE_PATHS = {
     FILL: [("z",), ("zmax",), ("colorscale",), ("customdata",), ("marker", "line", "color"), ("marker", "line", "width")],

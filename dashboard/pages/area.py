@@ -20,13 +20,13 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx as dash_ctx, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import integrations, model
+from dashboard import explorer_data, integrations, model
 from dashboard.charts import DataUnavailable, build_chart, default_indicator, manual_rule
 from dashboard.components import (
-    chart_table, details_table, figure_block, graph, notice, page_href, source_text, synthetic_banner,
+    chart_table, details_table, figure_block, graph, map_legend, notice, page_href, source_text, synthetic_banner,
 )
+from dashboard.figures.map import legend_items, screen_figure
 from dashboard.context import current_context
-from dashboard.figures.map import value_patch
 from dashboard.figures.status import ROUND_STYLE, status_color
 from dashboard.i18n import t
 from dashboard.pages.base import Built, render
@@ -322,8 +322,10 @@ def build_area(area_key: str):
                         html.P(t("map.tiles_only", lang), className="tk-hint") if "geo" not in modes else None,
                         html.Div(
                             [
-                                figure_block(graph("area-map", map_chart, lang, class_name="tk-graph--map", clear_on_unhover=True),
+                                figure_block(graph("area-map", map_chart, lang, class_name="tk-graph--map", clear_on_unhover=True,
+                                                   figure=screen_figure(map_chart.figure)),
                                              map_chart, lang=lang, class_name="tk-figure--map",
+                                             legend=map_legend(legend_items(map_chart.figure), lang, "area-map-legend"),
                                              download=html.Div(integrations.download_menu("area-map", "map", s), id="area-map-dl")),
                                 figure_block(graph("area-bar", bar_chart, lang, class_name="tk-graph--bar", clear_on_unhover=True),
                                              bar_chart, lang=lang, class_name="tk-figure--bar",
@@ -332,7 +334,11 @@ def build_area(area_key: str):
                             className="tk-grid tk-grid--maps",
                         ),
                         html.P(t("map.hint", lang), className="tk-hint"),
-                        html.Div(details_table(chart_table(bar_chart, lang), lang), id="area-map-table"),
+                        html.Div(details_table(chart_table(bar_chart, lang), lang, body_id="area-map-table-body"),
+                                 id="area-map-table"),
+                        # Every value of the area's indicators: indicator, year and municipality
+                        # switches are drawn in the browser (assets/tilannekuva-core.js).
+                        dcc.Store(id="area-data", data=explorer_data.store_json(ctx, area_key, lang)),
                     ],
                     className="tk-section tk-explorer", **{"aria-labelledby": "explore-h"},
                 ),
@@ -342,7 +348,8 @@ def build_area(area_key: str):
                         figure_block(graph("area-trend", trend_chart, lang, class_name="tk-graph--trend"), trend_chart,
                                      lang=lang,
                                      download=html.Div(integrations.download_menu("area-trend", "trend", s), id="area-trend-dl")),
-                        html.Div(details_table(chart_table(trend_chart, lang), lang), id="area-trend-table"),
+                        html.Div(details_table(chart_table(trend_chart, lang), lang, body_id="area-trend-table-body"),
+                                 id="area-trend-table"),
                     ],
                     className="tk-section", **{"aria-labelledby": "trend-h"},
                 ),
@@ -381,8 +388,8 @@ def register(registry) -> None:
 # --- callbacks --------------------------------------------------------------------------------
 
 
-def update_area(indicator, year, map_mode, municipality, meta, triggered: str | None):
-    """Pure part of the explorer callback: validate everything, then build the charts.
+def update_area(indicator, year, map_mode, municipality, meta):
+    """Pure part of the map-type callback: validate everything, then build the map for the view.
 
     Returns a dict of outputs; raises InvalidState for rejected input (before any query).
     """
@@ -400,13 +407,8 @@ def update_area(indicator, year, map_mode, municipality, meta, triggered: str | 
         raise InvalidState("indicator", "indicator_not_in_area", key)
     mode = check_map_mode(map_mode)
     muni = check_region(municipality, registry, municipalities_only=True)
-    years = ctx.years_for(key)
-    if triggered == "area-indicator":
-        # Keep the year when the new indicator has it, otherwise its latest year.
-        y = check_year(year)
-        year = y if y in years else (years[-1] if years else None)
-    else:
-        year = check_year(year, years if years else None)
+    years = model.selectable_years(ctx.engine, registry, key)
+    year = check_year(year, years if years else None)
     modes = ctx.geo.modes()
     mode = mode if mode in modes else modes[-1]
     from dashboard.state import ViewState
@@ -414,73 +416,60 @@ def update_area(indicator, year, map_mode, municipality, meta, triggered: str | 
     state = ViewState(page=area_key, indicator=key, year=year, municipality=muni, map_mode=mode, lang=lang, forum=forum)
     map_chart = build_chart("map", state, ctx.engine)
     state = state.replace(year=map_chart.extra["year"])
-    bar_chart = build_chart("bar", state, ctx.engine)
-    trend_chart = build_chart("trend", state, ctx.engine)
-    return {"state": state, "map": map_chart, "bar": bar_chart, "trend": trend_chart, "years": map_chart.extra["years"]}
+    return {"state": state, "map": map_chart}
 
 
 TEXT_PARTS = ("title", "subtitle", "summary", "source")
-OUTPUTS = [
-    Output("area-map", "figure"), Output("area-bar", "figure"), Output("area-trend", "figure"),
-    *[Output(f"{g}-{part}", "children") for g in ("area-map", "area-bar", "area-trend") for part in TEXT_PARTS],
-    Output("area-map-table", "children"),
-    Output("area-trend-table", "children"),
-    Output("area-year", "min"), Output("area-year", "max"), Output("area-year", "marks"), Output("area-year", "value"),
-    Output("area-year-label", "children"), Output("area-indicator", "value"), Output("area-indicator-link", "href"),
-    Output("area-map-dl", "children"), Output("area-bar-dl", "children"), Output("area-trend-dl", "children"),
-    Output("view-state", "data"), Output("tk-banner", "children"), Output("area-notice", "children"),
+DOWNLOAD_KEYS = ("png-dia", "png-nelio", "svg", "csv", "xlsx")
+CHARTS = (("area-map", "map"), ("area-bar", "bar"), ("area-trend", "trend"))
+#: The download links' hrefs follow the view (their menus stay in place).
+HREF_OUTPUTS = [Output(f"{chart}-vienti-{k}", "href", allow_duplicate=True) for chart, _kind in CHARTS
+                for k in DOWNLOAD_KEYS]
+#: What an indicator, year or municipality switch changes: drawn in the browser from the page's
+#: store (assets/tilannekuva.js, explorer), no request.
+CLIENT_OUTPUTS = [
+    Output("area-map", "figure", allow_duplicate=True), Output("area-bar", "figure", allow_duplicate=True),
+    Output("area-trend", "figure"),
+    *[Output(f"{g}-{part}", "children", allow_duplicate=True) for g, _k in CHARTS for part in TEXT_PARTS],
+    Output("area-map-table-body", "children"), Output("area-trend-table-body", "children"),
+    Output("area-map-legend", "children"),
+    Output("area-year", "min"), Output("area-year", "max"), Output("area-year", "marks"),
+    Output("area-year", "value", allow_duplicate=True), Output("area-year-label", "children"),
+    Output("area-indicator-link", "href"),
+    *HREF_OUTPUTS,
+    Output("view-state", "data", allow_duplicate=True), Output("tk-banner", "children", allow_duplicate=True),
+    Output("area-notice", "children", allow_duplicate=True),
 ]
-INPUTS = [
-    Input("area-indicator", "value"), Input("area-year", "value"), Input("area-mapmode", "value"),
-    Input("area-municipality", "value"),
+#: What a map-type switch changes (another geometry file): asked from the server.
+MODE_OUTPUTS = [
+    Output("area-map", "figure", allow_duplicate=True), Output("area-map-source", "children", allow_duplicate=True),
+    *HREF_OUTPUTS,
+    Output("view-state", "data", allow_duplicate=True), Output("area-notice", "children", allow_duplicate=True),
 ]
 
 
-def _explorer_outputs(out, triggered, view, lang):
-    """The explorer callback's output list for a validated update (see OUTPUTS)."""
-    state, map_chart, bar_chart, trend_chart = out["state"], out["map"], out["bar"], out["trend"]
-    years = out["years"]
-    mode_changed = triggered == "area-mapmode" or (isinstance(view, dict) and
-                                                   (view.get("query") or {}).get("kartta", "rajat") !=
-                                                   {"geo": "rajat", "tiles": "ruudut"}[state.map_mode])
-    map_out = map_chart.figure if mode_changed else value_patch(map_chart.figure)
-    # The trend depends on the indicator and the municipality, not on the year or the map type:
-    # a year step sends nothing for it.
-    trend_same = triggered in ("area-year", "area-mapmode")
-    synthetic = map_chart.synthetic or trend_chart.synthetic
+def _mode_outputs(out, lang):
+    """The map-type callback's output list for a validated update (see MODE_OUTPUTS)."""
+    state, map_chart = out["state"], out["map"]
     page_path = next((f"/{a.slug}" for a in current_context().registry.agreement.areas if a.key == state.page), "/")
-    texts = [
-        (no_update if trend_same and c is trend_chart else
-         getattr(c, part) if part != "source" else source_text(c, lang))
-        for c in (map_chart, bar_chart, trend_chart) for part in TEXT_PARTS
-    ]
+    hrefs = [link["href"] for _chart, kind in CHARTS for link in integrations.download_links(kind, state)]
     return [
-        map_out, bar_chart.figure, no_update if trend_same else trend_chart.figure,
-        *texts,
-        details_table(chart_table(bar_chart, lang), lang),
-        no_update if trend_same else details_table(chart_table(trend_chart, lang), lang),
-        *((no_update,) * 3 if triggered == "area-year" else (years[0] if years else 0, years[-1] if years else 0,
-                                                             year_marks(years))),
-        state.year,
-        str(state.year or ""), state.indicator, page_href(f"/indikaattori/{state.indicator}", state),
-        integrations.download_menu("area-map", "map", state), integrations.download_menu("area-bar", "bar", state),
-        no_update if trend_same else integrations.download_menu("area-trend", "trend", state),
+        screen_figure(map_chart.figure), source_text(map_chart, lang), *hrefs,
         {"path": page_path, "query": state.query(), "push": True, "page": state.page},
-        synthetic_banner(lang) if synthetic else None,
         None,
     ]
 
 
-
 def register_callbacks(app) -> None:
-    @app.callback(*OUTPUTS, *INPUTS, State("page-meta", "data"), State("view-state", "data"),
+    @app.callback(*MODE_OUTPUTS, Input("area-mapmode", "value"),
+                  State("area-indicator", "value"), State("area-year", "value"), State("area-municipality", "value"),
+                  State("page-meta", "data"), State("view-state", "data"),
                   prevent_initial_call=True)
-    def explorer(indicator, year, map_mode, municipality, meta, view):
-        triggered = dash_ctx.triggered_id if isinstance(dash_ctx.triggered_id, str) else None
+    def explorer(map_mode, indicator, year, municipality, meta, view):
         lang = meta.get("lang") if isinstance(meta, dict) and meta.get("lang") in ("fi", "sv", "en") else "fi"
-        keep = [no_update] * len(OUTPUTS)
+        keep = [no_update] * len(MODE_OUTPUTS)
         try:
-            out = update_area(indicator, year, map_mode, municipality, meta, triggered)
+            out = update_area(indicator, year, map_mode, municipality, meta)
         except InvalidState as exc:
             keep[-1] = notice(t("notice.invalid_input", lang, message=exc.text(lang)), "warning")
             return keep
@@ -493,11 +482,21 @@ def register_callbacks(app) -> None:
             keep[-1] = notice(t("dberror.contact", lang), "error")
             return keep
         try:
-            return _explorer_outputs(out, triggered, view, lang)
+            return _mode_outputs(out, lang)
         except Exception:  # noqa: BLE001 - shaping the outputs must not turn into a 500 either
             log.exception("explorer outputs failed")
             keep[-1] = notice(t("dberror.contact", lang), "error")
             return keep
+
+    # Indicator, year and municipality: drawn in the browser from the page's store.
+    app.clientside_callback(
+        ClientsideFunction("tilannekuva", "explorer"),
+        *CLIENT_OUTPUTS,
+        Input("area-indicator", "value"), Input("area-year", "value"), Input("area-municipality", "value"),
+        State("area-data", "data"), State("area-mapmode", "value"), State("page-meta", "data"),
+        State("area-bar", "figure"), State("area-trend", "figure"),
+        prevent_initial_call=True,
+    )
 
     # The step buttons (and the forum-mode arrow keys that press them) change the control values in
     # the browser at once, so quick repeated presses step from the value just set, never race the

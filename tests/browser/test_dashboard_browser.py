@@ -69,11 +69,15 @@ def test_br003_changing_indicator_and_year_updates_map_bar_trend_and_table(watch
     page.goto(live_server + "/asuminen?vuosi=2020")
     wait_map(page)
     before = map_labels(page)
+    page.click("#area-map-table summary")  # the map's table is open, the trend's stays closed
     page.select_option("#area-indicator", "tehostettu_palveluasuminen_65_pct")
     expect(page.locator("#area-map-title")).to_contain_text("tehostetun palveluasumisen")
     expect(page.locator("#area-bar-title")).to_contain_text("tehostetun palveluasumisen")
     expect(page.locator("#area-trend-title")).to_contain_text("tehostetun palveluasumisen")
     expect(page.locator("#area-map-table table caption")).to_contain_text("tehostetun palveluasumisen")
+    # A table behind a closed disclosure is brought up to date when it is opened.
+    page.click("#area-trend-table summary")
+    expect(page.locator("#area-trend-table table caption")).to_contain_text("tehostetun palveluasumisen")
     page.wait_for_function("b => JSON.stringify(document.querySelector('#area-map .js-plotly-plot')._fullData[2].text) !== b",
                            arg=__import__("json").dumps(before))
     wait_query(page, indikaattori="tehostettu_palveluasuminen_65_pct")
@@ -82,6 +86,7 @@ def test_br003_changing_indicator_and_year_updates_map_bar_trend_and_table(watch
     expect(page.locator("#area-year-label")).to_have_text("2019")
     expect(page.locator("#area-map-subtitle")).to_contain_text("2019")
     expect(page.locator("#area-bar-subtitle")).to_contain_text("2019")
+    expect(page.locator("#area-map-table table caption")).to_contain_text("2019")
     wait_query(page, vuosi=2019, indikaattori="tehostettu_palveluasuminen_65_pct")
 
 

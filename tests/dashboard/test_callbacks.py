@@ -1,5 +1,10 @@
-"""Callbacks through Dash's HTTP endpoint: valid updates send only values (a Patch of the map, no
-geometry), and every rejected input comes back as a handled, readable state with HTTP 200."""
+"""Callbacks through Dash's HTTP endpoint and the explorer's store.
+
+Indicator, year and municipality switches are drawn in the browser from the values the page
+carries (``area-data``, see dashboard/explorer_data.py), so they cost no request; only the map
+type (another geometry file) asks the server. The store and every server answer carry values,
+never geometry, and stay small; every rejected input comes back as a handled, readable state with
+HTTP 200."""
 from __future__ import annotations
 
 import gzip
@@ -7,19 +12,25 @@ import json
 
 import pytest
 
+from tests.dashboard.conftest import find, render_page
+from tests.dashboard.data import REGISTRY
+
 MAP_OUT = "area-map.figure"
 META = {"lang": "fi", "forum": False, "page": "asuminen", "title": "x"}
 
 
-def explorer(dash_client, *, indicator="asunnottomat_yksinaiset_per1000", year=2020, mode="geo", municipality="",
-             changed="area-year.value", meta=None):
-    inputs = {
+def mode_switch(dash_client, *, indicator="asunnottomat_yksinaiset_per1000", year=2020, mode="tiles", municipality="",
+                meta=None):
+    """The map-type callback as the browser posts it (the other controls are its state)."""
+    dep = next(d for d in dash_client.deps if MAP_OUT in d["output"] and not d.get("clientside_function"))
+    values = {
         "area-indicator.value": indicator, "area-year.value": year, "area-mapmode.value": mode,
-        "area-municipality.value": municipality,
+        "area-municipality.value": municipality, "page-meta.data": META if meta is None else meta,
+        "view-state.data": {"path": "/asuminen", "query": {}, "push": False},
     }
-    state = {"page-meta.data": META if meta is None else meta,
-             "view-state.data": {"path": "/asuminen", "query": {}, "push": False}}
-    return dash_client.call(MAP_OUT, inputs, state, changed=[changed])
+    inputs = {f"{i['id']}.{i['property']}": values[f"{i['id']}.{i['property']}"] for i in dep["inputs"]}
+    state = {f"{s['id']}.{s['property']}": values[f"{s['id']}.{s['property']}"] for s in dep["state"]}
+    return dash_client.call(MAP_OUT, inputs, state, changed=["area-mapmode.value"])
 
 
 def body(resp):
@@ -27,51 +38,85 @@ def body(resp):
     return json.loads(resp.data)["response"]
 
 
-def test_cb001_year_change_returns_a_small_patch_of_map_values_without_geometry(dash_client):
-    resp = explorer(dash_client, year=2019)
+def store_of(dash_client, path="/asuminen", search=""):
+    resp = render_page(dash_client, path, search)
+    assert resp.status_code == 200
+    layout = json.loads(resp.data)
+    raw = find(layout, "area-data")["data"]
+    return raw, json.loads(raw)
+
+
+def test_cb001_indicator_year_and_municipality_switches_run_in_the_browser(dash_client):
+    clientside = [d for d in dash_client.deps if d.get("clientside_function", {}) and
+                  d["clientside_function"]["function_name"] == "explorer"]
+    assert len(clientside) == 1
+    explorer = clientside[0]
+    assert {f"{i['id']}.{i['property']}" for i in explorer["inputs"]} == {
+        "area-indicator.value", "area-year.value", "area-municipality.value"}
+    for part in ("area-map.figure", "area-bar.figure", "area-trend.figure", "area-map-legend.children",
+                 "area-map-table-body.children", "view-state.data", "area-map-vienti-csv.href"):
+        assert part in explorer["output"], part
+    # No server callback listens to those controls: a switch sends nothing.
+    server_inputs = {f"{i['id']}.{i['property']}" for d in dash_client.deps if not d.get("clientside_function")
+                     for i in d["inputs"]}
+    assert not server_inputs & {"area-indicator.value", "area-year.value", "area-municipality.value"}
+
+
+def test_cb002_the_store_carries_every_area_indicator_as_values_without_geometry_and_is_small(dash_client):
+    raw, store = store_of(dash_client)
+    from dashboard.pages.area import explorer_indicators
+
+    assert set(store["ind"]) == {i.key for i in explorer_indicators(REGISTRY, "asuminen")}
+    assert "coordinates" not in raw and "FeatureCollection" not in raw and "geojson" not in raw
+    assert len(gzip.compress(raw.encode())) < 20_000
+    ind = store["ind"]["asunnottomat_yksinaiset_per1000"]
+    assert ind["years"] == list(range(2015, 2025)) and ind["dec"] == 2
+    values, statuses, _flags = ind["r"]["981"]
+    assert statuses[ind["Y"].index(2024)] in "-m" and values[ind["Y"].index(2024)] is None  # missing stays missing
+    assert [m[0] for m in store["munis"]] == REGISTRY.county.municipality_codes
+
+
+def test_cb003_hidden_values_never_leave_the_server(dash_client):
+    _raw, store = store_of(dash_client)
+    ind = store["ind"]["asunnottomat_yksinaiset_lkm"]
+    assert ind["sup"] == 5
+    hidden = 0
+    for values, statuses, _flags in ind["r"].values():
+        for v, st in zip(values, statuses):
+            if st in "sx":
+                hidden += 1
+                assert v is None
+            if v is not None:
+                assert not 0 < v < 5, v
+    assert hidden > 0
+
+
+def test_cb004_map_type_switch_sends_a_figure_that_references_the_tile_file(dash_client):
+    resp = mode_switch(dash_client, mode="tiles")
     out = body(resp)
     fig = out["area-map"]["figure"]
-    assert fig.get("__dash_patch_update") == "__dash_patch_update"
-    locations = {tuple(op["location"]) for op in fig["operations"]}
-    assert ("data", 0, "z") in locations and ("data", 2, "text") in locations
-    map_bytes = len(json.dumps(fig))
-    assert map_bytes < 6_000, map_bytes
-    whole = resp.data.decode()
-    assert "coordinates" not in whole and "FeatureCollection" not in whole and '"geojson"' not in whole
-    assert out["area-year"]["value"] == 2019
-    assert out["view-state"]["data"]["query"] == {"indikaattori": "asunnottomat_yksinaiset_per1000", "vuosi": "2019"}
-    assert out["view-state"]["data"]["push"] is True
-    # The whole response (map patch + bar + trend + tables + texts) stays small on the wire.
-    assert len(gzip.compress(resp.data)) < 20_000
-
-
-def test_cb002_indicator_change_updates_years_and_keeps_or_clamps_the_year(dash_client):
-    out = body(explorer(dash_client, indicator="esteettomat_asunnot_pct", year=2015, changed="area-indicator.value"))
-    assert out["area-year"]["min"] == 2021 and out["area-year"]["max"] == 2025
-    assert out["area-year"]["value"] == 2025  # 2015 has no data for this indicator: its latest year
-    assert out["area-indicator"]["value"] == "esteettomat_asunnot_pct"
-    assert "indikaattori=esteettomat_asunnot_pct" in json.dumps(out["area-map-dl"])  # download links follow
-
-
-def test_cb003_map_mode_switch_sends_a_figure_that_references_the_tile_file(dash_client):
-    out = body(explorer(dash_client, mode="tiles", changed="area-mapmode.value"))
-    fig = out["area-map"]["figure"]
     assert "data" in fig and fig["data"][0]["geojson"].startswith("/geo/tiles.json")
-    assert "coordinates" not in json.dumps(fig)
+    assert len(fig["data"]) == 3  # fill, highlight, labels: the legend is HTML beside the map
+    text = resp.data.decode()
+    assert "coordinates" not in text and "FeatureCollection" not in text
+    assert out["view-state"]["data"]["query"] == {"indikaattori": "asunnottomat_yksinaiset_per1000", "vuosi": "2020",
+                                                  "kartta": "ruudut"}
+    assert "kartta=ruudut" in out["area-map-vienti-png-dia"]["href"]
+    assert "Aluerajat" not in json.dumps(out["area-map-source"], ensure_ascii=False)  # no boundaries on a tile map
+    assert len(gzip.compress(resp.data)) < 6_000
 
 
-def test_cb004_step_buttons_are_browser_side_and_the_server_reacts_to_values(dash_client):
+def test_cb005_step_buttons_are_browser_side(dash_client):
     deps = [d for d in dash_client.deps if "area-year.value@" in d["output"] or "area-indicator.value@" in d["output"]]
-    assert {d["clientside_function"]["function_name"] for d in deps} == {"stepYear", "stepIndicator"}
-    out = body(explorer(dash_client, year=2021, changed="area-year.value"))
-    assert out["area-year"]["value"] == 2021
+    names = {d["clientside_function"]["function_name"] for d in deps if d.get("clientside_function")}
+    assert {"stepYear", "stepIndicator"} <= names
+    assert all(d.get("clientside_function") for d in deps)
 
 
-def test_cb005_selected_municipality_drives_the_trend(dash_client):
-    out = body(explorer(dash_client, municipality="694", changed="area-municipality.value"))
-    names = [t["name"] for t in out["area-trend"]["figure"]["data"]]
-    assert "Riihimäki" in names
+def test_cb006_map_type_switch_keeps_the_selected_municipality(dash_client):
+    out = body(mode_switch(dash_client, mode="geo", municipality="694"))
     assert out["view-state"]["data"]["query"]["kunta"] == "694"
+    assert out["area-map"]["figure"]["data"][1]["locations"] == ["694"]
 
 
 @pytest.mark.parametrize(
@@ -92,15 +137,15 @@ def test_cb005_selected_municipality_drives_the_trend(dash_client):
         ({"meta": "not a dict"}, "Tuntematon sivu"),
     ],
 )
-def test_cb006_rejected_inputs_give_a_handled_state_with_http_200(dash_client, kwargs, expect):
-    resp = explorer(dash_client, **kwargs)
+def test_cb007_rejected_inputs_give_a_handled_state_with_http_200(dash_client, kwargs, expect):
+    resp = mode_switch(dash_client, **kwargs)
     assert resp.status_code == 200
     out = json.loads(resp.data)["response"]
     assert set(out) == {"area-notice"}, set(out)  # nothing else changes, nothing was queried
     assert expect.lower() in json.dumps(out, ensure_ascii=False).lower()
 
 
-def test_cb007_profile_callback_validates_the_municipality(dash_client):
+def test_cb008_profile_callback_validates_the_municipality(dash_client):
     state = {"page-meta.data": {"lang": "fi", "page": "profile"}}
     ok = dash_client.call("profile-content.children", {"profile-municipality.value": "109"}, state)
     assert ok.status_code == 200 and "Hämeenlinna" in ok.data.decode()
@@ -110,8 +155,14 @@ def test_cb007_profile_callback_validates_the_municipality(dash_client):
     assert set(out) == {"profile-notice"} and "Tuntematon alue" in json.dumps(out, ensure_ascii=False)
 
 
-def test_cb008_router_rejects_nothing_with_a_500(dash_client):
-    from tests.dashboard.conftest import render_page
-
+def test_cb009_router_rejects_nothing_with_a_500(dash_client):
     for search in ("?vuosi=%00", "?kieli=" + "x" * 5000, "?indikaattori=a&indikaattori=b", "?esitys=%3Cscript%3E"):
         assert render_page(dash_client, "/asuminen", search).status_code == 200
+
+
+def test_cb010_store_follows_the_page_language(dash_client):
+    _raw, sv = store_of(dash_client, search="?kieli=sv")
+    assert sv["lang"] == "sv"
+    assert sv["ind"]["asunnottomat_yksinaiset_per1000"]["title"] == \
+        REGISTRY.indicators["asunnottomat_yksinaiset_per1000"].title.sv
+    assert sv["t"]["table.region"] == "Område" and store_of(dash_client)[1]["t"]["table.region"] == "Alue"

@@ -1,0 +1,779 @@
+/* Tilannekuva: the explorer drawn in the browser from the values of the page's store.
+ *
+ * An area page carries all values of its indicators (dashboard/explorer_data.py). Switching the
+ * indicator, the year or the municipality is drawn here, with no request: the same classes and
+ * legend labels as dashboard/classify.py, the same number and date formats as dashboard/format.py,
+ * and the same map, bar, trend, texts and tables as dashboard/charts.py builds on the server for a
+ * page load or an export. Python stays the reference; tests run this file in Chromium and compare
+ * it with Python (classifier and formats on many vectors, whole views against server renders).
+ *
+ * Pure functions only (no DOM, no Dash): window.tilannekuvaCore. The clientside callback that uses
+ * them is in tilannekuva.js. A static asset, so it runs under the strict CSP (script-src 'self').
+ */
+(function (root) {
+  "use strict";
+
+  var THIN_SPACE = "\u202f";
+  var MINUS = "\u2212";
+  var EN_DASH = "\u2013";
+  var MAX_CLASSES = 5;
+  // dashboard/classify.py (ColorBrewer GnBu without its lightest step)
+  var PALETTES = {
+    1: ["#43a2ca"],
+    2: ["#a8ddb5", "#0868ac"],
+    3: ["#ccebc5", "#7bccc4", "#0868ac"],
+    4: ["#ccebc5", "#7bccc4", "#43a2ca", "#0868ac"],
+    5: ["#ccebc5", "#a8ddb5", "#7bccc4", "#43a2ca", "#0868ac"],
+  };
+  // dashboard/figures/common.py
+  var MUTED = "#595959";
+  var ACCENT = "#0f4c81";
+  var COUNTY = "#2b2b2b";
+  var COUNTRY = "#7a7a7a";
+  var CONTEXT = "#cfcfcf";
+  var HATCH = "/";
+  var SPECIAL = ["suppressed", "secondary", "missing"];
+  var LEGEND_SLOTS = MAX_CLASSES + SPECIAL.length;
+  var STATUS = { o: "ok", m: "missing", s: "suppressed", x: "secondary", "-": "missing" };
+  var VERDICT = { b: "better", s: "similar", w: "worse", h: "higher", l: "lower", n: "none" };
+  var MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+
+  function isMissing(v) {
+    return v === null || v === undefined || (typeof v === "number" && isNaN(v));
+  }
+
+  // --- numbers (dashboard/format.py) --------------------------------------------------------
+
+  /* The digits of a non-negative number rounded to d decimals exactly as Python's format(x, ".df")
+   * and round(x, d): on the exact binary value, ties to even. toFixed() rounds the exact value
+   * too but breaks ties upwards, so an exact tie (2.5, 0.125, …) is resolved here. (Intl's
+   * halfEven is no substitute: ICU rounds the shortest decimal form, so 2.675 would become 2.68.) */
+  function fixedDigits(abs, d) {
+    var s = abs.toFixed(d);
+    var exact = abs.toFixed(Math.min(100, d + 30));
+    var cut = exact.indexOf(".") + 1 + d;
+    var tail = exact.slice(cut);
+    if (tail.charAt(0) === "5" && /^50*$/.test(tail)) {
+      var down = exact.slice(0, cut).replace(/\.$/, "");
+      var last = down.charAt(down.length - 1);
+      if ("02468".indexOf(last) >= 0) return down;
+    }
+    return s;
+  }
+
+  /* Python's round(value, decimals). */
+  function round(value, decimals) {
+    var v = Number(value);
+    if (!isFinite(v)) return v;
+    var r = Number(fixedDigits(Math.abs(v), decimals));
+    return v < 0 || (v === 0 && 1 / v < 0) ? -r : r;
+  }
+
+  function separators(lang) {
+    return lang === "en" ? [".", ","] : [",", THIN_SPACE];
+  }
+
+  /* dashboard.format.number: 12345.678 -> "12 345,7" (fi, 1 decimal); missing -> en dash. */
+  function number(value, decimals, lang, sign) {
+    if (isMissing(value)) return EN_DASH;
+    var v = Number(value);
+    var sep = separators(lang);
+    var digits = fixedDigits(Math.abs(v), decimals || 0);
+    var parts = digits.split(".");
+    var grouped = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, "\u0000").split("\u0000").join(sep[1]);
+    var text = grouped + (parts.length > 1 ? sep[0] + parts[1] : "");
+    var roundedZero = Number(digits) === 0;
+    if (v < 0 && !roundedZero) return MINUS + text;
+    if (sign && v > 0 && !roundedZero) return "+" + text;
+    return text;
+  }
+
+  /* dashboard.format.date_text: 2026-11-22 -> 22.11.2026 (fi, sv) or 22 Nov 2026 (en). */
+  function dateText(iso, lang) {
+    if (!iso) return EN_DASH;
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+    if (!m) return iso;
+    var y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+    return lang === "en" ? d + " " + MONTHS[mo - 1] + " " + y : d + "." + mo + "." + y;
+  }
+
+  /* dashboard.i18n.t with values: "{name}" placeholders. */
+  function fill(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (whole, key) {
+      if (!values || !(key in values)) return whole;
+      var v = values[key];
+      return v === null || v === undefined ? "None" : String(v);
+    });
+  }
+
+  function cmp(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  // --- classes (dashboard/classify.py) ------------------------------------------------------
+
+  /* numpy.quantile(sorted, q), method "linear", exactly as numpy computes it. */
+  function quantile(sorted, q) {
+    var n = sorted.length;
+    var vi = (n - 1) * q;
+    if (vi >= n - 1) return sorted[n - 1];
+    if (vi < 0) return sorted[0];
+    var prev = Math.floor(vi);
+    var a = sorted[prev], b = sorted[prev + 1];
+    var t = vi - prev;
+    var diff = b - a;
+    return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+  }
+
+  function dedupe(breaks, lo, hi) {
+    var out = [];
+    breaks.slice().sort(function (a, b) { return a - b; }).forEach(function (b) {
+      if (b <= lo || b > hi) return;
+      if (!out.length || b > out[out.length - 1]) out.push(b);
+    });
+    return out;
+  }
+
+  function computeBreaks(values, method, decimals, fixed, k) {
+    k = k === undefined ? MAX_CLASSES : k;
+    var vals = values.map(function (v) { return round(v, decimals); }).sort(function (a, b) { return a - b; });
+    if (method === "fixed") return (fixed || []).map(Number).sort(function (a, b) { return a - b; });
+    if (!vals.length) return [];
+    var distinct = [];
+    vals.forEach(function (v) {
+      if (!distinct.length || v !== distinct[distinct.length - 1]) distinct.push(v);
+    });
+    k = Math.min(k, distinct.length);
+    var lo = vals[0], hi = vals[vals.length - 1];
+    if (k <= 1) return [];
+    var raw = [], i;
+    if (method === "equal") {
+      for (i = 1; i < k; i++) raw.push(lo + i * (hi - lo) / k);
+    } else if (method === "quantile") {
+      if (distinct.length <= MAX_CLASSES) return distinct.slice(1);
+      for (i = 1; i < k; i++) raw.push(quantile(vals, i / k));
+    } else {
+      throw new Error("unknown classification method " + method);
+    }
+    return dedupe(raw.map(function (b) { return round(b, decimals); }), lo, hi);
+  }
+
+  function labels(breaks, decimals, lang, lo, hi) {
+    var fmt = function (v) { return number(v, decimals, lang); };
+    if (!breaks.length) {
+      if (lo === null || lo === undefined) return [EN_DASH];
+      return hi === null || hi === undefined || lo === hi ? [fmt(lo)] : [fmt(lo) + " " + EN_DASH + " " + fmt(hi)];
+    }
+    var integer = decimals === 0 && breaks.every(function (b) { return Number.isInteger(b); });
+    var out = ["< " + fmt(breaks[0])];
+    for (var i = 0; i + 1 < breaks.length; i++) {
+      var a = breaks[i], b = breaks[i + 1];
+      if (integer && b - a === 1) out.push(fmt(a));
+      else if (integer) out.push(fmt(a) + EN_DASH + fmt(b - 1));
+      else out.push(fmt(a) + " " + EN_DASH + " < " + fmt(b));
+    }
+    out.push("\u2265 " + fmt(breaks[breaks.length - 1]));
+    return out;
+  }
+
+  /* dashboard.classify.classify: {method, breaks, bins: [{lower, upper, color, label}], decimals}. */
+  function classify(values, method, decimals, lang, fixed) {
+    var vals = values.filter(function (v) { return !isMissing(v); }).map(Number);
+    var breaks = computeBreaks(vals, method, decimals, fixed);
+    var n = breaks.length + 1;
+    var colors = [];
+    for (var i = 0; i < n; i++) colors.push(n <= MAX_CLASSES ? PALETTES[Math.min(n, MAX_CLASSES)][i]
+      : PALETTES[MAX_CLASSES][Math.min(i, MAX_CLASSES - 1)]);
+    var lo = vals.length ? round(Math.min.apply(null, vals), decimals) : null;
+    var hi = vals.length ? round(Math.max.apply(null, vals), decimals) : null;
+    var texts = labels(breaks, decimals, lang, lo, hi);
+    var edges = [null].concat(breaks, [null]);
+    var bins = [];
+    for (var j = 0; j < n; j++) bins.push({ lower: edges[j], upper: edges[j + 1], color: colors[j], label: texts[j] });
+    return { method: method, breaks: breaks, bins: bins, decimals: decimals };
+  }
+
+  /* Classification.index: the class of a value (rounded first), null when missing. */
+  function classIndex(cls, value) {
+    if (isMissing(value)) return null;
+    var v = round(value, cls.decimals);
+    var i = 0;
+    cls.breaks.forEach(function (b) { if (v >= b) i += 1; });
+    return Math.min(i, cls.bins.length - 1);
+  }
+
+  // --- the store ------------------------------------------------------------------------------
+
+  var parsed = { src: null, data: null };
+
+  function store(json) {
+    if (typeof json !== "string" || !json) return null;
+    if (parsed.src !== json) {
+      parsed.data = JSON.parse(json);
+      parsed.src = json;
+    }
+    return parsed.data;
+  }
+
+  function T(st, key, values) {
+    return fill(st.t[key], values);
+  }
+
+  function hiddenText(ind, status) {
+    if (status === "suppressed") return ind.sup ? "< " + ind.sup : "..";
+    if (status === "secondary") return "..";
+    return EN_DASH;
+  }
+
+  /* A model.Cell of region ``code`` in ``year``. */
+  function cell(st, ind, code, name, year) {
+    var i = year === null ? -1 : ind.Y.indexOf(year);
+    var r = ind.r[code];
+    var letter = r && i >= 0 ? r[1].charAt(i) : "-";
+    var flags = r && i >= 0 ? Number(r[2].charAt(i)) : 0;
+    var status = STATUS[letter];
+    var value = status === "ok" ? r[0][i] : null;
+    return {
+      code: code, name: name, value: value, status: status, row: letter !== "-",
+      synthetic: (flags & 1) === 1, provisional: (flags & 2) === 2,
+      text: value !== null ? number(value, ind.dec, st.lang) : hiddenText(ind, status),
+      verdict: ind.vc[code] && i >= 0 ? VERDICT[ind.vc[code].charAt(i)] : "none",
+    };
+  }
+
+  /* model.indicator_year: one indicator in one year across the county. */
+  function indicatorYear(st, key, year) {
+    var ind = st.ind[key];
+    var years = ind.years;
+    if (year === null || year === undefined || years.indexOf(year) < 0) year = years.length ? years[years.length - 1] : null;
+    var munis = st.byName.map(function (k) { return cell(st, ind, st.munis[k][0], st.munis[k][1], year); });
+    var county = cell(st, ind, st.county[0], st.county[1], year);
+    if (county.status === "missing" && ind.lvl === "alue") county = cell(st, ind, st.welfare[0], st.welfare[1], year);
+    var country = cell(st, ind, st.country[0], st.country[1], year);
+    var shownValues = munis.filter(function (c) { return c.status === "ok"; }).map(function (c) { return c.value; });
+    var cells = munis.concat([county, country]);
+    var yi = year === null ? -1 : ind.Y.indexOf(year);
+    return {
+      key: key, ind: ind, year: year, years: years, municipalities: munis, county: county, country: country,
+      classification: classify(shownValues, ind.cls, ind.dec, st.lang, ind.brk),
+      loadDate: yi >= 0 ? ind.md[yi] : null,
+      synthetic: cells.some(function (c) { return c.synthetic && c.status !== "missing"; }),
+    };
+  }
+
+  /* model.series of one region. */
+  function series(st, ind, code, name) {
+    var s = { code: code, name: name, years: [], values: [], statuses: [], synthetic: [], texts: [] };
+    var r = ind.r[code];
+    if (!r) return s;
+    ind.Y.forEach(function (y, i) {
+      var letter = r[1].charAt(i);
+      if (letter === "-") return;
+      var status = STATUS[letter];
+      var shown = status === "ok";
+      s.years.push(y);
+      s.values.push(shown ? r[0][i] : null);
+      s.statuses.push(status);
+      s.synthetic.push((Number(r[2].charAt(i)) & 1) === 1);
+      s.texts.push(shown ? number(r[0][i], ind.dec, st.lang) : hiddenText(ind, status));
+    });
+    return s;
+  }
+
+  // --- figures (dashboard/figures/*.py) -------------------------------------------------------
+
+  function categories(st, cells, cls) {
+    var colors = cls.bins.map(function (b) { return b.color; })
+      .concat([st.colors.suppressed, st.colors.suppressed, st.colors.missing]);
+    var n = cls.bins.length;
+    var idx = cells.map(function (c) {
+      if (c.status === "ok") return classIndex(cls, c.value);
+      return n + Math.max(0, SPECIAL.indexOf(c.status));
+    });
+    return { idx: idx, colors: colors };
+  }
+
+  function steppedColorscale(colors) {
+    var n = colors.length, out = [];
+    colors.forEach(function (c, i) { out.push([i / n, c]); out.push([(i + 1) / n, c]); });
+    return out;
+  }
+
+  /* The legend of map_figure: value classes, then the special classes that occur (at most
+   * LEGEND_SLOTS entries, as the figure's legend traces); [label, colour, shown]. */
+  function legendEntries(st, iy, cat) {
+    var n = iy.classification.bins.length;
+    var legend = iy.classification.bins.map(function (b) { return [b.label, b.color, true]; });
+    var specialLabels = {
+      suppressed: T(st, "map.suppressed", { threshold: iy.ind.sup || 5 }),
+      secondary: T(st, "map.secondary"),
+      missing: T(st, "map.no_data"),
+    };
+    SPECIAL.forEach(function (s, j) {
+      legend.push([specialLabels[s], cat.colors[n + j], cat.idx.some(function (i) { return i === n + j; })]);
+    });
+    return legend.slice(0, LEGEND_SLOTS);
+  }
+
+  /* figures.map.legend_items: (label, colour) of the entries shown. */
+  function legendItems(st, iy) {
+    var cat = categories(st, iy.municipalities, iy.classification);
+    return legendEntries(st, iy, cat).filter(function (e) { return e[2]; }).map(function (e) { return [e[0], e[1]]; });
+  }
+
+  /* components.map_legend's items (the children of the HTML legend). */
+  function legendChildren(items) {
+    return items.map(function (e) {
+      return h("Li", { children: [
+        h("Span", { className: "tk-legend__swatch", style: { background: e[1] }, "aria-hidden": "true" }),
+        h("Span", { children: e[0], className: "tk-legend__label" }),
+      ], className: "tk-legend__item" });
+    });
+  }
+
+  /* figures.map.value_patch of the page's map (screen_figure: fill, highlight and label traces;
+   * the legend is HTML): the values that change with the indicator, year or municipality, as
+   * [path, value] operations. */
+  function mapOperations(st, iy, highlight) {
+    var cells = iy.municipalities;
+    var cat = categories(st, cells, iy.classification);
+    var fills = cat.idx.map(function (i) { return cat.colors[i]; });
+    var codes = cells.map(function (c) { return c.code; });
+    var note = T(st, "chart.synthetic_point");
+    var lit = highlight && codes.indexOf(highlight) >= 0;
+    return [
+      [["data", 0, "z"], cat.idx.map(function (i) { return i + 0.5; })],
+      [["data", 0, "zmax"], cat.colors.length],
+      [["data", 0, "colorscale"], steppedColorscale(cat.colors)],
+      [["data", 0, "customdata"], cells.map(function (c) { return [c.text, c.synthetic ? note : ""]; })],
+      [["data", 0, "marker", "line", "color"], cells.map(function (c) {
+        return c.status === "missing" ? st.colors.noDataOutline : st.colors.outline;
+      })],
+      [["data", 0, "marker", "line", "width"], cells.map(function (c) { return c.status === "missing" ? 1.0 : 1.5; })],
+      [["data", 1, "locations"], lit ? [highlight] : []],
+      [["data", 1, "z"], lit ? [0] : []],
+      [["data", 2, "text"], cells.map(function (c) {
+        return "<b>" + c.name + "</b><br>" + c.text + (c.synthetic ? " *" : "");
+      })],
+      [["data", 2, "textfont", "color"], fills.map(function (f) { return st.textColor[f] || "#1b1b1b"; })],
+      [["layout", "annotations"], []],
+    ];
+  }
+
+  /* The operations as a Dash Patch (dash_clientside.Patch). */
+  function mapPatch(st, iy, highlight, Patch) {
+    var p = new Patch();
+    mapOperations(st, iy, highlight).forEach(function (op) { p.assign(op[0], op[1]); });
+    return p.build();
+  }
+
+  /* The operations applied to a copy of a figure's data (only the changed traces are copied). */
+  function applyOperations(data, ops) {
+    var out = data.slice();
+    var copied = {};
+    ops.forEach(function (op) {
+      var path = op[0];
+      if (path[0] !== "data") return;
+      var i = path[1];
+      if (!copied[i]) { out[i] = clone(out[i]); copied[i] = true; }
+      var obj = out[i];
+      for (var k = 2; k < path.length - 1; k++) {
+        if (obj[path[k]] === undefined || obj[path[k]] === null) obj[path[k]] = {};
+        obj = obj[path[k]];
+      }
+      obj[path[path.length - 1]] = op[1];
+    });
+    return out;
+  }
+
+  /* IndicatorYear.ranked: by value (largest first), then hidden, then missing, each by name. */
+  function ranked(iy) {
+    var shown = iy.municipalities.filter(function (c) { return c.status === "ok"; });
+    var rest = iy.municipalities.filter(function (c) { return c.status !== "ok"; });
+    shown.sort(function (a, b) { return b.value - a.value || cmp(a.name, b.name); });
+    rest.sort(function (a, b) {
+      return ((a.status !== "suppressed") - (b.status !== "suppressed")) || cmp(a.name, b.name);
+    });
+    return shown.concat(rest);
+  }
+
+  function clone(obj) {
+    return JSON.parse(JSON.stringify(obj));
+  }
+
+  /* figures.bar.bar_figure for the view, keeping the layout and trace styles of ``current``. */
+  function barFigure(st, iy, highlight, current) {
+    var rank = ranked(iy);
+    var cat = categories(st, iy.municipalities, iy.classification);
+    var colorBy = {};
+    iy.municipalities.forEach(function (c, i) { colorBy[c.code] = cat.colors[cat.idx[i]]; });
+    var syntheticLabel = T(st, "chart.synthetic_point");
+    var values = rank.map(function (c) { return c.status === "ok" ? c.value : null; });
+    var shown = values.filter(function (v) { return v !== null; });
+    var refs = [iy.county, iy.country].filter(function (c) { return c && c.status === "ok"; })
+      .map(function (c) { return c.value; });
+    var all = shown.concat(refs, [0.0]);
+    var top = Math.max.apply(null, all);
+    var low = Math.min.apply(null, all);
+    var span = (top - low) || 1.0;
+    var fig = clone(current);
+    var base0 = fig.data[0], base1 = fig.data[1];
+    base0.y = rank.map(function (c) { return c.name; });
+    base0.x = values;
+    base0.text = rank.map(function (c) {
+      return c.status === "ok" ? c.text + (c.synthetic ? " *" : "") : "";
+    });
+    base0.marker.color = rank.map(function (c) { return colorBy[c.code] || "#cccccc"; });
+    base0.marker.line.color = rank.map(function (c) { return c.code === highlight ? "#111111" : "rgba(0,0,0,0.25)"; });
+    base0.marker.line.width = rank.map(function (c) { return c.code === highlight ? 2.5 : 0.5; });
+    base0.marker.pattern.shape = rank.map(function (c) { return c.synthetic && c.status === "ok" ? HATCH : ""; });
+    base0.customdata = rank.map(function (c) { return [c.code, c.name, c.text, c.synthetic ? syntheticLabel : ""]; });
+    var hidden = rank.filter(function (c) { return c.status !== "ok"; });
+    base1.y = hidden.map(function (c) { return c.name; });
+    base1.x = hidden.map(function () { return low; });
+    base1.text = hidden.map(function (c) {
+      return c.status === "suppressed" || c.status === "secondary" ? T(st, "bar.hidden", { text: c.text })
+        : T(st, "bar.missing", { text: c.text });
+    });
+    base1.customdata = hidden.map(function (c) { return [c.code, c.name, c.text, ""]; });
+    var data = [base0, base1];
+    var shapes = [];
+    [[iy.county, COUNTY, "solid"], [iy.country, COUNTRY, "dash"]].forEach(function (spec) {
+      var ref = spec[0];
+      if (!ref || ref.status !== "ok") return;
+      shapes.push({ type: "line", xref: "x", yref: "paper", x0: ref.value, x1: ref.value, y0: 0, y1: 1,
+        line: { color: spec[1], width: 2, dash: spec[2] }, layer: "above" });
+      data.push({ type: "scatter", mode: "lines", name: ref.name + " " + ref.text, x: [null], y: [null],
+        line: { color: spec[1], width: 2, dash: spec[2] }, hoverinfo: "skip", showlegend: true });
+    });
+    if (rank.some(function (c) { return c.synthetic && c.status === "ok"; })) {
+      data.push({ type: "bar", orientation: "h", name: T(st, "chart.synthetic_legend"), x: [null], y: [null],
+        marker: { color: "#ffffff", line: { color: "#6f6f6f", width: 1 },
+          pattern: { shape: HATCH, fillmode: "overlay", fgcolor: "#1b1b1b", fgopacity: 0.5, size: 7, solidity: 0.15 } },
+        showlegend: true, hoverinfo: "skip" });
+    }
+    fig.data = data;
+    fig.layout.shapes = shapes;
+    fig.layout.annotations = [];
+    fig.layout.xaxis.range = [Math.min(0.0, low - 0.02 * span), top + 0.24 * span];
+    fig.layout.xaxis.title.text = iy.ind.unit;
+    return { figure: fig, ranked: rank };
+  }
+
+  function trendView(st, key, municipality) {
+    var ind = st.ind[key];
+    var codes = st.munis.map(function (m) { return m[0]; });
+    var focusCode = municipality && codes.indexOf(municipality) >= 0 ? municipality : null;
+    var county = series(st, ind, st.county[0], st.county[1]);
+    if (!county.years.length && ind.lvl === "alue") county = series(st, ind, st.welfare[0], st.welfare[1]);
+    var country = series(st, ind, st.country[0], st.country[1]);
+    var focus = focusCode ? series(st, ind, focusCode, st.munis[codes.indexOf(focusCode)][1]) : null;
+    var context = st.munis.filter(function (m) { return m[0] !== focusCode; })
+      .map(function (m) { return series(st, ind, m[0], m[1]); })
+      .filter(function (s) { return s.years.length; });
+    var shown = [focus, county, country].filter(function (s) { return s !== null; });
+    var dates = shown.map(function (s) { return ind.rd[s.code]; }).filter(function (d) { return d; });
+    return {
+      ind: ind, focus: focus, county: county, country: country, context: context, shown: shown,
+      synthetic: shown.some(function (s) { return s.synthetic.some(Boolean); }),
+      loadDate: dates.length ? dates.reduce(function (a, b) { return b > a ? b : a; }) : null,
+    };
+  }
+
+  function roundAll(values, digits) {
+    return values.map(function (v) { return v === null ? null : round(v, digits); });
+  }
+
+  /* figures.trend.trend_figure for the view, keeping the layout of ``current``. */
+  function trendFigure(st, tv, current) {
+    var digits = tv.ind.dec + 2;
+    var data = [];
+    tv.context.forEach(function (s) {
+      data.push({ type: "scatter", mode: "lines", name: s.name, x: s.years, y: roundAll(s.values, digits),
+        line: { color: CONTEXT, width: 1 }, hoverinfo: "skip", showlegend: false, legendgroup: "context",
+        connectgaps: false });
+    });
+    if (tv.context.length) {
+      data.push({ type: "scatter", mode: "lines", name: st.context, x: [null], y: [null],
+        line: { color: CONTEXT, width: 1 }, hoverinfo: "skip", showlegend: true });
+    }
+    [[tv.country, COUNTRY, 2, "dash", 6], [tv.county, COUNTY, 2.5, "solid", 7], [tv.focus, ACCENT, 3.5, "solid", 9]]
+      .forEach(function (spec) {
+        var s = spec[0];
+        if (!s || !s.years.length) return;
+        data.push({ type: "scatter", mode: "lines+markers", name: s.name, x: s.years, y: roundAll(s.values, digits),
+          line: { color: spec[1], width: spec[2], dash: spec[3] },
+          marker: { color: spec[1], size: spec[4], symbol: s.synthetic.map(function (x) { return x ? "circle-open" : "circle"; }),
+            line: { color: spec[1], width: 2 } },
+          customdata: s.texts.slice(), hovertemplate: "<b>" + s.name + "</b> %{x}<br>%{customdata}<extra></extra>",
+          connectgaps: false });
+      });
+    if (tv.shown.some(function (s) { return s.synthetic.some(Boolean); })) {
+      data.push({ type: "scatter", mode: "markers", name: T(st, "chart.synthetic_legend"), x: [null], y: [null],
+        marker: { symbol: "circle-open", size: 9, color: MUTED, line: { width: 2 } }, hoverinfo: "skip", showlegend: true });
+    }
+    var everything = [tv.focus, tv.county, tv.country].concat(tv.context).filter(function (s) { return s; });
+    var yearSet = {};
+    var values = [];
+    everything.forEach(function (s) {
+      s.years.forEach(function (y) { yearSet[y] = true; });
+      s.values.forEach(function (v) { if (v !== null) values.push(v); });
+    });
+    var years = Object.keys(yearSet).map(Number).sort(function (a, b) { return a - b; });
+    var fig = clone(current);
+    fig.data = data;
+    fig.layout.yaxis.title.text = tv.ind.unit;
+    fig.layout.yaxis.rangemode = values.length && Math.min.apply(null, values) >= 0 ? "tozero" : "normal";
+    var x = fig.layout.xaxis;
+    delete x.tickmode;
+    delete x.tickvals;
+    delete x.ticktext;
+    if (years.length && years[years.length - 1] - years[0] <= 14) {
+      x.tickmode = "array";
+      x.tickvals = years;
+      x.ticktext = years.map(String);
+    }
+    return fig;
+  }
+
+  // --- texts (dashboard/charts.py) ------------------------------------------------------------
+
+  function sourceText(st, source, dataDate, synthetic) {
+    var parts = [source];
+    if (dataDate) parts.push(T(st, "chart.data_date", { date: dateText(dataDate, st.lang) }));
+    if (synthetic) parts.push(T(st, "chart.synthetic_note"));
+    return parts.join(" \u00b7 ");
+  }
+
+  function subtitle(st, iy) {
+    return [iy.ind.unit, iy.year !== null ? String(iy.year) : "", st.place].filter(Boolean).join(" \u00b7 ");
+  }
+
+  function summaryValues(st, iy) {
+    var shown = iy.municipalities.filter(function (c) { return c.status === "ok"; });
+    if (!shown.length) return T(st, "summary.no_values", { year: iy.year === null ? "" : iy.year });
+    var hi = shown[0], lo = shown[0];
+    shown.forEach(function (c) { if (c.value > hi.value) hi = c; if (c.value < lo.value) lo = c; });
+    var parts = [T(st, "summary.range", { year: iy.year, high: hi.name, high_value: hi.text, low: lo.name, low_value: lo.text })];
+    if (iy.county.status === "ok") parts.push(T(st, "summary.reference", { name: iy.county.name, value: iy.county.text }));
+    if (iy.country.status === "ok") parts.push(T(st, "summary.reference", { name: iy.country.name, value: iy.country.text }));
+    var missing = iy.municipalities.length - shown.length;
+    if (missing) parts.push(T(st, "summary.missing", { count: missing }));
+    return parts.join(" ");
+  }
+
+  function summaryRanking(st, rank, iy) {
+    var shown = rank.filter(function (c) { return c.status === "ok"; });
+    if (!shown.length) return T(st, "summary.no_values", { year: iy.year === null ? "" : iy.year });
+    var order = shown.map(function (c) { return c.name + " " + c.text; }).join(", ");
+    var text = T(st, "summary.ranking", { year: iy.year, order: order });
+    if (iy.county.status === "ok") text += " " + T(st, "summary.reference", { name: iy.county.name, value: iy.county.text });
+    return text;
+  }
+
+  function trendTexts(st, tv) {
+    var ind = tv.ind;
+    var who = tv.focus ? tv.focus.name : tv.county.name;
+    var sub = [ind.unit, tv.focus
+      ? T(st, "trend.subtitle", { name: who, county: tv.county.name, country: tv.country.name })
+      : T(st, "trend.subtitle_county", { county: tv.county.name, country: tv.country.name })].join(" \u00b7 ");
+    var parts = [];
+    tv.shown.forEach(function (s) {
+      var vals = [];
+      s.years.forEach(function (y, i) { if (s.values[i] !== null) vals.push([y, s.texts[i]]); });
+      if (vals.length) {
+        parts.push(T(st, "summary.trend", { name: s.name, first_year: vals[0][0], first: vals[0][1],
+          last_year: vals[vals.length - 1][0], last: vals[vals.length - 1][1], trend: ind.tw[s.code] }));
+      }
+    });
+    return {
+      title: ind.title, subtitle: sub,
+      summary: parts.join(" ") || T(st, "summary.no_values", { year: "" }),
+      source: sourceText(st, ind.src.tiles, tv.loadDate, tv.synthetic),
+    };
+  }
+
+  // --- tables (dashboard/components.py) -------------------------------------------------------
+
+  function h(type, props) {
+    return { type: type, namespace: "dash_html_components", props: props };
+  }
+
+  /* components.data_table for rows of text: caption, column headers, first column as row header. */
+  function dataTable(st, caption, cols, rows, numeric) {
+    if (!cols.length || !rows.length) {
+      return h("P", { children: [h("Strong", { children: caption + ": " }), T(st, "summary.no_values", { year: "" }).trim()],
+        className: "tk-hint" });
+    }
+    function attrs(c, props) {
+      if (numeric.indexOf(c) >= 0) props.className = "is-num";
+      return props;
+    }
+    var head = h("Thead", { children: h("Tr", { children: cols.map(function (c) {
+      return h("Th", attrs(c, { children: c, scope: "col" }));
+    }) }) });
+    var body = rows.map(function (row) {
+      return h("Tr", { children: row.map(function (text, i) {
+        return i === 0 ? h("Th", attrs(cols[i], { children: text, scope: "row" })) : h("Td", attrs(cols[i], { children: text }));
+      }) });
+    });
+    return h("Table", { children: [h("Caption", { children: caption }), head, h("Tbody", { children: body })],
+      className: "tk-table" });
+  }
+
+  function note(st, c) {
+    var notes = [];
+    if (c.status === "suppressed" || c.status === "secondary") notes.push(T(st, "table.note_hidden"));
+    else if (c.status === "missing") notes.push(T(st, "table.note_missing"));
+    if (c.synthetic) notes.push(T(st, "table.note_synthetic"));
+    if (c.provisional) notes.push(T(st, "table.note_provisional"));
+    return notes.join("; ");
+  }
+
+  function barTable(st, iy, rank, caption) {
+    var shownCol = T(st, "table.shown");
+    var rankCol = T(st, "table.rank");
+    var cols = [rankCol, T(st, "table.region"), shownCol, T(st, "table.vs_county", { county: iy.county.name }),
+      T(st, "table.note")];
+    var rows = [];
+    var n = 0;
+    rank.forEach(function (c) {
+      var r = null;
+      if (c.status === "ok") { n += 1; r = n; }
+      rows.push([r === null ? EN_DASH : String(r), c.name, c.text,
+        c.status === "ok" && c.verdict !== "none" ? T(st, "compare." + c.verdict) : "", note(st, c)]);
+    });
+    [iy.county, iy.country].forEach(function (c) { rows.push([EN_DASH, c.name, c.text, "", note(st, c)]); });
+    return dataTable(st, caption, cols, rows, [rankCol, shownCol]);
+  }
+
+  function trendTable(st, tv, caption) {
+    var shownCol = T(st, "table.shown");
+    var cols = [T(st, "table.year")].concat(tv.shown.map(function (s) { return s.name + ": " + shownCol; }));
+    var yearSet = {};
+    tv.shown.forEach(function (s) { s.years.forEach(function (y) { yearSet[y] = true; }); });
+    var years = Object.keys(yearSet).map(Number).sort(function (a, b) { return a - b; });
+    var rows = years.map(function (y) {
+      return [String(y)].concat(tv.shown.map(function (s) {
+        var i = s.years.indexOf(y);
+        return i >= 0 ? s.texts[i] + (s.synthetic[i] ? " *" : "") : EN_DASH;
+      }));
+    });
+    return dataTable(st, caption, cols, rows, cols.slice(1));
+  }
+
+  // --- view state, links ----------------------------------------------------------------------
+
+  function yearMarks(years) {
+    var marks = {};
+    if (!years.length) return marks;
+    var step = years.length <= 12 ? 1 : years.length <= 20 ? 2 : 5;
+    years.forEach(function (y, i) {
+      var show = i === 0 || i === years.length - 1 ||
+        (y % step === 0 && years[years.length - 1] - y >= step / 2 && y - years[0] >= step / 2);
+      marks[y] = show ? String(y) : "";
+    });
+    return marks;
+  }
+
+  /* ViewState.query: the URL parameters, defaults left out. */
+  function query(view) {
+    var q = {};
+    if (view.indicator) q.indikaattori = view.indicator;
+    if (view.year !== null && view.year !== undefined) q.vuosi = String(view.year);
+    if (view.municipality) q.kunta = view.municipality;
+    if (view.mode === "tiles") q.kartta = "ruudut";
+    if (view.lang !== "fi") q.kieli = view.lang;
+    if (view.forum) q.esitys = "1";
+    return q;
+  }
+
+  /* urllib.parse.urlencode (quote_plus). */
+  function urlencode(params) {
+    return Object.keys(params).map(function (k) {
+      var enc = function (s) {
+        return encodeURIComponent(String(s)).replace(/%20/g, "+").replace(/[!'()*]/g, function (ch) {
+          return "%" + ch.charCodeAt(0).toString(16).toUpperCase();
+        });
+      };
+      return enc(k) + "=" + enc(params[k]);
+    }).join("&");
+  }
+
+  var MENU = [["png-dia", "png", "dia"], ["png-nelio", "png", "nelio"], ["svg", "svg", null], ["csv", "csv", null],
+    ["xlsx", "xlsx", null]];
+
+  /* export_routes.download_links: href of each download of ``kind`` in the view. */
+  function downloadHrefs(kind, view) {
+    var base = { sivu: view.page };
+    var q = query(view);
+    Object.keys(q).forEach(function (k) { base[k] = q[k]; });
+    return MENU.map(function (m) {
+      var params = {};
+      Object.keys(base).forEach(function (k) { params[k] = base[k]; });
+      if (m[2]) params.koko = m[2];
+      var text = urlencode(params);
+      return "/vienti/" + kind + "." + m[1] + (text ? "?" + text : "");
+    });
+  }
+
+  function pageHref(path, view) {
+    var q = {};
+    if (view.lang !== "fi") q.kieli = view.lang;
+    if (view.forum) q.esitys = "1";
+    var text = urlencode(q);
+    return path + (text ? "?" + text : "");
+  }
+
+  function banner(st) {
+    return h("Div", { children: [h("Strong", { children: T(st, "banner.synthetic") }), " ",
+      h("Span", { children: T(st, "banner.synthetic_detail") })], className: "tk-banner tk-banner--synthetic" });
+  }
+
+  /* Everything the explorer shows for a view ({indicator, year, municipality, mode, forum}).
+   * ``parts``: which charts to rebuild ({map, bar, trend}); the rest is returned as null. */
+  function explore(st, view, figures, Patch, parts) {
+    var iy = indicatorYear(st, view.indicator, view.year);
+    var v = { page: st.page, indicator: view.indicator, year: iy.year, municipality: view.municipality || null,
+      mode: view.mode === "tiles" ? "tiles" : "geo", lang: st.lang, forum: !!view.forum };
+    var out = { view: v, iy: iy, years: iy.years };
+    var title = iy.ind.title;
+    var sub = subtitle(st, iy);
+    var caption = title + (sub ? " (" + sub + ")" : "");
+    if (parts.map) {
+      out.map = mapPatch(st, iy, v.municipality, Patch);
+      out.legend = legendChildren(legendItems(st, iy));
+      out.mapTexts = { title: title, subtitle: sub, summary: summaryValues(st, iy),
+        source: sourceText(st, iy.ind.src[v.mode], iy.loadDate, iy.synthetic) };
+    }
+    var bar = barFigure(st, iy, v.municipality, figures.bar);
+    if (parts.bar) {
+      out.bar = bar.figure;
+      out.barTexts = { title: title, subtitle: sub, summary: summaryRanking(st, bar.ranked, iy),
+        source: sourceText(st, iy.ind.src.tiles, iy.loadDate, iy.synthetic) };
+      out.barTable = barTable(st, iy, bar.ranked, caption);
+    }
+    var tv = trendView(st, view.indicator, v.municipality);
+    if (parts.trend) {
+      out.trend = trendFigure(st, tv, figures.trend);
+      out.trendTexts = trendTexts(st, tv);
+      out.trendTable = trendTable(st, tv, out.trendTexts.title + " (" + out.trendTexts.subtitle + ")");
+    }
+    out.synthetic = iy.synthetic || tv.synthetic || !!st.statusSynthetic;
+    out.banner = out.synthetic ? banner(st) : null;
+    out.query = query(v);
+    out.hrefs = [["map", "map"], ["bar", "bar"], ["trend", "trend"]].map(function (k) { return downloadHrefs(k[1], v); });
+    out.indicatorHref = pageHref("/indikaattori/" + v.indicator, v);
+    out.marks = yearMarks(iy.years);
+    return out;
+  }
+
+  root.tilannekuvaCore = {
+    number: number, round: round, dateText: dateText, fill: fill, quantile: quantile,
+    computeBreaks: computeBreaks, labels: labels, classify: classify, classIndex: classIndex,
+    store: store, indicatorYear: indicatorYear, series: series, mapPatch: mapPatch, mapOperations: mapOperations,
+    applyOperations: applyOperations, legendItems: legendItems, barFigure: barFigure,
+    trendView: trendView, trendFigure: trendFigure, yearMarks: yearMarks, query: query, urlencode: urlencode,
+    downloadHrefs: downloadHrefs, pageHref: pageHref, explore: explore, PALETTES: PALETTES,
+  };
+})(window);
