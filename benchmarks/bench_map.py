@@ -3,14 +3,21 @@
 Both apps run side by side in this process (threaded werkzeug on 127.0.0.1), both are driven by
 the same headless Chromium through the same sequence of (indicator, year) states. A switch is one
 user event: choosing an indicator in the select, or a year (our page: the previous/next-year
-button; the textbook app: its year select). The clock is read in the page: it starts in a
-capture-phase listener on that event and stops in the first animation frame in which the map
-graph's ``_fullData[0]`` (values and hover texts) differs from before, i.e. when plotly.js has
-drawn the new values. Bytes: every response the switch triggers (``_dash-update-component`` and
-anything else), decoded body size and size on the wire (``request.sizes()``).
+button; the textbook app: its year select). The clock is read in the page: it starts at that
+event's own ``timeStamp`` (when the browser created the event, so page code that reacts to the
+event before the stopwatch's listener is inside the measurement) and stops in the first animation
+frame in which the map graph's ``_fullData[0]`` (values and hover texts) differs from before, i.e.
+when plotly.js has drawn the new values.
+
+Bytes per update: every response the switch triggers that comes over the network — callback
+answers and anything else (a response the browser serves from its own cache costs no bytes on the
+network and is listed, not counted) — decoded body bytes, and sizes on the wire
+(``request.sizes()``). The callback answers alone are reported beside them. When a switch
+triggers no network response at all (0 B), the ratio is computed against 1 B (a lower bound) and
+the report says so.
 
 Targets (issue 4): ours ≤ 150 ms median, ≥ 5× faster than the textbook map, ≥ 100× fewer bytes
-per update (decoded response bytes).
+per update (decoded network response bytes).
 """
 from __future__ import annotations
 
@@ -34,13 +41,15 @@ ARM_JS = """
     return t ? JSON.stringify([t.z, t.customdata, t.locations, t.text]) : "";
   };
   const b = window.__tkBench = {t0: null, t1: null, before: fp(), error: null};
-  const start = () => {
-    if (b.t0 === null) b.t0 = performance.now();
-    document.removeEventListener("change", start, true);
-    document.removeEventListener("click", start, true);
+  // event.timeStamp: when the event was created (same clock as performance.now()), whatever
+  // listeners of the page run before this one.
+  const start = (e) => {
+    if (b.t0 === null) b.t0 = e.timeStamp;
+    window.removeEventListener("change", start, true);
+    window.removeEventListener("click", start, true);
   };
-  document.addEventListener("change", start, true);
-  document.addEventListener("click", start, true);
+  window.addEventListener("change", start, true);
+  window.addEventListener("click", start, true);
   const poll = () => {
     if (b.t0 !== null && fp() !== b.before) { b.t1 = performance.now(); return; }
     requestAnimationFrame(poll);
@@ -117,7 +126,8 @@ def switch_plan(indicators: list[str], year: int, switches: int) -> list[tuple[s
 def _collect(responses: list) -> dict:
     """Sizes of the responses a switch triggered: callback responses, and everything."""
     out = {"requests": 0, "dash_requests": 0, "decoded": 0, "wire": 0, "all_decoded": 0, "all_wire": 0,
-           "request_bytes": 0, "map_bytes": 0, "callback_ms": 0.0, "other": []}
+           "request_bytes": 0, "map_bytes": 0, "callback_ms": 0.0, "other": [], "net_requests": 0, "net_decoded": 0,
+           "net_wire": 0, "cached": []}
     for resp in responses:
         try:
             body = resp.body()
@@ -128,6 +138,12 @@ def _collect(responses: list) -> dict:
         out["requests"] += 1
         out["all_decoded"] += len(body)
         out["all_wire"] += wire
+        if wire > 0:  # over the network (a response served from the browser's cache reports 0)
+            out["net_requests"] += 1
+            out["net_decoded"] += len(body)
+            out["net_wire"] += wire
+        else:
+            out["cached"].append(resp.url.split("?")[0].split("/", 3)[-1])
         if "_dash-update-component" in resp.url:
             out["dash_requests"] += 1
             out["decoded"] += len(body)
@@ -241,10 +257,23 @@ def _sizes(samples: list[dict]) -> dict:
         return summary([s[field] for s in samples], digits=1)["median"]
 
     other = sorted({u for s in samples for u in s["other"]})
-    return {"other_requests": other, "decoded_bytes": med("decoded"), "wire_bytes": med("wire"),
+    cached = sorted({u for s in samples for u in s["cached"]})
+    return {"other_requests": other, "cached_responses": cached, "net_decoded_bytes": med("net_decoded"),
+            "net_wire_bytes": med("net_wire"), "net_requests": med("net_requests"),
+            "decoded_bytes": med("decoded"), "wire_bytes": med("wire"),
             "all_decoded_bytes": med("all_decoded"), "all_wire_bytes": med("all_wire"), "request_bytes": med("request_bytes"),
             "map_figure_bytes": med("map_bytes"), "requests": med("requests"), "dash_requests": med("dash_requests"),
             "callback_ms": med("callback_ms")}
+
+
+def _bytes_note(ours: dict, textbook: dict) -> str:
+    o, t = ours["net_decoded_bytes"], textbook["net_decoded_bytes"]
+    if o is None or t is None:
+        return ""
+    if o == 0:
+        return f"ours 0 B (no network response; ratio against 1 B, a lower bound), textbook {t / 1000:.1f} KB"
+    return (f"ours {o / 1000:.1f} KB (callback answers {ours['decoded_bytes'] / 1000:.1f} KB, map figure "
+            f"{ours['map_figure_bytes'] / 1000:.1f} KB), textbook {t / 1000:.1f} KB")
 
 
 def run(data, switches: int = 20, warmup: int = 2) -> dict:
@@ -266,16 +295,16 @@ def run(data, switches: int = 20, warmup: int = 2) -> dict:
     ours_sizes = _sizes(ours_run["samples"])
     text_sizes = _sizes(text_run["samples"])
     speedup = ratio(text_ms["median"], ours_ms["median"], 3)
-    fewer = ratio(text_sizes["decoded_bytes"], ours_sizes["decoded_bytes"], 3)
+    ours_net = ours_sizes["net_decoded_bytes"]
+    # No network bytes at all: the ratio against 1 B is a lower bound of "how many times fewer".
+    fewer = ratio(text_sizes["net_decoded_bytes"], max(ours_net, 1.0) if ours_net is not None else None, 3)
     enough = ours_ms["n"] >= 10 and text_ms["n"] >= 10
     note = "" if enough else f"only {ours_ms['n']}/{text_ms['n']} switches measured"
     targets = [
         target("Map switch, ours (median)", ours_ms["median"], MEDIAN_TARGET_MS, unit="ms", note=note),
         target("Map switch speed-up vs textbook", speedup, SPEEDUP_TARGET, kind="min", unit="×"),
-        target("Bytes per update, textbook / ours (decoded)", fewer, BYTES_TARGET, kind="min", unit="×",
-               note=f"ours {ours_sizes['decoded_bytes'] / 1000:.1f} KB (map figure {ours_sizes['map_figure_bytes'] / 1000:.1f} KB), "
-                    f"textbook {text_sizes['decoded_bytes'] / 1000:.1f} KB" if ours_sizes["decoded_bytes"] is not None
-                    and text_sizes["decoded_bytes"] is not None else ""),
+        target("Bytes per update, textbook / ours (decoded, all network responses)", fewer, BYTES_TARGET, kind="min",
+               unit="×", note=_bytes_note(ours_sizes, text_sizes)),
     ]
     if not enough:
         for t in targets:
@@ -288,7 +317,8 @@ def run(data, switches: int = 20, warmup: int = 2) -> dict:
         "textbook": {"ms": text_ms, **text_sizes, "failures": text_run["failures"],
                      "console_errors": text_run["console_errors"]},
         "speedup": speedup,
-        "bytes_ratio_decoded": fewer,
+        "bytes_ratio_network": fewer,
+        "bytes_ratio_decoded": ratio(text_sizes["decoded_bytes"], ours_sizes["decoded_bytes"], 3),
         "bytes_ratio_wire": ratio(text_sizes["wire_bytes"], ours_sizes["wire_bytes"], 3),
         "bytes_ratio_map_figure": ratio(text_sizes["map_figure_bytes"], ours_sizes["map_figure_bytes"], 3),
         "targets": targets,

@@ -108,15 +108,25 @@ def _details_map(r: dict) -> list[str]:
         f"| switch median | {fmt(o['ms']['median'], 'ms')} | {fmt(t['ms']['median'], 'ms')} | {fmt(r['speedup'], '×')} |",
         f"| switch p95 | {fmt(o['ms']['p95'], 'ms')} | {fmt(t['ms']['p95'], 'ms')} | |",
         f"| of which the callback request (median) | {fmt(o.get('callback_ms'), 'ms')} | {fmt(t.get('callback_ms'), 'ms')} | |",
+        f"| network responses per switch, decoded | {fmt(o.get('net_decoded_bytes'), 'B')} | "
+        f"{fmt(t.get('net_decoded_bytes'), 'B')} | {fmt(r.get('bytes_ratio_network'), '×')}"
+        f"{' (against 1 B)' if o.get('net_decoded_bytes') == 0 else ''} |",
+        f"| network responses per switch, on the wire | {fmt(o.get('net_wire_bytes'), 'B')} | "
+        f"{fmt(t.get('net_wire_bytes'), 'B')} | |",
+        f"| network requests per switch | {fmt(o.get('net_requests'))} | {fmt(t.get('net_requests'))} | |",
         f"| callback response, decoded | {fmt(o['decoded_bytes'], 'B')} | {fmt(t['decoded_bytes'], 'B')} | {fmt(r['bytes_ratio_decoded'], '×')} |",
         f"| callback response, on the wire | {fmt(o['wire_bytes'], 'B')} | {fmt(t['wire_bytes'], 'B')} | {fmt(r['bytes_ratio_wire'], '×')} |",
         f"| of which the map figure | {fmt(o['map_figure_bytes'], 'B')} | {fmt(t['map_figure_bytes'], 'B')} | {fmt(r['bytes_ratio_map_figure'], '×')} |",
-        f"| all responses per switch, decoded | {fmt(o.get('all_decoded_bytes'), 'B')} | {fmt(t.get('all_decoded_bytes'), 'B')} | |",
-        f"| requests per switch | {fmt(o['requests'])} | {fmt(t['requests'])} | |",
+        f"| all responses per switch (incl. browser cache), decoded | {fmt(o.get('all_decoded_bytes'), 'B')} | "
+        f"{fmt(t.get('all_decoded_bytes'), 'B')} | |",
+        f"| requests per switch (incl. browser cache) | {fmt(o['requests'])} | {fmt(t['requests'])} | |",
     ]
     for who, res in (("ours", o), ("textbook", t)):
         if res.get("other_requests"):
             out.append(f"\nOther requests a switch triggered ({who}): " + ", ".join(f"`{u}`" for u in res["other_requests"]))
+        if res.get("cached_responses"):
+            out.append(f"\nServed from the browser's cache, not counted ({who}): "
+                       + ", ".join(f"`{u}`" for u in res["cached_responses"]))
         if res["failures"]:
             out.append(f"\nFailures ({who}, {len(res['failures'])}): " + "; ".join(res["failures"][:3]))
         if res["console_errors"]:
