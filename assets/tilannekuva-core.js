@@ -325,7 +325,7 @@
   function legendChildren(items) {
     return items.map(function (e) {
       return h("Li", { children: [
-        h("Span", { className: "tk-legend__swatch", style: { background: e[1] }, "aria-hidden": "true" }),
+        h("Span", { children: null, className: "tk-legend__swatch", style: { background: e[1] }, "aria-hidden": "true" }),
         h("Span", { children: e[0], className: "tk-legend__label" }),
       ], className: "tk-legend__item" });
     });
@@ -605,16 +605,19 @@
       return h("P", { children: [h("Strong", { children: caption + ": " }), T(st, "summary.no_values", { year: "" }).trim()],
         className: "tk-hint" });
     }
-    function attrs(c, props) {
+    // Props in the order Dash serialises them (children, className, scope): same HTML as the server's.
+    function cellProps(c, text, scope) {
+      var props = { children: text };
       if (numeric.indexOf(c) >= 0) props.className = "is-num";
+      if (scope) props.scope = scope;
       return props;
     }
     var head = h("Thead", { children: h("Tr", { children: cols.map(function (c) {
-      return h("Th", attrs(c, { children: c, scope: "col" }));
+      return h("Th", cellProps(c, c, "col"));
     }) }) });
     var body = rows.map(function (row) {
       return h("Tr", { children: row.map(function (text, i) {
-        return i === 0 ? h("Th", attrs(cols[i], { children: text, scope: "row" })) : h("Td", attrs(cols[i], { children: text }));
+        return i === 0 ? h("Th", cellProps(cols[i], text, "row")) : h("Td", cellProps(cols[i], text));
       }) });
     });
     return h("Table", { children: [h("Caption", { children: caption }), head, h("Tbody", { children: body })],

@@ -51,8 +51,8 @@ def page(browser):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of the app serving the test database and hand-made geometry."""
+def live_app(tmp_path_factory):
+    """(app, base URL): the app serving the test database and hand-made geometry."""
     from dashboard import create_app
 
     root = tmp_path_factory.mktemp("browser")
@@ -62,10 +62,16 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """Base URL of the app serving the test database and hand-made geometry."""
+    return live_app[1]
 
 
 @dataclass

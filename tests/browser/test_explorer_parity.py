@@ -1,0 +1,376 @@
+"""The explorer drawn in the browser (assets/tilannekuva-core.js) against the server (Python).
+
+The browser redraws the map, bar, trend, texts, tables and links from the values in the page's
+store; the server builds the same things for page loads and exports. Python is the reference and
+these tests run the JavaScript in Chromium on many inputs and require identical results — no
+drift: number, date and classification rules on generated vectors, every view of the test
+database's explorer (all areas, indicators, years, with and without a municipality, three
+languages, forum mode, both map types) against ``build_chart``, and whole pages switched in the
+browser against the server's render of the same URL.
+"""
+from __future__ import annotations
+
+import json
+import math
+import random
+from pathlib import Path
+
+import plotly.io.json as plotly_json
+import pytest
+from playwright.sync_api import expect
+
+from dashboard.classify import classify
+from dashboard.format import date_text, number
+from tests.dashboard.data import REGISTRY
+
+CORE = Path(__file__).resolve().parents[2] / "assets" / "tilannekuva-core.js"
+
+
+def as_json(value):
+    """A Python value (figure, Dash component) as the browser receives it."""
+    return json.loads(plotly_json.to_json_plotly(value))
+
+
+@pytest.fixture(scope="module")
+def core(browser):
+    """A blank page with only tilannekuva-core.js: its pure functions, no app around them."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content("<!doctype html><html lang='fi'><head><title>core</title></head><body></body></html>")
+    page.add_script_tag(path=str(CORE))
+    yield page
+    context.close()
+
+
+# --- formats and classes on generated vectors -------------------------------------------------
+
+NUMBER_VALUES = [
+    0.0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, -0.375, 1.005, 2.675, 1.015, 0.045, 12345.678, -12345.678,
+    1234567.891, 999.995, 999.9949999, 1e15, 123456789012.5, 0.0004, -0.0004, -0.005, 7.0, 1000.0, 10000.0,
+    100000.0, -1000.5, 0.05, 0.15, 0.25, 0.35, 2.345, 8.125, 1e-7, 5e-5, 99.5, 100.5, 101.5, -0.5,
+]
+
+
+def number_cases() -> list[list]:
+    rng = random.Random(20261122)
+    values = list(NUMBER_VALUES)
+    for _ in range(400):
+        kind = rng.randrange(4)
+        if kind == 0:
+            values.append(round(rng.uniform(-1e6, 1e6), rng.randrange(7)))
+        elif kind == 1:  # exact binary fractions: real ties at some number of decimals
+            values.append(rng.randrange(-4000, 4000) / rng.choice([2, 4, 8, 16, 32, 64, 128]))
+        elif kind == 2:  # decimal "ties" that are not exact in binary
+            d = rng.randrange(4)
+            values.append((rng.randrange(0, 10**6) + 0.5) / 10**d)
+        else:
+            values.append(rng.uniform(0, 1) * 10 ** rng.randrange(-3, 9))
+    cases = []
+    for v in values:
+        for decimals in (0, 1, 2, 3):
+            lang = rng.choice(["fi", "sv", "en"])
+            cases.append([v, decimals, lang, rng.random() < 0.2])
+    return cases
+
+
+def test_par001_js_numbers_rounding_and_dates_match_python(core):
+    cases = number_cases()
+    got = core.evaluate(
+        "cases => cases.map(c => [tilannekuvaCore.number(c[0], c[1], c[2], c[3]), tilannekuvaCore.round(c[0], c[1])])",
+        cases)
+    mismatches = []
+    for (v, d, lang, sign), (text, rounded) in zip(cases, got):
+        want_text, want_round = number(v, d, lang, sign), round(v, d)
+        if text != want_text or rounded != want_round:
+            mismatches.append((v, d, lang, sign, text, want_text, rounded, want_round))
+    assert len(cases) > 1500
+    assert not mismatches, mismatches[:5]
+    dates = ["2026-11-22", "2026-01-05", "1999-12-31T23:59:59", None, "", "22.11.2026", "x"]
+    got_dates = core.evaluate("ds => ['fi', 'sv', 'en'].map(l => ds.map(d => tilannekuvaCore.dateText(d, l)))", dates)
+    assert got_dates == [[date_text(d, lang) for d in dates] for lang in ("fi", "sv", "en")]
+
+
+def classifier_cases(n: int = 1200) -> list[dict]:
+    rng = random.Random(4)
+    cases = []
+    for i in range(n):
+        size = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11, 11, 14])
+        decimals = rng.choice([0, 1, 1, 2, 2, 3])
+        kind = rng.choice(["uniform", "ties", "ints", "negative", "small", "wide", "raw"])
+        if kind == "uniform":
+            values = [round(rng.uniform(0, 100), rng.choice([decimals, decimals + 2, 6])) for _ in range(size)]
+        elif kind == "ties":
+            pool = [round(rng.uniform(0, 50), decimals) for _ in range(rng.randint(1, 4))]
+            values = [rng.choice(pool) for _ in range(size)]
+        elif kind == "ints":
+            values = [float(rng.randint(0, 20)) for _ in range(size)]
+        elif kind == "negative":
+            values = [round(rng.uniform(-50, 50), decimals + 1) for _ in range(size)]
+        elif kind == "small":
+            values = [rng.uniform(0, 0.01) for _ in range(size)]
+        elif kind == "wide":
+            values = [10 ** rng.uniform(0, 6) for _ in range(size)]
+        else:
+            values = [rng.uniform(0, 30) for _ in range(size)]
+        if values and rng.random() < 0.2:
+            values.append(None)
+        method = rng.choice(["quantile", "quantile", "equal", "fixed"])
+        fixed = []
+        if method == "fixed":
+            lo, hi = (min(v for v in values if v is not None), max(v for v in values if v is not None)) \
+                if any(v is not None for v in values) else (0, 10)
+            fixed = sorted({round(rng.uniform(lo - 1, hi + 1), rng.choice([0, decimals])) for _ in range(rng.randint(1, 6))})
+        lang = ("fi", "sv", "en")[i % 3]
+        cases.append({"values": values, "method": method, "decimals": decimals, "lang": lang, "fixed": fixed})
+    return cases
+
+
+def probes(case, breaks) -> list:
+    step = 10.0 ** -case["decimals"]
+    out = [v for v in case["values"] if v is not None] + [None]
+    for b in breaks:
+        out += [b, b - step / 2, b + step / 2, b - step, b + 1e-9]
+    return out
+
+
+def test_par002_js_classifier_gives_the_same_breaks_classes_colours_and_labels(core):
+    cases = classifier_cases()
+    expected = []
+    for case in cases:
+        cls = classify(case["values"], case["method"], case["decimals"], case["lang"], case["fixed"])
+        expected.append({
+            "breaks": list(cls.breaks),
+            "bins": [[b.lower, b.upper, b.color, b.label] for b in cls.bins],
+            "probes": probes(case, cls.breaks),
+            "index": [cls.index(v) for v in probes(case, cls.breaks)],
+        })
+    got = core.evaluate("""([cases, expected]) => cases.map((c, i) => {
+        const cls = tilannekuvaCore.classify(c.values, c.method, c.decimals, c.lang, c.fixed);
+        return {breaks: cls.breaks, bins: cls.bins.map(b => [b.lower, b.upper, b.color, b.label]),
+                index: expected[i].probes.map(v => tilannekuvaCore.classIndex(cls, v))};
+    })""", [cases, expected])
+    mismatches = [(case, g, {k: w[k] for k in ("breaks", "bins", "index")})
+                  for case, g, w in zip(cases, got, expected)
+                  if g["breaks"] != w["breaks"] or g["bins"] != w["bins"] or g["index"] != w["index"]]
+    assert not mismatches, mismatches[:3]
+    methods = {c["method"] for c in cases}
+    assert methods == {"quantile", "equal", "fixed"}
+    assert sum(1 for w in expected if len(w["bins"]) == 5) > 100  # the full palette is exercised
+    assert any(len(w["bins"]) > 5 for w in expected)  # more fixed breaks than palette steps
+
+
+# --- every view of the test database: the browser's model against build_chart -----------------
+
+HARNESS = """
+({store, views, bar, trend}) => {
+  const core = window.tilannekuvaCore;
+  const st = core.store(store);
+  class RecordingPatch {
+    constructor() { this.ops = []; }
+    assign(path, value) { this.ops.push([path, value]); return this; }
+    build() { return this.ops; }
+  }
+  return views.map(v => {
+    const out = core.explore(st, v, {bar: bar, trend: trend}, RecordingPatch, {map: true, bar: true, trend: true});
+    delete out.iy;
+    out.legendItems = core.legendItems(st, core.indicatorYear(st, v.indicator, v.year));
+    return out;
+  });
+}
+"""
+
+
+def _views(registry, area_key, lang, forum, engine, mode):
+    from dashboard import model
+    from dashboard.pages.area import explorer_indicators
+    from dashboard.state import ViewState
+
+    munis = registry.county.municipality_codes
+    n = 0
+    for ind in explorer_indicators(registry, area_key):
+        years = model.selectable_years(engine, registry, ind.key) or [None]
+        for year in years:
+            n += 1
+            muni = munis[n % len(munis)] if n % 2 else None
+            yield ViewState(page=area_key, indicator=ind.key, year=year, municipality=muni, map_mode=mode,
+                            lang=lang, forum=forum)
+
+
+def _expected(state, status_synthetic: bool) -> dict:
+    from dashboard import integrations
+    from dashboard.charts import build_chart
+    from dashboard.components import chart_table, map_legend, page_href, source_text
+    from dashboard.figures.map import legend_items, screen_figure, value_patch
+    from dashboard.pages.area import year_marks
+
+    lang = state.lang
+    map_chart = build_chart("map", state)
+    bar_chart = build_chart("bar", state)
+    trend_chart = build_chart("trend", state)
+    ops = value_patch(screen_figure(map_chart.figure)).to_plotly_json()["operations"]
+    texts = lambda c: {"title": c.title, "subtitle": c.subtitle, "summary": c.summary,  # noqa: E731
+                       "source": source_text(c, lang)}
+    synthetic = map_chart.synthetic or trend_chart.synthetic or status_synthetic
+    return {
+        "year": map_chart.extra["year"],
+        "map": {tuple(op["location"]): op["params"]["value"] for op in as_json(ops)},
+        "legendItems": [list(x) for x in legend_items(map_chart.figure)],
+        "legend": as_json(map_legend(legend_items(map_chart.figure), lang))["props"]["children"],
+        "mapTexts": texts(map_chart), "barTexts": texts(bar_chart), "trendTexts": texts(trend_chart),
+        "bar": as_json(bar_chart.figure), "trend": as_json(trend_chart.figure),
+        "barTable": as_json(chart_table(bar_chart, lang)), "trendTable": as_json(chart_table(trend_chart, lang)),
+        "hrefs": [[link["href"] for link in integrations.download_links(kind, state.replace(year=map_chart.extra["year"]))]
+                  for kind in ("map", "bar", "trend")],
+        "indicatorHref": page_href(f"/indikaattori/{state.indicator}", state),
+        "query": state.replace(year=map_chart.extra["year"]).query(),
+        "marks": {str(k): v for k, v in year_marks(map_chart.extra["years"]).items()},
+        "synthetic": synthetic,
+    }
+
+
+def _compare(state, got: dict, want: dict) -> list[str]:
+    problems = []
+    ops = {tuple(path): value for path, value in got["map"]}
+    checks = [
+        ("year", got["view"]["year"], want["year"]), ("map", ops, want["map"]),
+        ("legendItems", got["legendItems"], want["legendItems"]), ("legend", got["legend"], want["legend"]),
+        ("bar.data", got["bar"]["data"], want["bar"]["data"]), ("bar.layout", got["bar"]["layout"], want["bar"]["layout"]),
+        ("trend.data", got["trend"]["data"], want["trend"]["data"]),
+        ("trend.layout", got["trend"]["layout"], want["trend"]["layout"]),
+        ("barTable", got["barTable"], want["barTable"]), ("trendTable", got["trendTable"], want["trendTable"]),
+        ("hrefs", got["hrefs"], want["hrefs"]), ("indicatorHref", got["indicatorHref"], want["indicatorHref"]),
+        ("query", got["query"], want["query"]), ("marks", got["marks"], want["marks"]),
+        ("synthetic", got["synthetic"], want["synthetic"]),
+    ] + [(f"{k}.{part}", got[k][part], want[k][part]) for k in ("mapTexts", "barTexts", "trendTexts")
+         for part in ("title", "subtitle", "summary", "source")]
+    for name, g, w in checks:
+        if g != w:
+            problems.append(f"{state}: {name}: browser {json.dumps(g, ensure_ascii=False)[:300]} != "
+                            f"server {json.dumps(w, ensure_ascii=False)[:300]}")
+    return problems
+
+
+@pytest.mark.parametrize("lang,forum,mode", [("fi", False, "geo"), ("sv", True, "tiles"), ("en", False, "geo")])
+def test_par003_every_explorer_view_drawn_in_the_browser_equals_the_servers_charts(core, live_app, lang, forum, mode):
+    from dashboard import explorer_data
+    from dashboard.charts import build_chart
+    from dashboard.context import current_context
+
+    app, _url = live_app
+    problems, count = [], 0
+    with app.server.app_context():
+        ctx = current_context()
+        for area in REGISTRY.agreement.areas:
+            views = list(_views(REGISTRY, area.key, lang, forum, ctx.engine, mode))
+            if not views:
+                continue
+            store = explorer_data.store_json(ctx, area.key, lang)
+            status_synthetic = json.loads(store)["statusSynthetic"]
+            first = views[0]
+            # The browser keeps the layout of the figures it already shows (another view's).
+            current_bar = as_json(build_chart("bar", first.replace(indicator=views[-1].indicator, year=None)).figure)
+            current_trend = as_json(build_chart("trend", first.replace(indicator=views[-1].indicator)).figure)
+            got = core.evaluate(HARNESS, {
+                "store": store, "bar": current_bar, "trend": current_trend,
+                "views": [{"indicator": v.indicator, "year": v.year, "municipality": v.municipality, "mode": v.map_mode,
+                           "forum": v.forum} for v in views]})
+            for state, g in zip(views, got):
+                count += 1
+                problems += _compare(state, g, _expected(state, status_synthetic))
+    assert count > 60, count
+    kinds = sorted({p.split(": ")[1] for p in problems})
+    assert not problems, f"{len(problems)} differences in {kinds}, e.g.\n" + "\n".join(problems[:4])
+
+
+# --- whole pages: switched in the browser against the server's render of the URL --------------
+
+SNAPSHOT = """
+() => {
+  const graph = id => {
+    const gd = document.querySelector('#' + id + ' .js-plotly-plot');
+    return {data: JSON.parse(JSON.stringify(gd.data)), layout: JSON.parse(JSON.stringify(gd.layout))};
+  };
+  const text = id => { const el = document.getElementById(id); return el ? el.innerText : null; };
+  const out = {url: location.search, map: graph('area-map'), bar: graph('area-bar'), trend: graph('area-trend')};
+  for (const g of ['area-map', 'area-bar', 'area-trend']) {
+    for (const part of ['title', 'subtitle', 'summary', 'source']) out[g + '-' + part] = text(g + '-' + part);
+    out[g + '-links'] = Array.from(document.querySelectorAll('#' + g + '-vienti a')).map(a => a.getAttribute('href'));
+  }
+  out.legend = document.getElementById('area-map-legend').innerHTML;
+  out.tables = ['area-map-table-body', 'area-trend-table-body'].map(id => document.getElementById(id).innerHTML);
+  out.year = text('area-year-label');
+  out.marks = Array.from(document.querySelectorAll('#area-year .rc-slider-mark-text, #area-year [class*=mark]'))
+    .map(m => m.textContent);
+  out.indicatorLink = document.getElementById('area-indicator-link').getAttribute('href');
+  out.indicator = document.getElementById('area-indicator').value;
+  out.municipality = document.getElementById('area-municipality').value;
+  out.banner = document.getElementById('tk-banner').innerText;
+  return out;
+}
+"""
+
+
+def _settle(page):
+    page.wait_for_function(
+        "() => { const g = document.querySelector('#area-map .js-plotly-plot');"
+        " return g && g._fullData && g.querySelectorAll('.choroplethlocation').length >= 11; }")
+    page.wait_for_timeout(400)
+
+
+def _open_tables(page):
+    # (forum mode hides the tables; opening the disclosure is what counts here)
+    for sel in ("#area-map-table details", "#area-trend-table details"):
+        page.eval_on_selector(sel, "d => { d.open = true; }")
+    page.wait_for_timeout(300)
+
+
+def _first_difference(a, b):
+    """Where two snapshot values first differ (short, readable)."""
+    a, b = json.dumps(a, ensure_ascii=False), json.dumps(b, ensure_ascii=False)
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return {"browser": a[max(0, i - 150):i + 150], "server": b[max(0, i - 150):i + 150]}
+
+
+SCENARIOS = [
+    ("/asuminen?vuosi=2020", [("select", "#area-indicator", "asunnottomat_yksinaiset_lkm"), ("click", "#area-prev-year"),
+                              ("select", "#area-municipality", "109")]),
+    ("/asuminen?kieli=sv&esitys=1&indikaattori=tehostettu_palveluasuminen_65_pct&vuosi=2016",
+     [("key", "ArrowRight"), ("key", "ArrowRight"), ("key", "ArrowUp"), ("key", "ArrowLeft")]),
+    ("/asuminen?kartta=ruudut&vuosi=2018", [("select", "#area-indicator", "esteettomat_asunnot_pct"),
+                                           ("select", "#area-municipality", "694"), ("click", "#area-prev-year")]),
+    ("/hyvinvointityo?kieli=en", [("select", "#area-indicator", "yksinaisyys_pct"), ("open", None),
+                                  ("select", "#area-indicator", "tyottomat_pct"), ("click", "#area-prev-year")]),
+    ("/turvallisuus", [("select", "#area-indicator", "rikokset_omaisuus_per1000"), ("click", "#area-prev-year"),
+                       ("click", "#area-prev-year"), ("select", "#area-municipality", "061")]),
+]
+
+
+@pytest.mark.parametrize("start,actions", SCENARIOS, ids=[s[0] for s in SCENARIOS])
+def test_par004_a_view_switched_in_the_browser_equals_the_servers_page_for_its_url(watched_page, live_server, start,
+                                                                                  actions):
+    page, _watch = watched_page
+    page.goto(live_server + start)
+    _settle(page)
+    for kind, target, *rest in [(a[0], a[1], *a[2:]) for a in actions]:
+        if kind == "select":
+            page.select_option(target, rest[0])
+        elif kind == "click":
+            page.click(target)
+        elif kind == "key":
+            page.locator("#main").focus()
+            page.keyboard.press(target)
+        elif kind == "open":
+            _open_tables(page)
+        page.wait_for_timeout(150)
+    _settle(page)
+    url = page.evaluate("() => location.pathname + location.search")
+    _open_tables(page)
+    switched = page.evaluate(SNAPSHOT)
+    page.goto(live_server + url)
+    _settle(page)
+    _open_tables(page)
+    rendered = page.evaluate(SNAPSHOT)
+    assert switched["url"] == rendered["url"]
+    differences = {k: _first_difference(switched[k], rendered[k]) for k in rendered if switched[k] != rendered[k]}
+    assert not differences, json.dumps(differences, ensure_ascii=False)[:3000]
+    assert not math.isnan(len(switched["tables"][0]))
