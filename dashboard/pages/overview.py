@@ -12,8 +12,9 @@ from dash import dcc, html
 
 from dashboard import integrations, model, queries
 from dashboard.charts import manual_rule
-from dashboard.compare import trend
+from dashboard.compare import comparable, trend
 from dashboard.components import page_href
+from dashboard.figures.spark import HEIGHT, SPARK_CONFIG, SPARK_YEARS, WIDTH, sparkline_figure
 from dashboard.format import date_text, share_text
 from dashboard.i18n import t
 from dashboard.pages.base import Built, render
@@ -50,10 +51,48 @@ def headline_data(ctx, area_key: str, lang: str) -> list[dict]:
             tr = trend(region_s.years, region_s.values, ind.direction)
             out.append({"key": ind.key, "title": ind.title.get(lang), "text": text, "synthetic": syn, "year": year,
                         "country_text": country_text, "arrow": tr.arrow, "judgement": tr.judgement,
-                        "trend_key": tr.key})
+                        "trend_key": tr.key, "spark": _spark(region_s, country_s, year, ind, lang)})
         return out
 
     return queries.memo(ctx.engine, "headlines", (model._registry_key(registry), area_key, lang), compute)
+
+
+def _spark(region_s, country_s, latest: int, ind, lang: str) -> dict | None:
+    """The recent years of the county (and the country) for a sparkline, and the same in words."""
+    years = [y for y in range(latest - SPARK_YEARS + 1, latest + 1)]
+    by_year = lambda s: {y: (v, txt) for y, v, txt in zip(s.years, s.values, s.texts) if v is not None}  # noqa: E731
+    region = by_year(region_s)
+    # A count of the county beside the country's total on one scale says nothing: county only.
+    country = by_year(country_s) if comparable(ind) else {}
+    years = [y for y in years if y in region or y in country]
+    if len([y for y in years if y in region]) < 2:
+        return None
+    series = []
+    for s, found in ((region_s, region), (country_s, country)):
+        shown = [y for y in years if y in found]
+        if shown:
+            series.append(t("overview.spark_series", lang, name=s.name, start=found[shown[0]][1], end=found[shown[-1]][1]))
+    return {
+        "years": years,
+        "county": [region[y][0] if y in region else None for y in years],
+        "country": [country[y][0] if y in country else None for y in years],
+        "digits": ind.decimals + 2,
+        "text": t("overview.spark", lang, first=years[0], last=years[-1], series="; ".join(series)),
+    }
+
+
+def _spark_cell(h, lang: str) -> list:
+    spark = h["spark"]
+    if spark is None:
+        return []
+    figure = sparkline_figure(spark["years"], spark["county"], spark["country"], spark["digits"])
+    return [
+        # The picture repeats the words beside it: hidden from screen readers, which get the text.
+        html.Div(dcc.Graph(figure=figure, config=SPARK_CONFIG, className="tk-spark__graph",
+                           style={"width": f"{WIDTH}px", "height": f"{HEIGHT}px"}),
+                 className="tk-spark", **{"aria-hidden": "true"}),
+        html.Span(spark["text"], className="tk-visually-hidden"),
+    ]
 
 
 def _headline_rows(ctx, area, state) -> tuple[list, bool]:
@@ -67,7 +106,8 @@ def _headline_rows(ctx, area, state) -> tuple[list, bool]:
             html.Td([html.Span(h["text"] + (" *" if h["synthetic"] else ""), className="tk-headline__value"),
                      html.Span(f" ({h['year']})", className="tk-headline__year")], className="is-num"),
             html.Td(h["country_text"] or t("overview.no_value", lang), className="is-num"),
-            html.Td([html.Span(h["arrow"], className=f"tk-trend tk-trend--{h['judgement']}", **{"aria-hidden": "true"}),
+            html.Td([*_spark_cell(h, lang),
+                     html.Span(h["arrow"], className=f"tk-trend tk-trend--{h['judgement']}", **{"aria-hidden": "true"}),
                      " ", t(f"trend.{h['trend_key']}", lang)], className="tk-headline__trend"),
         ]))
     return rows, synthetic_any
@@ -114,6 +154,9 @@ def _card(ctx, area, state, statuses) -> tuple[html.Article, bool]:
         ],
         className="tk-table tk-table--headlines",
     ) if rows else html.P(t("profile.no_indicators", lang), className="tk-hint")
+    spark_note = html.P(t("overview.spark_note", lang, county=county.region.name.get(lang),
+                          country=county.country.name.get(lang), years=SPARK_YEARS), className="tk-hint tk-spark-note") \
+        if any(h["spark"] for h in headline_data(ctx, area.key, lang)) else None
     status_bits = [t("overview.latest_load", lang, date=date_text(latest, lang)) if latest else None,
                    t("overview.synthetic_share", lang, share=share_text(syn, total, lang)) if syn else t("overview.no_synthetic", lang)]
     article = html.Article(
@@ -128,6 +171,7 @@ def _card(ctx, area, state, statuses) -> tuple[html.Article, bool]:
             ),
             html.Section([html.H3(t("overview.progress", lang), className="tk-h3"), gauges], className="tk-card__goals"),
             table,
+            spark_note,
             html.P([html.Strong(t("overview.data_status", lang) + ": "), " · ".join(b for b in status_bits if b)],
                    className="tk-card__status" + (" has-synthetic" if syn else "")),
             dcc.Link(t("overview.open_area", lang, area=area.short.get(lang)), href=page_href(f"/{area.slug}", state),
@@ -139,6 +183,13 @@ def _card(ctx, area, state, statuses) -> tuple[html.Article, bool]:
 
 
 def build(ctx, state, parsed) -> Built:
+    """The overview depends only on the data, the language and forum mode: built once per data
+    version (the components are shared between responses and never modified)."""
+    return queries.memo(ctx.engine, "overview", (model._registry_key(ctx.registry), state.lang, state.forum),
+                        lambda: _build(ctx, state))
+
+
+def _build(ctx, state) -> Built:
     registry = ctx.registry
     lang = state.lang
     statuses = integrations.goal_statuses(ctx.engine, registry, lang, None)
