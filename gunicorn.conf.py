@@ -1,7 +1,11 @@
 """gunicorn settings for production (used by the Dockerfile): `gunicorn --config gunicorn.conf.py app:app`.
 
-Workers from WEB_CONCURRENCY (default 2), bind from HOST/PORT. `preload_app` loads the registry and
-geometry metadata once before forking; callbacks are I/O-light, so a few threads per worker help.
+Workers from WEB_CONCURRENCY (default 2), bind from HOST/PORT. `preload_app` loads the app once
+before forking, and `when_ready` warms its caches there (every page in every language, the area
+pages' stores, all profiles: dashboard/warm.py, a few seconds once), so workers start with the
+data in memory (copy-on-write) instead of their first users waiting; a database that is not
+ready leaves the caches cold. Callbacks are short and CPU-bound (cached data, JSON), so a few
+threads per worker suffice.
 """
 import os
 
@@ -14,3 +18,11 @@ graceful_timeout = 20
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server):
+    """Warm the caches in the master before the workers are forked (see the module docstring)."""
+    from dashboard.warm import warm
+
+    result = warm(server.app.wsgi())
+    server.log.info("caches warmed: %s", result)
