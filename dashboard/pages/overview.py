@@ -58,7 +58,10 @@ def headline_data(ctx, area_key: str, lang: str) -> list[dict]:
 
 
 def _spark(region_s, country_s, latest: int, ind, lang: str) -> dict | None:
-    """The recent years of the county (and the country) for a sparkline, and the same in words."""
+    """The recent years of the county (and the country) for a sparkline, and the same in words.
+    None for yes/no and status measures (a line between 0 and 1 says nothing) and short series."""
+    if ind.unit.kind in ("boolean", "status"):
+        return None
     years = [y for y in range(latest - SPARK_YEARS + 1, latest + 1)]
     by_year = lambda s: {y: (v, txt) for y, v, txt in zip(s.years, s.values, s.texts) if v is not None}  # noqa: E731
     region = by_year(region_s)
