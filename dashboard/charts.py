@@ -470,7 +470,7 @@ def build_chart(kind: str, state: ViewState, engine=None) -> ChartData:
         # The trend does not depend on the year or the map type: one entry serves them all.
         keyed = state.replace(indicator=key, **({"year": None, "map_mode": "geo"} if kind == "trend" else {}))
         return model.queries.memo(
-            ctx.engine, "chart", (model._registry_key(registry), str(ctx.geo_dir), geo_version, kind, keyed),
+            ctx.engine, "chart", (model.registry_key(registry), str(ctx.geo_dir), geo_version, kind, keyed),
             lambda: _build(kind, state, ctx, indicator, lang))
     except SQLAlchemyError as exc:
         raise DataUnavailable(type(exc).__name__) from exc

@@ -69,7 +69,7 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
     indicator = registry.indicators[key]
     county = registry.county
     frame = model.indicator_frame(engine, registry, key)
-    by_year = model._year_rows(engine, registry, key)
+    by_year = model.year_rows(engine, registry, key)
     dates = queries.load_dates(engine)
     muni_codes = county.municipality_codes
     codes = [*muni_codes, county.region.code, county.welfare_area.code, county.country.code]
@@ -175,5 +175,5 @@ def store_json(ctx, area_key: str, lang: str) -> str:
     """The payload as compact JSON (a string in the store: the browser parses it once; Dash passes
     a string through without walking it). Cached per data version."""
     return queries.memo(
-        ctx.engine, "explorer_store", (model._registry_key(ctx.registry), area_key, lang),
+        ctx.engine, "explorer_store", (model.registry_key(ctx.registry), area_key, lang),
         lambda: json.dumps(payload(ctx, area_key, lang), ensure_ascii=False, separators=(",", ":"), allow_nan=False))

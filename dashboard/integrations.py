@@ -58,7 +58,7 @@ def _evaluated(engine, registry, lang: str, area: str | None) -> list:
     from dashboard.goals import evaluate_goals
 
     today = date.today()
-    return queries.memo(engine, "goals", (model._registry_key(registry), lang, area, today),
+    return queries.memo(engine, "goals", (model.registry_key(registry), lang, area, today),
                         lambda: evaluate_goals(engine, registry, lang, area=area, today=today))
 
 

@@ -158,7 +158,7 @@ def view_codes(registry) -> tuple[str, ...]:
                  + [c.region.code, c.welfare_area.code, c.country.code])
 
 
-def _registry_key(registry) -> tuple:
+def registry_key(registry) -> tuple:
     """Part of every cache key built from the registry (several registries may share a process)."""
     _REGISTRIES[id(registry)] = registry  # keeps the id from being reused while cached values exist
     return (id(registry), registry.county.key)
@@ -176,7 +176,7 @@ def indicator_frame(engine, registry, key: str) -> pd.DataFrame:
         frame = queries.indicator_observations(engine, key, view_codes(registry))
         return with_status(frame, indicator, county.municipality_codes, county.region.code)
 
-    return queries.memo(engine, "indicator_frame", (_registry_key(registry), key), compute)
+    return queries.memo(engine, "indicator_frame", (registry_key(registry), key), compute)
 
 
 def coverage(engine, registry, key: str) -> dict:
@@ -193,10 +193,10 @@ def coverage(engine, registry, key: str) -> dict:
         return {"values": values, "first": int(frame["year"].min()), "last": int(frame["year"].max()),
                 "regions": int(frame["region_code"].nunique())}
 
-    return queries.memo(engine, "coverage", (_registry_key(registry), key), compute)
+    return queries.memo(engine, "coverage", (registry_key(registry), key), compute)
 
 
-def _year_rows(engine, registry, key: str) -> dict:
+def year_rows(engine, registry, key: str) -> dict:
     """year -> {region code -> row dict} of the shaped frame (cached)."""
     def compute() -> dict:
         frame = indicator_frame(engine, registry, key)
@@ -205,7 +205,7 @@ def _year_rows(engine, registry, key: str) -> dict:
             out.setdefault(int(row["year"]), {})[row["region_code"]] = row
         return out
 
-    return queries.memo(engine, "year_rows", (_registry_key(registry), key), compute)
+    return queries.memo(engine, "year_rows", (registry_key(registry), key), compute)
 
 
 def selectable_years(engine, registry, key: str) -> list[int]:
@@ -225,7 +225,7 @@ def indicator_year(engine, registry, key: str, year: int | None, lang: str = "fi
     """One indicator in one year (latest with data when ``year`` is None) across the county.
 
     Cached per data version; the result is shared, so callers treat it as read-only."""
-    return queries.memo(engine, "indicator_year", (_registry_key(registry), key, year, lang),
+    return queries.memo(engine, "indicator_year", (registry_key(registry), key, year, lang),
                         lambda: _indicator_year(engine, registry, key, year, lang))
 
 
@@ -235,7 +235,7 @@ def _indicator_year(engine, registry, key: str, year: int | None, lang: str) -> 
     years = selectable_years(engine, registry, key)
     if year is None or year not in years:
         year = years[-1] if years else None
-    by_code = _year_rows(engine, registry, key).get(year, {}) if year is not None else {}
+    by_code = year_rows(engine, registry, key).get(year, {}) if year is not None else {}
     munis = [
         _cell(by_code.get(m.code), registry, indicator, lang, m.code, year) for m in municipalities_sorted(registry, lang)
     ]
@@ -276,7 +276,7 @@ def _all_series(engine, registry, key: str, lang: str) -> dict[str, Series]:
             out[code] = s
         return out
 
-    return queries.memo(engine, "all_series", (_registry_key(registry), key, lang), compute)
+    return queries.memo(engine, "all_series", (registry_key(registry), key, lang), compute)
 
 
 def series(engine, registry, key: str, codes: list[str], lang: str = "fi") -> list[Series]:

@@ -7,9 +7,13 @@ the whole country, and a table and download menu with every chart. Manual status
 their own views (preparedness agreements as a status map and list, safety situational-picture
 rounds as a municipality × half-year grid).
 
-One server callback serves every control change and returns a ``Patch`` of the map values (the
-geometry is never resent), the small bar and trend figures, tables, captions and the view state
-the URL carries. Hover linking and click selection run in the browser (assets/tilannekuva.js).
+The page carries every value of its explorer indicators (``area-data``, dashboard/explorer_data.py),
+so indicator, year and municipality switches are drawn in the browser with no request: the map at
+once in the user's event, then map, bar, trend, legend, texts, tables, links and the URL through
+the clientside callback ``explorer`` (assets/tilannekuva-core.js, tested against the Python
+builders). Only a map-type switch (another geometry file) asks the server, which validates every
+control value first and answers with the map figure (geometry by URL, never inline). Hover
+linking and click selection run in the browser too (assets/tilannekuva.js).
 """
 from __future__ import annotations
 

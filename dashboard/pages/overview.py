@@ -54,7 +54,7 @@ def headline_data(ctx, area_key: str, lang: str) -> list[dict]:
                         "trend_key": tr.key, "spark": _spark(region_s, country_s, year, ind, lang)})
         return out
 
-    return queries.memo(ctx.engine, "headlines", (model._registry_key(registry), area_key, lang), compute)
+    return queries.memo(ctx.engine, "headlines", (model.registry_key(registry), area_key, lang), compute)
 
 
 def _spark(region_s, country_s, latest: int, ind, lang: str) -> dict | None:
@@ -127,7 +127,7 @@ def area_status(ctx, area_key: str) -> tuple[int, int, str | None]:
         dates = [d for f in loads if not f.empty for d in f["finished_at"].dropna().astype(str).str[:10]]
         return syn, total, (max(dates) if dates else None)
 
-    return queries.memo(ctx.engine, "area_status", (model._registry_key(registry), area_key), compute)
+    return queries.memo(ctx.engine, "area_status", (model.registry_key(registry), area_key), compute)
 
 
 def _card(ctx, area, state, statuses) -> tuple[html.Article, bool]:
@@ -188,7 +188,7 @@ def _card(ctx, area, state, statuses) -> tuple[html.Article, bool]:
 def build(ctx, state, parsed) -> Built:
     """The overview depends only on the data, the language and forum mode: built once per data
     version (the components are shared between responses and never modified)."""
-    return queries.memo(ctx.engine, "overview", (model._registry_key(ctx.registry), state.lang, state.forum),
+    return queries.memo(ctx.engine, "overview", (model.registry_key(ctx.registry), state.lang, state.forum),
                         lambda: _build(ctx, state))
 
 

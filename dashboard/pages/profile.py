@@ -39,7 +39,7 @@ def profile_rows(ctx, code: str, lang: str) -> tuple[list, bool]:
     (the components are shared between responses and never modified)."""
     from dashboard import queries
 
-    return queries.memo(ctx.engine, "profile", (model._registry_key(ctx.registry), code, lang),
+    return queries.memo(ctx.engine, "profile", (model.registry_key(ctx.registry), code, lang),
                         lambda: _profile_rows(ctx, code, lang))
 
 
