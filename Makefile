@@ -20,12 +20,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Debian packages: Chromium (browser tests, server-side image export, benchmarks), Node.js/npm
-# (custom plotly.js bundle, axe-core), fonts for stable screenshots.
+# (custom plotly.js bundle, axe-core), fonts for stable screenshots, tesseract with its Finnish model
+# (a browser test reads the source line drawn in an exported PNG).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	tesseract --list-langs 2>/dev/null | grep -qx fin || missing="$$missing tesseract-ocr tesseract-ocr-fin"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \

@@ -33,8 +33,10 @@ import logging
 import math
 import os
 import shutil
+import struct
 import textwrap
 import threading
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -389,7 +391,58 @@ def render_image(chart, fmt: str = "png", preset: str = "slide", lang: str = "fi
         raise ExportError(f"unknown image format {fmt!r}")
     fig = export_figure(chart, preset, lang)
     p = PRESETS[preset]
-    return RENDERER.render(fig, fmt, p.width, p.height, p.scale if fmt == "png" else 1)
+    body = RENDERER.render(fig, fmt, p.width, p.height, p.scale if fmt == "png" else 1)
+    text = image_text(chart, lang)
+    return png_with_text(body, text) if fmt == "png" else svg_with_text(body, text)
+
+
+def image_text(chart, lang: str = "fi") -> dict[str, str]:
+    """What the image says in words, for the file's own metadata (title, source, licence, footer).
+
+    Pasted into a document or a CMS, the file still names its source, and a screen reader or an
+    image search can read the title; the same words are drawn in the image's footer.
+    """
+    lang = normalise_lang(lang)
+    title = chart.title + (f" ({chart.subtitle})" if chart.subtitle else "")
+    return {
+        "Title": title,
+        "Source": (chart.source or "").strip(),
+        "Copyright": LICENCE,
+        "Description": " ".join(footer_lines(chart, lang)),
+        "Software": "Tilannekuva",
+    }
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def png_with_text(png: bytes, text: dict[str, str]) -> bytes:
+    """``png`` with an iTXt chunk (UTF-8: "Lähde", "väestö") per non-empty entry, after IHDR.
+
+    Chunks are spliced into the byte stream (no re-encoding: a 3200×1800 image stays as kaleido
+    drew it and costs microseconds).
+    """
+    signature, ihdr_end = b"\x89PNG\r\n\x1a\n", 8 + 4 + 4 + 13 + 4
+    if not png.startswith(signature) or png[12:16] != b"IHDR":
+        raise ExportError("renderer did not return a PNG")
+    chunks = b"".join(
+        _png_chunk(b"iTXt", key.encode("latin-1") + b"\x00\x00\x00" + b"\x00" + b"\x00" + value.encode("utf-8"))
+        for key, value in text.items() if value
+    )
+    return png[:ihdr_end] + chunks + png[ihdr_end:]
+
+
+def svg_with_text(svg: bytes, text: dict[str, str]) -> bytes:
+    """``svg`` with ``<title>`` and ``<desc>`` as its first children (read by screen readers)."""
+    doc = svg.decode("utf-8")
+    start = doc.find("<svg")
+    end = doc.find(">", start)
+    if start < 0 or end < 0:
+        raise ExportError("renderer did not return an SVG")
+    desc = " ".join(v for k, v in text.items() if k in ("Description",) and v)
+    extra = f"<title>{html_lib.escape(text.get('Title', ''))}</title><desc>{html_lib.escape(desc)}</desc>"
+    return (doc[: end + 1] + extra + doc[end + 1:]).encode("utf-8")
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -547,10 +600,9 @@ def export_filename(stem: str, fmt: str, preset: str | None = None) -> str:
 
 
 def graph_config(chart, lang: str = "fi") -> dict:
-    """``dcc.Graph(config=…)``: the modebar camera downloads a 2× PNG with the meaningful file name.
-
-    plotly.js has one image button (one format); SVG and the preset sizes are in the download menu.
-    ``topojsonURL`` points at the app's local base-map folder so geo maps never ask a CDN.
+    """``dcc.Graph(config=…)``: local base maps, the chart's Finnish file name for plotly's own image
+    download (used when a graph has no "Lataa" menu; the modebar's PNG and SVG buttons otherwise
+    follow the menu, see dashboard/bundle/modebar.js). ``topojsonURL`` keeps geo maps off any CDN.
     """
     lang = normalise_lang(lang)
     return {

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 def graph_config(chart, lang: str) -> dict:
-    """dcc.Graph config: local topojson, no plotly logo, modebar PNG with the Finnish file name."""
+    """dcc.Graph config: local topojson, no plotly logo, modebar PNG and SVG with the Finnish file name."""
     try:
         from dashboard.export import graph_config as export_config
 
@@ -29,13 +29,9 @@ def graph_config(chart, lang: str) -> dict:
     config["topojsonURL"] = "/assets/topo/"
     config.setdefault("displaylogo", False)
     config["scrollZoom"] = False
-    # Downloads (PNG with title and footer, SVG, CSV, XLSX) come from the chart's "Lataa" menu; the
-    # modebar would only offer an undressed snapshot, so it is not shown.
-    config["displayModeBar"] = False
-    config["modeBarButtonsToRemove"] = sorted(set(config.get("modeBarButtonsToRemove", [])) | {
-        "lasso2d", "select2d", "zoomInGeo", "zoomOutGeo", "resetGeo", "pan2d", "zoom2d", "autoScale2d",
-        "zoomIn2d", "zoomOut2d", "resetScale2d",
-    })
+    # The modebar's buttons (assets bundle: dashboard/bundle/modebar.js) download the same dressed
+    # PNG and SVG as the chart's "Lataa" menu: title, unit, source and date, Finnish file name.
+    config["displayModeBar"] = "hover"
     return config
 
 

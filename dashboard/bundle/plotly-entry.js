@@ -13,4 +13,6 @@ Plotly.register([
   require('plotly.js/lib/locales/sv')
 ]);
 
+require('./modebar')(Plotly);
+
 window.Plotly = Plotly;

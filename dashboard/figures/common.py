@@ -3,7 +3,7 @@
 On screen the chart's title, subtitle and source line are HTML around the figure (a real heading
 that wraps at any width, next to the download menu; a caption screen readers can read). The export
 routes (``dashboard.export``) dress the figure with the title, subtitle and footer from
-:class:`ChartData`, so the plotly modebar's undressed snapshot is switched off.
+:class:`ChartData`; the modebar's PNG and SVG buttons fetch those dressed files too.
 ``base_layout(self_contained=True)`` draws the header and source line inside the figure instead.
 """
 from __future__ import annotations

@@ -32,9 +32,11 @@ from dashboard.export_routes import content_disposition
 
 
 def svg_text(data: bytes) -> str:
+    """The words drawn in the SVG (its <text> elements; not the <title>/<desc> metadata)."""
     root = ET.fromstring(data)  # raises if the SVG is not well-formed XML
     assert root.tag.endswith("svg")
-    return " ".join(" ".join(root.itertext()).split())
+    drawn = [" ".join(el.itertext()) for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "text"]
+    return " ".join(" ".join(drawn).split())
 
 
 # --- images -----------------------------------------------------------------------------------
@@ -78,6 +80,36 @@ def test_exp005_map_exports_offline_with_inlined_geojson(warm_renderer, tmp_path
     assert text.count("choroplethlocation") == 0  # itertext has no markup; the shapes are paths
     raw = render_image(chart, "svg", "slide", "fi").decode("utf-8")
     assert raw.count('class="choroplethlocation"') == 2
+
+
+def test_exp005b_images_name_title_and_source_in_their_own_metadata(warm_renderer):
+    from PIL import Image
+
+    png = render_image(line_chart(synthetic=True), "png", "square", "fi")
+    meta = Image.open(io.BytesIO(png))
+    meta.load()  # a broken chunk (length, CRC) raises here
+    assert meta.size == (1080, 1080)
+    assert meta.text["Title"] == "Yksin elävät asunnottomat, Kanta-Häme (2020–2023, kaikki kunnat)"
+    assert meta.text["Source"] == "THL, Sotkanet (ARA/Varke)" and meta.text["Copyright"] == "CC BY 4.0"
+    assert "synteettinen esimerkkiaineisto" in meta.text["Description"]
+    root = ET.fromstring(render_image(line_chart(synthetic=False), "svg", "slide", "sv"))
+    children = [el.tag.rsplit("}", 1)[-1] for el in root][:2]
+    assert children == ["title", "desc"]
+    assert root[0].text.startswith("Yksin elävät asunnottomat") and "Källa: THL" in root[1].text
+
+
+def test_exp005c_png_text_chunks_are_spliced_without_reencoding():
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 3), "white").save(buf, "PNG")
+    out = export.png_with_text(buf.getvalue(), {"Title": "Väestö <&>", "Source": "", "Software": "Tilannekuva"})
+    img = Image.open(io.BytesIO(out))
+    img.load()
+    assert img.text == {"Title": "Väestö <&>", "Software": "Tilannekuva"}  # empty values are left out
+    assert out.endswith(buf.getvalue()[33:])  # the image data itself is untouched
+    with pytest.raises(ExportError):
+        export.png_with_text(b"<svg/>", {"Title": "x"})
 
 
 def test_exp006_export_figure_layout_and_escaping():

@@ -242,7 +242,8 @@ def test_rte008_real_charts_export_end_to_end(real_client, warm_renderer):
     svg = real_client.get(f"/vienti/trend.svg?{ind}&kunta=109")
     assert svg.status_code == 200
     text = svg.get_data(as_text=True)
-    assert "Lähde: sotkanet.fi, THL" in text and text.count("Lähde:") == 1
+    drawn = text.split("</desc>", 1)[1]  # the footer drawn once; <title>/<desc> repeat it as metadata
+    assert "Lähde: sotkanet.fi, THL" in drawn and drawn.count("Lähde:") == 1
     csv = real_client.get(f"/vienti/map.csv?{ind}")
     assert csv.status_code == 200
     body = csv.data.decode("utf-8-sig").split("\r\n\r\n", 1)[1].strip().split("\r\n")
