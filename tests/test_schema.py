@@ -29,3 +29,17 @@ def test_sch002_downgrade_to_base_and_up_again(any_engine):
     assert {"observation", "load_run", "region", "indicator", "goal", "manual_entry"} <= set(
         inspect(any_engine).get_table_names()
     )
+
+
+def test_sch005_asking_the_revision_logs_nothing(tmp_path, caplog):
+    """/health asks on every probe while the database is empty: no Alembic INFO lines each time."""
+    import logging
+
+    from data_pipeline.db.engine import make_engine
+    from data_pipeline.db.migrate import current_revision, is_current
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    with caplog.at_level(logging.INFO):
+        assert current_revision(engine) is None and is_current(engine) is False
+    assert [r for r in caplog.records if r.name.startswith("alembic")] == []
+    assert logging.getLogger("alembic.runtime.migration").level == logging.NOTSET  # restored

@@ -1,6 +1,7 @@
 """Run Alembic migrations programmatically (no alembic.ini needed)."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -35,8 +36,16 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    """The database's revision. Asking is not migrating: Alembic's "Context impl …" INFO lines are
+    held back (``/health`` asks on every probe while the database is still empty)."""
+    migration_log = logging.getLogger("alembic.runtime.migration")
+    level = migration_log.level
+    migration_log.setLevel(logging.WARNING)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        migration_log.setLevel(level)
 
 
 def head_revision() -> str:
