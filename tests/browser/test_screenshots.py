@@ -1,0 +1,176 @@
+"""Screenshot baselines: the overview, one priority-area page and one municipality profile, compared
+with a tolerance against the PNGs committed in ``tests/browser/baselines/``.
+
+Each page is drawn in Chromium at a fixed viewport (1366×900, full-page screenshot), locale fi-FI,
+time zone Europe/Helsinki, reduced motion, CSS animations disabled, the text caret hidden, after
+the web fonts have loaded and every chart has been drawn; a screenshot is taken again until two in
+a row are identical. The comparison (``tests/browser/imagediff.py``) ignores per-channel changes of
+up to 16 levels (anti-aliasing) and accepts up to 0.5 % differing pixels; the size must match.
+Baselines are stored with a 256-colour palette to stay small (~100-250 KB); that costs well under
+0.05 % of the pixels (checked when they are written).
+
+Today's date: the goal gauges (status, bar, "so far this year" values) are evaluated against
+today's date on the server, and their wording can change length (and the layout below them) as the
+date moves, which a mask cannot hide. The screenshots therefore come from their own app whose goal
+evaluation uses a fixed day (:data:`TODAY`, two days after the test data's last load run); nothing
+else on these pages depends on the date, so nothing needs masking. Elements that ever do can be
+listed per page in ``mask`` (CSS selectors, painted over with Playwright's ``mask=``).
+
+On a mismatch the test fails naming ``<name>.actual.png`` and ``<name>.diff.png`` (differing
+pixels in red) in its tmp_path. After an intended UI change, look at those, then rewrite the
+baselines and commit them::
+
+    TILANNEKUVA_UPDATE_BASELINES=1 .venv/bin/python -m pytest tests/browser/test_screenshots.py
+
+Without that variable a missing baseline is an error (CI never writes baselines silently).
+"""
+from __future__ import annotations
+
+import io
+import os
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from tests.browser.imagediff import MAX_SHARE, THRESHOLD, compare, diff_image, save_png
+from tests.browser.test_dashboard_browser import wait_map
+from tests.dashboard.data import REGISTRY, build_database, write_geometry
+
+BASELINES = Path(__file__).resolve().parent / "baselines"
+UPDATE = os.environ.get("TILANNEKUVA_UPDATE_BASELINES") == "1"
+#: the day the goal gauges are evaluated against (the test data's last load run is 2026-11-20)
+TODAY = date(2026, 11, 22)
+VIEWPORT = {"width": 1366, "height": 900}
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str
+    path: str
+    mask: tuple[str, ...] = field(default=())
+    map: bool = False
+
+
+SHOTS = [
+    Shot("overview", "/"),
+    Shot("area-asuminen", "/asuminen?indikaattori=asunnottomat_yksinaiset_per1000&vuosi=2020", map=True),
+    Shot("profile-109", "/kuntaprofiili?kunta=109"),
+]
+
+
+@pytest.fixture(scope="module")
+def shot_server(tmp_path_factory):
+    """Base URL of an app of its own (its caches are not shared with ``live_app``, which evaluates
+    goals against the real date) whose goal evaluation uses :data:`TODAY`."""
+    import dashboard.goals as goals
+    from dashboard import create_app
+
+    real = goals.evaluate_goals
+
+    def evaluate_goals(*args, **kwargs):
+        kwargs["today"] = TODAY
+        return real(*args, **kwargs)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(goals, "evaluate_goals", evaluate_goals)
+    root = tmp_path_factory.mktemp("screenshots")
+    engine = build_database(root / "screenshots.sqlite3")
+    write_geometry(root / "geo")
+    app = create_app(engine=engine, registry=REGISTRY, geo_dir=root / "geo")
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    engine.dispose()
+    mp.undo()
+
+
+@pytest.fixture
+def shot_page(browser):
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1, locale="fi-FI",
+                                  timezone_id="Europe/Helsinki", reduced_motion="reduce", color_scheme="light")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield page, errors
+    context.close()
+
+
+#: every Dash request answered, every Plotly graph drawn, no loading indicator shown
+READY = """() => {
+  if (document.querySelector('[data-dash-is-loading="true"]')) return false;
+  if ([...document.querySelectorAll('.dash-spinner, ._dash-loading, ._dash-loading-callback')]
+        .some(e => e.offsetParent !== null)) return false;
+  return [...document.querySelectorAll('.js-plotly-plot')].every(g => g._fullLayout && g.querySelector('.main-svg'));
+}"""
+
+
+def settle(page, shot: Shot) -> None:
+    expect(page.locator("main h1").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    if shot.map:
+        wait_map(page)
+    page.wait_for_function(READY)
+    page.evaluate("async () => { await document.fonts.ready;"
+                  " await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))); }")
+
+
+def screenshot(page, shot: Shot) -> Image.Image:
+    """A full-page screenshot, taken again until two in a row are identical (up to five)."""
+    masks = [page.locator(sel) for sel in shot.mask]
+    previous = None
+    for _ in range(5):
+        png = page.screenshot(full_page=True, animations="disabled", caret="hide", scale="css",
+                              mask=masks, mask_color="#FF00FF")
+        if png == previous:
+            break
+        previous = png
+        page.wait_for_timeout(300)
+    return Image.open(io.BytesIO(png)).convert("RGB")
+
+
+def test_shot000_goal_gauges_use_the_fixed_day(shot_page, shot_server):
+    """The pinned day reaches the page (else the baselines would move with the calendar)."""
+    page, errors = shot_page
+    page.goto(shot_server + "/")
+    settle(page, SHOTS[0])
+    expect(page.locator("main")).to_contain_text(f"{TODAY.year} tähän mennessä")
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("shot", SHOTS, ids=[s.name for s in SHOTS])
+def test_shot001_page_matches_its_baseline(shot_page, shot_server, shot, tmp_path):
+    page, errors = shot_page
+    page.goto(shot_server + shot.path)
+    settle(page, shot)
+    actual = screenshot(page, shot)
+    assert not errors, errors
+    baseline = BASELINES / f"{shot.name}.png"
+    if UPDATE:
+        save_png(actual, baseline, palette=True)
+        stored = compare(baseline, actual, threshold=THRESHOLD, max_share=MAX_SHARE / 10)
+        assert stored.ok, f"the 256-colour baseline loses too much: {stored.describe()}"
+        return
+    if not baseline.exists():
+        written = save_png(actual, tmp_path / f"{shot.name}.actual.png")
+        pytest.fail(f"no baseline {baseline} (this page now looks like {written}); create it with "
+                    "TILANNEKUVA_UPDATE_BASELINES=1 and commit it", pytrace=False)
+    result = compare(baseline, actual, threshold=THRESHOLD, max_share=MAX_SHARE)
+    print(f"{shot.name}: {result.describe()}")  # shown with -rP
+    if not result.ok:
+        actual_path = save_png(actual, tmp_path / f"{shot.name}.actual.png")
+        diff_path = save_png(diff_image(baseline, actual, result), tmp_path / f"{shot.name}.diff.png")
+        pytest.fail(f"{shot.path} no longer matches {baseline.name}: {result.describe()}.\n"
+                    f"  actual: {actual_path}\n  diff:   {diff_path}\n"
+                    "If the change is intended, rewrite the baselines with TILANNEKUVA_UPDATE_BASELINES=1.",
+                    pytrace=False)
