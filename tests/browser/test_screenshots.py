@@ -3,15 +3,16 @@ with a tolerance against the PNGs committed in ``tests/browser/baselines/``.
 
 Each page is drawn in Chromium at a fixed viewport (1366×900, full-page screenshot), locale fi-FI,
 time zone Europe/Helsinki, reduced motion, CSS animations disabled, the text caret hidden, after
-the web fonts have loaded and every chart has been drawn; a screenshot is taken again until two in
-a row are identical. The comparison (``tests/browser/imagediff.py``) ignores per-channel changes of
+``document.fonts.ready`` and every Plotly chart has been drawn (and no Dash callback is pending); a
+screenshot is taken again until two in a row are identical. The comparison (``tests/browser/imagediff.py``) ignores per-channel changes of
 up to 16 levels (anti-aliasing) and accepts up to 0.5 % differing pixels; the size must match.
 Baselines are stored with a 256-colour palette to stay small (~100-250 KB); that costs well under
 0.05 % of the pixels (checked when they are written).
 
-Today's date: the goal gauges (status, bar, "so far this year" values) are evaluated against
-today's date on the server, and their wording can change length (and the layout below them) as the
-date moves, which a mask cannot hide. The screenshots therefore come from their own app whose goal
+Today's date: the goal gauges are evaluated against today's date on the server: the expected-pace
+tick on a bar moves daily, statuses flip at mid-year and year boundaries, and the wording ("so far
+this year", the expected value) changes length and with it the layout below, which a mask cannot
+hide. The screenshots therefore come from their own app whose goal
 evaluation uses a fixed day (:data:`TODAY`, two days after the test data's last load run); nothing
 else on these pages depends on the date, so nothing needs masking. Elements that ever do can be
 listed per page in ``mask`` (CSS selectors, painted over with Playwright's ``mask=``).
@@ -29,7 +30,7 @@ from __future__ import annotations
 import io
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -47,13 +48,15 @@ UPDATE = os.environ.get("TILANNEKUVA_UPDATE_BASELINES") == "1"
 #: the day the goal gauges are evaluated against (the test data's last load run is 2026-11-20)
 TODAY = date(2026, 11, 22)
 VIEWPORT = {"width": 1366, "height": 900}
+#: the day the app asked goals to be evaluated against, per evaluation (replaced by TODAY)
+PINNED_CALLS: list = []
 
 
 @dataclass(frozen=True)
 class Shot:
     name: str
     path: str
-    mask: tuple[str, ...] = field(default=())
+    mask: tuple[str, ...] = ()
     map: bool = False
 
 
@@ -74,6 +77,7 @@ def shot_server(tmp_path_factory):
     real = goals.evaluate_goals
 
     def evaluate_goals(*args, **kwargs):
+        PINNED_CALLS.append(kwargs.get("today"))
         kwargs["today"] = TODAY
         return real(*args, **kwargs)
 
@@ -140,10 +144,12 @@ def screenshot(page, shot: Shot) -> Image.Image:
 
 
 def test_shot000_goal_gauges_use_the_fixed_day(shot_page, shot_server):
-    """The pinned day reaches the page (else the baselines would move with the calendar)."""
+    """The overview's goals are evaluated through the pinned function (else the baselines would
+    move with the calendar: the expected-pace tick of a gauge, and statuses at year boundaries)."""
     page, errors = shot_page
     page.goto(shot_server + "/")
     settle(page, SHOTS[0])
+    assert PINNED_CALLS, "the app no longer evaluates goals through dashboard.goals.evaluate_goals"
     expect(page.locator("main")).to_contain_text(f"{TODAY.year} tähän mennessä")
     assert not errors, errors
 
