@@ -6,8 +6,8 @@ time zone Europe/Helsinki, reduced motion, CSS animations disabled, the text car
 ``document.fonts.ready`` and every Plotly chart has been drawn (and no Dash callback is pending); a
 screenshot is taken again until two in a row are identical. The comparison (``tests/browser/imagediff.py``) ignores per-channel changes of
 up to 16 levels (anti-aliasing) and accepts up to 0.5 % differing pixels; the size must match.
-Baselines are stored with a 256-colour palette to stay small (~100-250 KB); that costs well under
-0.05 % of the pixels (checked when they are written).
+Baselines are stored with a 256-colour palette to stay small (~100-250 KB) when that changes no
+more than 0.05 % of the pixels beyond the threshold (checked when they are written; else true colour).
 
 Today's date: the goal gauges are evaluated against today's date on the server: the expected-pace
 tick on a bar moves daily, statuses flip at mid-year and year boundaries, and the wording ("so far
@@ -164,8 +164,8 @@ def test_shot001_page_matches_its_baseline(shot_page, shot_server, shot, tmp_pat
     baseline = BASELINES / f"{shot.name}.png"
     if UPDATE:
         save_png(actual, baseline, palette=True)
-        stored = compare(baseline, actual, threshold=THRESHOLD, max_share=MAX_SHARE / 10)
-        assert stored.ok, f"the 256-colour baseline loses too much: {stored.describe()}"
+        if not compare(baseline, actual, threshold=THRESHOLD, max_share=MAX_SHARE / 10).ok:
+            save_png(actual, baseline)  # too many colours for a palette: true colour, larger
         return
     if not baseline.exists():
         written = save_png(actual, tmp_path / f"{shot.name}.actual.png")
