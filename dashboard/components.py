@@ -215,11 +215,33 @@ def chart_table(chart, lang: str, drop: tuple[str, ...] = ()) -> html.Table:
                       numeric=numeric)
 
 
+def _caption_text(table) -> str:
+    children = getattr(table, "children", None)
+    first = children[0] if isinstance(children, list) and children else None
+    if isinstance(first, html.Caption):
+        return first.children if isinstance(first.children, str) else ""
+    if isinstance(first, html.Strong):  # data_table's "no values" paragraph
+        return str(first.children).rstrip(": ")
+    return ""
+
+
+def table_wrap(table, lang: str, label: str | None = None, *, body_id: str | None = None) -> html.Div:
+    """The box around a table that scrolls sideways when the table is wider than the screen. It
+    takes keyboard focus (a named region), so the hidden columns can be scrolled into view without
+    a mouse (WCAG 2.1.1; axe ``scrollable-region-focusable``). ``label`` names the region; by
+    default the table's caption."""
+    name = label or _caption_text(table)
+    return html.Div(table, className="tk-table-wrap", tabIndex="0", role="region",
+                    **{"aria-label": t("table.region_label", lang, name=name) if name else t("table.region_label_plain", lang)},
+                    **({"id": body_id} if body_id else {}))
+
+
 def details_table(table, lang: str, summary_key: str = "table.show", open_: bool = False,
-                  body_id: str | None = None) -> html.Details:
+                  body_id: str | None = None, label: str | None = None) -> html.Details:
     """A table behind a "show as a table" disclosure; ``body_id`` names the element around the
-    table (a callback can replace the table without touching the disclosure's open state)."""
-    body = html.Div(table, className="tk-table-wrap", **({"id": body_id} if body_id else {}))
+    table (a callback can replace the table without touching the disclosure's open state), so a
+    table that the browser redraws needs a ``label`` that holds for every view."""
+    body = table_wrap(table, lang, label, body_id=body_id)
     return html.Details([html.Summary(t(summary_key, lang)), body], className="tk-details", open=open_)
 
 

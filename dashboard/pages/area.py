@@ -28,6 +28,7 @@ from dashboard import explorer_data, integrations, model
 from dashboard.charts import DataUnavailable, build_chart, default_indicator, manual_rule
 from dashboard.components import (
     chart_table, details_table, figure_block, graph, map_legend, notice, page_href, source_text, synthetic_banner,
+    table_wrap,
 )
 from dashboard.figures.map import legend_items, screen_figure
 from dashboard.context import current_context
@@ -281,8 +282,7 @@ def rounds_table(chart, lang: str) -> html.Div:
                                 html.Span(label + (" *" if cell and cell.synthetic else ""))],
                                className=f"tk-round tk-round--{code or 'none'}"))
         body.append(html.Tr([html.Th(name, scope="row")] + tds))
-    return html.Div(html.Table([html.Caption(chart.title), head, html.Tbody(body)], className="tk-table tk-rounds"),
-                    className="tk-table-wrap")
+    return table_wrap(html.Table([html.Caption(chart.title), head, html.Tbody(body)], className="tk-table tk-rounds"), lang)
 
 
 def build_area(area_key: str):
@@ -338,7 +338,8 @@ def build_area(area_key: str):
                             className="tk-grid tk-grid--maps",
                         ),
                         html.P(t("map.hint", lang), className="tk-hint"),
-                        html.Div(details_table(chart_table(bar_chart, lang), lang, body_id="area-map-table-body"),
+                        html.Div(details_table(chart_table(bar_chart, lang), lang, body_id="area-map-table-body",
+                                               label=t("area.explore", lang)),
                                  id="area-map-table"),
                         # Every value of the area's indicators: indicator, year and municipality
                         # switches are drawn in the browser (assets/tilannekuva-core.js).
@@ -352,7 +353,8 @@ def build_area(area_key: str):
                         figure_block(graph("area-trend", trend_chart, lang, class_name="tk-graph--trend"), trend_chart,
                                      lang=lang,
                                      download=html.Div(integrations.download_menu("area-trend", "trend", s), id="area-trend-dl")),
-                        html.Div(details_table(chart_table(trend_chart, lang), lang, body_id="area-trend-table-body"),
+                        html.Div(details_table(chart_table(trend_chart, lang), lang, body_id="area-trend-table-body",
+                                               label=t("section.trend", lang)),
                                  id="area-trend-table"),
                     ],
                     className="tk-section", **{"aria-labelledby": "trend-h"},

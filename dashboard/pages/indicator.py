@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from dashboard import integrations, model, queries
 from dashboard.charts import build_chart, manual_rule
-from dashboard.components import details_table, figure_block, graph, notice, page_href
+from dashboard.components import details_table, figure_block, graph, notice, page_href, table_wrap
 from dashboard.format import date_text, number
 from dashboard.i18n import t
 from dashboard.pages.base import Built, render
@@ -103,9 +103,9 @@ def build_for(key):
             blocks.append(html.Section([
                 html.H2(t("indicator.all_municipalities", lang), id="ind-all-h"),
                 html.Div(integrations.download_menu("indicator-table", "table", s), className="tk-figure__tools"),
-                html.Div(data_table(table_chart.table, t("indicator.all_municipalities_caption", lang, title=ind.title.get(lang),
-                                                          unit=ind.unit.text(lang)),
-                                    lang, columns=cols, numeric=set(cols[1:])), className="tk-table-wrap"),
+                table_wrap(data_table(table_chart.table, t("indicator.all_municipalities_caption", lang, title=ind.title.get(lang),
+                                                            unit=ind.unit.text(lang)),
+                                      lang, columns=cols, numeric=set(cols[1:])), lang),
             ], className="tk-section", **{"aria-labelledby": "ind-all-h"}))
         return Built(content=html.Div(blocks, className="tk-indicator"), title=ind.title.get(lang), synthetic=synthetic,
                      view={"page": "indicator", "query": state.query()})

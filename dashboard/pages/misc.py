@@ -6,6 +6,7 @@ import dash
 from dash import html
 
 from dashboard import queries
+from dashboard.components import table_wrap
 from dashboard.format import date_text, number
 from dashboard.i18n import t
 from dashboard.pages.base import Built, render
@@ -52,8 +53,8 @@ def build_sources(ctx, state, parsed) -> Built:
                 html.Td(rows_text, className="is-num"),
                 html.Td(t("sources.mode_offline" if r["offline"] else "sources.mode_live", lang)),
             ]))
-        loads = html.Div(html.Table([html.Caption(t("sources.loads_caption", lang)), head, html.Tbody(body)],
-                                    className="tk-table"), className="tk-table-wrap")
+        loads = table_wrap(html.Table([html.Caption(t("sources.loads_caption", lang)), head, html.Tbody(body)],
+                                      className="tk-table"), lang)
     content = html.Div([
         html.H1(t("sources.title", lang), className="tk-h1"),
         html.P(t("sources.lead", lang), className="tk-lead"),

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import model
 from dashboard.charts import DataUnavailable, manual_rule
 from dashboard.compare import SYMBOLS, compare_indicator, comparable, trend
-from dashboard.components import notice, page_href, synthetic_banner
+from dashboard.components import notice, page_href, synthetic_banner, table_wrap
 from dashboard.context import current_context
 from dashboard.i18n import t
 from dashboard.pages.base import Built, render
@@ -93,7 +93,7 @@ def _profile_rows(ctx, code: str, lang: str) -> tuple[list, bool]:
             body.append(html.P(t("profile.summary", lang, better=counts["better"], similar=counts["similar"],
                                  worse=counts["worse"], county=county.region.name.get(lang), compared=counts["compared"]),
                                className="tk-profile__summary"))
-            body.append(html.Div(html.Table([
+            body.append(table_wrap(html.Table([
                 html.Caption(f"{name}: {area.short.get(lang)}", className="tk-visually-hidden"),
                 html.Thead(html.Tr([
                     html.Th(t("profile.indicator", lang), scope="col"), html.Th(t("profile.year", lang), scope="col", className="is-num"),
@@ -103,7 +103,7 @@ def _profile_rows(ctx, code: str, lang: str) -> tuple[list, bool]:
                     html.Th(t("profile.vs_county", lang), scope="col"), html.Th(t("profile.trend", lang), scope="col"),
                 ])),
                 html.Tbody(rows),
-            ], className="tk-table tk-table--profile"), className="tk-table-wrap"))
+            ], className="tk-table tk-table--profile"), lang))
         else:
             body.append(html.P(t("profile.no_indicators", lang), className="tk-hint"))
         sections.append(html.Section(body, className="tk-section tk-profile__area", **{"aria-labelledby": heading_id}))
