@@ -84,6 +84,16 @@ def year_marks(years: list[int]) -> dict:
     return marks
 
 
+def year_step(years: list[int]) -> int:
+    """The slider's step: the years' common interval (1 for yearly data, 2 for a survey every other
+    year). Never None: Dash 4's slider then moved 0.05 per arrow key and a keyboard user never
+    reached the next year (WCAG 2.1.1)."""
+    from functools import reduce
+    from math import gcd
+
+    return max(1, reduce(gcd, (b - a for a, b in zip(years, years[1:])), 0))
+
+
 def status_indicators(registry, area_key: str) -> list:
     return [i for i in registry.indicators_for_area(area_key) if manual_rule(registry, i) in ("status", "rounds")]
 
@@ -162,7 +172,8 @@ def _controls(registry, area_key: str, state, years: list[int], year: int | None
                             html.Div(
                                 dcc.Slider(
                                     id="area-year", min=years[0] if years else 0, max=years[-1] if years else 0,
-                                    step=None, marks=year_marks(years), value=year, included=False,
+                                    step=year_step(years), marks=year_marks(years), value=year, included=False,
+                                    allow_direct_input=False,  # the year is shown beside the heading
                                     updatemode="mouseup", className="tk-slider",
                                 ),
                                 className="tk-slider-wrap", role="group",

@@ -189,6 +189,124 @@ def test_br009_keyboard_reaches_the_controls_in_order(watched_page, live_server)
     assert focused.get_attribute("aria-labelledby") == "area-year-heading"
 
 
+# What has keyboard focus, in words a test can name: the skip link, an id, the slider, or a
+# disclosure's summary / a table region by the nearest id around it.
+FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return 'body';
+  if (e.classList.contains('tk-skip')) return 'skip';
+  if (e.getAttribute('role') === 'slider') return 'slider';
+  const owner = e.parentElement && e.parentElement.closest('[id]');
+  if (e.tagName === 'SUMMARY') return 'summary@' + (owner ? owner.id : '');
+  if (e.classList.contains('export-menu__link')) return 'download-link@' + (owner ? owner.id : '');
+  if (e.id) return e.id;
+  return e.tagName.toLowerCase() + '@' + (owner ? owner.id : '');
+}"""
+
+# The focus indicator of the focused element: an outline at least 2 px wide whose colour has at least 3:1 contrast against the background around the element
+# (WCAG 2.4.7 and 1.4.11), and the element on screen.
+FOCUS_RING = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => { const v = rgb(c).slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+                     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  let bg = 'rgb(255, 255, 255)';
+  for (let p = e.parentElement; p; p = p.parentElement) {
+    const b = getComputedStyle(p).backgroundColor, a = rgb(b);
+    if (a.length === 3 || (a.length === 4 && a[3] === 1)) { bg = b; break; }
+  }
+  const ratio = (a, b) => { const [h, l] = [lum(a), lum(b)].sort((x, y) => y - x); return (h + 0.05) / (l + 0.05); };
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+  const r = e.getBoundingClientRect();
+  return {outline: outline, width: parseFloat(s.outlineWidth), contrast: ratio(s.outlineColor, bg), shadow: s.boxShadow,
+          focusVisible: e.matches(':focus-visible'),
+          onScreen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth};
+}"""
+
+
+def assert_focus_visible(page, what: str):
+    ring = page.evaluate(FOCUS_RING)
+    assert ring["focusVisible"] and ring["onScreen"], (what, ring)
+    assert ring["outline"] and ring["width"] >= 2 and ring["contrast"] >= 3, (what, ring)
+
+
+def tab_to(page, target: str, limit: int = 40) -> list[str]:
+    """Press Tab until ``target`` has focus; the focus stops passed on the way."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(FOCUSED))
+        if seen[-1] == target:
+            return seen
+    raise AssertionError(f"Tab never reached {target}: {seen}")
+
+
+def test_br009b_tab_alone_reaches_picker_slider_table_and_download_menu_with_visible_focus(watched_page, live_server):
+    page, _ = watched_page
+    page.goto(live_server + "/asuminen")
+    wait_map(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == "skip"  # the skip link is the first stop and shows itself
+    assert_focus_visible(page, "skip link")
+    expect(page.locator(".tk-skip")).to_have_attribute("href", "#main")
+    # Tab alone, in order: indicator picker, year slider, the map's download menu, the map's table.
+    path = tab_to(page, "area-indicator")
+    assert "area-prev-ind" in path and "slider" not in path, path
+    assert_focus_visible(page, "indicator picker")
+    path = tab_to(page, "slider")
+    assert "area-prev-year" in path and "area-municipality" not in path, path
+    assert_focus_visible(page, "year slider")
+    year = int(page.locator("#area-year-label").inner_text())
+    page.keyboard.press("ArrowLeft")  # an arrow key on the slider steps one year, not a fraction of one
+    expect(page.locator("#area-year-label")).to_have_text(str(year - 1))
+    expect(page.locator("[role=slider]")).to_have_attribute("aria-valuenow", str(year - 1))
+    wait_query(page, vuosi=year - 1)
+    assert page.evaluate(FOCUSED) == "slider"
+    path = tab_to(page, "summary@area-map-vienti")
+    assert "area-municipality" in path and "summary@area-map-table" not in path, path
+    assert_focus_visible(page, "map download menu")
+    # Enter opens the menu, its links take Tab in turn (each with a visible focus), Escape closes
+    # it and gives focus back to its summary.
+    menu = page.locator("#area-map-dl details.export-menu")
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    links = menu.locator(".export-menu__link")
+    assert links.count() >= 2
+    for i in range(links.count()):
+        page.keyboard.press("Tab")
+        assert links.nth(i).evaluate("el => el === document.activeElement"), (i, page.evaluate(FOCUSED))
+        assert_focus_visible(page, f"download link {i}")
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    assert page.evaluate(FOCUSED) == "summary@area-map-vienti"
+    # The map's table: its disclosure is a Tab stop, Enter opens it, and the table (which may
+    # scroll sideways on a narrow screen) is the next stop, named for the keyboard.
+    path = tab_to(page, "summary@area-map-table")
+    assert_focus_visible(page, "map table disclosure")
+    page.keyboard.press("Enter")
+    expect(page.locator("#area-map-table details")).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "area-map-table-body"
+    expect(page.locator("#area-map-table-body")).to_have_attribute("role", "region")
+    expect(page.locator("#area-map-table-body")).to_have_attribute("aria-label", re.compile("Taulukko: "))
+    assert_focus_visible(page, "map table")
+    # Then the trend's download menu, further down.
+    tab_to(page, "summary@area-trend-vienti")
+    assert_focus_visible(page, "trend download menu")
+
+
+def test_br009c_skip_link_moves_focus_to_the_main_content(watched_page, live_server):
+    page, _ = watched_page
+    page.goto(live_server + "/asuminen")
+    wait_map(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == "skip"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'main'")
+    page.keyboard.press("Tab")  # the next stop is inside the main content, past the header and navigation
+    assert page.evaluate("() => document.getElementById('main').contains(document.activeElement)")
+
+
 AXE = __import__("pathlib").Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
