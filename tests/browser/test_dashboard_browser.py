@@ -301,10 +301,15 @@ def test_br009c_skip_link_moves_focus_to_the_main_content(watched_page, live_ser
     wait_map(page)
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUSED) == "skip"
+    box = page.locator(".tk-skip").bounding_box()
+    assert box["y"] >= 0 and box["height"] > 0  # shown on screen while it has focus
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'main'")
+    # The "#main" navigation makes the router render the page again, which moves focus to main once
+    # more about half a second later (assets/tilannekuva.js, popstate handler): Tab after that.
+    page.wait_for_timeout(1200)
     page.keyboard.press("Tab")  # the next stop is inside the main content, past the header and navigation
-    assert page.evaluate("() => document.getElementById('main').contains(document.activeElement)")
+    assert page.evaluate("() => document.getElementById('main').contains(document.activeElement)"), page.evaluate(FOCUSED)
 
 
 AXE = __import__("pathlib").Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
