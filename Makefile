@@ -37,7 +37,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	@rm -f node_modules/.installed-*; touch $(NODE_STAMP)
 
-$(BUNDLE): $(NODE_STAMP) dashboard/bundle/plotly-entry.js
+$(BUNDLE): $(NODE_STAMP) package.json $(wildcard dashboard/bundle/*.js)
 	npm run -s build:plotly
 
 frontend: system-deps $(NODE_STAMP) $(BUNDLE)

@@ -67,10 +67,29 @@ def test_bun004_bundle_runs_in_chromium_and_draws_every_trace_type():
                 ];
                 await Plotly.newPlot('g', traces, {geo: {visible: false}}, {topojsonURL: 'http://topo.test/'});
                 const el = document.getElementById('g');
-                return {version: Plotly.version, types: el._fullData.map(t => t.type)};
+                // Country names resolve through the index that is built on first use
+                // (dashboard/bundle/country-lookup-lazy.js), plotly's own extra codes included.
+                // The base map is a hand-made topology (our local ones are empty), put where plotly
+                // keeps the topologies it has fetched.
+                const square = (x, y) => [[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]];
+                const topo = {type: 'Topology', arcs: [square(25, 61), square(79, 35)], objects: {
+                  countries: {type: 'GeometryCollection', geometries: [
+                    {type: 'Polygon', arcs: [[0]], id: 'FIN'}, {type: 'Polygon', arcs: [[1]], id: 'XAC'}]},
+                  ...Object.fromEntries(['coastlines', 'land', 'ocean', 'lakes', 'rivers', 'subunits'].map(
+                    k => [k, {type: 'GeometryCollection', geometries: []}]))}};
+                window.PlotlyGeoAssets.topojson.world_110m = topo;
+                const named = document.createElement('div');
+                document.body.appendChild(named);
+                await Plotly.newPlot(named, [{type: 'choropleth', locationmode: 'country names',
+                  locations: ['Finland', 'SUOMI', 'finland', 'Aksai Chin', 'Atlantis'], z: [1, 2, 3, 4, 5]}],
+                  {geo: {projection: {type: 'mercator'}}},
+                  {topojsonURL: 'http://topo.test/'});
+                const found = named.calcdata[0].filter(d => d.geojson).map(d => d.loc);
+                return {version: Plotly.version, types: el._fullData.map(t => t.type), found};
             }"""
         )
         browser.close()
     assert not errors, errors
     assert drawn["version"] == _version(STOCK.read_text(encoding="utf-8", errors="ignore"))
     assert drawn["types"] == ["bar", "scatter", "choropleth", "scattergeo"]
+    assert drawn["found"] == ["Finland", "SUOMI", "finland", "Aksai Chin"]  # "Atlantis" is not in the index
