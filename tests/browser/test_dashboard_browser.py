@@ -315,20 +315,75 @@ def test_br009c_skip_link_moves_focus_to_the_main_content(watched_page, live_ser
 AXE = __import__("pathlib").Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
-@pytest.mark.parametrize("path", ["/", "/asuminen?kunta=109", "/turvallisuus", "/kuntaprofiili", "/asuminen?esitys=1&kieli=sv"])
-def test_br010_axe_finds_no_wcag_aa_violations(browser, live_server, path):
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def with_query(path: str, extra: str) -> str:
+    return path + ("&" if "?" in path else "?") + extra if extra else path
+
+
+# Every page, the profile of one municipality and the map as tiles; each in Finnish and in forum
+# mode; a few in Swedish and English, and the views the old list checked.
+AXE_PAGES = PAGES + ["/kuntaprofiili?kunta=109", "/asuminen?kartta=ruudut"]
+AXE_CASES = [with_query(p, mode) for p in AXE_PAGES for mode in ("", "esitys=1")] + [
+    "/?kieli=sv", "/asuminen?kieli=sv", "/asuminen?kieli=en", "/kuntaprofiili?kunta=109&kieli=en",
+    "/indikaattori/asunnottomat_yksinaiset_per1000?kieli=en", "/asuminen?kunta=109", "/asuminen?esitys=1&kieli=sv",
+]
+
+
+def axe_page(browser, live_server, path: str, width: int = 1366):
+    """A page in its own context: axe is injected as an inline script, which the app's CSP rightly
+    forbids (bypass_csp). Waits for the page (and its map) to be drawn."""
     assert AXE.exists(), "npm ci installs axe-core (make test does)"
-    # axe is injected as an inline script, which the app's CSP rightly forbids: a separate context.
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 900})
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
     page = context.new_page()
+    page.set_default_timeout(15_000)
     page.goto(live_server + path)
     expect(page.locator("main h1").first).to_be_visible()
     page.wait_for_load_state("networkidle")
+    if page.locator("#area-map").count():
+        wait_map(page)
+    return context, page
+
+
+def axe_violations(page) -> list:
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    assert len(result["passes"]) > 10  # axe looked at the page
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+
+
+@pytest.mark.parametrize("path", AXE_CASES)
+def test_br010_axe_finds_no_wcag_aa_violations(browser, live_server, path):
+    context, page = axe_page(browser, live_server, path)
+    if "esitys=1" in path:
+        expect(page.locator("body")).to_have_class(re.compile("tk-forum-on"))
+    lang = dict(kieli.split("=") for kieli in urlparse(path).query.split("&") if kieli.startswith("kieli=")).get("kieli", "fi")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    problems = axe_violations(page)
     context.close()
-    problems = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert problems == []
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+@pytest.mark.parametrize("path", ["/asuminen", "/turvallisuus", "/indikaattori/asunnottomat_yksinaiset_per1000"])
+def test_br010b_axe_passes_with_tables_and_a_download_menu_open(browser, live_server, path, width):
+    """Opened "show as a table" disclosures (filled by the browser) and an open download menu, on a
+    wide and on a phone-sized screen, where wide tables scroll sideways."""
+    context, page = axe_page(browser, live_server, path, width)
+    summaries = page.locator("details.tk-details > summary")  # the indicator page shows its table as is
+    for i in range(summaries.count()):
+        summaries.nth(i).click()
+    expect(page.locator(".tk-table-wrap table").first).to_be_visible()
+    if path == "/asuminen":
+        expect(page.locator("#area-map-table-body table caption")).to_be_visible()
+        expect(page.locator("#area-trend-table-body table caption")).to_be_visible()
+    menu = page.locator("details.export-menu").first
+    menu.locator("summary").click()
+    expect(menu).to_have_attribute("open", "")
+    expect(menu.locator(".export-menu__link").first).to_be_visible()
+    problems = axe_violations(page)
+    context.close()
     assert problems == []
 
 
