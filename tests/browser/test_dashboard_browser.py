@@ -205,8 +205,10 @@ FOCUSED = """() => {
 
 # The focus indicator of the focused element: an outline at least 2 px wide whose colour has at least 3:1 contrast against the background around the element
 # (WCAG 2.4.7 and 1.4.11), and the element on screen.
-FOCUS_RING = """() => {
-  const e = document.activeElement, s = getComputedStyle(e);
+FOCUS_RING = """async () => {
+  const e = document.activeElement;
+  await Promise.all(e.getAnimations().map(a => a.finished));  // the ring as drawn, not mid-transition
+  const s = getComputedStyle(e);
   const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
   const lum = c => { const v = rgb(c).slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
                      return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
@@ -293,6 +295,20 @@ def test_br009b_tab_alone_reaches_picker_slider_table_and_download_menu_with_vis
     # Then the trend's download menu, further down.
     tab_to(page, "summary@area-trend-vienti")
     assert_focus_visible(page, "trend download menu")
+
+
+def test_br009d_forum_mode_keyboard_focus_is_the_wider_ring_on_every_control(watched_page, live_server):
+    """Forum mode (a shared screen seen from afar): the focus ring is 4 px, the slider's too."""
+    page, _ = watched_page
+    page.goto(live_server + "/asuminen?esitys=1")
+    wait_map(page)
+    expect(page.locator("body")).to_have_class(re.compile("tk-forum-on"))
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == "skip"
+    for target in ("area-indicator", "slider", "area-next-year"):
+        tab_to(page, target)
+        assert_focus_visible(page, target)
+        assert page.evaluate(FOCUS_RING)["width"] >= 4, target
 
 
 def test_br009c_skip_link_moves_focus_to_the_main_content(watched_page, live_server):
