@@ -203,8 +203,9 @@ FOCUSED = """() => {
   return e.tagName.toLowerCase() + '@' + (owner ? owner.id : '');
 }"""
 
-# The focus indicator of the focused element: an outline at least 2 px wide whose colour has at least 3:1 contrast against the background around the element
-# (WCAG 2.4.7 and 1.4.11), and the element on screen.
+# The focus indicator of the focused element: an outline at least 2 px wide whose colour has at
+# least 3:1 contrast against the background around the element (WCAG 2.4.7 and 1.4.11), and the
+# element on screen.
 FOCUS_RING = """async () => {
   const e = document.activeElement;
   await Promise.all(e.getAnimations().map(a => a.finished));  // the ring as drawn, not mid-transition
