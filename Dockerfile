@@ -9,7 +9,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY dashboard/bundle/ dashboard/bundle/
-RUN npm run -s build:plotly
+RUN npm run -s build
 
 # --- application ------------------------------------------------------------------------------
 FROM python:3.11-slim-bookworm

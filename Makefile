@@ -38,7 +38,7 @@ $(NODE_STAMP): package.json package-lock.json
 	@rm -f node_modules/.installed-*; touch $(NODE_STAMP)
 
 $(BUNDLE): $(NODE_STAMP) package.json $(wildcard dashboard/bundle/*.js)
-	npm run -s build:plotly
+	npm run -s build
 
 frontend: system-deps $(NODE_STAMP) $(BUNDLE)
 

@@ -8,6 +8,7 @@ Security Policy whose script hashes come from ``app.csp_hashes()``.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import dash
@@ -116,13 +117,22 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
     return app
 
 
+#: Dash's core-js + regenerator bundle; the browsers Dash 4 supports need only the regenerator
+#: runtime, which assets/vendor/00-regenerator-runtime.min.js provides (dashboard/bundle/).
+_POLYFILL_TAG = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s*')
+
+
 def _localise_index(app) -> None:
     """Serve the HTML shell with the page's language (``?kieli=``) before any script runs, so the
-    document is never announced in the wrong language; the client keeps it in sync afterwards."""
+    document is never announced in the wrong language; the client keeps it in sync afterwards.
+    Dash's polyfill bundle is left out when our regenerator runtime is there to replace it."""
     original = app.interpolate_index
+    runtime = ASSETS / "vendor" / "00-regenerator-runtime.min.js"
 
     def interpolate_index(**kwargs):
         page = original(**kwargs)
+        if runtime.exists() and "00-regenerator-runtime" in kwargs.get("scripts", ""):
+            page = _POLYFILL_TAG.sub("", page, count=1)
         try:
             lang = flask.request.args.get("kieli")
         except RuntimeError:  # outside a request

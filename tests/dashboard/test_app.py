@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 
 import pytest
@@ -157,3 +158,14 @@ def test_app011_malformed_callback_requests_are_refused_with_400(client, body):
 def test_app012_the_html_shell_has_the_requested_language(client):
     assert '<html lang="sv">' in client.get("/asuminen?kieli=sv").get_data(as_text=True)
     assert '<html lang="fi">' in client.get("/asuminen?kieli=xx").get_data(as_text=True)
+
+
+def test_app013_the_shell_loads_our_regenerator_runtime_instead_of_dashs_polyfill(client):
+    html = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    runtime = [i for i, s in enumerate(scripts) if "00-regenerator-runtime.min.js" in s]
+    renderer = [i for i, s in enumerate(scripts) if "dash_renderer" in s]
+    assert not [s for s in scripts if "polyfill@" in s], scripts
+    assert runtime and renderer and runtime[0] < renderer[0]  # defined before Dash's bundles use it
+    body = client.get(scripts[runtime[0]]).get_data(as_text=True)
+    assert "regeneratorRuntime" in body
