@@ -21,16 +21,27 @@
   // The URL that Dash Pages' own dcc.Location last saw. It updates on popstate and on dcc.Link
   // navigation, not on our pushState; when a popstate lands on exactly that URL the Location sees no
   // change, so we tell the router ourselves (routing input "tk-popstate").
+  // ``shown``: the path and query the document had before the current event. A popstate that
+  // keeps them (an in-page "#main" link such as the skip link) changes no view, so it does not
+  // reach Dash's dcc.Location either (this listener is registered before Dash's own): otherwise
+  // the router would render the whole page again for a fragment.
   var routerUrl = here();
+  var shown = routerUrl;
   window.addEventListener("_dashprivate_pushstate", function () {
     routerUrl = here();
+    shown = routerUrl;
   });
-  window.addEventListener("popstate", function () {
+  window.addEventListener("popstate", function (event) {
     var url = here();
+    if (url === shown) {
+      event.stopImmediatePropagation();
+      return;
+    }
     if (url === routerUrl && window.dash_clientside && window.dash_clientside.set_props) {
       window.dash_clientside.set_props("tk-popstate", { data: Date.now() });
     }
     routerUrl = url;
+    shown = url;
   });
 
   function queryString(query) {
@@ -303,6 +314,7 @@
         if (target !== here()) {
           if (view.push === true) window.history.pushState({ tk: true }, "", target + window.location.hash);
           else window.history.replaceState(window.history.state, "", target + window.location.hash);
+          shown = here();
         }
         refreshViewLinks();
         return NO_UPDATE();
