@@ -87,7 +87,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
         routing_callback_inputs={"_popstate": Input("tk-popstate", "data")},
     )
     app.index_string = INDEX
-    _localise_index(app)
+    _localise_index(app, registry)
     # Never call home for version checks or dev-tools assets.
     app.config.update({"show_undo_redo": False})
 
@@ -122,17 +122,29 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
 _POLYFILL_TAG = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s*')
 
 
-def _localise_index(app) -> None:
+def _localise_index(app, registry) -> None:
     """Serve the HTML shell with the page's language (``?kieli=``) before any script runs, so the
     document is never announced in the wrong language; the client keeps it in sync afterwards.
     Dash's polyfill bundle is left out when our regenerator runtime is there to replace it."""
     original = app.interpolate_index
     runtime = ASSETS / "vendor" / "00-regenerator-runtime.min.js"
 
+    prefix = app.config.requests_pathname_prefix or "/"
+    graph_pages = ("/", *(f"/{a.slug}" for a in registry.agreement.areas), "/indikaattori/")
+
     def interpolate_index(**kwargs):
         page = original(**kwargs)
         if runtime.exists() and "00-regenerator-runtime" in kwargs.get("scripts", ""):
             page = _POLYFILL_TAG.sub("", page, count=1)
+        try:
+            path = flask.request.path
+        except RuntimeError:  # outside a request
+            path = ""
+        if path == "/" or any(p != "/" and path.startswith(p) for p in graph_pages):
+            # dcc.Graph's code is a chunk Dash asks for only once React has rendered a graph; on a
+            # page with charts the browser fetches it while the main scripts still run.
+            link = f'<link rel="preload" as="script" href="{prefix}_dash-component-suites/dash/dcc/async-graph.js">'
+            page = page.replace("</head>", link + "\n</head>", 1)
         try:
             lang = flask.request.args.get("kieli")
         except RuntimeError:  # outside a request

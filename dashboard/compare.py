@@ -79,7 +79,7 @@ class Trend:
 
     @property
     def arrow(self) -> str:
-        return {"up": "↗", "down": "↘", "flat": "→", "unknown": "·"}[self.movement]
+        return {"up": "↗", "down": "↘", "flat": "→", "unknown": "?"}[self.movement]
 
     @property
     def key(self) -> str:
