@@ -169,3 +169,12 @@ def test_app013_the_shell_loads_our_regenerator_runtime_instead_of_dashs_polyfil
     assert runtime and renderer and runtime[0] < renderer[0]  # defined before Dash's bundles use it
     body = client.get(scripts[runtime[0]]).get_data(as_text=True)
     assert "regeneratorRuntime" in body
+
+
+def test_app014_pages_with_charts_preload_the_graph_chunk_and_others_do_not(client):
+    link = 'rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-graph.js"'
+    for path in ("/", "/asuminen?vuosi=2020", "/indikaattori/tyottomat_pct"):
+        assert link in client.get(path).get_data(as_text=True), path
+    for path in ("/tietolahteet", "/saavutettavuus", "/kuntaprofiili"):
+        assert "async-graph.js" not in client.get(path).get_data(as_text=True), path
+    assert client.get("/_dash-component-suites/dash/dcc/async-graph.js").status_code == 200  # the URL exists
