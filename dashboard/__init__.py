@@ -125,7 +125,8 @@ _POLYFILL_TAG = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s
 def _localise_index(app, registry) -> None:
     """Serve the HTML shell with the page's language (``?kieli=``) before any script runs, so the
     document is never announced in the wrong language; the client keeps it in sync afterwards.
-    Dash's polyfill bundle is left out when our regenerator runtime is there to replace it."""
+    Dash's polyfill bundle is left out when our regenerator runtime is there to replace it, and
+    what the renderer needs next is preloaded (first view, benchmarks/bench_first_view.py)."""
     original = app.interpolate_index
     runtime = ASSETS / "vendor" / "00-regenerator-runtime.min.js"
 
@@ -140,11 +141,14 @@ def _localise_index(app, registry) -> None:
             path = flask.request.path
         except RuntimeError:  # outside a request
             path = ""
+        # What the renderer asks for only after every script has run, the browser fetches while
+        # the scripts still load: the layout and callback list (every page), and dcc.Graph's code
+        # chunk (pages with charts; Dash requests it once React has rendered a graph).
+        links = [f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}_dash-layout">',
+                 f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}_dash-dependencies">']
         if path == "/" or any(p != "/" and path.startswith(p) for p in graph_pages):
-            # dcc.Graph's code is a chunk Dash asks for only once React has rendered a graph; on a
-            # page with charts the browser fetches it while the main scripts still run.
-            link = f'<link rel="preload" as="script" href="{prefix}_dash-component-suites/dash/dcc/async-graph.js">'
-            page = page.replace("</head>", link + "\n</head>", 1)
+            links.append(f'<link rel="preload" as="script" href="{prefix}_dash-component-suites/dash/dcc/async-graph.js">')
+        page = page.replace("</head>", "\n".join(links) + "\n</head>", 1)
         try:
             lang = flask.request.args.get("kieli")
         except RuntimeError:  # outside a request

@@ -171,10 +171,15 @@ def test_app013_the_shell_loads_our_regenerator_runtime_instead_of_dashs_polyfil
     assert "regeneratorRuntime" in body
 
 
-def test_app014_pages_with_charts_preload_the_graph_chunk_and_others_do_not(client):
+def test_app014_pages_preload_layout_and_callbacks_and_chart_pages_the_graph_chunk(client):
     link = 'rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-graph.js"'
     for path in ("/", "/asuminen?vuosi=2020", "/indikaattori/tyottomat_pct"):
         assert link in client.get(path).get_data(as_text=True), path
     for path in ("/tietolahteet", "/saavutettavuus", "/kuntaprofiili"):
-        assert "async-graph.js" not in client.get(path).get_data(as_text=True), path
+        html = client.get(path).get_data(as_text=True)
+        assert "async-graph.js" not in html, path
+        # Every page preloads what the renderer fetches first; the preloaded URLs answer.
+        for url in ("/_dash-layout", "/_dash-dependencies"):
+            assert f'rel="preload" as="fetch" crossorigin="anonymous" href="{url}"' in html
+            assert client.get(url).status_code == 200
     assert client.get("/_dash-component-suites/dash/dcc/async-graph.js").status_code == 200  # the URL exists
