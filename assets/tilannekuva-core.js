@@ -771,12 +771,24 @@
     return out;
   }
 
+  /* The year a slider step to ``year`` should show when ``year`` itself has no data: the next year
+   * with data in the direction of the step from ``from`` (the year shown before). Years with gaps
+   * (2012, 2014, 2015) give the slider a step of one; without this a step onto 2013 would fall
+   * back to the latest year. No ``from``, or no year that way: ``year`` unchanged (the explorer then
+   * shows the latest year, as the server does for such a URL). */
+  function snapYear(years, year, from) {
+    if (typeof year !== "number" || years.indexOf(year) >= 0 || typeof from !== "number" || year === from) return year;
+    var ahead = years.filter(function (y) { return year > from ? y >= year : y <= year; });
+    if (!ahead.length) return year;
+    return year > from ? ahead[0] : ahead[ahead.length - 1];
+  }
+
   root.tilannekuvaCore = {
     number: number, round: round, dateText: dateText, fill: fill, quantile: quantile,
     computeBreaks: computeBreaks, labels: labels, classify: classify, classIndex: classIndex,
     store: store, indicatorYear: indicatorYear, series: series, mapPatch: mapPatch, mapOperations: mapOperations,
     applyOperations: applyOperations, legendItems: legendItems, barFigure: barFigure,
     trendView: trendView, trendFigure: trendFigure, yearMarks: yearMarks, query: query, urlencode: urlencode,
-    downloadHrefs: downloadHrefs, pageHref: pageHref, explore: explore, PALETTES: PALETTES,
+    downloadHrefs: downloadHrefs, pageHref: pageHref, explore: explore, snapYear: snapYear, PALETTES: PALETTES,
   };
 })(window);

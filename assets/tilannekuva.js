@@ -262,6 +262,11 @@
         if (!st || !st.ind || !st.ind[indicator] || !barFigure || !trendFigure) return keep;
         var ids = triggeredIds();
         var yearOnly = ids.length > 0 && ids.every(function (id) { return id === "area-year"; });
+        var asked = year;
+        if (yearOnly) {
+          // A slider step onto a year without data goes on to the next year with data that way.
+          year = core.snapYear(st.ind[indicator].years, year, Number(layoutProp("area-year-label", "children")));
+        }
         var indicatorChanged = ids.indexOf("area-indicator") >= 0;
         var out = core.explore(st, {
           indicator: indicator, year: typeof year === "number" ? year : null, municipality: municipality || null,
@@ -278,7 +283,7 @@
         var years = out.years;
         if (indicatorChanged) result.push(years.length ? years[0] : 0, years.length ? years[years.length - 1] : 0, out.marks);
         else result.push(NO_UPDATE(), NO_UPDATE(), NO_UPDATE());
-        result.push(out.view.year === year ? NO_UPDATE() : out.view.year);
+        result.push(out.view.year === asked ? NO_UPDATE() : out.view.year);
         result.push(out.view.year === null ? "" : String(out.view.year));
         result.push(out.indicatorHref);
         out.hrefs.forEach(function (links) { links.forEach(function (href) { result.push(href); }); });

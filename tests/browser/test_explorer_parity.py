@@ -133,6 +133,22 @@ def probes(case, breaks) -> list:
     return out
 
 
+def test_par001b_a_slider_step_onto_a_year_without_data_goes_on_that_way(core):
+    """Years with gaps give the slider a step of one; a step onto a missing year goes on to the next
+    year with data in the step's direction (not back to the latest year)."""
+    cases = [
+        ([2012, 2014, 2015], 2013, 2012, 2014),  # right from 2012: on to 2014
+        ([2012, 2014, 2015], 2013, 2014, 2012),  # left from 2014: back to 2012
+        ([2012, 2014, 2018], 2015, 2014, 2018),
+        ([2012, 2014, 2018], 2017, 2018, 2014),
+        ([2012, 2014, 2015], 2014, 2012, 2014),  # a year with data stays
+        ([2012, 2014, 2015], 2016, 2015, 2016),  # nothing that way: unchanged (the latest is shown)
+        ([2012, 2014, 2015], 2013, None, 2013),  # no year before it (a URL): as the server does
+    ]
+    got = core.evaluate("cases => cases.map(c => tilannekuvaCore.snapYear(c[0], c[1], c[2]))", cases)
+    assert got == [c[3] for c in cases]
+
+
 def test_par002_js_classifier_gives_the_same_breaks_classes_colours_and_labels(core):
     cases = classifier_cases()
     expected = []
