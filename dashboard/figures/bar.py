@@ -37,7 +37,8 @@ def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, 
             "text": [c.text + (" *" if c.synthetic and c.status == "ok" else "") if c.status == "ok" else "" for c in ranked],
             "textposition": "outside",
             "cliponaxis": False,
-            "textfont": {"size": 12},
+            # "auto": a white halo keeps a value readable where a reference line crosses it.
+            "textfont": {"size": 12, "shadow": "auto"},
             "marker": {
                 "color": [colors.get(c.code, "#cccccc") for c in ranked],
                 "line": {
