@@ -346,7 +346,10 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
         if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
             axis.setdefault("automargin", True)
     foot_px = len(foot) * round(font * 0.8 * 1.35) + 12
-    top_px = round(font * 1.3 * 1.3) * len(title_lines) + line_px * len(sub_lines) + 30
+    # plotly lifts a title of several lines by part of a line per extra line (a two-line title on
+    # the square preset touched the image's top edge): the pad and the header grow to match.
+    title_pad = 14 + round(font * 1.3 * 0.65) * (len(title_lines) - 1)
+    top_px = round(font * 1.3 * 1.3) * len(title_lines) + line_px * len(sub_lines) + 30 + (title_pad - 14)
     if any(isinstance(v, dict) and v.get("side") == "top" for k, v in layout.items() if k.startswith("xaxis")):
         top_px += round(font * 1.8)  # tick labels of a top x axis sit between the header and the plot
     factor = font / float((layout.get("font") or {}).get("size") or 12)
@@ -364,7 +367,7 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
         "text": "<br>".join(_esc(x) for x in title_lines),
         "subtitle": {"text": "<br>".join(_esc(x) for x in sub_lines), "font": {"size": font, "color": "#333333"}},
         "x": 0.0, "xref": "paper", "xanchor": "left",
-        "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 14},
+        "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": title_pad},
         "font": {"size": round(font * 1.3), "color": "#111111"},
     }
     margin = dict(layout.get("margin") or {})

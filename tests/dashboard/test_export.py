@@ -112,6 +112,22 @@ def test_exp005c_png_text_chunks_are_spliced_without_reencoding():
         export.png_with_text(b"<svg/>", {"Title": "x"})
 
 
+def test_exp005d_a_title_of_several_lines_keeps_its_distance_from_the_top_edge(warm_renderer):
+    import numpy as np
+    from PIL import Image
+
+    chart = line_chart()
+    chart.title = "Poliisin tietoon tulleet henkeen ja terveyteen kohdistuneet rikokset / 1 000 asukasta, Kanta-Häme"
+    for preset in ("square", "slide"):
+        fig = export_figure(chart, preset, "fi")
+        if preset == "square":
+            assert fig["layout"]["title"]["text"].count("<br>") >= 1  # wrapped: the case that touched the edge
+        scale = export.PRESETS[preset].scale
+        ink = np.asarray(Image.open(io.BytesIO(render_image(chart, "png", preset, "fi"))).convert("L")) < 200
+        first_row = int(np.where(ink.any(axis=1))[0][0]) / scale
+        assert first_row >= 8, (preset, first_row)
+
+
 def test_exp006_export_figure_layout_and_escaping():
     chart = line_chart()
     chart.source = "THL <b>x</b> & co"
