@@ -1,16 +1,17 @@
 """Run Alembic migrations programmatically (no alembic.ini needed)."""
 from __future__ import annotations
 
-import logging
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: Alembic's default version table (env.py does not rename it).
+VERSION_TABLE = "alembic_version"
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -36,18 +37,19 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The database's revision. Asking is not migrating: Alembic's "Context impl …" INFO lines are
-    held back (``/health`` asks on every probe while the database is still empty)."""
-    migration_log = logging.getLogger("alembic.runtime.migration")
-    level = migration_log.level
-    migration_log.setLevel(logging.WARNING)
-    try:
-        with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
-    finally:
-        migration_log.setLevel(level)
+    """The database's revision, read from Alembic's version table (None before the first migration).
+
+    Read directly rather than through a ``MigrationContext``: ``/health`` asks on every probe while
+    the database is empty, and a context logs "Context impl …" at INFO each time.
+    """
+    with engine.connect() as conn:
+        if not inspect(conn).has_table(VERSION_TABLE):
+            return None
+        versions = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    return versions[0] if len(versions) == 1 else None
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
