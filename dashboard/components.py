@@ -182,7 +182,7 @@ def data_table(frame: pd.DataFrame, caption: str, lang: str, *, columns: list[st
     """A semantic table: caption, column headers ``scope=col``, the first column as row header."""
     cols = columns or list(frame.columns)
     if not cols or frame.empty:
-        return html.P([html.Strong(caption + ": "), t("summary.no_values", lang, year="").strip()], className="tk-hint")
+        return html.P([html.Strong(caption + ": "), t("table.no_values", lang)], className="tk-hint")
     row_header = row_header or cols[0]
     numeric = numeric or set()
     num = {"className": "is-num"}  # props only where needed: tables are a large part of each update

@@ -130,22 +130,22 @@ def download_menu(chart_id: str, kind: str, state):
 # --- the route --------------------------------------------------------------------------------
 
 
-def parse_request(name: str, args) -> tuple[str, str, str, dict]:
+def parse_request(name: str, args, lang: str = "fi") -> tuple[str, str, str, dict]:
     """Split and whitelist ``<kind>.<fmt>`` and the query; returns (kind, fmt, preset, state params)."""
     kind, dot, fmt = name.rpartition(".")
     if not dot or not _KIND_RE.match(kind):
-        raise BadRequest(t("export.errors.bad_kind", "fi", value=_shown(name)))
+        raise BadRequest(t("export.errors.bad_kind", lang, value=_shown(name)))
     if fmt not in FORMATS:
-        raise BadRequest(t("export.errors.bad_format", "fi", value=_shown(fmt)))
+        raise BadRequest(t("export.errors.bad_format", lang, value=_shown(fmt)))
     params = args.to_dict(flat=False) if hasattr(args, "to_dict") else {k: [v] for k, v in dict(args).items()}
     for key, values in params.items():
         if key != PRESET_PARAM and key not in STATE_PARAMS:
-            raise BadRequest(t("export.errors.bad_parameter", "fi", value=_shown(key)))
+            raise BadRequest(t("export.errors.bad_parameter", lang, value=_shown(key)))
         if any(len(v) > MAX_PARAM_LENGTH for v in values):
-            raise BadRequest(t("export.errors.bad_parameter", "fi", value=_shown(key)))
+            raise BadRequest(t("export.errors.bad_parameter", lang, value=_shown(key)))
     size = params.pop(PRESET_PARAM, ["dia"])
     if len(size) != 1 or size[0].strip().lower() not in PRESET_VALUES:
-        raise BadRequest(t("export.errors.bad_preset", "fi", value=_shown(size[0] if size else "")))
+        raise BadRequest(t("export.errors.bad_preset", lang, value=_shown(size[0] if size else "")))
     return kind, fmt, PRESET_VALUES[size[0].strip().lower()], params
 
 
@@ -157,11 +157,11 @@ def _known_kinds(charts_module) -> set[str] | None:
     return None
 
 
-def _invalid_state_text(exc) -> str:
+def _invalid_state_text(exc, lang: str = "fi") -> str:
     try:
-        return exc.message
+        return exc.text(lang)
     except Exception:  # noqa: BLE001 - a missing catalogue key must not turn a 400 into a 500
-        return t("export.errors.bad_parameter", "fi", value=_shown(getattr(exc, "field", "")))
+        return t("export.errors.bad_parameter", lang, value=_shown(getattr(exc, "field", "")))
 
 
 def register_export_routes(server, *, build_chart=None, validate_state=None) -> None:
@@ -199,13 +199,14 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
         validate = validate_state
         if validate is None:
             from dashboard.state import validate_state as validate
+        # Errors speak the language the view asked for (``kieli``), before anything is validated.
+        lang = normalise_lang(request.args.get("kieli"))
         try:
-            kind, fmt, preset, params = parse_request(name, request.args)
+            kind, fmt, preset, params = parse_request(name, request.args, lang)
             if known is not None and kind not in known:
-                raise BadRequest(t("export.errors.bad_kind", "fi", value=_shown(kind)))
+                raise BadRequest(t("export.errors.bad_kind", lang, value=_shown(kind)))
             state = validate(params)
             chart = build(kind, state)
-            lang = normalise_lang(getattr(state, "lang", "fi"))
             if fmt in export.IMAGE_FORMATS:
                 body = export.render_image(chart, fmt, preset, lang)
             else:
@@ -213,21 +214,21 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
         except BadRequest as exc:
             return text_response(str(exc), 400)
         except InvalidState as exc:
-            return text_response(_invalid_state_text(exc), 400)
+            return text_response(_invalid_state_text(exc, lang), 400)
         except export.ExportUnavailable:
-            return text_response(t("export.errors.unavailable", "fi"), 503, Retry_After="30")
+            return text_response(t("export.errors.unavailable", lang), 503, Retry_After="30")
         except (DataUnavailable, SQLAlchemyError):
             # The database cannot be read right now (outage, restart): a temporary condition.
             log.warning("export of %r: database unavailable", name, exc_info=True)
-            return text_response(t("export.errors.data_unavailable", "fi"), 503, Retry_After="30")
+            return text_response(t("export.errors.data_unavailable", lang), 503, Retry_After="30")
         except export.ExportError:
-            return text_response(t("export.errors.no_figure", "fi"), 400)
+            return text_response(t("export.errors.no_figure", lang), 400)
         except (LookupError, ValueError, TypeError):
             log.info("export of %r rejected", name, exc_info=True)
-            return text_response(t("export.errors.build_failed", "fi"), 400)
+            return text_response(t("export.errors.build_failed", lang), 400)
         except Exception:  # noqa: BLE001 - never a stack trace to the browser
             log.exception("export of %r failed", name)
-            return text_response(t("export.errors.internal", "fi"), 500)
+            return text_response(t("export.errors.internal", lang), 500)
         filename = export.export_filename(chart.filename_stem, fmt, preset if fmt in export.IMAGE_FORMATS else None)
         resp = Response(body, status=200, mimetype=export.MIME[fmt].split(";")[0])
         resp.headers["Content-Type"] = export.MIME[fmt]

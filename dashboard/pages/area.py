@@ -267,8 +267,7 @@ def _status_sections(ctx, registry, area_key: str, state) -> list:
                     html.Div(integrations.download_menu("area-rounds", "rounds", s), className="tk-figure__tools"),
                     rounds_table(chart, lang),
                     html.P(chart.summary, className="tk-figure__caption"),
-                    html.P(chart.source + (" · " + t("chart.data_date", lang, date=chart.data_date) if chart.data_date else ""),
-                           className="tk-source"),
+                    html.P(source_text(chart, lang), className="tk-source"),
                 ],
                 className="tk-section", **{"aria-labelledby": f"rounds-{ind.key}"},
             ))

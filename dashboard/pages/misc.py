@@ -3,6 +3,7 @@ the Act on the Provision of Digital Services (306/2019), and the not-found page.
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import html
 
 from dashboard import queries
@@ -41,7 +42,7 @@ def build_sources(ctx, state, parsed) -> Built:
                                    for c in ("col_id", "col_source", "col_dataset", "col_finished", "col_status", "col_rows", "col_mode")]))
         body = []
         for _, r in runs.iterrows():
-            finished = r["finished_at"] if r["finished_at"] is not None else None
+            finished = None if pd.isna(r["finished_at"]) else r["finished_at"]  # NULL arrives as NaT
             status_key = {"success": "run_success", "failed": "run_failed"}.get(r["status"], "run_running")
             rows_text = " / ".join(number(r[c], 0, lang) for c in ("rows_inserted", "rows_updated", "rows_unchanged"))
             body.append(html.Tr([

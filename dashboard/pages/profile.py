@@ -19,9 +19,9 @@ from dashboard.charts import DataUnavailable, manual_rule
 from dashboard.compare import SYMBOLS, compare_indicator, comparable, trend
 from dashboard.components import notice, page_href, synthetic_banner, table_wrap
 from dashboard.context import current_context
-from dashboard.i18n import t
+from dashboard.i18n import normalise_lang, t
 from dashboard.pages.base import Built, render
-from dashboard.state import InvalidState, ViewState, check_lang, check_region
+from dashboard.state import InvalidState, ViewState, check_region
 
 log = logging.getLogger(__name__)
 MODULE = "dashboard.pages.profile"
@@ -34,16 +34,17 @@ def _value_at(series, year):
     return None, "–", False
 
 
-def profile_rows(ctx, code: str, lang: str) -> tuple[list, bool]:
+def profile_rows(ctx, code: str, lang: str, forum: bool = False) -> tuple[list, bool]:
     """(sections per area, any synthetic); built once per data version, municipality and language
     (the components are shared between responses and never modified)."""
     from dashboard import queries
 
-    return queries.memo(ctx.engine, "profile", (model.registry_key(ctx.registry), code, lang),
-                        lambda: _profile_rows(ctx, code, lang))
+    return queries.memo(ctx.engine, "profile", (model.registry_key(ctx.registry), code, lang, forum),
+                        lambda: _profile_rows(ctx, code, lang, forum))
 
 
-def _profile_rows(ctx, code: str, lang: str) -> tuple[list, bool]:
+def _profile_rows(ctx, code: str, lang: str, forum: bool = False) -> tuple[list, bool]:
+    link_state = ViewState(page="indicator", lang=lang, forum=forum)  # links keep language and forum mode
     registry = ctx.registry
     county = registry.county
     sections, synthetic_any = [], False
@@ -76,7 +77,7 @@ def _profile_rows(ctx, code: str, lang: str) -> tuple[list, bool]:
             synthetic_any = synthetic_any or syn
             star = lambda txt, s: txt + (" *" if s else "")  # noqa: E731
             rows.append(html.Tr([
-                html.Th([dcc.Link(ind.title.get(lang), href=f"/indikaattori/{ind.key}" + ("" if lang == "fi" else f"?kieli={lang}")),
+                html.Th([dcc.Link(ind.title.get(lang), href=page_href(f"/indikaattori/{ind.key}", link_state)),
                          html.Span(ind.unit.text(lang), className="tk-unit")], scope="row"),
                 html.Td(str(year), className="is-num"),
                 html.Td(t("profile.region_only", lang) if region_only else star(m_txt, m_syn), className="is-num tk-strong"),
@@ -125,7 +126,7 @@ def build(ctx, state: ViewState, parsed) -> Built:
     lang = state.lang
     munis = model.municipalities_sorted(registry, lang)
     code = state.municipality if state.municipality in registry.county.municipality_codes else munis[0].code
-    sections, synthetic = profile_rows(ctx, code, lang)
+    sections, synthetic = profile_rows(ctx, code, lang, state.forum)
     content = html.Div([
         html.H1(t("profile.title", lang), className="tk-h1"),
         html.P(t("profile.lead", lang), className="tk-lead"),
@@ -160,21 +161,24 @@ def register_callbacks(app) -> None:
     )
     def change(code, meta):
         meta = meta if isinstance(meta, dict) else {}
-        lang = meta.get("lang") if meta.get("lang") in ("fi", "sv", "en") else "fi"
+        lang = normalise_lang(meta.get("lang"))
+        forum = meta.get("forum") is True
         ctx = current_context()
         try:
-            lang = check_lang(meta.get("lang"))
             muni = check_region(code, ctx.registry, municipalities_only=True)
             if muni is None:
                 raise InvalidState("municipality", "invalid_region", code)
-            sections, synthetic = profile_rows(ctx, muni, lang)
+            sections, synthetic = profile_rows(ctx, muni, lang, forum)
         except InvalidState as exc:
             return no_update, no_update, no_update, notice(t("notice.invalid_input", lang, message=exc.text(lang)), "warning")
         except (SQLAlchemyError, DataUnavailable):
             return no_update, no_update, no_update, notice(t("dberror.body", lang), "error")
-        state = ViewState(page="profile", municipality=muni, lang=lang, forum=bool(meta.get("forum")) is True)
+        except Exception:  # noqa: BLE001 - a sentence for the user, the traceback for the log
+            log.exception("profile of %r failed", code)
+            return no_update, no_update, no_update, notice(t("dberror.contact", lang), "error")
+        state = ViewState(page="profile", municipality=muni, lang=lang, forum=forum)
         return (sections, {"path": "/kuntaprofiili", "query": state.query(), "push": True, "page": "profile"},
                 synthetic_banner(lang) if synthetic else None, None)
 
 
-__all__ = ["register", "register_callbacks", "page_href"]
+__all__ = ["register", "register_callbacks"]

@@ -183,3 +183,27 @@ def test_app014_pages_preload_layout_and_callbacks_and_chart_pages_the_graph_chu
             assert f'rel="preload" as="fetch" crossorigin="anonymous" href="{url}"' in html
             assert client.get(url).status_code == 200
     assert client.get("/_dash-component-suites/dash/dcc/async-graph.js").status_code == 200  # the URL exists
+
+
+def test_app015_profile_links_keep_language_and_forum_mode(dash_client):
+    def indicator_links(query):
+        _, layout = page_text(dash_client, "/kuntaprofiili", query)
+        hrefs = []
+
+        def walk(node):
+            if isinstance(node, dict):
+                props = node.get("props", {})
+                if str(props.get("href", "")).startswith("/indikaattori/"):
+                    hrefs.append(props["href"])
+                for v in node.values() if "props" not in node else props.values():
+                    walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+
+        walk(layout)
+        return hrefs
+
+    plain, forum = indicator_links("?kunta=109"), indicator_links("?kunta=109&kieli=sv&esitys=1")
+    assert plain and all("?" not in h for h in plain)
+    assert forum and all(h.endswith("?kieli=sv&esitys=1") for h in forum)

@@ -254,3 +254,12 @@ def test_rte008_real_charts_export_end_to_end(real_client, warm_renderer):
     assert wrong_kind.status_code == 400 and _is_finnish_plain_text(wrong_kind)
     unknown_kind = real_client.get(f"/vienti/piirakka.png?{ind}")
     assert unknown_kind.status_code == 400 and "Tuntematon kuvaaja" in unknown_kind.get_data(as_text=True)
+
+
+def test_rte020_errors_speak_the_language_of_the_view(client):
+    sv = client.get("/vienti/trend.gif?kieli=sv")
+    assert sv.status_code == 400 and sv.get_data(as_text=True).startswith("Okänt filformat: gif.")
+    en = client.get("/vienti/trend.png?kieli=en&koko=huge")
+    assert en.status_code == 400 and en.get_data(as_text=True).startswith("Unknown image size: huge.")
+    fi = client.get("/vienti/trend.gif?kieli=xx")  # an unknown language falls back to Finnish
+    assert fi.status_code == 400 and _is_finnish_plain_text(fi)
