@@ -21,7 +21,7 @@ from dashboard.components import notice, page_href, synthetic_banner, table_wrap
 from dashboard.context import current_context
 from dashboard.i18n import normalise_lang, t
 from dashboard.pages.base import Built, render
-from dashboard.state import InvalidState, ViewState, check_region
+from dashboard.state import InvalidState, ViewState, check_lang, check_region
 
 log = logging.getLogger(__name__)
 MODULE = "dashboard.pages.profile"
@@ -161,10 +161,11 @@ def register_callbacks(app) -> None:
     )
     def change(code, meta):
         meta = meta if isinstance(meta, dict) else {}
-        lang = normalise_lang(meta.get("lang"))
+        lang = normalise_lang(meta.get("lang") if isinstance(meta.get("lang"), str) else None)
         forum = meta.get("forum") is True
         ctx = current_context()
         try:
+            lang = check_lang(meta.get("lang"))  # an unknown language is a notice, in Finnish
             muni = check_region(code, ctx.registry, municipalities_only=True)
             if muni is None:
                 raise InvalidState("municipality", "invalid_region", code)

@@ -183,8 +183,9 @@ def test_br009_keyboard_reaches_the_controls_in_order(watched_page, live_server)
     for _ in range(8):
         page.keyboard.press("Tab")
         order.append(page.evaluate("() => document.activeElement.id || document.activeElement.getAttribute('role') || document.activeElement.tagName"))
-    for expected in ("area-indicator", "area-next-ind", "area-prev-year", "slider", "area-next-year"):
-        assert expected in order, order
+    expected = ["area-indicator", "area-next-ind", "area-prev-year", "slider", "area-next-year"]
+    assert all(e in order for e in expected), order
+    assert [order.index(e) for e in expected] == sorted(order.index(e) for e in expected), order  # in this order
     focused = page.locator("[role=slider]")
     assert focused.get_attribute("aria-labelledby") == "area-year-heading"
 
