@@ -83,7 +83,6 @@ def create_textbook_app(engine, geojson_path: Path, indicators: list[str], codes
         fig.update_layout(margin={"l": 0, "r": 0, "t": 40, "b": 0}, height=560)
         return fig
 
-    app.textbook_years = {k: sorted(frame.loc[frame["indicator"] == k, "year"].unique().tolist()) for k in indicators}
     return app
 
 

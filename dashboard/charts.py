@@ -164,7 +164,7 @@ def _map(state, ctx, indicator, lang) -> ChartData:
     fig = map_figure(
         cells=iy.municipalities, classification=iy.classification, geojson_url=geo.url,
         labels=ctx.geo.label_points(state.map_mode), lang=lang, title=wrap(title, 64), subtitle=subtitle,
-        footer=_footer(source, iy.load_date, iy.synthetic, lang), legend_title=unit,
+        footer=_footer(source, iy.load_date, iy.synthetic, lang),
         special_labels={
             "suppressed": t("map.suppressed", lang, threshold=indicator.suppress_below or 5),
             "secondary": t("map.secondary", lang),
@@ -361,7 +361,7 @@ def _status_map(state, ctx, indicator, lang) -> ChartData:
     fig = map_figure(
         cells=adapted, classification=None, geojson_url=geo.url, labels=ctx.geo.label_points(state.map_mode),
         lang=lang, title=wrap(title, 64), subtitle=subtitle, footer=_footer(source, load_date, synthetic, lang),
-        legend_title=t("status.legend", lang), special_labels={}, note_texts={"synthetic": t("chart.synthetic_point", lang)},
+        special_labels={}, note_texts={"synthetic": t("chart.synthetic_point", lang)},
         highlight=state.municipality, tiles=tiles, categorical=categorical, bounds=ctx.geo.bounds(state.map_mode),
         cell_colors=[status_color(c.status) if c.status else NO_ENTRY_COLOR for c in cells],
     )

@@ -50,7 +50,7 @@ def categories_for(cells, classification, special_colors: dict | None = None):
 
 
 def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: str, title: str, subtitle: str,
-               footer: str, legend_title: str, special_labels: dict, note_texts: dict,
+               footer: str, special_labels: dict, note_texts: dict,
                highlight: str | None = None, height: int = 560, tiles: bool = False,
                categorical: list[tuple[str, str]] | None = None, cell_colors: list[str] | None = None,
                bounds: list[float] | None = None) -> dict:
@@ -194,7 +194,6 @@ VALUE_PATHS = {
     HIGHLIGHT: [("locations",), ("z",)],
     LABELS: [("text",), ("textfont", "color")],
 }
-LEGEND_PATHS = [("name",), ("marker", "color"), ("showlegend",), ("visible",)]
 LAYOUT_PATHS = [("annotations",)]
 
 

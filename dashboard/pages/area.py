@@ -21,13 +21,13 @@ import logging
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, State, ctx as dash_ctx, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import explorer_data, integrations, model
 from dashboard.charts import DataUnavailable, build_chart, default_indicator, manual_rule
 from dashboard.components import (
-    chart_table, details_table, figure_block, graph, map_legend, notice, page_href, source_text, synthetic_banner,
+    chart_table, details_table, figure_block, graph, map_legend, notice, page_href, source_text,
     table_wrap,
 )
 from dashboard.figures.map import legend_items, screen_figure
@@ -40,7 +40,6 @@ from dashboard.state import InvalidState, check_indicator, check_lang, check_map
 log = logging.getLogger(__name__)
 
 MODULE = "dashboard.pages.area"
-CHART_IDS = {"map": "area-map", "bar": "area-bar", "trend": "area-trend"}
 
 
 # --- options ----------------------------------------------------------------------------------

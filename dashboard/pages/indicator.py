@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from dashboard import integrations, model, queries
 from dashboard.charts import build_chart, manual_rule
-from dashboard.components import details_table, figure_block, graph, notice, page_href, table_wrap
+from dashboard.components import data_table, figure_block, graph, page_href, source_text, table_wrap
 from dashboard.format import date_text, number
 from dashboard.i18n import t
 from dashboard.pages.base import Built, render
@@ -96,16 +96,19 @@ def build_for(key):
                 figure_block(graph("indicator-trend", table_chart, lang, class_name="tk-graph--trend"), table_chart,
                              lang=lang, download=integrations.download_menu("indicator-trend", "trend", s)),
             ], className="tk-section", **{"aria-labelledby": "ind-trend-h"}))
-            years = table_chart.extra["years"][-12:]
+            all_years = table_chart.extra["years"]
+            years = all_years[-12:]
             cols = [t("table.region", lang)] + [str(y) for y in years]
-            from dashboard.components import data_table
-
+            note = [source_text(table_chart, lang)]
+            if len(all_years) > len(years):  # the page shows the recent years; the downloads carry all
+                note.append(t("indicator.recent_years", lang, shown=len(years), first=all_years[0]))
             blocks.append(html.Section([
                 html.H2(t("indicator.all_municipalities", lang), id="ind-all-h"),
                 html.Div(integrations.download_menu("indicator-table", "table", s), className="tk-figure__tools"),
                 table_wrap(data_table(table_chart.table, t("indicator.all_municipalities_caption", lang, title=ind.title.get(lang),
                                                             unit=ind.unit.text(lang)),
                                       lang, columns=cols, numeric=set(cols[1:])), lang),
+                html.P(" · ".join(note), className="tk-source"),
             ], className="tk-section", **{"aria-labelledby": "ind-all-h"}))
         return Built(content=html.Div(blocks, className="tk-indicator"), title=ind.title.get(lang), synthetic=synthetic,
                      view={"page": "indicator", "query": state.query()})
@@ -136,4 +139,4 @@ def register(registry) -> None:
                        layout=layout, order=20)
 
 
-__all__ = ["register", "notice"]
+__all__ = ["register"]

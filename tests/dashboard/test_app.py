@@ -207,3 +207,10 @@ def test_app015_profile_links_keep_language_and_forum_mode(dash_client):
     plain, forum = indicator_links("?kunta=109"), indicator_links("?kunta=109&kieli=sv&esitys=1")
     assert plain and all("?" not in h for h in plain)
     assert forum and all(h.endswith("?kieli=sv&esitys=1") for h in forum)
+
+
+def test_app016_indicator_table_names_its_source_and_the_years_it_leaves_out(dash_client):
+    text, _ = page_text(dash_client, "/indikaattori/tyottomat_pct")  # 2012–2024: 13 years, 12 shown
+    assert "Taulukossa 12 viimeisintä vuotta; lataukset sisältävät kaikki vuodet 2012 alkaen." in text
+    short, _ = page_text(dash_client, "/indikaattori/rikokset_omaisuus_per1000")  # 2010–2020: all shown
+    assert "viimeisintä vuotta" not in short and "Tiedot ladattu" in short
