@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 NODE_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | sha1sum | cut -c1-12)
-BUNDLE := assets/vendor/plotly-tilannekuva.min.js
+# What `npm run build` writes (dashboard/bundle/): the plotly.js bundle and the regenerator runtime.
+BUNDLE := assets/vendor/plotly-tilannekuva.min.js assets/vendor/00-regenerator-runtime.min.js
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHARED_SNAPSHOT := $(abspath ../shared/data/snapshot)
 export TILANNEKUVA_OFFLINE_DIR ?= $(if $(wildcard $(SHARED_SNAPSHOT)/README.md),$(SHARED_SNAPSHOT),)
@@ -37,7 +38,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	@rm -f node_modules/.installed-*; touch $(NODE_STAMP)
 
-$(BUNDLE): $(NODE_STAMP) package.json $(wildcard dashboard/bundle/*.js)
+$(BUNDLE) &: $(NODE_STAMP) $(wildcard dashboard/bundle/*.js)
 	npm run -s build
 
 frontend: system-deps $(NODE_STAMP) $(BUNDLE)

@@ -19,7 +19,7 @@ import traceback
 from pathlib import Path
 
 from benchmarks import report
-from benchmarks._common import build_bench_data, default_offline_dir, machine_info, target
+from benchmarks._common import BenchSetupError, build_bench_data, default_offline_dir, machine_info, target
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 NAMES = ("map", "first_view", "export", "load", "refresh")
@@ -111,7 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if any(n != "refresh" for n in names):
             print("bootstrapping the benchmark database from the recording …", file=sys.stderr, flush=True)
-            data = build_bench_data(offline_dir)
+            try:
+                data = build_bench_data(offline_dir)
+            except BenchSetupError as exc:
+                print(f"benchmarks: {exc}", file=sys.stderr)
+                return 2
         for name in names:
             print(f"running {name} …", file=sys.stderr, flush=True)
             t0 = time.monotonic()

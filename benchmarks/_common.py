@@ -196,6 +196,10 @@ class BenchData:
         return create_app(engine=self.engine(), geo_dir=self.geo_dir)
 
 
+class BenchSetupError(RuntimeError):
+    """The benchmark database could not be prepared (no recording, a failed bootstrap)."""
+
+
 def build_bench_data(offline_dir: Path | None = None, workdir: Path | None = None) -> BenchData:
     """Bootstrap a temporary SQLite database from the recording, exactly as ``make run`` would.
 
@@ -204,7 +208,7 @@ def build_bench_data(offline_dir: Path | None = None, workdir: Path | None = Non
     """
     offline_dir = Path(offline_dir or default_offline_dir())
     if not (offline_dir / "sotkanet").is_dir():
-        raise SystemExit(f"recorded snapshot not found at {offline_dir}: set TILANNEKUVA_OFFLINE_DIR")
+        raise BenchSetupError(f"recorded snapshot not found at {offline_dir}: set TILANNEKUVA_OFFLINE_DIR")
     workdir = Path(workdir or tempfile.mkdtemp(prefix="tilannekuva-bench-"))
     data = BenchData(workdir=workdir, database_url=f"sqlite:///{workdir / 'bench.sqlite3'}", geo_dir=workdir / "geo",
                      offline_dir=offline_dir)
@@ -212,7 +216,7 @@ def build_bench_data(offline_dir: Path | None = None, workdir: Path | None = Non
     proc = subprocess.run([sys.executable, "-m", "data_pipeline", "--quiet", "bootstrap"], cwd=PROJECT_ROOT,
                           env=data.env(), capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
-        raise RuntimeError(f"bootstrap failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+        raise BenchSetupError(f"bootstrap failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     if not (data.geo_dir / "build" / "county.json").is_file():
-        raise RuntimeError(f"bootstrap wrote no geometry into {data.geo_dir / 'build'}")
+        raise BenchSetupError(f"bootstrap wrote no geometry into {data.geo_dir / 'build'}")
     return data

@@ -196,3 +196,12 @@ def test_bh017_load_users_follow_the_callback_answer():
     # A notice-only answer changes nothing.
     follow_answer(user, {"multi": True, "response": {"area-notice": {"children": "x"}}})
     assert user["state"]["year"] == 2017 and user["years"] == [2015, 2016, 2017]
+
+
+def test_bh_missing_recording_is_one_sentence_and_exit_2(tmp_path, capsys):
+    from benchmarks.__main__ import main
+
+    assert main(["--quick", "--only", "map", "--offline", str(tmp_path / "nothing"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "recorded snapshot not found at" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "latest.json").exists()  # no half report
