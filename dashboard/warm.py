@@ -76,8 +76,11 @@ def warm(dash_app) -> dict:
         log.warning("cache warm-up failed", exc_info=True)
         done["errors"] += 1
     finally:
-        with server.app_context():
-            # Connections opened here must not be shared with forked workers.
-            current_context().engine.dispose()
+        try:
+            with server.app_context():
+                # Connections opened here must not be shared with forked workers.
+                current_context().engine.dispose()
+        except Exception:  # noqa: BLE001 - as promised above: warming never stops the server
+            log.warning("could not close the warm-up connections", exc_info=True)
     done["seconds"] = round(time.monotonic() - started, 1)
     return done
