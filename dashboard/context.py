@@ -80,11 +80,12 @@ class AppContext:
             return DbStatus(reachable=False, error=type(exc).__name__)
 
     def years_for(self, indicator: str | None) -> list[int]:
-        from dashboard import queries
+        """The years a view of the indicator offers (URL checks and callbacks ask the same thing)."""
+        from dashboard import model
 
         if indicator is None:
             return []
-        return queries.years_with_data(self.engine, indicator, self.registry.county.municipality_codes)
+        return model.selectable_years(self.engine, self.registry, indicator)
 
 
 def install(server, ctx: AppContext) -> None:

@@ -422,7 +422,7 @@ def update_area(indicator, year, map_mode, municipality, meta):
         raise InvalidState("indicator", "indicator_not_in_area", key)
     mode = check_map_mode(map_mode)
     muni = check_region(municipality, registry, municipalities_only=True)
-    years = model.selectable_years(ctx.engine, registry, key)
+    years = ctx.years_for(key)
     year = check_year(year, years if years else None)
     modes = ctx.geo.modes()
     mode = mode if mode in modes else modes[-1]

@@ -214,3 +214,12 @@ def test_app016_indicator_table_names_its_source_and_the_years_it_leaves_out(das
     assert "Taulukossa 12 viimeisintä vuotta; lataukset sisältävät kaikki vuodet 2012 alkaen." in text
     short, _ = page_text(dash_client, "/indikaattori/rikokset_omaisuus_per1000")  # 2010–2020: all shown
     assert "viimeisintä vuotta" not in short and "Tiedot ladattu" in short
+
+
+def test_app017_a_region_level_indicator_takes_a_year_from_the_url(dash_client):
+    """Survey indicators have county values only: a URL year with such a value is a valid view."""
+    text, layout = page_text(dash_client, "/hyvinvointityo", "?indikaattori=yksinaisyys_pct&vuosi=2022")
+    assert "ei voi valita" not in text and "Osoitteessa oli arvo" not in text
+    assert find(layout, "area-year")["value"] == 2022
+    text, _ = page_text(dash_client, "/hyvinvointityo", "?indikaattori=yksinaisyys_pct&vuosi=2021")  # no survey
+    assert "vuotta 2021 ei voi valita" in text or "Osoitteessa oli arvo" in text
