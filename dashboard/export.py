@@ -443,8 +443,7 @@ def svg_with_text(svg: bytes, text: dict[str, str]) -> bytes:
     end = doc.find(">", start)
     if start < 0 or end < 0:
         raise ExportError("renderer did not return an SVG")
-    desc = " ".join(v for k, v in text.items() if k in ("Description",) and v)
-    extra = f"<title>{html_lib.escape(text.get('Title', ''))}</title><desc>{html_lib.escape(desc)}</desc>"
+    extra = f"<title>{_esc(text.get('Title'))}</title><desc>{_esc(text.get('Description'))}</desc>"
     return (doc[: end + 1] + extra + doc[end + 1:]).encode("utf-8")
 
 

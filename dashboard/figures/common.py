@@ -26,6 +26,11 @@ LEGEND_ROW_PX = 24
 ALLOWED_TRACES = {"bar", "scatter", "choropleth", "scattergeo"}
 
 
+def round_values(values, digits: int) -> list:
+    """Plot coordinates need no more precision than the screen shows (smaller payloads); None stays a gap."""
+    return [None if v is None else round(v, digits) for v in values]
+
+
 def base_layout(lang: str, title: str | None, subtitle: str | None, footer: str, height: int,
                 margin: dict | None = None, self_contained: bool = False) -> dict:
     lines = (title or "").count("<br>") + 1

@@ -6,30 +6,26 @@ the country line grey and dashed (never colour alone), the latest county value i
 """
 from __future__ import annotations
 
-from dashboard.figures.common import COUNTRY, COUNTY
+from dashboard.figures.common import COUNTRY, COUNTY, round_values
 
 #: How many recent years a sparkline shows.
 SPARK_YEARS = 10
 WIDTH, HEIGHT = 132, 36
 
 
-def _clean(values, digits: int) -> list:
-    return [None if v is None else round(v, digits) for v in values]
-
-
 def sparkline_figure(years: list[int], county: list, country: list, digits: int = 3) -> dict:
     """``county`` / ``country``: values aligned with ``years`` (None for a gap)."""
     data = []
     if any(v is not None for v in country):
-        data.append({"type": "scatter", "mode": "lines", "x": years, "y": _clean(country, digits),
+        data.append({"type": "scatter", "mode": "lines", "x": years, "y": round_values(country, digits),
                      "line": {"color": COUNTRY, "width": 1.5, "dash": "dot"}, "connectgaps": False,
                      "hoverinfo": "skip", "showlegend": False})
-    data.append({"type": "scatter", "mode": "lines", "x": years, "y": _clean(county, digits),
+    data.append({"type": "scatter", "mode": "lines", "x": years, "y": round_values(county, digits),
                  "line": {"color": COUNTY, "width": 2}, "connectgaps": False, "hoverinfo": "skip",
                  "showlegend": False})
     last = max((i for i, v in enumerate(county) if v is not None), default=None)
     if last is not None:
-        data.append({"type": "scatter", "mode": "markers", "x": [years[last]], "y": _clean([county[last]], digits),
+        data.append({"type": "scatter", "mode": "markers", "x": [years[last]], "y": round_values([county[last]], digits),
                      "marker": {"color": COUNTY, "size": 5}, "hoverinfo": "skip", "showlegend": False})
     axis = {"visible": False, "fixedrange": True}
     return {

@@ -6,7 +6,7 @@ with a legend entry; hidden values ("< 5") are gaps.
 """
 from __future__ import annotations
 
-from dashboard.figures.common import ACCENT, CONTEXT, COUNTRY, COUNTY, GRID, MUTED, base_layout, top_legend
+from dashboard.figures.common import ACCENT, CONTEXT, COUNTRY, COUNTY, GRID, MUTED, base_layout, round_values, top_legend
 
 
 def _symbols(series, filled: str = "circle") -> list[str]:
@@ -17,17 +17,12 @@ def _hover(series) -> list[str]:
     return list(series.texts)
 
 
-def _round(values, digits: int) -> list:
-    """Plot coordinates need no more precision than the screen shows (smaller payloads)."""
-    return [None if v is None else round(v, digits) for v in values]
-
-
 def trend_figure(*, focus, county, country, context: list, lang: str, title: str, subtitle: str, footer: str,
                  axis_title: str, labels: dict, digits: int = 4) -> dict:
     data: list[dict] = []
     for s in context:
         data.append({
-            "type": "scatter", "mode": "lines", "name": s.name, "x": s.years, "y": _round(s.values, digits),
+            "type": "scatter", "mode": "lines", "name": s.name, "x": s.years, "y": round_values(s.values, digits),
             "line": {"color": CONTEXT, "width": 1}, "hoverinfo": "skip", "showlegend": False,
             "legendgroup": "context", "connectgaps": False,
         })
@@ -43,7 +38,7 @@ def trend_figure(*, focus, county, country, context: list, lang: str, title: str
         if s is None or not s.years:
             continue
         data.append({
-            "type": "scatter", "mode": "lines+markers", "name": s.name, "x": s.years, "y": _round(s.values, digits),
+            "type": "scatter", "mode": "lines+markers", "name": s.name, "x": s.years, "y": round_values(s.values, digits),
             "line": {"color": color, "width": width, "dash": dash},
             "marker": {"color": color, "size": size, "symbol": _symbols(s), "line": {"color": color, "width": 2}},
             "customdata": _hover(s),
