@@ -10,20 +10,22 @@ Every test page records console errors, failed requests and any request to a non
 """
 from __future__ import annotations
 
-import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
+from benchmarks._browser import CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS
+from benchmarks._common import chromium_path
+
 from tests.dashboard.data import REGISTRY, build_database, write_geometry
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--disable-gpu",
-]
+# The same Debian Chromium and switches as the benchmarks (benchmarks/_browser.py), without a GPU.
+CHROMIUM = chromium_path() or "/usr/bin/chromium"
+CHROMIUM_ARGS = [*BENCH_CHROMIUM_ARGS, "--disable-gpu"]
 
 
 def pytest_collection_modifyitems(items):
@@ -50,22 +52,32 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
-    """(app, base URL): the app serving the test database and hand-made geometry."""
+@contextmanager
+def served_test_app(root: Path):
+    """(app, base URL): a fresh app on the test database and hand-made geometry in ``root``,
+    served by werkzeug in a thread on a free port; closed (server, socket, engine) on exit."""
     from dashboard import create_app
 
-    root = tmp_path_factory.mktemp("browser")
-    engine = build_database(root / "browser.sqlite3")
+    engine = build_database(root / "app.sqlite3")
     write_geometry(root / "geo")
     app = create_app(engine=engine, registry=REGISTRY, geo_dir=root / "geo")
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    engine.dispose()
+    try:
+        yield app, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    """(app, base URL): the app serving the test database and hand-made geometry."""
+    with served_test_app(tmp_path_factory.mktemp("browser")) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")

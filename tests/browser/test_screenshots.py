@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import io
 import os
-import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,11 +36,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from tests.browser.imagediff import MAX_SHARE, THRESHOLD, compare, diff_image, save_png
 from tests.browser.test_dashboard_browser import wait_map
-from tests.dashboard.data import REGISTRY, build_database, write_geometry
+from tests.browser.conftest import served_test_app
 
 BASELINES = Path(__file__).resolve().parent / "baselines"
 UPDATE = os.environ.get("TILANNEKUVA_UPDATE_BASELINES") == "1"
@@ -72,7 +70,6 @@ def shot_server(tmp_path_factory):
     """Base URL of an app of its own (its caches are not shared with ``live_app``, which evaluates
     goals against the real date) whose goal evaluation uses :data:`TODAY`."""
     import dashboard.goals as goals
-    from dashboard import create_app
 
     real = goals.evaluate_goals
 
@@ -81,20 +78,10 @@ def shot_server(tmp_path_factory):
         kwargs["today"] = TODAY
         return real(*args, **kwargs)
 
-    mp = pytest.MonkeyPatch()
-    mp.setattr(goals, "evaluate_goals", evaluate_goals)
-    root = tmp_path_factory.mktemp("screenshots")
-    engine = build_database(root / "screenshots.sqlite3")
-    write_geometry(root / "geo")
-    app = create_app(engine=engine, registry=REGISTRY, geo_dir=root / "geo")
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    engine.dispose()
-    mp.undo()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(goals, "evaluate_goals", evaluate_goals)
+        with served_test_app(tmp_path_factory.mktemp("screenshots")) as (_app, url):
+            yield url
 
 
 @pytest.fixture
