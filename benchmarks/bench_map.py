@@ -196,60 +196,55 @@ def _our_state(page) -> tuple[str, str]:
         "() => [document.getElementById('area-indicator').value, document.getElementById('area-year-label').textContent]"))
 
 
-def run_ours(browser, url: str, scenario: dict, plan: list, warmup: int) -> dict:
-    samples, states, failures = [], [], []
-    with fresh_page(browser) as page:
-        errors = console_errors(page)
-        net = NetworkTracker(page)
-        page.goto(f"{url}/{scenario['slug']}?indikaattori={scenario['indicators'][0]}&vuosi={scenario['year']}")
-        page.wait_for_function(DRAWN_JS, arg=OUR_GRAPH, timeout=60000)
-        net.wait_idle()
-        for n, (kind, key, year) in enumerate(plan):
-            if kind == "indicator":
-                def act(key=key):
-                    page.select_option("#area-indicator", key)
-            else:
-                button = "#area-prev-year" if year < int(_our_state(page)[1]) else "#area-next-year"
-
-                def act(button=button):
-                    page.click(button)
-            try:
-                result = _switch(page, net, OUR_GRAPH, act)
-            except Exception as exc:  # noqa: BLE001 - recorded, never hidden
-                failures.append(f"switch {n} ({kind} {key} {year}): {type(exc).__name__}: {str(exc)[:200]}")
-                continue
-            state = _our_state(page)
-            states.append(state)
-            if state != (key, str(year)):
-                failures.append(f"switch {n}: expected {key} {year}, page shows {state[0]} {state[1]}")
-            if n >= warmup:
-                samples.append(result)
-        return {"samples": samples, "states": states, "failures": failures, "console_errors": errors[:10]}
-
-
-def run_textbook(browser, url: str, plan: list, warmup: int) -> dict:
+def _run(browser, url: str, graph: str, plan: list, warmup: int, action, check=None) -> dict:
+    """Drive one app through ``plan``: ``action(page, kind, key, year)`` returns the user event of a
+    switch, ``check(page, key, year)`` (optional) returns a failure text when the page shows
+    another view than asked. The first ``warmup`` switches are not counted."""
     samples, failures = [], []
     with fresh_page(browser) as page:
         errors = console_errors(page)
         net = NetworkTracker(page)
-        page.goto(url + "/")
-        page.wait_for_function(DRAWN_JS, arg=TEXTBOOK_GRAPH, timeout=60000)
+        page.goto(url)
+        page.wait_for_function(DRAWN_JS, arg=graph, timeout=60000)
         net.wait_idle()
         for n, (kind, key, year) in enumerate(plan):
-            if kind == "indicator":
-                def act(key=key):
-                    page.select_option("#textbook-indicator", key)
-            else:
-                def act(year=year):
-                    page.select_option("#textbook-year", str(year))
             try:
-                result = _switch(page, net, TEXTBOOK_GRAPH, act)
-            except Exception as exc:  # noqa: BLE001
+                result = _switch(page, net, graph, action(page, kind, key, year))
+            except Exception as exc:  # noqa: BLE001 - recorded, never hidden
                 failures.append(f"switch {n} ({kind} {key} {year}): {type(exc).__name__}: {str(exc)[:200]}")
                 continue
+            problem = check(page, key, year) if check else None
+            if problem:
+                failures.append(f"switch {n}: {problem}")
             if n >= warmup:
                 samples.append(result)
         return {"samples": samples, "failures": failures, "console_errors": errors[:10]}
+
+
+def run_ours(browser, url: str, scenario: dict, plan: list, warmup: int) -> dict:
+    """Our area page: the indicator select, and the previous/next-year buttons (the slider's keys)."""
+    def action(page, kind, key, year):
+        if kind == "indicator":
+            return lambda: page.select_option("#area-indicator", key)
+        button = "#area-prev-year" if year < int(_our_state(page)[1]) else "#area-next-year"
+        return lambda: page.click(button)
+
+    def check(page, key, year):
+        state = _our_state(page)
+        return None if state == (key, str(year)) else f"expected {key} {year}, page shows {state[0]} {state[1]}"
+
+    start = f"{url}/{scenario['slug']}?indikaattori={scenario['indicators'][0]}&vuosi={scenario['year']}"
+    return _run(browser, start, OUR_GRAPH, plan, warmup, action, check)
+
+
+def run_textbook(browser, url: str, plan: list, warmup: int) -> dict:
+    """The textbook app: its indicator and year selects."""
+    def action(page, kind, key, year):
+        if kind == "indicator":
+            return lambda: page.select_option("#textbook-indicator", key)
+        return lambda: page.select_option("#textbook-year", str(year))
+
+    return _run(browser, url + "/", TEXTBOOK_GRAPH, plan, warmup, action)
 
 
 def _sizes(samples: list[dict]) -> dict:
