@@ -56,16 +56,19 @@ def explorer_indicators(registry, area_key: str) -> list:
     return sorted(inds, key=lambda i: (order.get(i.measure, 99), registry.catalogue.indicators.index(i)))
 
 
+def measure_text(registry, area_key: str, measure: str, lang: str) -> str:
+    """The agreement's own words for a measure of the area (a neutral label for an unknown one)."""
+    found = next((m for m in registry.agreement.area(area_key).measures if m.key == measure), None)
+    return found.text(lang) if found else t("area.other_measure", lang)
+
+
 def indicator_options(registry, area_key: str, lang: str) -> list[dict]:
     """Select options: a disabled heading per measure (the agreement's wording), then its indicators."""
-    area = registry.agreement.area(area_key)
-    measures = {m.key: m for m in area.measures}
     options, current = [], None
     for ind in explorer_indicators(registry, area_key):
         if ind.measure != current:
             current = ind.measure
-            m = measures.get(ind.measure)
-            heading = m.text(lang) if m else t("area.other_measure", lang)
+            heading = measure_text(registry, area_key, ind.measure, lang)
             options.append({"label": f"— {heading} —", "value": f"__group_{ind.measure}", "disabled": True})
         options.append({"label": ind.title.get(lang), "value": ind.key})
     return options
@@ -244,7 +247,7 @@ def _status_sections(ctx, registry, area_key: str, state) -> list:
             out.append(html.Section(
                 [
                     html.H2(t("section.status_map", lang), id=f"status-{ind.key}"),
-                    html.P(registry.agreement.area(area_key).measures[[m.key for m in registry.agreement.area(area_key).measures].index(ind.measure)].text(lang),
+                    html.P(measure_text(registry, area_key, ind.measure, lang),
                            className="tk-measure-quote"),
                     html.Div([
                         figure_block(graph("area-status-map", chart, lang, class_name="tk-graph--status"), chart,
@@ -261,7 +264,7 @@ def _status_sections(ctx, registry, area_key: str, state) -> list:
             out.append(html.Section(
                 [
                     html.H2(t("section.rounds", lang), id=f"rounds-{ind.key}"),
-                    html.P(registry.agreement.area(area_key).measures[[m.key for m in registry.agreement.area(area_key).measures].index(ind.measure)].text(lang),
+                    html.P(measure_text(registry, area_key, ind.measure, lang),
                            className="tk-measure-quote"),
                     html.Div(integrations.download_menu("area-rounds", "rounds", s), className="tk-figure__tools"),
                     rounds_table(chart, lang),
