@@ -128,31 +128,26 @@ def _localise_index(app, registry) -> None:
     Dash's polyfill bundle is left out when our regenerator runtime is there to replace it, and
     what the renderer needs next is preloaded (first view, benchmarks/bench_first_view.py)."""
     original = app.interpolate_index
-    runtime = ASSETS / "vendor" / "00-regenerator-runtime.min.js"
-
     prefix = app.config.requests_pathname_prefix or "/"
-    graph_pages = ("/", *(f"/{a.slug}" for a in registry.agreement.areas), "/indikaattori/")
+    # Pages with charts: the overview (exactly "/"), the area pages and the indicator pages.
+    chart_pages = (*(f"/{a.slug}" for a in registry.agreement.areas), "/indikaattori/")
+    # What the renderer asks for only after every script has run, the browser fetches while the
+    # scripts still load: the layout and callback list (every page), and dcc.Graph's code chunk
+    # (pages with charts; Dash requests it once React has rendered a graph).
+    preload = [f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}_dash-layout">',
+               f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}_dash-dependencies">']
+    graph_chunk = f'<link rel="preload" as="script" href="{prefix}_dash-component-suites/dash/dcc/async-graph.js">'
 
     def interpolate_index(**kwargs):
         page = original(**kwargs)
-        if runtime.exists() and "00-regenerator-runtime" in kwargs.get("scripts", ""):
+        if "00-regenerator-runtime" in kwargs.get("scripts", ""):  # our runtime is served: no polyfill
             page = _POLYFILL_TAG.sub("", page, count=1)
         try:
-            path = flask.request.path
+            path, lang = flask.request.path, flask.request.args.get("kieli")
         except RuntimeError:  # outside a request
-            path = ""
-        # What the renderer asks for only after every script has run, the browser fetches while
-        # the scripts still load: the layout and callback list (every page), and dcc.Graph's code
-        # chunk (pages with charts; Dash requests it once React has rendered a graph).
-        links = [f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}_dash-layout">',
-                 f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}_dash-dependencies">']
-        if path == "/" or any(p != "/" and path.startswith(p) for p in graph_pages):
-            links.append(f'<link rel="preload" as="script" href="{prefix}_dash-component-suites/dash/dcc/async-graph.js">')
-        page = page.replace("</head>", "\n".join(links) + "\n</head>", 1)
-        try:
-            lang = flask.request.args.get("kieli")
-        except RuntimeError:  # outside a request
-            lang = None
+            path, lang = "", None
+        charts = path == "/" or path.startswith(chart_pages)
+        page = page.replace("</head>", "\n".join(preload + ([graph_chunk] if charts else [])) + "\n</head>", 1)
         if lang in ("sv", "en"):
             page = page.replace('<html lang="fi">', f'<html lang="{lang}">', 1)
         return page
