@@ -549,9 +549,14 @@
     return [iy.ind.unit, iy.year !== null ? String(iy.year) : "", st.place].filter(Boolean).join(" \u00b7 ");
   }
 
+  /* charts._no_values: "Ei arvoja 2024." or, with no year, "Ei arvoja." */
+  function noValues(st, year) {
+    return year === null || year === undefined ? T(st, "summary.none") : T(st, "summary.no_values", { year: year });
+  }
+
   function summaryValues(st, iy) {
     var shown = iy.municipalities.filter(function (c) { return c.status === "ok"; });
-    if (!shown.length) return T(st, "summary.no_values", { year: iy.year === null ? "" : iy.year });
+    if (!shown.length) return noValues(st, iy.year);
     var hi = shown[0], lo = shown[0];
     shown.forEach(function (c) { if (c.value > hi.value) hi = c; if (c.value < lo.value) lo = c; });
     var parts = [T(st, "summary.range", { year: iy.year, high: hi.name, high_value: hi.text, low: lo.name, low_value: lo.text })];
@@ -564,7 +569,7 @@
 
   function summaryRanking(st, rank, iy) {
     var shown = rank.filter(function (c) { return c.status === "ok"; });
-    if (!shown.length) return T(st, "summary.no_values", { year: iy.year === null ? "" : iy.year });
+    if (!shown.length) return noValues(st, iy.year);
     var order = shown.map(function (c) { return c.name + " " + c.text; }).join(", ");
     var text = T(st, "summary.ranking", { year: iy.year, order: order });
     if (iy.county.status === "ok") text += " " + T(st, "summary.reference", { name: iy.county.name, value: iy.county.text });
@@ -588,7 +593,7 @@
     });
     return {
       title: ind.title, subtitle: sub,
-      summary: parts.join(" ") || T(st, "summary.no_values", { year: "" }),
+      summary: parts.join(" ") || noValues(st, null),
       source: sourceText(st, ind.src.tiles, tv.loadDate, tv.synthetic),
     };
   }
@@ -602,7 +607,7 @@
   /* components.data_table for rows of text: caption, column headers, first column as row header. */
   function dataTable(st, caption, cols, rows, numeric) {
     if (!cols.length || !rows.length) {
-      return h("P", { children: [h("Strong", { children: caption + ": " }), T(st, "summary.no_values", { year: "" }).trim()],
+      return h("P", { children: [h("Strong", { children: caption + ": " }), T(st, "table.no_values")],
         className: "tk-hint" });
     }
     // Props in the order Dash serialises them (children, className, scope): same HTML as the server's.

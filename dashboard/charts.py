@@ -196,10 +196,15 @@ def _map(state, ctx, indicator, lang) -> ChartData:
     )
 
 
+def _no_values(year, lang) -> str:
+    """"Ei arvoja 2024." or, with no year to name, "Ei arvoja." (never a gap before the full stop)."""
+    return t("summary.no_values", lang, year=year) if year else t("summary.none", lang)
+
+
 def _summary_values(iy, lang) -> str:
     shown = [c for c in iy.municipalities if c.shown]
     if not shown:
-        return t("summary.no_values", lang, year=iy.year or "")
+        return _no_values(iy.year, lang)
     hi = max(shown, key=lambda c: c.value)
     lo = min(shown, key=lambda c: c.value)
     parts = [t("summary.range", lang, year=iy.year, high=hi.name, high_value=hi.text, low=lo.name, low_value=lo.text)]
@@ -216,7 +221,7 @@ def _summary_values(iy, lang) -> str:
 def _summary_ranking(ranked, iy, lang) -> str:
     shown = [c for c in ranked if c.shown]
     if not shown:
-        return t("summary.no_values", lang, year=iy.year or "")
+        return _no_values(iy.year, lang)
     order = ", ".join(f"{c.name} {c.text}" for c in shown)
     text = t("summary.ranking", lang, year=iy.year, order=order)
     if iy.county.shown:
@@ -325,7 +330,7 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
     return ChartData(
         kind="trend", figure=fig, table=pd.DataFrame(table_rows), title=title, subtitle=subtitle, unit=unit,
         source=source, data_date=load_date or "", synthetic=synthetic, filename_stem=stem,
-        summary=" ".join(summary_parts) or t("summary.no_values", lang, year=""),
+        summary=" ".join(summary_parts) or _no_values(None, lang),
         extra={"focus": focus_code, "years": years,
                "display_columns": [_col("year", lang)] + [f"{s.name}: {_col('shown', lang)}" for s in shown]},
     )
@@ -405,7 +410,7 @@ def _rounds(state, ctx, indicator, lang) -> ChartData:
     submitted = {p: sum(1 for _, _, cells in rows if cells.get(p) and cells[p].status in ("submitted", "submitted_late"))
                  for p in periods}
     summary = " ".join(t("summary.round", lang, period=p, done=n, total=len(rows)) for p, n in submitted.items()) \
-        or t("summary.no_values", lang, year="")
+        or _no_values(None, lang)
     return ChartData(
         kind="rounds", figure=fig, table=pd.DataFrame(table_rows), title=title, subtitle=subtitle,
         unit=t("status.legend", lang), source=source, data_date=load_date or "", synthetic=synthetic,

@@ -34,9 +34,9 @@ VERDICT_LETTERS = {"better": "b", "similar": "s", "worse": "w", "higher": "h", "
 TEMPLATES = (
     "map.suppressed", "map.secondary", "map.no_data", "chart.synthetic_point", "chart.synthetic_legend",
     "chart.synthetic_note", "chart.data_date", "bar.hidden", "bar.missing", "trend.subtitle",
-    "trend.subtitle_county", "summary.no_values", "summary.range", "summary.ranking", "summary.reference",
+    "trend.subtitle_county", "summary.no_values", "summary.none", "summary.range", "summary.ranking", "summary.reference",
     "summary.missing", "summary.trend", "table.rank", "table.region", "table.shown", "table.vs_county",
-    "table.note", "table.year", "table.note_hidden", "table.note_missing", "table.note_synthetic",
+    "table.note", "table.no_values", "table.year", "table.note_hidden", "table.note_missing", "table.note_synthetic",
     "table.note_provisional", "compare.better", "compare.similar", "compare.worse", "compare.higher",
     "compare.lower", "banner.synthetic", "banner.synthetic_detail",
 )

@@ -108,3 +108,15 @@ def test_ch011_an_unreadable_database_is_a_temporary_condition(tmp_path):
     broken = create_engine(f"sqlite:///{tmp_path / 'missing' / 'x.sqlite3'}")
     with pytest.raises(DataUnavailable):
         build_chart("map", ViewState(page="asuminen"), broken)
+
+
+def test_no_values_is_a_sentence_with_or_without_a_year():
+    import pandas as pd
+
+    from dashboard.charts import _no_values
+    from dashboard.components import data_table
+
+    assert _no_values(2024, "fi") == "Ei arvoja 2024." and _no_values(None, "fi") == "Ei arvoja."
+    assert _no_values(None, "sv") == "Inga värden." and _no_values(None, "en") == "No values."
+    empty = data_table(pd.DataFrame(), "Työttömät", "fi")
+    assert empty.children[1] == "ei arvoja."  # "Työttömät: ei arvoja." — no gap before the full stop
