@@ -105,8 +105,8 @@ CASES = [
      ["127.json [0]", "vaesto: cannot be negative for unit count (got -5)"]),
     ("bad008_negative_abs_value", edit(DATA_181, lambda rows: rows[1].update(absValue=-990)),
      ("sotkanet", "tyottomat_pct"), ["181.json [1]", "column count: an absolute number cannot be negative"]),
-    ("bad009_unknown_region_id", edit(DATA_127, lambda rows: rows[0].update(region=99999)), ("sotkanet", "vaesto"),
-     ["127.json [0].region", "unknown Sotkanet region id 99999"]),
+    ("bad009_malformed_region_id", edit(DATA_127, lambda rows: rows[0].update(region="KU109")), ("sotkanet", "vaesto"),
+     ["127.json [0].region", "expected an integer region id, got 'KU109'"]),
     ("bad010_duplicate_rows", edit(DATA_127, lambda rows: rows.append(dict(rows[0]))), ("sotkanet", "vaesto"),
      ["127.json [0], [21]", "duplicate row for vaesto/109/2021/total"]),
     ("bad011_row_of_another_indicator", edit(DATA_127, lambda rows: rows[4].update(indicator=128)),
@@ -158,9 +158,9 @@ CASES = [
     ("bad033_html_instead_of_jsonstat", raw(POP_MONTH, lambda b: HTML), ("statfin", "vaesto_kuukausi"),
      ["vaesto_kunnittain_2024.json:1:1", "malformed or truncated JSON"]),
     ("bad034_several_problems_reported_together",
-     edit(DATA_127, lambda rows: (rows[0].update(value=-5), rows[2].update(region=424242), rows[3].update(value="abc"))),
+     edit(DATA_127, lambda rows: (rows[0].update(value=-5), rows[2].update(indicator=128), rows[3].update(value="abc"))),
      ("sotkanet", "vaesto"),
-     ["3 problem(s), nothing was loaded", "127.json [0]", "cannot be negative", "[2].region: unknown Sotkanet region id 424242",
+     ["3 problem(s), nothing was loaded", "127.json [0]", "cannot be negative", "[2].indicator: row of indicator 128",
       "127.json [3]", "'abc' is not a finite number"]),
 ]
 

@@ -204,6 +204,38 @@ def test_off004_years_limit_sotkanet_offline(engine, registry, offline_dir, sett
 
 
 @pytest.mark.snapshot
+def test_off011_grown_recording_181_loads_and_names_the_welfare_areas_it_skips(engine, registry, offline_dir, settings_for):
+    """181.json has rows for welfare areas (2023) that the 2016 region list lacks: the known
+    regions load (Kanta-Häme's welfare area 963 through the county profile), the others are
+    skipped and named in the load run and the report, and every welfare value of the grown
+    recording loads."""
+    report = run_refresh(engine, settings_for(str(engine.url)), offline_dir=offline_dir, sources=("sotkanet",))
+    assert report.ok, report.render()
+    regions_json = {r["id"]: r for r in _json(offline_dir / "sotkanet" / "regions.json")}
+    profile_ids = {registry.county.welfare_area.sotkanet_id}
+    rows = _json(offline_dir / "sotkanet" / "data" / "181.json")
+    unknown = sorted({r["region"] for r in rows if r["region"] not in regions_json and r["region"] not in profile_ids})
+    assert unknown == [i for i in range(956, 979) if i != 963]
+    result = report.get("sotkanet", "tyottomat_pct")
+    assert result.status == "success"
+    skipped = sum(1 for r in rows if r["region"] in unknown)
+    assert f"{skipped} rows skipped for region ids not in the region list: " + ", ".join(map(str, unknown)) in result.message
+    with engine.connect() as conn:
+        note = conn.execute(select(load_run.c.error).where(load_run.c.id == result.run_id)).scalar()
+    assert "956, 957" in note
+    got = {(r.region_code, r.period): r.value for r in obs_rows(engine, "tyottomat_pct")}
+    want_hva = next(r["value"] for r in rows if r["region"] == 963 and r["year"] == 2021)
+    want_country = next(r["value"] for r in rows if r["region"] == 658 and r["year"] == 2021)
+    assert got[(registry.county.welfare_area.code, "2021")] == want_hva
+    assert got[("SSS", "2021")] == want_country
+    # The other welfare values of the grown recording load whole (stored region categories).
+    for sotkanet_id in (493, 3076, 3099, 3126, 3219, 475, 3128):
+        key = next(i.key for i in registry.catalogue.indicators if i.source.kind == "sotkanet" and i.source.id == sotkanet_id)
+        assert report.get("sotkanet", key).status == "success", key
+        assert len(obs_rows(engine, key)) == len(expected_sotkanet(offline_dir, registry, sotkanet_id)), key
+
+
+@pytest.mark.snapshot
 def test_off005_cli_refresh_offline_exit_0(tmp_path, offline_dir, monkeypatch):
     from data_pipeline.cli import main
 

@@ -178,12 +178,18 @@ def test_sot011_abs_value_becomes_count(regions):
     assert (row["value"], row["count"]) == (10.4, 3420)
 
 
-def test_sot012_unknown_region_id_is_a_problem(regions):
+def test_sot012_unknown_region_id_is_skipped_and_reported(regions):
+    """Sotkanet adds region categories (welfare areas, 2023): rows for ids the recorded list
+    lacks are skipped and named, the rest of the dataset loads."""
     rows = [{"indicator": 127, "region": 58, "year": 2022, "gender": "total", "value": 1},
-            {"indicator": 127, "region": 99999, "year": 2022, "gender": "total", "value": 2}]
+            {"indicator": 127, "region": 99999, "year": 2022, "gender": "total", "value": 2},
+            {"indicator": 127, "region": 99999, "year": 2021, "gender": "total", "value": 2},
+            {"indicator": 127, "region": 956, "year": 2022, "gender": "total", "value": 3}]
     parsed = _parse(regions, rows)
     assert len(parsed.frame) == 1
-    assert [str(p) for p in parsed.problems] == ["/rec/data/127.json [1].region: unknown Sotkanet region id 99999"]
+    assert parsed.problems == []
+    assert dict(parsed.unknown_regions) == {956: 1, 99999: 2}
+    assert "3 rows skipped for region ids not in the region list: 956, 99999" in parsed.summary()
 
 
 def test_sot013_years_filter(regions):
