@@ -22,7 +22,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 def when_ready(server):
     """Warm the caches in the master before the workers are forked (see the module docstring)."""
-    from dashboard.warm import warm
+    from dashboard.web.warm import warm
 
     result = warm(server.app.wsgi())
     server.log.info("caches warmed: %s", result)

@@ -3,7 +3,7 @@
 Measured two ways after a warm-up (the kaleido browser is started by the first image):
 the download route ``/vienti/<kind>.png?…&koko=dia`` through the app's Flask client — what a user
 waits for: validation, the chart's data, the figure and the image — and
-``dashboard.export.render_image`` alone on a chart built beforehand (the renderer's share).
+``dashboard.deliver.export.render_image`` alone on a chart built beforehand (the renderer's share).
 
 Target (issue 4): ≤ 0.5 s median per image (the route; the renderer alone is reported beside it).
 """
@@ -28,9 +28,9 @@ def _state(app) -> dict:
 
 
 def run(data, repeats: int = 10, warmup: int = 2) -> dict:
-    from dashboard import export
-    from dashboard.charts import build_chart
-    from dashboard.state import validate_state
+    from dashboard.deliver import export
+    from dashboard.draw.charts import build_chart
+    from dashboard.core.state import validate_state
 
     app = data.create_app()
     client = app.server.test_client()

@@ -122,7 +122,7 @@ def run(data, repeats: int = 7, warmup: int = 1, area_slug: str | None = None) -
         raise RuntimeError(f"{BUNDLE} is missing: run `make frontend`")
     custom, stock = make_apps(data)
     if area_slug is None:
-        from dashboard.context import current_context
+        from dashboard.data.context import current_context
 
         with custom.server.app_context():
             area_slug = current_context().registry.agreement.areas[0].slug

@@ -74,8 +74,8 @@ def choose_scenario(app) -> dict:
     from sqlalchemy import select
 
     from data_pipeline.db.schema import observation
-    from dashboard.context import current_context
-    from dashboard.pages.area import explorer_indicators
+    from dashboard.data.context import current_context
+    from dashboard.deliver.pages.area import explorer_indicators
 
     with app.server.app_context():
         ctx = current_context()

@@ -15,8 +15,12 @@ import dash
 import flask
 from dash import ClientsideFunction, Input, Output, dcc, html
 
-from dashboard import geo, pages, ratelimit, security
-from dashboard.context import AppContext, install
+from dashboard.data import geo
+
+from dashboard.deliver import pages
+
+from dashboard.web import ratelimit, security
+from dashboard.data.context import AppContext, install
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +116,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
     geo.register_routes(server, lambda: ctx.geo)
     security.register(app, ctx)
     ratelimit.init_app(server)
-    from dashboard import integrations
+    from dashboard.deliver import integrations
 
     integrations.register_export_routes(server)
     return app

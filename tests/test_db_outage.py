@@ -18,7 +18,7 @@ import requests
 from sqlalchemy import insert, select
 
 from benchmarks import dash_requests as dr
-from dashboard.i18n import t
+from dashboard.core.i18n import t
 from tests.dashboard.data import REGISTRY, build_database, write_geometry
 
 pytestmark = pytest.mark.postgres

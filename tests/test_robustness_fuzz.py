@@ -74,7 +74,7 @@ def fuzz_app(tmp_path_factory):
         if ind is None:
             continue
         meta = dr.find_props(tree, "page-meta")["data"]
-        from dashboard.context import current_context
+        from dashboard.data.context import current_context
 
         with app.server.app_context():
             ctx = current_context()
@@ -377,7 +377,7 @@ def test_fuzz004_pages_render_any_url_with_a_readable_notice_for_bad_parameters(
 @pytest.fixture
 def stub_renderer(monkeypatch):
     """Image rendering is kaleido's job (tested elsewhere); here only the input handling counts."""
-    from dashboard import export
+    from dashboard.deliver import export
 
     monkeypatch.setattr(export, "render_image", lambda chart, fmt="png", preset="slide", lang="fi":
                         b"\x89PNG\r\n\x1a\n" if fmt == "png" else b"<svg xmlns='http://www.w3.org/2000/svg'/>")
@@ -404,7 +404,7 @@ def export_requests(draw):
 
 
 def test_fuzz005_export_route_never_500_and_answers_bad_input_in_finnish(fuzz_app, stub_renderer):
-    from dashboard import export
+    from dashboard.deliver import export
 
     client = fuzz_app["client"]
     seen = {"n": 0, "ok": 0, "rejected": 0}

@@ -19,8 +19,8 @@ import plotly.io.json as plotly_json
 import pytest
 from playwright.sync_api import expect
 
-from dashboard.classify import classify
-from dashboard.format import date_text, number
+from dashboard.judge.classify import classify
+from dashboard.core.format import date_text, number
 from tests.dashboard.data import REGISTRY
 
 CORE = Path(__file__).resolve().parents[2] / "assets" / "tilannekuva-core.js"
@@ -197,9 +197,9 @@ HARNESS = """
 
 
 def _views(registry, area_key, lang, forum, engine, mode):
-    from dashboard import model
-    from dashboard.pages.area import explorer_indicators
-    from dashboard.state import ViewState
+    from dashboard.data import model
+    from dashboard.deliver.pages.area import explorer_indicators
+    from dashboard.core.state import ViewState
 
     munis = registry.county.municipality_codes
     n = 0
@@ -213,11 +213,11 @@ def _views(registry, area_key, lang, forum, engine, mode):
 
 
 def _expected(state, status_synthetic: bool) -> dict:
-    from dashboard import integrations
-    from dashboard.charts import build_chart
-    from dashboard.components import chart_table, map_legend, page_href, source_text
-    from dashboard.figures.map import legend_items, screen_figure, value_patch
-    from dashboard.pages.area import year_marks
+    from dashboard.deliver import integrations
+    from dashboard.draw.charts import build_chart
+    from dashboard.deliver.components import chart_table, map_legend, page_href, source_text
+    from dashboard.draw.figures.map import legend_items, screen_figure, value_patch
+    from dashboard.deliver.pages.area import year_marks
 
     lang = state.lang
     map_chart = build_chart("map", state)
@@ -268,9 +268,9 @@ def _compare(state, got: dict, want: dict) -> list[str]:
 
 @pytest.mark.parametrize("lang,forum,mode", [("fi", False, "geo"), ("sv", True, "tiles"), ("en", False, "geo")])
 def test_par003_every_explorer_view_drawn_in_the_browser_equals_the_servers_charts(core, live_app, lang, forum, mode):
-    from dashboard import explorer_data
-    from dashboard.charts import build_chart
-    from dashboard.context import current_context
+    from dashboard.data import explorer as explorer_data
+    from dashboard.draw.charts import build_chart
+    from dashboard.data.context import current_context
 
     app, _url = live_app
     problems, count = [], 0

@@ -1,4 +1,4 @@
-"""Stand-in charts for the export tests (same fields as ``dashboard.charts.ChartData``) and PNG helpers."""
+"""Stand-in charts for the export tests (same fields as ``dashboard.draw.charts.ChartData``) and PNG helpers."""
 from __future__ import annotations
 
 import json
@@ -87,7 +87,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 @pytest.fixture(scope="session")
 def warm_renderer():
     """One kaleido browser for the whole test session (the process-wide renderer, started once)."""
-    from dashboard.export import RENDERER
+    from dashboard.deliver.export import RENDERER
 
     RENDERER.start()
     yield RENDERER

@@ -64,7 +64,7 @@ def test_cb001_indicator_year_and_municipality_switches_run_in_the_browser(dash_
 
 def test_cb002_the_store_carries_every_area_indicator_as_values_without_geometry_and_is_small(dash_client):
     raw, store = store_of(dash_client)
-    from dashboard.pages.area import explorer_indicators
+    from dashboard.deliver.pages.area import explorer_indicators
 
     assert set(store["ind"]) == {i.key for i in explorer_indicators(REGISTRY, "asuminen")}
     assert "coordinates" not in raw and "FeatureCollection" not in raw and "geojson" not in raw

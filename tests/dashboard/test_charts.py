@@ -6,8 +6,8 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard.charts import KINDS, ChartData, build_chart
-from dashboard.state import InvalidState, ViewState
+from dashboard.draw.charts import KINDS, ChartData, build_chart
+from dashboard.core.state import InvalidState, ViewState
 
 
 @pytest.fixture(autouse=True)
@@ -103,7 +103,7 @@ def test_ch010_region_only_survey_indicator_has_no_municipal_values_but_a_county
 def test_ch011_an_unreadable_database_is_a_temporary_condition(tmp_path):
     from sqlalchemy import create_engine
 
-    from dashboard.charts import DataUnavailable
+    from dashboard.draw.charts import DataUnavailable
 
     broken = create_engine(f"sqlite:///{tmp_path / 'missing' / 'x.sqlite3'}")
     with pytest.raises(DataUnavailable):
@@ -113,8 +113,8 @@ def test_ch011_an_unreadable_database_is_a_temporary_condition(tmp_path):
 def test_no_values_is_a_sentence_with_or_without_a_year():
     import pandas as pd
 
-    from dashboard.charts import _no_values
-    from dashboard.components import data_table
+    from dashboard.draw.charts import _no_values
+    from dashboard.deliver.components import data_table
 
     assert _no_values(2024, "fi") == "Ei arvoja 2024." and _no_values(None, "fi") == "Ei arvoja."
     assert _no_values(None, "sv") == "Inga värden." and _no_values(None, "en") == "No values."

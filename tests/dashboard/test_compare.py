@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.compare import SIMILAR_REL, compare, compare_indicator, trend
+from dashboard.judge.compare import SIMILAR_REL, compare, compare_indicator, trend
 from tests.dashboard.data import REGISTRY
 
 

@@ -17,8 +17,8 @@ try:  # tests/dashboard is a package (tests.dashboard.…) or a plain folder on 
 except ImportError:
     from export_fixtures import line_chart, map_chart, png_size, warm_renderer, write_geojson  # noqa: F401
 
-from dashboard import export
-from dashboard.export import (
+from dashboard.deliver import export
+from dashboard.deliver.export import (
     ExportError,
     ExportUnavailable,
     Renderer,
@@ -28,7 +28,7 @@ from dashboard.export import (
     render_image,
     table_export,
 )
-from dashboard.export_routes import content_disposition
+from dashboard.deliver.export_routes import content_disposition
 
 
 def svg_text(data: bytes) -> str:
@@ -312,7 +312,7 @@ def test_exp016_fonts_scale_with_the_preset_and_a_top_legend_moves_under_the_sub
 def test_exp017_stand_in_chart_matches_the_dashboard_chartdata_contract():
     import dataclasses
 
-    from dashboard.charts import ChartData
+    from dashboard.draw.charts import ChartData
 
     try:
         from .export_fixtures import StubChartData

@@ -12,15 +12,15 @@ try:  # tests/dashboard is a package (tests.dashboard.…) or a plain folder on 
 except ImportError:
     from export_fixtures import line_chart, map_chart, png_size, warm_renderer, write_geojson  # noqa: F401
 
-from dashboard import export
-from dashboard.export_routes import download_links, download_menu, register_export_routes
-from dashboard.state import InvalidState, ViewState
+from dashboard.deliver import export
+from dashboard.deliver.export_routes import download_links, download_menu, register_export_routes
+from dashboard.core.state import InvalidState, ViewState
 
 
 @pytest.fixture
 def app(engine, registry, tmp_path):
     """A bare Flask server with the app context (registry + migrated SQLite) and the export routes."""
-    from dashboard.context import AppContext, install
+    from dashboard.data.context import AppContext, install
 
     geo = write_geojson(tmp_path)
     calls = []
@@ -158,8 +158,8 @@ def test_rte009_database_outage_is_503_with_retry_after(engine, registry, tmp_pa
     """build_chart's DataUnavailable (and a raw SQLAlchemy error) is "try again later", never a 500."""
     from sqlalchemy.exc import OperationalError
 
-    from dashboard.charts import DataUnavailable
-    from dashboard.context import AppContext, install
+    from dashboard.draw.charts import DataUnavailable
+    from dashboard.data.context import AppContext, install
 
     errors = iter([DataUnavailable("OperationalError"), OperationalError("SELECT 1", {}, Exception("down"))])
 
@@ -210,7 +210,7 @@ def test_rte007_download_menu_is_an_accessible_details_list():
     assert listing.to_plotly_json()["props"]["aria-label"].startswith("Lataa kuvaaja")
 
 
-# --- with the real dashboard.charts.build_chart and dashboard.state.validate_state --------------
+# --- with the real dashboard.draw.charts.build_chart and dashboard.core.state.validate_state --------------
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +220,7 @@ def real_client(tmp_path_factory):
         from .data import REGISTRY, build_database, write_geometry
     except ImportError:
         from data import REGISTRY, build_database, write_geometry
-    from dashboard.context import AppContext, install
+    from dashboard.data.context import AppContext, install
 
     folder = tmp_path_factory.mktemp("vienti")
     engine = build_database(folder / "db.sqlite3")

@@ -5,8 +5,8 @@ import dataclasses
 
 import pytest
 
-from dashboard.gauges import SYMBOL, TONE, goal_gauge, goal_gauges
-from dashboard.goals import STATUS_CODES, GoalStatus, status_label
+from dashboard.draw.gauges import SYMBOL, TONE, goal_gauge, goal_gauges
+from dashboard.judge.goals import STATUS_CODES, GoalStatus, status_label
 
 
 def make_status(status="on_track", **kw) -> GoalStatus:
@@ -128,9 +128,9 @@ def test_gauge008_gauge_list_and_empty_list():
 def test_gauge009_stylesheet_covers_every_tone_and_the_forum_mode():
     from pathlib import Path
 
-    import dashboard.gauges
+    import dashboard.draw.gauges
 
-    css = (Path(dashboard.gauges.__file__).resolve().parents[1] / "assets" / "gauges.css").read_text(encoding="utf-8")
+    css = (Path(dashboard.draw.gauges.__file__).resolve().parents[2] / "assets" / "gauges.css").read_text(encoding="utf-8")
     for tone in set(TONE.values()):
         assert f".goal-gauge--{tone}" in css
     assert ".forum .goal-gauge" in css and "forced-colors" in css

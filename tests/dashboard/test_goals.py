@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 import pandas as pd
 import pytest
 
-from dashboard.goals import (
+from dashboard.judge.goals import (
     GoalData,
     GoalStatus,
     STATUS_CODES,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from dashboard.i18n import I18N_DIR, LANGS, _flatten, catalogue
+from dashboard.core.i18n import I18N_DIR, LANGS, _flatten, catalogue
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 MY_MODULES = [p for p in DASHBOARD.rglob("*.py") if p.name not in ("goals.py", "gauges.py", "export.py", "export_routes.py", "i18n.py")]

@@ -5,8 +5,8 @@ import math
 
 import pandas as pd
 
-from dashboard.model import STATUS_MISSING, STATUS_OK, STATUS_SECONDARY, STATUS_SUPPRESSED, with_status
-from dashboard.queries import annualise
+from dashboard.data.model import STATUS_MISSING, STATUS_OK, STATUS_SECONDARY, STATUS_SUPPRESSED, with_status
+from dashboard.data.queries import annualise
 from tests.dashboard.data import MUNIS, REGION, REGISTRY
 
 COUNTS = REGISTRY.indicators["asunnottomat_yksinaiset_lkm"]
@@ -129,7 +129,7 @@ def test_mdl007_shaped_frames_cover_the_county_regions_and_follow_the_data_versi
     from sqlalchemy import func, insert, select
 
     from data_pipeline.db.schema import load_run
-    from dashboard import model, queries
+    from dashboard.data import model, queries
 
     engine, _geo = dash_env
     frame = model.indicator_frame(engine, REGISTRY, "rikokset_henki_terveys_per1000")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.state import (
+from dashboard.core.state import (
     InvalidState, ViewState, check_indicator, check_region, check_year, parse_view, validate_state,
 )
 from tests.dashboard.data import REGISTRY

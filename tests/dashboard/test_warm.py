@@ -1,7 +1,7 @@
 """The cache warm-up gunicorn runs before forking: every page and profile, never an exception."""
 from __future__ import annotations
 
-from dashboard.warm import LANGS, page_paths, warm
+from dashboard.web.warm import LANGS, page_paths, warm
 from tests.dashboard.data import REGISTRY
 
 

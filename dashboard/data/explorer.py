@@ -1,0 +1,179 @@
+"""The explorer's data in the browser: every value an area page's map, bar, trend and tables can show.
+
+An area page carries this payload in a ``dcc.Store`` (``area-data``) filled when the page is
+rendered, so switching the indicator, the year or the municipality is drawn in the browser
+(``assets/tilannekuva-core.js``) with no request at all; only a change of the map type (another
+geometry file) asks the server. The payload holds, for every explorer indicator of the area, the
+shaped observations of the county's municipalities, the county region, the welfare area and the
+country — values already suppressed by :mod:`dashboard.data.model` (a hidden value never leaves the
+server), one status letter and one flag digit per year — plus the strings the browser cannot
+derive itself: titles, units, source lines, translated message templates, the comparison with
+the county (:func:`dashboard.judge.compare.compare_indicator`) and the recent-trend words
+(:func:`dashboard.judge.compare.trend`). Classes, labels and number formats are computed in the browser
+with the same rules as :mod:`dashboard.judge.classify` and :mod:`dashboard.core.format` (a browser test
+checks that both give identical results).
+
+Encoding (per indicator, aligned with its list of years ``Y``):
+``r[code] = [values, statuses, flags]``: value or null when not shown; status letters
+``o`` shown, ``m`` missing, ``s`` suppressed, ``x`` hidden by complementary suppression, ``-``
+no row at all; flag digits ``synthetic + 2 × provisional``.
+"""
+from __future__ import annotations
+
+import json
+
+from dashboard.data import model, queries
+from dashboard.judge.classify import NO_DATA_COLOR, NO_DATA_OUTLINE, OUTLINE_COLOR, PALETTES, SUPPRESSED_COLOR, text_color
+from dashboard.judge.compare import compare_indicator, trend
+from dashboard.core.i18n import t
+
+STATUS_LETTERS = {model.STATUS_OK: "o", model.STATUS_MISSING: "m", model.STATUS_SUPPRESSED: "s",
+                  model.STATUS_SECONDARY: "x"}
+VERDICT_LETTERS = {"better": "b", "similar": "s", "worse": "w", "higher": "h", "lower": "l", "none": "n"}
+#: Message templates the browser fills in (``{name}`` placeholders, as :func:`dashboard.core.i18n.t`).
+TEMPLATES = (
+    "map.suppressed", "map.secondary", "map.no_data", "chart.synthetic_point", "chart.synthetic_legend",
+    "chart.synthetic_note", "chart.data_date", "bar.hidden", "bar.missing", "trend.subtitle",
+    "trend.subtitle_county", "summary.no_values", "summary.none", "summary.range", "summary.ranking", "summary.reference",
+    "summary.missing", "summary.trend", "table.rank", "table.region", "table.shown", "table.vs_county",
+    "table.note", "table.no_values", "table.year", "table.note_hidden", "table.note_missing", "table.note_synthetic",
+    "table.note_provisional", "compare.better", "compare.similar", "compare.worse", "compare.higher",
+    "compare.lower", "banner.synthetic", "banner.synthetic_detail",
+)
+VERSION = 1
+
+
+def _compact(value: float) -> float | int:
+    """``45.0`` as ``45`` in JSON (the browser reads the same number; a third fewer bytes)."""
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def _map_load_date(rows: dict, registry, indicator, dates: dict) -> str | None:
+    """The data date a map of one year shows (as :func:`dashboard.data.model.indicator_year`)."""
+    county = registry.county
+    codes = [m.code for m in county.municipalities] + [county.country.code]
+    county_row = rows.get(county.region.code)
+    if (county_row is None or county_row["status"] == model.STATUS_MISSING) and indicator.level == "alue":
+        county_row = rows.get(county.welfare_area.code)
+    found = [rows.get(c) for c in codes] + [county_row]
+    ids = {int(r["load_run_id"]) for r in found if r is not None and r["load_run_id"] == r["load_run_id"]
+           and r["load_run_id"] is not None}
+    return max((dates.get(i) for i in ids if dates.get(i)), default=None)
+
+
+def indicator_payload(ctx, key: str, lang: str) -> dict:
+    """One indicator's part of the payload (see the module docstring)."""
+    from dashboard.draw.charts import source_line
+
+    engine, registry = ctx.engine, ctx.registry
+    indicator = registry.indicators[key]
+    county = registry.county
+    frame = model.indicator_frame(engine, registry, key)
+    by_year = model.year_rows(engine, registry, key)
+    dates = queries.load_dates(engine)
+    muni_codes = county.municipality_codes
+    codes = [*muni_codes, county.region.code, county.welfare_area.code, county.country.code]
+    years_all = sorted(by_year)
+    present = set(frame["region_code"]) if not frame.empty else set()
+    regions: dict[str, list] = {}
+    latest: dict[str, str | None] = {}
+    for code in codes:
+        if code not in present:
+            continue
+        values, statuses, flags, run_dates = [], [], [], []
+        for y in years_all:
+            row = by_year[y].get(code)
+            if row is None:
+                values.append(None)
+                statuses.append("-")
+                flags.append("0")
+                continue
+            shown = row["status"] == model.STATUS_OK
+            values.append(_compact(float(row["value"])) if shown else None)
+            statuses.append(STATUS_LETTERS[row["status"]])
+            flags.append(str(int(bool(row["synthetic"])) + 2 * int(bool(row["provisional"]))))
+            run = row["load_run_id"]
+            if run is not None and run == run and dates.get(int(run)):
+                run_dates.append(dates[int(run)])
+        regions[code] = [values, "".join(statuses), "".join(flags)]
+        latest[code] = max(run_dates) if run_dates else None
+    # Comparison with the county value of the same year (the county cell of the map, including
+    # the welfare-area fallback of region-level indicators).
+    verdicts: dict[str, str] = {}
+    map_dates = []
+    for y in years_all:
+        rows = by_year[y]
+        county_row = rows.get(county.region.code)
+        if (county_row is None or county_row["status"] == model.STATUS_MISSING) and indicator.level == "alue":
+            county_row = rows.get(county.welfare_area.code)
+        county_value = (float(county_row["value"]) if county_row is not None
+                        and county_row["status"] == model.STATUS_OK else None)
+        for code in muni_codes:
+            row = rows.get(code)
+            value = float(row["value"]) if row is not None and row["status"] == model.STATUS_OK else None
+            verdicts.setdefault(code, []).append(VERDICT_LETTERS[compare_indicator(indicator, value, county_value)])
+        map_dates.append(_map_load_date(rows, registry, indicator, dates))
+    series = {s.code: s for s in model.series(engine, registry, key, codes, lang)}
+    words = {code: t(f"trend.{trend(s.years, s.values, indicator.direction).key}", lang)
+             for code, s in series.items() if s.years}
+    return {
+        "title": indicator.title.get(lang),
+        "unit": indicator.unit.text(lang),
+        "dec": indicator.decimals,
+        "cls": indicator.classes,
+        "brk": [float(b) for b in (indicator.breaks or [])],
+        "sup": indicator.suppress_below,
+        "lvl": indicator.level,
+        "src": {"geo": source_line(registry, indicator, lang, with_boundaries=True),
+                "tiles": source_line(registry, indicator, lang)},
+        "years": model.selectable_years(engine, registry, key),
+        "Y": years_all,
+        "r": regions,
+        "md": map_dates,
+        "rd": latest,
+        "tw": words,
+        "vc": {code: "".join(v) for code, v in verdicts.items()},
+    }
+
+
+def payload(ctx, area_key: str, lang: str) -> dict:
+    """The whole payload of an area page in one language."""
+    from dashboard.deliver.pages.area import explorer_indicators, status_indicators
+
+    registry = ctx.registry
+    county = registry.county
+    area = registry.agreement.area(area_key)
+    munis = list(county.municipalities)
+    by_name = sorted(range(len(munis)), key=lambda i: munis[i].name.get(lang))
+    colors = {c for pal in PALETTES.values() for c in pal} | {NO_DATA_COLOR, SUPPRESSED_COLOR}
+    status_synthetic = False
+    for ind in status_indicators(registry, area_key):
+        entries = queries.manual_entries(ctx.engine, ind.source.template)
+        status_synthetic = status_synthetic or bool(not entries.empty and entries["synthetic"].any())
+    return {
+        "v": VERSION,
+        "lang": lang,
+        "page": area_key,
+        "path": f"/{area.slug}",
+        "place": county.name.get(lang),
+        "munis": [[m.code, m.name.get(lang)] for m in munis],
+        "byName": by_name,
+        "county": [county.region.code, county.region.name.get(lang)],
+        "welfare": [county.welfare_area.code, county.welfare_area.name.get(lang)],
+        "country": [county.country.code, county.country.name.get(lang)],
+        "context": t("trend.context", lang, county=county.name.get(lang)),
+        "statusSynthetic": status_synthetic,
+        "colors": {"suppressed": SUPPRESSED_COLOR, "missing": NO_DATA_COLOR, "outline": OUTLINE_COLOR,
+                   "noDataOutline": NO_DATA_OUTLINE},
+        "textColor": {c: text_color(c) for c in sorted(colors)},
+        "t": {k: t(k, lang) for k in TEMPLATES},
+        "ind": {ind.key: indicator_payload(ctx, ind.key, lang) for ind in explorer_indicators(registry, area_key)},
+    }
+
+
+def store_json(ctx, area_key: str, lang: str) -> str:
+    """The payload as compact JSON (a string in the store: the browser parses it once; Dash passes
+    a string through without walking it). Cached per data version."""
+    return queries.memo(
+        ctx.engine, "explorer_store", (model.registry_key(ctx.registry), area_key, lang),
+        lambda: json.dumps(payload(ctx, area_key, lang), ensure_ascii=False, separators=(",", ":"), allow_nan=False))

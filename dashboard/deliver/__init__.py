@@ -1,0 +1,1 @@
+"""Delivering: pages, shared components, exports and their routes."""

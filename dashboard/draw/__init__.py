@@ -1,0 +1,1 @@
+"""Drawing: Plotly figures, the one chart builder, goal gauges."""

@@ -1,0 +1,72 @@
+"""Trend of the selected municipality against the county region and the whole country.
+
+The other municipalities of the county are drawn as thin grey context lines (where the selected
+one sits in the spread matters more than its exact neighbours). Synthetic points are drawn hollow,
+with a legend entry; hidden values ("< 5") are gaps.
+"""
+from __future__ import annotations
+
+from dashboard.draw.figures.common import ACCENT, CONTEXT, COUNTRY, COUNTY, GRID, MUTED, base_layout, round_values, top_legend
+
+
+def _symbols(series, filled: str = "circle") -> list[str]:
+    return [f"{filled}-open" if syn else filled for syn in series.synthetic]
+
+
+def _hover(series) -> list[str]:
+    return list(series.texts)
+
+
+def trend_figure(*, focus, county, country, context: list, lang: str, title: str, subtitle: str, footer: str,
+                 axis_title: str, labels: dict, digits: int = 4) -> dict:
+    data: list[dict] = []
+    for s in context:
+        data.append({
+            "type": "scatter", "mode": "lines", "name": s.name, "x": s.years, "y": round_values(s.values, digits),
+            "line": {"color": CONTEXT, "width": 1}, "hoverinfo": "skip", "showlegend": False,
+            "legendgroup": "context", "connectgaps": False,
+        })
+    if context:
+        data.append({"type": "scatter", "mode": "lines", "name": labels["context"], "x": [None], "y": [None],
+                     "line": {"color": CONTEXT, "width": 1}, "hoverinfo": "skip", "showlegend": True})
+    styles = [
+        (country, COUNTRY, 2, "dash", 6),
+        (county, COUNTY, 2.5, "solid", 7),
+        (focus, ACCENT, 3.5, "solid", 9),
+    ]
+    for s, color, width, dash, size in styles:
+        if s is None or not s.years:
+            continue
+        data.append({
+            "type": "scatter", "mode": "lines+markers", "name": s.name, "x": s.years, "y": round_values(s.values, digits),
+            "line": {"color": color, "width": width, "dash": dash},
+            "marker": {"color": color, "size": size, "symbol": _symbols(s), "line": {"color": color, "width": 2}},
+            "customdata": _hover(s),
+            "hovertemplate": f"<b>{s.name}</b> %{{x}}<br>%{{customdata}}<extra></extra>",
+            "connectgaps": False,
+        })
+    synthetic_any = any(any(s.synthetic) for s in (focus, county, country) if s is not None)
+    if synthetic_any:
+        data.append({"type": "scatter", "mode": "markers", "name": labels["synthetic_legend"], "x": [None], "y": [None],
+                     "marker": {"symbol": "circle-open", "size": 9, "color": MUTED, "line": {"width": 2}},
+                     "hoverinfo": "skip", "showlegend": True})
+    years = sorted({y for s in (focus, county, country, *context) if s is not None for y in s.years})
+    values = [v for s in (focus, county, country, *context) if s is not None for v in s.values if v is not None]
+    span = (years[-1] - years[0]) if years else 0
+    height = 400
+    legend, legend_px = top_legend(1)
+    layout = base_layout(lang, title, subtitle, footer, height, margin={"l": 10, "r": 20, "b": 40, "t": legend_px})
+    layout.update({
+        "xaxis": {"tickformat": "d", "gridcolor": GRID, "showgrid": False,
+                  "fixedrange": True, "ticks": "outside", "tickcolor": "#9a9a9a", "automargin": True},
+        "yaxis": {"title": {"text": axis_title, "font": {"size": 12, "color": MUTED}}, "gridcolor": GRID,
+                  "rangemode": "tozero" if values and min(values) >= 0 else "normal", "separatethousands": True,
+                  "exponentformat": "none", "fixedrange": True, "zeroline": True, "zerolinecolor": "#9a9a9a",
+                  "automargin": True},
+        "legend": legend,
+        "hovermode": "closest",
+    })
+    if years and span <= 14:
+        # Explicit ticks: every year labelled once (an axis dtick made plotly.js loop forever here).
+        layout["xaxis"].update(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
+    return {"data": data, "layout": layout}

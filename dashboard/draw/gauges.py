@@ -1,0 +1,125 @@
+"""Goal gauges: one accessible bullet bar per goal, readable without colour.
+
+A gauge is plain HTML (no Plotly figure), so it is light, prints well, scales on a projector and
+screen readers get it natively: the bar is a ``role="meter"`` with ``aria-valuenow/min/max`` and an
+``aria-valuetext`` that says the status in words. The status is always written out and has its
+own symbol; colour (blue = on track / achieved, orange = off track / not yet, grey = no change /
+not enough data — safe for the common colour-vision deficiencies) only repeats it. Styles live in
+``assets/gauges.css``; the forum (high-contrast) look keys off the ``forum`` class on an ancestor.
+"""
+from __future__ import annotations
+
+from dash import html
+
+from dashboard.judge.goals import GoalStatus
+from dashboard.core.i18n import normalise_lang, t
+
+#: colour family per status: "good" (blue), "bad" (orange), "neutral" (grey)
+TONE = {
+    "on_track": "good",
+    "achieved": "good",
+    "off_track": "bad",
+    "not_achieved": "bad",
+    "no_change": "neutral",
+    "not_enough_data": "neutral",
+}
+#: a distinct symbol per status so that the status never rests on colour alone
+SYMBOL = {
+    "achieved": "✓",
+    "on_track": "↗",
+    "off_track": "!",
+    "not_achieved": "○",
+    "no_change": "→",
+    "not_enough_data": "?",
+}
+TREND_SYMBOL = {"up": "↗", "down": "↘", "flat": "→"}
+
+
+def status_symbol(status: GoalStatus) -> str:
+    """Direction goals point the way the series moves; other goals use the status symbol."""
+    if status.type == "direction" and status.trend and status.status != "not_enough_data":
+        return TREND_SYMBOL[status.trend]
+    return SYMBOL[status.status]
+
+
+def _meter(status: GoalStatus, lang: str, dom_id: str):
+    """The bullet bar: filled share of the target plus a tick where a steady pace would be now."""
+    percent = round(100 * status.progress)
+    children = [html.Div(className="goal-gauge__fill", style={"width": f"{percent}%"})]
+    if status.expected_progress is not None:
+        children.append(
+            html.Div(
+                className="goal-gauge__expected",
+                style={"left": f"{round(100 * status.expected_progress)}%"},
+                title=t("goals.gauge.expected", lang),
+            )
+        )
+    return html.Div(
+        children,
+        id=f"{dom_id}-meter",
+        className="goal-gauge__bar",
+        role="meter",
+        **{
+            "aria-valuenow": percent,
+            "aria-valuemin": 0,
+            "aria-valuemax": 100,
+            "aria-valuetext": t("goals.gauge.valuetext", lang, percent=percent, label=status.label),
+            "aria-label": t("goals.gauge.progress", lang),
+        },
+    )
+
+
+def _fact(term: str, value: str, cls: str):
+    return html.Div([html.Dt(term), html.Dd(value)], className=f"goal-gauge__fact goal-gauge__fact--{cls}")
+
+
+def goal_gauge(status: GoalStatus, lang: str = "fi"):
+    """One goal as an accessible card: wording, status in words + symbol, bar, value vs target, owner."""
+    lang = normalise_lang(lang)
+    dom_id = f"goal-{status.key}"
+    tone = TONE[status.status]
+    badge = html.P(
+        [
+            html.Span(status_symbol(status), className="goal-gauge__symbol", **{"aria-hidden": "true"}),
+            html.Span(status.label, className="goal-gauge__label"),
+        ],
+        className=f"goal-gauge__status goal-gauge__status--{tone}",
+    )
+    facts = []
+    if status.value_text:
+        facts.append(_fact(t("goals.gauge.value", lang), status.value_text, "value"))
+    if status.target_text:
+        facts.append(_fact(t("goals.gauge.target", lang), status.target_text, "target"))
+    facts.append(_fact(t("goals.gauge.owner", lang), status.owner, "owner"))
+    children = [
+        html.P(status.wording, id=f"{dom_id}-wording", className="goal-gauge__wording"),
+        badge,
+    ]
+    if status.progress is not None:
+        children.append(_meter(status, lang, dom_id))
+    children += [
+        html.Dl(facts, className="goal-gauge__facts"),
+        html.P(status.explanation, className="goal-gauge__explanation"),
+    ]
+    if status.target_basis == "proposal":
+        children.append(html.P(status.basis_note or t("goals.basis_proposal", lang), className="goal-gauge__proposal"))
+    if status.synthetic:
+        children.append(html.P(t("goals.gauge.synthetic", lang), className="goal-gauge__synthetic"))
+    return html.Article(
+        children,
+        id=dom_id,
+        className=f"goal-gauge goal-gauge--{tone} goal-gauge--{status.status}",
+        **{"aria-labelledby": f"{dom_id}-wording", "data-status": status.status},
+    )
+
+
+def goal_gauges(statuses: list[GoalStatus], lang: str = "fi"):
+    """A list of gauges (one ``<li>`` each); an empty list says so in words."""
+    lang = normalise_lang(lang)
+    if not statuses:
+        return html.P(t("goals.gauge.empty", lang), className="goal-gauges goal-gauges--empty")
+    return html.Ul(
+        [html.Li(goal_gauge(s, lang), className="goal-gauges__item") for s in statuses],
+        className="goal-gauges",
+        **{"aria-label": t("goals.gauge.heading", lang)},
+    )

@@ -1,0 +1,1 @@
+"""Judging the data: goal evaluation, comparisons with the county and the country, map classes. Pure functions over frames."""

@@ -1,0 +1,1 @@
+"""The web shell: security headers and health, rate limits, cache warm-up."""
