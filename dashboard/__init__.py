@@ -21,6 +21,7 @@ from dashboard.deliver import pages
 
 from dashboard.web import ratelimit, security
 from dashboard.data.context import AppContext, install
+from dashboard.deliver.export_routes import register_export_routes
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +117,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
     geo.register_routes(server, lambda: ctx.geo)
     security.register(app, ctx)
     ratelimit.init_app(server)
-    from dashboard.deliver import integrations
-
-    integrations.register_export_routes(server)
+    register_export_routes(server)
     return app
 
 

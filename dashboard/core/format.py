@@ -41,11 +41,6 @@ def number(value, decimals: int = 0, lang: str = "fi", sign: bool = False) -> st
     return text
 
 
-def year_text(year) -> str:
-    """Years never get thousands separators."""
-    return "" if year is None else str(int(year))
-
-
 def date_text(iso: str | None, lang: str = "fi") -> str:
     """``2026-11-22`` -> ``22.11.2026`` (fi, sv) or ``22 Nov 2026`` (en)."""
     if not iso:

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from functools import wraps
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, and_, func, inspect, select
 
 from data_pipeline.db.schema import load_run, manual_entry, observation
 
@@ -180,47 +180,12 @@ def indicator_observations(engine: Engine, key: str, codes: tuple[str, ...] | No
 
 
 @cached
-def region_observations(engine: Engine, codes: tuple[str, ...]) -> pd.DataFrame:
-    """All total-sex observations of all indicators for a few regions (municipality profile)."""
-    stmt = (
-        select(*[observation.c[c] for c in OBS_COLUMNS])
-        .where(and_(observation.c.region_code.in_(list(codes)), observation.c.sex == "total"))
-        .order_by(observation.c.indicator_key, observation.c.region_code, observation.c.period)
-    )
+def period_observations(engine: Engine, key: str, region: str) -> pd.DataFrame:
+    """Every period of one indicator in one region (total sex, not annualised): what a goal reads."""
+    cond = and_(observation.c.indicator_key == key, observation.c.region_code == region, observation.c.sex == "total")
+    stmt = select(*[observation.c[c] for c in OBS_COLUMNS]).where(cond).order_by(observation.c.year, observation.c.period)
     with engine.connect() as conn:
-        frame = _frame(conn.execute(stmt).all())
-    if frame.empty:
-        return frame
-    return (
-        frame.groupby("indicator_key", group_keys=False)[frame.columns.tolist()]
-        .apply(annualise)
-        .reset_index(drop=True)
-    )
-
-
-@cached
-def headline_latest(engine: Engine, keys: tuple[str, ...], codes: tuple[str, ...]) -> pd.DataFrame:
-    """Observations of some indicators for some regions (overview cards), annualised."""
-    stmt = (
-        select(*[observation.c[c] for c in OBS_COLUMNS])
-        .where(
-            and_(
-                observation.c.indicator_key.in_(list(keys)),
-                observation.c.region_code.in_(list(codes)),
-                observation.c.sex == "total",
-            )
-        )
-        .order_by(observation.c.indicator_key, observation.c.region_code, observation.c.period)
-    )
-    with engine.connect() as conn:
-        frame = _frame(conn.execute(stmt).all())
-    if frame.empty:
-        return frame
-    return (
-        frame.groupby("indicator_key", group_keys=False)[frame.columns.tolist()]
-        .apply(annualise)
-        .reset_index(drop=True)
-    )
+        return _frame(conn.execute(stmt).all())
 
 
 def years_with_data(engine: Engine, key: str, codes: list[str]) -> list[int]:
@@ -275,11 +240,17 @@ def indicator_runs(engine: Engine, key: str) -> pd.DataFrame:
 
 
 @cached
+def _has_synthetic_column(engine: Engine) -> bool:
+    """manual_entry.synthetic arrived in migration 0002; an older database simply has no demo rows."""
+    return memo(engine, "has_synthetic", (), lambda: "synthetic" in {
+        col["name"] for col in inspect(engine).get_columns("manual_entry")})
+
+
 def manual_entries(engine: Engine, template: str) -> pd.DataFrame:
     """Current (not superseded) manual entries of a template: region_code, period, data, synthetic, entered_at."""
     cols = [manual_entry.c.region_code, manual_entry.c.period, manual_entry.c.data, manual_entry.c.entered_at,
             manual_entry.c.load_run_id]
-    if "synthetic" in manual_entry.c:
+    if _has_synthetic_column(engine):
         cols.append(manual_entry.c.synthetic)
     stmt = (
         select(*cols)

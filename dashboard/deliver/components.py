@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.deliver import integrations
+from dashboard.deliver.export import graph_config
 from dashboard.core.i18n import LANGS, t
 from dashboard.core.state import ViewState
 
@@ -256,7 +256,7 @@ def graph(graph_id: str, chart, lang: str, *, class_name: str = "", clear_on_unh
     figure = chart.figure if figure is None else figure
     height = figure.get("layout", {}).get("height") or 450
     return dcc.Graph(
-        id=graph_id, figure=figure, config=integrations.graph_config(chart, lang),
+        id=graph_id, figure=figure, config=graph_config(chart, lang),
         className=f"tk-graph {class_name}".strip(), clear_on_unhover=clear_on_unhover, responsive=True,
         style={"height": f"{height}px"},
     )

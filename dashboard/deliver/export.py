@@ -613,4 +613,8 @@ def graph_config(chart, lang: str = "fi") -> dict:
         "topojsonURL": "/assets/topo/",
         "toImageButtonOptions": {"format": "png", "filename": chart.filename_stem, "scale": 2},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "scrollZoom": False,
+        # The modebar's buttons (dashboard/bundle/modebar.js) download the same dressed PNG and SVG
+        # as the chart's "Lataa" menu: title, unit, source and date, Finnish file name.
+        "displayModeBar": "hover",
     }

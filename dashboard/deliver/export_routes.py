@@ -16,8 +16,16 @@ from urllib.parse import quote, urlencode
 
 from dash import html
 
+from flask import Response, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.core import state as state_module
+from dashboard.core.state import InvalidState
 from dashboard.core.format import slug
 from dashboard.core.i18n import normalise_lang, t
+from dashboard.deliver import export
+from dashboard.draw import charts
+from dashboard.draw.charts import DataUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -149,14 +157,6 @@ def parse_request(name: str, args, lang: str = "fi") -> tuple[str, str, str, dic
     return kind, fmt, PRESET_VALUES[size[0].strip().lower()], params
 
 
-def _known_kinds(charts_module) -> set[str] | None:
-    for attr in ("KINDS", "CHART_KINDS"):
-        kinds = getattr(charts_module, attr, None)
-        if kinds:
-            return set(kinds)
-    return None
-
-
 def _invalid_state_text(exc, lang: str = "fi") -> str:
     try:
         return exc.text(lang)
@@ -168,11 +168,9 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
     """Add ``/vienti/<kind>.<fmt>`` to the Flask ``server``.
 
     ``build_chart`` / ``validate_state`` default to ``dashboard.draw.charts.build_chart`` and
-    ``dashboard.core.state.validate_state``, imported on the first request (tests may pass stand-ins).
+    ``dashboard.core.state.validate_state`` (tests may pass stand-ins).
     Nothing heavy happens here: the image renderer starts on the first image request.
     """
-    from flask import Response, request
-
     def text_response(message: str, status: int, **headers) -> Response:
         resp = Response(message + "\n", status=status, mimetype="text/plain")
         resp.headers["Content-Type"] = "text/plain; charset=utf-8"
@@ -183,22 +181,9 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
         return resp
 
     def export_view(name: str):
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from dashboard.deliver import export
-        from dashboard.draw.charts import DataUnavailable
-        from dashboard.core.state import InvalidState
-
-        build = build_chart
-        known = None
-        if build is None:
-            from dashboard.draw import charts
-
-            build = charts.build_chart
-            known = _known_kinds(charts)
-        validate = validate_state
-        if validate is None:
-            from dashboard.core.state import validate_state as validate
+        build = build_chart or charts.build_chart
+        known = charts.KINDS if build_chart is None else None  # a stand-in builder knows its own kinds
+        validate = validate_state or state_module.validate_state
         # Errors speak the language the view asked for (``kieli``), before anything is validated.
         lang = normalise_lang(request.args.get("kieli"))
         try:

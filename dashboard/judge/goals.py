@@ -2,7 +2,7 @@
 
 Pure functions (``evaluate_goal`` and one per goal type) take a goal from ``goals.yaml``, the data
 it needs (:class:`GoalData`), the county profile and today's date, and return a :class:`GoalStatus`.
-:func:`evaluate_goals` only reads the database and calls them. The rules, one per goal type:
+:func:`dashboard.data.goal_data.evaluate_goals` reads the database and calls them. The rules, one per goal type:
 
 numeric_target
     Baseline = ``baseline_value`` or the value in ``baseline_year``; latest = the newest value after
@@ -570,69 +570,7 @@ def _to_code(value, template, column: str):
     return value
 
 
-def _has_synthetic_column(conn) -> bool:
-    """manual_entry.synthetic arrived in migration 0002; an older database simply has no demo rows."""
-    from sqlalchemy import inspect
-
-    return "synthetic" in {col["name"] for col in inspect(conn).get_columns("manual_entry")}
-
-
-def load_goal_data(conn, goal, registry, *, has_synthetic: bool | None = None) -> GoalData:
-    """Read what :func:`evaluate_goal` needs for ``goal`` (bound parameters only)."""
-    from sqlalchemy import select
-
-    from data_pipeline.db.schema import manual_entry, observation
-
-    data = GoalData()
-    indicator_key = getattr(goal, "indicator", None)
-    if indicator_key:
-        data.indicator = registry.indicators.get(indicator_key)
-        region = registry.county.resolve_region(getattr(goal, "region", "county"))
-        c = observation.c
-        rows = conn.execute(
-            select(c.period, c.period_type, c.year, c.value, c.synthetic)
-            .where(c.indicator_key == indicator_key, c.region_code == region, c.sex == "total")
-            .order_by(c.year, c.period)
-        ).all()
-        data.observations = pd.DataFrame([r._asdict() for r in rows], columns=OBS_COLUMNS)
-    template_key = getattr(goal, "template", None)
-    if template_key:
-        template = registry.templates.templates.get(template_key) if registry.templates else None
-        data.template = template
-        status_col = _status_column(template)
-        c = manual_entry.c
-        if has_synthetic is None:
-            has_synthetic = _has_synthetic_column(conn)
-        cols = [c.region_code, c.period, c.data, c.entered_at] + ([c.synthetic] if has_synthetic else [])
-        rows = conn.execute(
-            select(*cols).where(
-                c.template == template_key,
-                c.superseded_at.is_(None),
-                c.region_code.in_(registry.county.municipality_codes),
-            )
-        ).all()
-        records = []
-        for r in rows:
-            payload = r.data if isinstance(r.data, dict) else {}
-            records.append({
-                "region_code": r.region_code, "period": str(r.period), "entered_at": r.entered_at,
-                "status": _to_code(payload.get(status_col), template, status_col),
-                "synthetic": bool(getattr(r, "synthetic", False)),
-            })
-        data.entries = pd.DataFrame(records, columns=[*ENTRY_COLUMNS, "entered_at"])
-    return data
-
-
-def evaluate_goals(engine, registry, lang: str = "fi", area: str | None = None,
-                   today: date | None = None) -> list[GoalStatus]:
-    """Evaluate every goal (or one priority area's) against the database, in registry order."""
-    lang = normalise_lang(lang)
-    today = today or date.today()
-    goals = registry.goals_for_area(area) if area else registry.goals
-    out = []
-    with engine.connect() as conn:
-        has_synthetic = _has_synthetic_column(conn)
-        for goal in goals:
-            data = load_goal_data(conn, goal, registry, has_synthetic=has_synthetic)
-            out.append(evaluate_goal(goal, data, registry.county, today, lang))
-    return out
+def status_code(payload: dict, template) -> str | None:
+    """The status code of one manual entry's ``data`` (the code or the Finnish label as entered)."""
+    column = _status_column(template)
+    return _to_code(payload.get(column), template, column)

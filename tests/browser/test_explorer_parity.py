@@ -213,7 +213,7 @@ def _views(registry, area_key, lang, forum, engine, mode):
 
 
 def _expected(state, status_synthetic: bool) -> dict:
-    from dashboard.deliver import integrations
+    from dashboard.deliver.export_routes import download_links
     from dashboard.draw.charts import build_chart
     from dashboard.deliver.components import chart_table, map_legend, page_href, source_text
     from dashboard.draw.figures.map import legend_items, screen_figure, value_patch
@@ -235,7 +235,7 @@ def _expected(state, status_synthetic: bool) -> dict:
         "mapTexts": texts(map_chart), "barTexts": texts(bar_chart), "trendTexts": texts(trend_chart),
         "bar": as_json(bar_chart.figure), "trend": as_json(trend_chart.figure),
         "barTable": as_json(chart_table(bar_chart, lang)), "trendTable": as_json(chart_table(trend_chart, lang)),
-        "hrefs": [[link["href"] for link in integrations.download_links(kind, state.replace(year=map_chart.extra["year"]))]
+        "hrefs": [[link["href"] for link in download_links(kind, state.replace(year=map_chart.extra["year"]))]
                   for kind in ("map", "bar", "trend")],
         "indicatorHref": page_href(f"/indikaattori/{state.indicator}", state),
         "query": state.replace(year=map_chart.extra["year"]).query(),

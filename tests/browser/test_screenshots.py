@@ -69,7 +69,7 @@ SHOTS = [
 def shot_server(tmp_path_factory):
     """Base URL of an app of its own (its caches are not shared with ``live_app``, which evaluates
     goals against the real date) whose goal evaluation uses :data:`TODAY`."""
-    import dashboard.judge.goals as goals
+    import dashboard.data.goal_data as goals
 
     real = goals.evaluate_goals
 
@@ -136,7 +136,7 @@ def test_shot000_goal_gauges_use_the_fixed_day(shot_page, shot_server):
     page, errors = shot_page
     page.goto(shot_server + "/")
     settle(page, SHOTS[0])
-    assert PINNED_CALLS, "the app no longer evaluates goals through dashboard.judge.goals.evaluate_goals"
+    assert PINNED_CALLS, "the app no longer evaluates goals through dashboard.data.goal_data.evaluate_goals"
     expect(page.locator("main")).to_contain_text(f"{TODAY.year} tähän mennessä")
     assert not errors, errors
 

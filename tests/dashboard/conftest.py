@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import dash_requests as dr
+
 from tests.dashboard.data import REGISTRY, build_database, write_geometry
 
 
@@ -47,50 +49,23 @@ def empty_app(tmp_path_factory):
 
 
 class DashClient:
-    """Posts to ``/_dash-update-component`` the way dash-renderer does."""
+    """Posts to ``/_dash-update-component`` the way dash-renderer does (benchmarks/dash_requests.py,
+    the one request builder of the tests and the benchmarks)."""
 
     def __init__(self, client):
         self.client = client
         self.deps = json.loads(client.get("/_dash-dependencies").data)
 
     def dependency(self, output_contains: str) -> dict:
-        found = [d for d in self.deps if output_contains in d["output"]]
+        found = [d for d in dr.server_callbacks(self.deps) if output_contains in d["output"]]
         assert found, f"no callback with output {output_contains!r}"
         return found[0]
 
-    @staticmethod
-    def outputs(dep: dict) -> list[dict]:
-        text = dep["output"]
-        if text.startswith(".."):
-            parts = text[2:-2].split("...")
-        else:
-            parts = [text]
-        out = []
-        for part in parts:
-            ident, prop = part.rsplit(".", 1)
-            out.append({"id": ident, "property": prop})
-        return out
-
     def call(self, output_contains: str, inputs: dict, state: dict | None = None, changed: list[str] | None = None):
         """``inputs`` / ``state``: {"id.prop": value}; returns the Flask response."""
-        dep = self.dependency(output_contains)
-        outputs = self.outputs(dep)
-
-        def items(spec, values):
-            result = []
-            for s in spec:
-                key = f"{s['id']}.{s['property']}"
-                result.append({"id": s["id"], "property": s["property"], "value": values.get(key)})
-            return result
-
-        body = {
-            "output": dep["output"],
-            "outputs": outputs if len(outputs) > 1 or dep["output"].startswith("..") else outputs[0],
-            "inputs": items(dep["inputs"], inputs),
-            "state": items(dep["state"], state or {}),
-            "changedPropIds": changed or list(inputs)[:1],
-        }
-        return self.client.post("/_dash-update-component", json=body)
+        body = dr.request_body(self.dependency(output_contains), {**inputs, **(state or {})},
+                               changed or list(inputs)[:1])
+        return self.client.post(dr.UPDATE_PATH, json=body)
 
 
 @pytest.fixture(scope="session")

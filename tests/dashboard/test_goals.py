@@ -12,11 +12,11 @@ from dashboard.judge.goals import (
     GoalStatus,
     STATUS_CODES,
     evaluate_goal,
-    evaluate_goals,
     fmt_number,
     ols_trend,
     t_critical_975,
 )
+from dashboard.data.goal_data import evaluate_goals
 from data_pipeline.registry import (
     BooleanGoal,
     DirectionGoal,

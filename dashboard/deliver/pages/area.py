@@ -26,7 +26,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.data import explorer as explorer_data, model
 
-from dashboard.deliver import integrations
+from dashboard.data.goal_data import goal_statuses
+from dashboard.deliver.export_routes import download_links, download_menu
+from dashboard.draw.gauges import goal_gauges
 from dashboard.draw.charts import DataUnavailable, build_chart, default_indicator, manual_rule
 from dashboard.deliver.components import (
     chart_table, details_table, figure_block, graph, map_legend, notice, page_href, source_text,
@@ -253,7 +255,7 @@ def _status_sections(ctx, registry, area_key: str, state) -> list:
                            className="tk-measure-quote"),
                     html.Div([
                         figure_block(graph("area-status-map", chart, lang, class_name="tk-graph--status"), chart,
-                                     lang=lang, download=integrations.download_menu("area-status-map", "status_map", s)),
+                                     lang=lang, download=download_menu("area-status-map", "status_map", s)),
                         html.Div([html.H3(t("status.latest", lang).capitalize(), className="tk-h3"),
                                   html.Ul(items, className="tk-status-list")], className="tk-status-side"),
                     ], className="tk-grid tk-grid--status"),
@@ -268,7 +270,7 @@ def _status_sections(ctx, registry, area_key: str, state) -> list:
                     html.H2(t("section.rounds", lang), id=f"rounds-{ind.key}"),
                     html.P(measure_text(registry, area_key, ind.measure, lang),
                            className="tk-measure-quote"),
-                    html.Div(integrations.download_menu("area-rounds", "rounds", s), className="tk-figure__tools"),
+                    html.Div(download_menu("area-rounds", "rounds", s), className="tk-figure__tools"),
                     rounds_table(chart, lang),
                     html.P(chart.summary, className="tk-figure__caption"),
                     html.P(source_text(chart, lang), className="tk-source"),
@@ -326,7 +328,7 @@ def build_area(area_key: str):
                     [
                         _quote(area, registry, lang),
                         html.Section([html.H2(t("area.goals", lang), id="area-goals-h", className="tk-h3"),
-                                      integrations.goal_section(ctx.engine, registry, lang, area_key)],
+                                      goal_gauges(goal_statuses(ctx.engine, registry, lang, area_key), lang)],
                                      className="tk-area-goals", **{"aria-labelledby": "area-goals-h"}),
                     ],
                     className="tk-grid tk-grid--intro",
@@ -344,10 +346,10 @@ def build_area(area_key: str):
                                                    figure=screen_figure(map_chart.figure)),
                                              map_chart, lang=lang, class_name="tk-figure--map",
                                              legend=map_legend(legend_items(map_chart.figure), lang, "area-map-legend"),
-                                             download=html.Div(integrations.download_menu("area-map", "map", s), id="area-map-dl")),
+                                             download=html.Div(download_menu("area-map", "map", s), id="area-map-dl")),
                                 figure_block(graph("area-bar", bar_chart, lang, class_name="tk-graph--bar", clear_on_unhover=True),
                                              bar_chart, lang=lang, class_name="tk-figure--bar",
-                                             download=html.Div(integrations.download_menu("area-bar", "bar", s), id="area-bar-dl")),
+                                             download=html.Div(download_menu("area-bar", "bar", s), id="area-bar-dl")),
                             ],
                             className="tk-grid tk-grid--maps",
                         ),
@@ -366,7 +368,7 @@ def build_area(area_key: str):
                         html.H2(t("section.trend", lang), id="trend-h"),
                         figure_block(graph("area-trend", trend_chart, lang, class_name="tk-graph--trend"), trend_chart,
                                      lang=lang,
-                                     download=html.Div(integrations.download_menu("area-trend", "trend", s), id="area-trend-dl")),
+                                     download=html.Div(download_menu("area-trend", "trend", s), id="area-trend-dl")),
                         html.Div(details_table(chart_table(trend_chart, lang), lang, body_id="area-trend-table-body",
                                                label=t("section.trend", lang)),
                                  id="area-trend-table"),
@@ -472,7 +474,7 @@ def _mode_outputs(out, lang):
     """The map-type callback's output list for a validated update (see MODE_OUTPUTS)."""
     state, map_chart = out["state"], out["map"]
     page_path = next((f"/{a.slug}" for a in current_context().registry.agreement.areas if a.key == state.page), "/")
-    hrefs = [link["href"] for _chart, kind in CHARTS for link in integrations.download_links(kind, state)]
+    hrefs = [link["href"] for _chart, kind in CHARTS for link in download_links(kind, state)]
     return [
         screen_figure(map_chart.figure), source_text(map_chart, lang), *hrefs,
         {"path": page_path, "query": state.query(), "push": True, "page": state.page},

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.deliver import integrations
+from dashboard.deliver.export_routes import download_menu
 
 from dashboard.data import model, queries
 from dashboard.draw.charts import build_chart, manual_rule
@@ -96,7 +96,7 @@ def build_for(key):
             blocks.append(html.Section([
                 html.H2(t("section.trend", lang), id="ind-trend-h"),
                 figure_block(graph("indicator-trend", table_chart, lang, class_name="tk-graph--trend"), table_chart,
-                             lang=lang, download=integrations.download_menu("indicator-trend", "trend", s)),
+                             lang=lang, download=download_menu("indicator-trend", "trend", s)),
             ], className="tk-section", **{"aria-labelledby": "ind-trend-h"}))
             all_years = table_chart.extra["years"]
             years = all_years[-12:]
@@ -106,7 +106,7 @@ def build_for(key):
                 note.append(t("indicator.recent_years", lang, shown=len(years), first=all_years[0]))
             blocks.append(html.Section([
                 html.H2(t("indicator.all_municipalities", lang), id="ind-all-h"),
-                html.Div(integrations.download_menu("indicator-table", "table", s), className="tk-figure__tools"),
+                html.Div(download_menu("indicator-table", "table", s), className="tk-figure__tools"),
                 table_wrap(data_table(table_chart.table, t("indicator.all_municipalities_caption", lang, title=ind.title.get(lang),
                                                             unit=ind.unit.text(lang)),
                                       lang, columns=cols, numeric=set(cols[1:])), lang),

@@ -10,7 +10,8 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.deliver import integrations
+from dashboard.data.goal_data import goal_statuses
+from dashboard.draw.gauges import goal_gauges
 
 from dashboard.data import model, queries
 from dashboard.draw.charts import manual_rule
@@ -139,12 +140,7 @@ def _card(ctx, area, state, statuses) -> tuple[html.Article, bool]:
     rows, synthetic = _headline_rows(ctx, area, state)
     syn, total, latest = area_status(ctx, area.key)
     area_statuses = [s for s in statuses if getattr(s, "area", None) == area.key]
-    try:
-        from dashboard.draw.gauges import goal_gauges
-
-        gauges = goal_gauges(area_statuses, lang)
-    except Exception:  # noqa: BLE001
-        gauges = html.P(t("placeholder.gauges", lang), className="tk-hint")
+    gauges = goal_gauges(area_statuses, lang)
     heading_id = f"card-{area.key}"
     table = html.Table(
         [
@@ -197,7 +193,7 @@ def build(ctx, state, parsed) -> Built:
 def _build(ctx, state) -> Built:
     registry = ctx.registry
     lang = state.lang
-    statuses = integrations.goal_statuses(ctx.engine, registry, lang, None)
+    statuses = goal_statuses(ctx.engine, registry, lang, None)
     cards, synthetic = [], False
     for area in registry.agreement.areas:
         card, syn = _card(ctx, area, state, statuses)

@@ -1,0 +1,51 @@
+"""What goal evaluation reads: the inputs of :func:`dashboard.judge.goals.evaluate_goal`, from the
+query layer, and the evaluated statuses of every page (memoised per data version and day)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from dashboard.core.i18n import normalise_lang
+from dashboard.data import model, queries
+from dashboard.judge.goals import ENTRY_COLUMNS, OBS_COLUMNS, GoalData, GoalStatus, evaluate_goal, status_code
+
+
+def load_goal_data(engine, goal, registry) -> GoalData:
+    """Read what :func:`dashboard.judge.goals.evaluate_goal` needs for ``goal``."""
+    data = GoalData()
+    indicator_key = getattr(goal, "indicator", None)
+    if indicator_key:
+        data.indicator = registry.indicators.get(indicator_key)
+        region = registry.county.resolve_region(getattr(goal, "region", "county"))
+        data.observations = queries.period_observations(engine, indicator_key, region)[OBS_COLUMNS].copy()
+    template_key = getattr(goal, "template", None)
+    if template_key:
+        template = registry.templates.templates.get(template_key) if registry.templates else None
+        data.template = template
+        entries = queries.manual_entries(engine, template_key)
+        entries = entries[entries["region_code"].isin(registry.county.municipality_codes)]
+        records = [{
+            "region_code": r.region_code, "period": str(r.period), "entered_at": r.entered_at,
+            "status": status_code(r.data if isinstance(r.data, dict) else {}, template),
+            "synthetic": bool(r.synthetic),
+        } for r in entries.itertuples(index=False)]
+        data.entries = pd.DataFrame(records, columns=[*ENTRY_COLUMNS, "entered_at"])
+    return data
+
+
+def evaluate_goals(engine, registry, lang: str = "fi", area: str | None = None,
+                   today: date | None = None) -> list[GoalStatus]:
+    """Evaluate every goal (or one priority area's) against the database, in registry order."""
+    lang = normalise_lang(lang)
+    today = today or date.today()
+    goals = registry.goals_for_area(area) if area else registry.goals
+    return [evaluate_goal(goal, load_goal_data(engine, goal, registry), registry.county, today, lang)
+            for goal in goals]
+
+
+def goal_statuses(engine, registry, lang: str, area: str | None) -> list[GoalStatus]:
+    """Goal statuses, evaluated once per data version and day (pages ask on every render)."""
+    today = date.today()
+    return queries.memo(engine, "goals", (model.registry_key(registry), lang, area, today),
+                        lambda: evaluate_goals(engine, registry, lang, area=area, today=today))
