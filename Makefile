@@ -47,7 +47,11 @@ run: install frontend
 	$(BIN)/python -m data_pipeline bootstrap
 	$(BIN)/python app.py
 
+# ruff (pyproject.toml [tool.ruff]) before the tests: lint findings fail fast.
+LINTED := dashboard benchmarks tests app.py gunicorn.conf.py
+
 test: install frontend
+	$(BIN)/ruff check $(LINTED)
 	$(BIN)/python -m pytest
 
 bench: install frontend

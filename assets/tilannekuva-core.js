@@ -17,20 +17,8 @@
   var MINUS = "\u2212";
   var EN_DASH = "\u2013";
   var MAX_CLASSES = 5;
-  // dashboard/classify.py (ColorBrewer GnBu without its lightest step)
-  var PALETTES = {
-    1: ["#43a2ca"],
-    2: ["#a8ddb5", "#0868ac"],
-    3: ["#ccebc5", "#7bccc4", "#0868ac"],
-    4: ["#ccebc5", "#7bccc4", "#43a2ca", "#0868ac"],
-    5: ["#ccebc5", "#a8ddb5", "#7bccc4", "#43a2ca", "#0868ac"],
-  };
-  // dashboard/figures/common.py
-  var MUTED = "#595959";
-  var ACCENT = "#0f4c81";
-  var COUNTY = "#2b2b2b";
-  var COUNTRY = "#7a7a7a";
-  var CONTEXT = "#cfcfcf";
+  // Colours come with the page's store ("tok", from dashboard/core/tokens.yaml): none is written here.
+  var TOK = null;
   var HATCH = "/";
   var SPECIAL = ["suppressed", "secondary", "missing"];
   var LEGEND_SLOTS = MAX_CLASSES + SPECIAL.length;
@@ -182,8 +170,8 @@
     var breaks = computeBreaks(vals, method, decimals, fixed);
     var n = breaks.length + 1;
     var colors = [];
-    for (var i = 0; i < n; i++) colors.push(n <= MAX_CLASSES ? PALETTES[Math.min(n, MAX_CLASSES)][i]
-      : PALETTES[MAX_CLASSES][Math.min(i, MAX_CLASSES - 1)]);
+    for (var i = 0; i < n; i++) colors.push(n <= MAX_CLASSES ? TOK.palettes[Math.min(n, MAX_CLASSES)][i]
+      : TOK.palettes[MAX_CLASSES][Math.min(i, MAX_CLASSES - 1)]);
     var lo = vals.length ? round(Math.min.apply(null, vals), decimals) : null;
     var hi = vals.length ? round(Math.max.apply(null, vals), decimals) : null;
     var texts = labels(breaks, decimals, lang, lo, hi);
@@ -211,6 +199,7 @@
     if (parsed.src !== json) {
       parsed.data = JSON.parse(json);
       parsed.src = json;
+      TOK = parsed.data.tok;
     }
     return parsed.data;
   }
@@ -247,8 +236,9 @@
     var years = ind.years;
     if (year === null || year === undefined || years.indexOf(year) < 0) year = years.length ? years[years.length - 1] : null;
     var munis = st.byName.map(function (k) { return cell(st, ind, st.munis[k][0], st.munis[k][1], year); });
-    var county = cell(st, ind, st.county[0], st.county[1], year);
-    if (county.status === "missing" && ind.lvl === "alue") county = cell(st, ind, st.welfare[0], st.welfare[1], year);
+    var yr = year === null ? -1 : ind.Y.indexOf(year);
+    var ref = ind.ref.charAt(yr >= 0 ? yr : ind.Y.length) === "w" ? st.welfare : st.county;  // decided in Python (model.reference_code)
+    var county = cell(st, ind, ref[0], ref[1], year);
     var country = cell(st, ind, st.country[0], st.country[1], year);
     var shownValues = munis.filter(function (c) { return c.status === "ok"; }).map(function (c) { return c.value; });
     var cells = munis.concat([county, country]);
@@ -355,7 +345,7 @@
       [["data", 2, "text"], cells.map(function (c) {
         return "<b>" + c.name + "</b><br>" + c.text + (c.synthetic ? " *" : "");
       })],
-      [["data", 2, "textfont", "color"], fills.map(function (f) { return st.textColor[f] || "#1b1b1b"; })],
+      [["data", 2, "textfont", "color"], fills.map(function (f) { return st.textColor[f] || TOK.text; })],
       [["layout", "annotations"], []],
     ];
   }
@@ -423,8 +413,8 @@
     base0.text = rank.map(function (c) {
       return c.status === "ok" ? c.text + (c.synthetic ? " *" : "") : "";
     });
-    base0.marker.color = rank.map(function (c) { return colorBy[c.code] || "#cccccc"; });
-    base0.marker.line.color = rank.map(function (c) { return c.code === highlight ? "#111111" : "rgba(0,0,0,0.25)"; });
+    base0.marker.color = rank.map(function (c) { return colorBy[c.code] || TOK.no_class; });
+    base0.marker.line.color = rank.map(function (c) { return c.code === highlight ? TOK.highlight : "rgba(0,0,0,0.25)"; });
     base0.marker.line.width = rank.map(function (c) { return c.code === highlight ? 2.5 : 0.5; });
     base0.marker.pattern.shape = rank.map(function (c) { return c.synthetic && c.status === "ok" ? HATCH : ""; });
     base0.customdata = rank.map(function (c) { return [c.code, c.name, c.text, c.synthetic ? syntheticLabel : ""]; });
@@ -438,7 +428,7 @@
     base1.customdata = hidden.map(function (c) { return [c.code, c.name, c.text, ""]; });
     var data = [base0, base1];
     var shapes = [];
-    [[iy.county, COUNTY, "solid"], [iy.country, COUNTRY, "dash"]].forEach(function (spec) {
+    [[iy.county, TOK.county, "solid"], [iy.country, TOK.country, "dash"]].forEach(function (spec) {
       var ref = spec[0];
       if (!ref || ref.status !== "ok") return;
       shapes.push({ type: "line", xref: "x", yref: "paper", x0: ref.value, x1: ref.value, y0: 0, y1: 1,
@@ -448,8 +438,8 @@
     });
     if (rank.some(function (c) { return c.synthetic && c.status === "ok"; })) {
       data.push({ type: "bar", orientation: "h", name: T(st, "chart.synthetic_legend"), x: [null], y: [null],
-        marker: { color: "#ffffff", line: { color: "#6f6f6f", width: 1 },
-          pattern: { shape: HATCH, fillmode: "overlay", fgcolor: "#1b1b1b", fgopacity: 0.5, size: 7, solidity: 0.15 } },
+        marker: { color: TOK.bg, line: { color: TOK.outline, width: 1 },
+          pattern: { shape: HATCH, fillmode: "overlay", fgcolor: TOK.text, fgopacity: 0.5, size: 7, solidity: 0.15 } },
         showlegend: true, hoverinfo: "skip" });
     }
     fig.data = data;
@@ -464,8 +454,8 @@
     var ind = st.ind[key];
     var codes = st.munis.map(function (m) { return m[0]; });
     var focusCode = municipality && codes.indexOf(municipality) >= 0 ? municipality : null;
-    var county = series(st, ind, st.county[0], st.county[1]);
-    if (!county.years.length && ind.lvl === "alue") county = series(st, ind, st.welfare[0], st.welfare[1]);
+    var ref = ind.tref === "w" ? st.welfare : st.county;  // decided in Python (model.reference_code)
+    var county = series(st, ind, ref[0], ref[1]);
     var country = series(st, ind, st.country[0], st.country[1]);
     var focus = focusCode ? series(st, ind, focusCode, st.munis[codes.indexOf(focusCode)][1]) : null;
     var context = st.munis.filter(function (m) { return m[0] !== focusCode; })
@@ -490,14 +480,14 @@
     var data = [];
     tv.context.forEach(function (s) {
       data.push({ type: "scatter", mode: "lines", name: s.name, x: s.years, y: roundAll(s.values, digits),
-        line: { color: CONTEXT, width: 1 }, hoverinfo: "skip", showlegend: false, legendgroup: "context",
+        line: { color: TOK.context, width: 1 }, hoverinfo: "skip", showlegend: false, legendgroup: "context",
         connectgaps: false });
     });
     if (tv.context.length) {
       data.push({ type: "scatter", mode: "lines", name: st.context, x: [null], y: [null],
-        line: { color: CONTEXT, width: 1 }, hoverinfo: "skip", showlegend: true });
+        line: { color: TOK.context, width: 1 }, hoverinfo: "skip", showlegend: true });
     }
-    [[tv.country, COUNTRY, 2, "dash", 6], [tv.county, COUNTY, 2.5, "solid", 7], [tv.focus, ACCENT, 3.5, "solid", 9]]
+    [[tv.country, TOK.country, 2, "dash", 6], [tv.county, TOK.county, 2.5, "solid", 7], [tv.focus, TOK.accent, 3.5, "solid", 9]]
       .forEach(function (spec) {
         var s = spec[0];
         if (!s || !s.years.length) return;
@@ -510,7 +500,7 @@
       });
     if (tv.shown.some(function (s) { return s.synthetic.some(Boolean); })) {
       data.push({ type: "scatter", mode: "markers", name: T(st, "chart.synthetic_legend"), x: [null], y: [null],
-        marker: { symbol: "circle-open", size: 9, color: MUTED, line: { width: 2 } }, hoverinfo: "skip", showlegend: true });
+        marker: { symbol: "circle-open", size: 9, color: TOK.muted, line: { width: 2 } }, hoverinfo: "skip", showlegend: true });
     }
     var everything = [tv.focus, tv.county, tv.country].concat(tv.context).filter(function (s) { return s; });
     var yearSet = {};
@@ -794,6 +784,7 @@
     store: store, indicatorYear: indicatorYear, series: series, mapPatch: mapPatch, mapOperations: mapOperations,
     applyOperations: applyOperations, legendItems: legendItems, barFigure: barFigure,
     trendView: trendView, trendFigure: trendFigure, yearMarks: yearMarks, query: query, urlencode: urlencode,
-    downloadHrefs: downloadHrefs, pageHref: pageHref, explore: explore, snapYear: snapYear, PALETTES: PALETTES,
+    downloadHrefs: downloadHrefs, pageHref: pageHref, explore: explore, snapYear: snapYear,
+    setTokens: function (tok) { TOK = tok; },
   };
 })(window);

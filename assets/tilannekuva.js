@@ -97,10 +97,22 @@
     return ctx.triggered.map(function (t) { return String(t.prop_id || "").split(".")[0]; });
   }
 
-  // Outputs of the explorer callback (dashboard/pages/area.py CLIENT_OUTPUTS), in order.
+  // The explorer callback's outputs (dashboard/deliver/pages/area.py CLIENT_OUTPUTS) are filled by
+  // id and property from callback_context.outputs_list: never by position or count.
   var TEXT_PARTS = ["title", "subtitle", "summary", "source"];
-  var N_HREFS = 15;
-  var N_OUTPUTS = 3 + 12 + 2 + 1 + 4 + 1 + 1 + N_HREFS + 3;
+  var CHARTS = [["area-map", "map"], ["area-bar", "bar"], ["area-trend", "trend"]];
+  var DOWNLOAD_KEYS = ["png-dia", "png-nelio", "svg", "csv", "xlsx"];
+
+  /* The callback's answer: the value of each output found in ``values`` ("id.property"), no_update
+   * for every other output. */
+  function byId(values) {
+    var ctx = window.dash_clientside.callback_context;
+    var outputs = (ctx && ctx.outputs_list) || [];
+    return outputs.map(function (o) {
+      var key = o.id + "." + String(o.property).split("@")[0];
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : NO_UPDATE();
+    });
+  }
 
   // --- tables behind a closed disclosure are built when it is opened ---------------------------
   // (html.Details does not tell Dash when the user opens it, so the DOM is asked.)
@@ -255,11 +267,9 @@
        * disclosure are built when it is opened. */
       explorer: function (indicator, year, municipality, storeJson, mode, meta, barFigure, trendFigure) {
         pending = null;  // Dash has caught up with the controls
-        var keep = [];
-        for (var i = 0; i < N_OUTPUTS; i++) keep.push(NO_UPDATE());
         var core = window.tilannekuvaCore;
         var st = core && core.store(storeJson);
-        if (!st || !st.ind || !st.ind[indicator] || !barFigure || !trendFigure) return keep;
+        if (!st || !st.ind || !st.ind[indicator] || !barFigure || !trendFigure) return byId({});
         var ids = triggeredIds();
         var yearOnly = ids.length > 0 && ids.every(function (id) { return id === "area-year"; });
         var asked = year;
@@ -267,30 +277,37 @@
           // A slider step onto a year without data goes on to the next year with data that way.
           year = core.snapYear(st.ind[indicator].years, year, Number(layoutProp("area-year-label", "children")));
         }
-        var indicatorChanged = ids.indexOf("area-indicator") >= 0;
         var out = core.explore(st, {
           indicator: indicator, year: typeof year === "number" ? year : null, municipality: municipality || null,
           mode: mode, forum: !!(meta && meta.forum === true),
         }, { bar: barFigure, trend: trendFigure }, window.dash_clientside.Patch, { map: true, bar: true, trend: !yearOnly });
-        var texts = [out.mapTexts, out.barTexts, out.trendTexts];
-        var result = [out.map, out.bar, yearOnly ? NO_UPDATE() : out.trend];
-        texts.forEach(function (tx, k) {
-          TEXT_PARTS.forEach(function (part) { result.push(k === 2 && yearOnly ? NO_UPDATE() : tx[part]); });
+        var v = {
+          "area-map.figure": out.map, "area-bar.figure": out.bar,
+          "area-map-table-body.children": tableOutput("area-map-table-body", out.barTable),
+          "area-map-legend.children": out.legend,
+          "area-year-label.children": out.view.year === null ? "" : String(out.view.year),
+          "area-indicator-link.href": out.indicatorHref,
+          "view-state.data": { path: st.path, query: out.query, push: true, page: st.page },
+          "tk-banner.children": out.banner,
+          "area-notice.children": null,
+        };
+        [out.mapTexts, out.barTexts, yearOnly ? null : out.trendTexts].forEach(function (tx, k) {
+          if (tx) TEXT_PARTS.forEach(function (part) { v[CHARTS[k][0] + "-" + part + ".children"] = tx[part]; });
         });
-        result.push(tableOutput("area-map-table-body", out.barTable));
-        result.push(yearOnly ? NO_UPDATE() : tableOutput("area-trend-table-body", out.trendTable));
-        result.push(out.legend);
-        var years = out.years;
-        if (indicatorChanged) result.push(years.length ? years[0] : 0, years.length ? years[years.length - 1] : 0, out.marks);
-        else result.push(NO_UPDATE(), NO_UPDATE(), NO_UPDATE());
-        result.push(out.view.year === asked ? NO_UPDATE() : out.view.year);
-        result.push(out.view.year === null ? "" : String(out.view.year));
-        result.push(out.indicatorHref);
-        out.hrefs.forEach(function (links) { links.forEach(function (href) { result.push(href); }); });
-        result.push({ path: st.path, query: out.query, push: true, page: st.page });
-        result.push(out.banner);
-        result.push(null);
-        return result;
+        if (!yearOnly) {
+          v["area-trend.figure"] = out.trend;
+          v["area-trend-table-body.children"] = tableOutput("area-trend-table-body", out.trendTable);
+        }
+        if (ids.indexOf("area-indicator") >= 0) {
+          v["area-year.min"] = out.years.length ? out.years[0] : 0;
+          v["area-year.max"] = out.years.length ? out.years[out.years.length - 1] : 0;
+          v["area-year.marks"] = out.marks;
+        }
+        if (out.view.year !== asked) v["area-year.value"] = out.view.year;
+        CHARTS.forEach(function (chart, k) {
+          DOWNLOAD_KEYS.forEach(function (key, j) { v[chart[0] + "-vienti-" + key + ".href"] = out.hrefs[k][j]; });
+        });
+        return byId(v);
       },
 
       applyMeta: function (meta) {
@@ -352,13 +369,15 @@
           .assign(["data", 1, "z"], code ? [0] : [])
           .build();
         var barPatch = NO_UPDATE();
-        if (barFigure && barFigure.data && barFigure.data[0] && barFigure.data[0].customdata) {
+        var st = window.tilannekuvaCore && window.tilannekuvaCore.store(layoutProp("area-data", "data"));
+        var tok = st && st.tok;
+        if (tok && barFigure && barFigure.data && barFigure.data[0] && barFigure.data[0].customdata) {
           var codes = barFigure.data[0].customdata.map(function (c) {
             return c[0];
           });
           barPatch = new Patch()
             .assign(["data", 0, "marker", "line", "color"], codes.map(function (c) {
-              return c === code ? "#111111" : "rgba(0,0,0,0.25)";
+              return c === code ? tok.highlight : "rgba(0,0,0,0.25)";
             }))
             .assign(["data", 0, "marker", "line", "width"], codes.map(function (c) {
               return c === code ? 2.5 : 0.5;

@@ -5,6 +5,7 @@ the database or a browser lives in the benchmark modules.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import platform
@@ -14,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -126,17 +127,15 @@ def machine_info() -> dict:
     except OSError:
         pass
     commit = None
-    try:
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
                                 text=True, timeout=10).stdout.strip() or None
-    except (OSError, subprocess.SubprocessError):
-        pass
     try:
         load = [round(x, 2) for x in os.getloadavg()]
     except OSError:
         load = None
     return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "loadavg_1_5_15": load,
         "cpus": os.cpu_count(),
         "cpu_model": cpu_model,

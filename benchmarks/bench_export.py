@@ -28,9 +28,9 @@ def _state(app) -> dict:
 
 
 def run(data, repeats: int = 10, warmup: int = 2) -> dict:
+    from dashboard.core.state import validate_state
     from dashboard.deliver import export
     from dashboard.draw.charts import build_chart
-    from dashboard.core.state import validate_state
 
     app = data.create_app()
     client = app.server.test_client()

@@ -87,7 +87,7 @@ def load_once(browser, url: str, selector: str) -> dict:
             try:
                 sizes = resp.request.sizes()
                 timing = resp.request.timing
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - a response that closed before its sizes are known is not counted
                 continue
             wire += sizes.get("responseBodySize", 0) + sizes.get("responseHeadersSize", 0)
             urls.append(resp.url)

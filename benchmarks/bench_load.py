@@ -112,7 +112,7 @@ def build_scenarios(post: dr.Post, deps: list[dict], registry) -> dict:
         if not indicators:
             continue
         year_props = dr.find_props(tree, "area-year") or {}
-        years = sorted(int(y) for y in (year_props.get("marks") or {}).keys())
+        years = sorted(int(y) for y in (year_props.get("marks") or {}))
         store = (dr.find_props(tree, "area-data") or {}).get("data")
         years_by_indicator = {k: v["years"] for k, v in json.loads(store)["ind"].items()} if store else {}
         areas.append({

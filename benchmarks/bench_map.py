@@ -73,9 +73,9 @@ def choose_scenario(app) -> dict:
     (not synthetic) municipal values exist in two consecutive years, so every switch changes the map."""
     from sqlalchemy import select
 
-    from data_pipeline.db.schema import observation
     from dashboard.data.context import current_context
     from dashboard.deliver.pages.area import explorer_indicators
+    from data_pipeline.db.schema import observation
 
     with app.server.app_context():
         ctx = current_context()

@@ -7,7 +7,8 @@ Pure functions over JSON; the caller supplies the transport (``post(path, body) 
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 UPDATE_PATH = "/_dash-update-component"
 Post = Callable[[str, dict], tuple[int, Any]]

@@ -139,7 +139,7 @@ def _details_first_view(r: dict) -> list[str]:
            f"Custom bundle: {fmt_bytes(r['bundle_bytes'])} (stock `plotly.min.js` 4.8 MB).", "",
            "| page | variant | median | p95 | graphs | callbacks (server) | transferred | stock bundle requested | page errors |",
            "|---|---|---|---|---|---|---|---|---|"]
-    for name, page in r["pages"].items():
+    for _name, page in r["pages"].items():
         for variant in ("custom", "stock"):
             v = page[variant]
             out.append(f"| `{page['path']}` | {variant} | {fmt(v['s']['median'], 's')} | {fmt(v['s']['p95'], 's')} | "

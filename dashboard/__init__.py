@@ -15,13 +15,12 @@ import dash
 import flask
 from dash import ClientsideFunction, Input, Output, dcc, html
 
+from dashboard.core import tokens
 from dashboard.data import geo
-
-from dashboard.deliver import pages
-
-from dashboard.web import ratelimit, security
 from dashboard.data.context import AppContext, install
+from dashboard.deliver import pages
 from dashboard.deliver.export_routes import register_export_routes
+from dashboard.web import ratelimit, security
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +86,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             {"name": "description", "content": f"Yhteinen tilannekuva: {registry.county.agreement.fi}"},
-            {"name": "theme-color", "content": "#0f4c81"},
+            {"name": "theme-color", "content": tokens.ACCENT},
         ],
         routing_callback_inputs={"_popstate": Input("tk-popstate", "data")},
     )

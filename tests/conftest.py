@@ -57,7 +57,7 @@ def pg_server():
     try:
         with admin.connect() as conn:
             conn.execute(text("select 1"))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any connection error is the same "server down" failure
         pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}", pytrace=False)
     yield admin
     admin.dispose()

@@ -3,15 +3,16 @@ rendering. The benchmarks themselves are not tests (they time things); these che
 compute and print is right."""
 from __future__ import annotations
 
+import argparse
 import json
 
 import pytest
 
 from benchmarks import dash_requests as dr
 from benchmarks import report
+from benchmarks.__main__ import parse_only
 from benchmarks._common import median, percentile, ratio, summary, target
 from benchmarks.bench_map import switch_plan
-from benchmarks.__main__ import parse_only
 
 
 def test_bh001_percentile_interpolates_like_numpy():
@@ -121,7 +122,7 @@ def test_bh010_switch_plan_alternates_indicator_and_year():
 def test_bh011_parse_only():
     assert parse_only("map,load") == ["map", "load"]
     assert parse_only("first-view") == ["first_view"]
-    with pytest.raises(Exception):
+    with pytest.raises(argparse.ArgumentTypeError, match="unknown benchmark"):
         parse_only("nope")
 
 

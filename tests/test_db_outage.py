@@ -9,6 +9,7 @@ The app is served over real HTTP (werkzeug in a thread), so the whole stack is e
 """
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -70,30 +71,24 @@ class TcpForwarder:
             pass
         finally:
             for s in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 s.close()
             with self._lock:
                 self._conns.difference_update((src, dst))
 
     def stop(self) -> None:
         if self._listener is not None:
-            try:
-                self._listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):  # shutdown wakes the thread blocked in accept()
+                self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
             self._listener = None
         with self._lock:
             conns = list(self._conns)
             self._conns.clear()
         for s in conns:
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             s.close()
 
     def refuses(self) -> bool:
@@ -133,8 +128,8 @@ def outage_app(pg_url, tmp_path):
     """(base URL, forwarder) of the dashboard served over HTTP on a database behind the forwarder."""
     from werkzeug.serving import make_server
 
-    from data_pipeline.db.engine import make_engine
     from dashboard import create_app
+    from data_pipeline.db.engine import make_engine
 
     fill_postgres(pg_url, tmp_path)
     forwarder = TcpForwarder()

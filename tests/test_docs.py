@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from data_pipeline import snapshot
 from data_pipeline.cli import build_parser
 from data_pipeline.settings import ENVIRONMENT
-from data_pipeline import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -61,8 +61,8 @@ def test_load004_exception_mid_load_leaves_previous_data_and_a_failed_run(any_en
     with any_engine.begin() as conn:
         sync_registry(conn, registry)
     _load(any_engine, _frame([1.0, 2.0, 3.0]))
-    with pytest.raises(RuntimeError, match="injected"):
-        with recorded_load(any_engine, source="test", dataset="t", location="memory") as (run, conn):
+    with pytest.raises(RuntimeError, match="injected"), \
+            recorded_load(any_engine, source="test", dataset="t", location="memory") as (run, conn):
             upsert_observations(conn, _frame([9.0, 9.0, 9.0]), run.id)
             raise RuntimeError("injected fault after the upsert")
     with any_engine.connect() as conn:

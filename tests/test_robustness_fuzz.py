@@ -249,7 +249,7 @@ def test_fuzz002_valid_explorer_input_updates_the_map_without_a_notice(fuzz_app)
     cb = dr.find_callback(fuzz_app["deps"], "area-map", "figure")
     outputs = dr.parse_outputs(cb["output"])
     problems = []
-    for key, area in fuzz_app["areas"].items():
+    for _key, area in fuzz_app["areas"].items():
         for ind in area["indicators"]:
             values = {"area-indicator.value": ind, "area-year.value": None, "area-mapmode.value": "geo",
                       "area-municipality.value": "", "page-meta.data": area["meta"], "view-state.data": area["view"]}

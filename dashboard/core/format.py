@@ -50,7 +50,7 @@ def date_text(iso: str | None, lang: str = "fi") -> str:
         return iso
     y, mo, d = (int(x) for x in m.groups())
     if lang == "en":
-        months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+        months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         return f"{d} {months[mo - 1]} {y}"
     return f"{d}.{mo}.{y}"
 

@@ -11,8 +11,9 @@ invalid field falls back to its default and the page says so); the export routes
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Iterable, Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from dashboard.core.i18n import LANGS, t
@@ -77,7 +78,7 @@ class ViewState:
     lang: str = "fi"  # 'fi' | 'sv' | 'en'
     forum: bool = False
 
-    def replace(self, **changes: Any) -> "ViewState":
+    def replace(self, **changes: Any) -> ViewState:
         return replace(self, **changes)
 
     def as_dict(self) -> dict[str, Any]:

@@ -56,8 +56,8 @@ class AppContext:
 
     def status(self) -> DbStatus:
         """Reachability, schema and content of the database, asked afresh (cheap queries)."""
-        from data_pipeline.db.migrate import is_current
         from dashboard.data import queries
+        from data_pipeline.db.migrate import is_current
 
         try:
             with self.engine.connect() as conn:

@@ -22,10 +22,18 @@ from __future__ import annotations
 
 import json
 
-from dashboard.data import model, queries
-from dashboard.judge.classify import NO_DATA_COLOR, NO_DATA_OUTLINE, OUTLINE_COLOR, PALETTES, SUPPRESSED_COLOR, text_color
-from dashboard.judge.compare import compare_indicator, trend
+from dashboard.core import tokens
 from dashboard.core.i18n import t
+from dashboard.data import model, queries
+from dashboard.judge.classify import (
+    NO_DATA_COLOR,
+    NO_DATA_OUTLINE,
+    OUTLINE_COLOR,
+    PALETTES,
+    SUPPRESSED_COLOR,
+    text_color,
+)
+from dashboard.judge.compare import compare_indicator, trend
 
 STATUS_LETTERS = {model.STATUS_OK: "o", model.STATUS_MISSING: "m", model.STATUS_SUPPRESSED: "s",
                   model.STATUS_SECONDARY: "x"}
@@ -52,10 +60,8 @@ def _map_load_date(rows: dict, registry, indicator, dates: dict) -> str | None:
     """The data date a map of one year shows (as :func:`dashboard.data.model.indicator_year`)."""
     county = registry.county
     codes = [m.code for m in county.municipalities] + [county.country.code]
-    county_row = rows.get(county.region.code)
-    if (county_row is None or county_row["status"] == model.STATUS_MISSING) and indicator.level == "alue":
-        county_row = rows.get(county.welfare_area.code)
-    found = [rows.get(c) for c in codes] + [county_row]
+    ref = model.reference_code(registry, indicator, lambda code: model.row_has_data(rows.get(code)))
+    found = [rows.get(c) for c in codes] + [rows.get(ref)]
     ids = {int(r["load_run_id"]) for r in found if r is not None and r["load_run_id"] == r["load_run_id"]
            and r["load_run_id"] is not None}
     return max((dates.get(i) for i in ids if dates.get(i)), default=None)
@@ -101,11 +107,12 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
     # the welfare-area fallback of region-level indicators).
     verdicts: dict[str, str] = {}
     map_dates = []
+    refs = []  # per year: the reference is the county region (c) or the welfare area (w)
     for y in years_all:
         rows = by_year[y]
-        county_row = rows.get(county.region.code)
-        if (county_row is None or county_row["status"] == model.STATUS_MISSING) and indicator.level == "alue":
-            county_row = rows.get(county.welfare_area.code)
+        ref = model.reference_code(registry, indicator, lambda code, rows=rows: model.row_has_data(rows.get(code)))
+        refs.append("w" if ref == county.welfare_area.code else "c")
+        county_row = rows.get(ref)
         county_value = (float(county_row["value"]) if county_row is not None
                         and county_row["status"] == model.STATUS_OK else None)
         for code in muni_codes:
@@ -123,7 +130,6 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
         "cls": indicator.classes,
         "brk": [float(b) for b in (indicator.breaks or [])],
         "sup": indicator.suppress_below,
-        "lvl": indicator.level,
         "src": {"geo": source_line(registry, indicator, lang, with_boundaries=True),
                 "tiles": source_line(registry, indicator, lang)},
         "years": model.selectable_years(engine, registry, key),
@@ -133,7 +139,19 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
         "rd": latest,
         "tw": words,
         "vc": {code: "".join(v) for code, v in verdicts.items()},
+        # per year, then one more for a view with no year (nothing has data then)
+        "ref": "".join(refs) + ("w" if model.reference_code(registry, indicator, lambda _code: False)
+                                == county.welfare_area.code else "c"),
+        "tref": "w" if model.reference_code(registry, indicator, lambda code: code in series and bool(series[code].years))
+                == county.welfare_area.code else "c",
     }
+
+
+def store_tokens() -> dict:
+    """The design tokens the browser draws with (dashboard/core/tokens.yaml): no colour in assets/."""
+    return {"palettes": PALETTES, "text": tokens.TEXT, "muted": tokens.MUTED, "accent": tokens.ACCENT,
+            "county": tokens.COUNTY, "country": tokens.COUNTRY, "context": tokens.CONTEXT, "bg": tokens.BG,
+            "outline": tokens.OUTLINE, "highlight": tokens.HIGHLIGHT, "no_class": tokens.NO_CLASS}
 
 
 def payload(ctx, area_key: str, lang: str) -> dict:
@@ -163,6 +181,7 @@ def payload(ctx, area_key: str, lang: str) -> dict:
         "country": [county.country.code, county.country.name.get(lang)],
         "context": t("trend.context", lang, county=county.name.get(lang)),
         "statusSynthetic": status_synthetic,
+        "tok": store_tokens(),
         "colors": {"suppressed": SUPPRESSED_COLOR, "missing": NO_DATA_COLOR, "outline": OUTLINE_COLOR,
                    "noDataOutline": NO_DATA_OUTLINE},
         "textColor": {c: text_color(c) for c in sorted(colors)},

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dashboard.core.format import EN_DASH, number
 from dashboard.data import queries
 from dashboard.judge.classify import Classification, classify
-from dashboard.core.format import EN_DASH, number
 
 STATUS_OK, STATUS_MISSING, STATUS_SUPPRESSED, STATUS_SECONDARY = "ok", "missing", "suppressed", "secondary"
 
@@ -208,6 +208,24 @@ def year_rows(engine, registry, key: str) -> dict:
     return queries.memo(engine, "year_rows", (registry_key(registry), key), compute)
 
 
+def row_has_data(row) -> bool:
+    """A region's row of one year exists and is not missing (a hidden value counts as data)."""
+    return row is not None and row["status"] != STATUS_MISSING
+
+
+def reference_code(registry, indicator, has_data) -> str:
+    """The region an indicator's values are compared with: the county region, or the welfare area
+    for a region-level indicator (level: alue) that has nothing for the county region.
+
+    ``has_data(code)`` says whether the view at hand (one year, a series) has data for a region.
+    The one place of this rule: maps, bars, trends, tables, the overview, profiles and the
+    browser's store (which carries the answer per year) all call it."""
+    county = registry.county
+    if indicator.level == "alue" and not has_data(county.region.code):
+        return county.welfare_area.code
+    return county.region.code
+
+
 def selectable_years(engine, registry, key: str) -> list[int]:
     """The years a view of the indicator offers: those with a municipal value (or a hidden one);
     region-level indicators (level: alue) have data only for the county / welfare area."""
@@ -239,9 +257,8 @@ def _indicator_year(engine, registry, key: str, year: int | None, lang: str) -> 
     munis = [
         _cell(by_code.get(m.code), registry, indicator, lang, m.code, year) for m in municipalities_sorted(registry, lang)
     ]
-    county_cell = _cell(by_code.get(county.region.code), registry, indicator, lang, county.region.code, year)
-    if county_cell.status == STATUS_MISSING and indicator.level == "alue":
-        county_cell = _cell(by_code.get(county.welfare_area.code), registry, indicator, lang, county.welfare_area.code, year)
+    ref = reference_code(registry, indicator, lambda code: row_has_data(by_code.get(code)))
+    county_cell = _cell(by_code.get(ref), registry, indicator, lang, ref, year)
     country_cell = _cell(by_code.get(county.country.code), registry, indicator, lang, county.country.code, year)
     shown_values = [c.value for c in munis if c.shown]
     classification = classify(shown_values, indicator.classes, indicator.decimals, lang, indicator.breaks)

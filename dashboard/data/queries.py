@@ -14,12 +14,11 @@ from functools import wraps
 import pandas as pd
 from sqlalchemy import Engine, and_, func, inspect, select
 
+from dashboard.data.context import iso_date
 from data_pipeline.db.schema import load_run, manual_entry, observation
 
-from dashboard.data.context import iso_date
-
 _CACHE_SIZE = 4096
-_cache: "OrderedDict[tuple, object]" = OrderedDict()
+_cache: OrderedDict[tuple, object] = OrderedDict()
 _lock = threading.Lock()
 
 OBS_COLUMNS = [
@@ -37,7 +36,7 @@ def data_version(engine: Engine) -> tuple[int, int]:
     try:
         from flask import g, has_request_context
     except ImportError:  # pragma: no cover
-        has_request_context = lambda: False  # noqa: E731
+        has_request_context = lambda: False
     key = f"_tk_version_{_engine_key(engine)}"
     if has_request_context() and hasattr(g, key):
         return getattr(g, key)

@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.deliver.export import graph_config
 from dashboard.core.i18n import LANGS, t
 from dashboard.core.state import ViewState
+from dashboard.deliver.export import graph_config
 
 
 def page_href(path: str, state: ViewState, **params) -> str:

@@ -44,6 +44,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.core import tokens
 from dashboard.core.format import date_text, separators
 from dashboard.core.i18n import normalise_lang, t
 
@@ -138,7 +139,7 @@ class Renderer:
             self._loop, self._thread = loop, thread
             try:
                 self._kaleido = asyncio.run_coroutine_threadsafe(self._open(), loop).result(START_TIMEOUT)
-            except Exception as exc:  # noqa: BLE001 - any start failure means "not available"
+            except Exception as exc:
                 self._stop_locked()
                 raise ExportUnavailable(f"image renderer could not start: {exc}") from exc
 
@@ -164,7 +165,7 @@ class Renderer:
         future = asyncio.run_coroutine_threadsafe(kal.calc_fig(figure, opts=opts, topojson=topojson_url()), loop)
         try:
             return future.result(RENDER_TIMEOUT + 5)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             future.cancel()
             if not self.running or isinstance(exc, TimeoutError):
                 self.stop()  # a hung or dead browser is replaced on the next request
@@ -182,7 +183,7 @@ class Renderer:
             if kal is not None:
                 try:
                     asyncio.run_coroutine_threadsafe(kal.close(), loop).result(10)
-                except Exception:  # noqa: BLE001 - closing a broken browser may fail; we drop it anyway
+                except Exception:
                     log.debug("kaleido close failed", exc_info=True)
             loop.call_soon_threadsafe(loop.stop)
         if self._thread is not None:
@@ -284,7 +285,7 @@ def _legend_names(data: list) -> list[str]:
     return [str(tr["name"]) for tr in shown]
 
 
-def _place_top_legend(layout: dict, data: list, p: "Preset", top_px: int, font: int) -> int:
+def _place_top_legend(layout: dict, data: list, p: Preset, top_px: int, font: int) -> int:
     """Move a horizontal legend from above the plot to just under the subtitle; return its height.
 
     On screen such a legend sits above the plot area; with the export's taller header it would
@@ -360,15 +361,15 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
         width=p.width,
         height=p.height,
         separators=layout.get("separators") or separators(lang),
-        paper_bgcolor=layout.get("paper_bgcolor") or "#ffffff",
+        paper_bgcolor=layout.get("paper_bgcolor") or tokens.BG,
     )
     layout["font"] = {**layout.get("font", {}), "size": font}
     layout["title"] = {
         "text": "<br>".join(_esc(x) for x in title_lines),
-        "subtitle": {"text": "<br>".join(_esc(x) for x in sub_lines), "font": {"size": font, "color": "#333333"}},
+        "subtitle": {"text": "<br>".join(_esc(x) for x in sub_lines), "font": {"size": font, "color": tokens.EXPORT_TEXT}},
         "x": 0.0, "xref": "paper", "xanchor": "left",
         "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": title_pad},
-        "font": {"size": round(font * 1.3), "color": "#111111"},
+        "font": {"size": round(font * 1.3), "color": tokens.HIGHLIGHT},
     }
     margin = dict(layout.get("margin") or {})
     margin.update(t=max(margin.get("t", 0), top_px), b=axis_space + foot_px, l=max(margin.get("l", 0), 60),
@@ -382,7 +383,7 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
             "text": "<br>".join(foot),
             "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
             "yshift": -axis_space, "showarrow": False, "align": "left",
-            "font": {"size": round(font * 0.8), "color": "#333333"},
+            "font": {"size": round(font * 0.8), "color": tokens.EXPORT_TEXT},
         }
     ]
     return fig

@@ -15,14 +15,13 @@ import re
 from urllib.parse import quote, urlencode
 
 from dash import html
-
 from flask import Response, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.core import state as state_module
-from dashboard.core.state import InvalidState
 from dashboard.core.format import slug
 from dashboard.core.i18n import normalise_lang, t
+from dashboard.core.state import InvalidState
 from dashboard.deliver import export
 from dashboard.draw import charts
 from dashboard.draw.charts import DataUnavailable
@@ -211,7 +210,7 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
         except (LookupError, ValueError, TypeError):
             log.info("export of %r rejected", name, exc_info=True)
             return text_response(t("export.errors.build_failed", lang), 400)
-        except Exception:  # noqa: BLE001 - never a stack trace to the browser
+        except Exception:
             log.exception("export of %r failed", name)
             return text_response(t("export.errors.internal", lang), 500)
         filename = export.export_filename(chart.filename_stem, fmt, preset if fmt in export.IMAGE_FORMATS else None)

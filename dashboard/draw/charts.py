@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard.core.format import date_text, slug
+from dashboard.core.i18n import t
+from dashboard.core.state import InvalidState, ViewState
 from dashboard.data import model
-from dashboard.judge.compare import compare_indicator, trend
 from dashboard.data.context import current_context
 from dashboard.draw.figures.bar import bar_figure
 from dashboard.draw.figures.common import footer_text, wrap
 from dashboard.draw.figures.map import map_figure
 from dashboard.draw.figures.status import AGREEMENT_COLORS, NO_ENTRY_COLOR, rounds_figure, status_color
 from dashboard.draw.figures.trend import trend_figure
-from dashboard.core.format import date_text, number, slug
-from dashboard.core.i18n import t
-from dashboard.core.state import InvalidState, ViewState
+from dashboard.judge.compare import compare_indicator, trend
 
 KINDS = ("map", "bar", "trend", "status_map", "rounds", "table")
 #: Forum (projector) mode: every figure font this much larger.
@@ -283,9 +283,8 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
     focus_code = state.municipality if state.municipality in munis else None
     codes = [county.region.code, county.country.code] + munis
     all_series = {s.code: s for s in model.series(ctx.engine, registry, indicator.key, codes, lang)}
-    county_s = all_series[county.region.code]
-    if not county_s.years and indicator.level == "alue":
-        county_s = model.series(ctx.engine, registry, indicator.key, [county.welfare_area.code], lang)[0]
+    ref = model.reference_code(registry, indicator, lambda code: bool(all_series[code].years))
+    county_s = all_series.get(ref) or model.series(ctx.engine, registry, indicator.key, [ref], lang)[0]
     country_s = all_series[county.country.code]
     focus = all_series.get(focus_code) if focus_code else None
     context = [all_series[c] for c in munis if c != focus_code and all_series[c].years]
@@ -396,7 +395,7 @@ def _rounds(state, ctx, indicator, lang) -> ChartData:
     synthetic = bool(entries["synthetic"].any()) if not entries.empty else False
     source = "; ".join((registry.sources.providers["manual"].attribution.get(lang),
                         f"{t('chart.licence', lang)} {registry.sources.providers['manual'].licence}"))
-    label = lambda code: _status_label(registry, template, code, lang)  # noqa: E731
+    label = lambda code: _status_label(registry, template, code, lang)
     fig = rounds_figure(periods=periods, rows=rows, status_label=label, lang=lang, title=wrap(title, 64),
                         subtitle=subtitle, footer=_footer(source, load_date, synthetic, lang),
                         no_entry=t("status.no_entry", lang))

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard.judge.goals import GoalStatus
 from dashboard.core.i18n import normalise_lang, t
+from dashboard.judge.goals import GoalStatus
 
 #: colour family per status: "good" (blue), "bad" (orange), "neutral" (grey)
 TONE = {

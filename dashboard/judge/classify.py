@@ -16,20 +16,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dashboard.core import tokens
 from dashboard.core.format import EN_DASH, number
+from dashboard.core.tokens import PALETTES
 
 MAX_CLASSES = 5
-PALETTES = {
-    1: ["#43a2ca"],
-    2: ["#a8ddb5", "#0868ac"],
-    3: ["#ccebc5", "#7bccc4", "#0868ac"],
-    4: ["#ccebc5", "#7bccc4", "#43a2ca", "#0868ac"],
-    5: ["#ccebc5", "#a8ddb5", "#7bccc4", "#43a2ca", "#0868ac"],
-}
-NO_DATA_COLOR = "#ffffff"
-SUPPRESSED_COLOR = "#bdbdbd"
-OUTLINE_COLOR = "#ffffff"
-NO_DATA_OUTLINE = "#6f6f6f"
+NO_DATA_COLOR = tokens.BG
+SUPPRESSED_COLOR = tokens.SUPPRESSED
+OUTLINE_COLOR = tokens.BG
+NO_DATA_OUTLINE = tokens.OUTLINE
 
 
 @dataclass(frozen=True)
@@ -104,7 +99,7 @@ def _int_like(values) -> bool:
 
 def labels(breaks: list[float], decimals: int, lang: str, lo: float | None = None, hi: float | None = None) -> list[str]:
     """Half-open labels: ``< b1``, ``b1 – < b2``, …, ``≥ bk``; integer steps of one read as the value."""
-    fmt = lambda v: number(v, decimals, lang)  # noqa: E731
+    fmt = lambda v: number(v, decimals, lang)
     if not breaks:
         if lo is None:
             return [EN_DASH]
@@ -148,10 +143,10 @@ def text_color(fill: str) -> str:
     """Dark or white label text, whichever has the higher contrast on ``fill`` (WCAG luminance)."""
     h = fill.lstrip("#")
     if len(h) != 6:
-        return "#1b1b1b"
+        return tokens.TEXT
     rgb = [int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
     lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
     dark = (lum + 0.05) / (0.0 + 0.05 + 0.0107)  # contrast with #1b1b1b (luminance ~0.0107)
     white = 1.05 / (lum + 0.05)
-    return "#ffffff" if white > dark else "#1b1b1b"
+    return tokens.BG if white > dark else tokens.TEXT

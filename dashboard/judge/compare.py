@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dashboard.core import tokens
+
 SIMILAR_REL = 0.05
 TREND_POINTS = 5
 TREND_MIN_POINTS = 3
@@ -28,8 +30,8 @@ TREND_WINDOW_YEARS = 10
 TREND_FLAT_REL = 0.03
 
 #: Colour-blind-safe comparison colours (ScotPHO-style): blue better, orange worse, grey otherwise.
-COLORS = {"better": "#1f5fa8", "worse": "#b35806", "similar": "#6b6b6b", "higher": "#6b6b6b",
-          "lower": "#6b6b6b", "none": "#6b6b6b"}
+COLORS = {"better": tokens.BETTER, "worse": tokens.WORSE_SYMBOL, "similar": tokens.NEUTRAL_SYMBOL,
+          "higher": tokens.NEUTRAL_SYMBOL, "lower": tokens.NEUTRAL_SYMBOL, "none": tokens.NEUTRAL_SYMBOL}
 SYMBOLS = {"better": "▲", "worse": "▼", "similar": "●", "higher": "▲", "lower": "▼", "none": "–"}
 
 

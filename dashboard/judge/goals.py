@@ -247,7 +247,7 @@ def _good_sign(indicator, baseline: float | None = None, target: float | None = 
 def evaluate_numeric_target(goal, data: GoalData, county, today: date, lang: str = "fi") -> GoalStatus:
     ind = data.indicator
     obs = _clean_obs(data.observations)
-    fv = lambda x: _fmt_value(x, ind, lang)  # noqa: E731
+    fv = lambda x: _fmt_value(x, ind, lang)
     target_text = fv(goal.target_value)
     common = {"target": goal.target_value, "target_text": target_text}
 
@@ -354,7 +354,7 @@ def evaluate_direction(goal, data: GoalData, county, today: date, lang: str = "f
         series = yearly
     n = len(series)
     synthetic = bool(series["synthetic"].any()) if n else False
-    fv = lambda x: _fmt_value(x, ind, lang)  # noqa: E731
+    fv = lambda x: _fmt_value(x, ind, lang)
     if n < MIN_TREND_POINTS or series["t"].nunique() < 2:
         text = t("goals.direction.too_few", lang, n=n, baseline_year=goal.baseline_year, min_n=MIN_TREND_POINTS)
         kw = {}

@@ -81,12 +81,12 @@ def register(app, ctx) -> None:
     cache: dict = {"n": -1, "header": ""}
 
     def current_csp() -> str:
-        n = len(app._inline_scripts)  # noqa: SLF001 - grows when Dash registers inline callbacks
+        n = len(app._inline_scripts)
         with _lock:
             if cache["n"] != n:
                 hashes = list(app.csp_hashes())
                 cache["header"] = csp_header(hashes)
-                cache["n"] = len(app._inline_scripts)  # noqa: SLF001
+                cache["n"] = len(app._inline_scripts)
             return cache["header"]
 
     @server.before_request

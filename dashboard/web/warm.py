@@ -72,7 +72,7 @@ def warm(dash_app) -> dict:
                                           "page-meta.data": {"lang": lang, "page": "profile"}},
                              ["profile-municipality.value"])
                 done["profiles" if status == 200 else "errors"] += 1
-    except Exception:  # noqa: BLE001 - warming is an optimisation, never a reason not to serve
+    except Exception:
         log.warning("cache warm-up failed", exc_info=True)
         done["errors"] += 1
     finally:
@@ -80,7 +80,7 @@ def warm(dash_app) -> dict:
             with server.app_context():
                 # Connections opened here must not be shared with forked workers.
                 current_context().engine.dispose()
-        except Exception:  # noqa: BLE001 - as promised above: warming never stops the server
+        except Exception:
             log.warning("could not close the warm-up connections", exc_info=True)
     done["seconds"] = round(time.monotonic() - started, 1)
     return done

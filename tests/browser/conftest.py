@@ -20,7 +20,6 @@ from werkzeug.serving import make_server
 
 from benchmarks._browser import CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS
 from benchmarks._common import chromium_path
-
 from tests.dashboard.data import REGISTRY, build_database, write_geometry
 
 # The same Debian Chromium and switches as the benchmarks (benchmarks/_browser.py), without a GPU.

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import plotly.io.json as plotly_json
 import pytest
-from playwright.sync_api import expect
 
-from dashboard.judge.classify import classify
 from dashboard.core.format import date_text, number
+from dashboard.judge.classify import classify
 from tests.dashboard.data import REGISTRY
 
 CORE = Path(__file__).resolve().parents[2] / "assets" / "tilannekuva-core.js"
@@ -160,6 +159,9 @@ def test_par002_js_classifier_gives_the_same_breaks_classes_colours_and_labels(c
             "probes": probes(case, cls.breaks),
             "index": [cls.index(v) for v in probes(case, cls.breaks)],
         })
+    from dashboard.data.explorer import store_tokens
+
+    core.evaluate("tok => tilannekuvaCore.setTokens(tok)", json.loads(json.dumps(store_tokens())))
     got = core.evaluate("""([cases, expected]) => cases.map((c, i) => {
         const cls = tilannekuvaCore.classify(c.values, c.method, c.decimals, c.lang, c.fixed);
         return {breaks: cls.breaks, bins: cls.bins.map(b => [b.lower, b.upper, b.color, b.label]),
@@ -197,9 +199,9 @@ HARNESS = """
 
 
 def _views(registry, area_key, lang, forum, engine, mode):
+    from dashboard.core.state import ViewState
     from dashboard.data import model
     from dashboard.deliver.pages.area import explorer_indicators
-    from dashboard.core.state import ViewState
 
     munis = registry.county.municipality_codes
     n = 0
@@ -213,18 +215,18 @@ def _views(registry, area_key, lang, forum, engine, mode):
 
 
 def _expected(state, status_synthetic: bool) -> dict:
-    from dashboard.deliver.export_routes import download_links
-    from dashboard.draw.charts import build_chart
     from dashboard.deliver.components import chart_table, map_legend, page_href, source_text
-    from dashboard.draw.figures.map import legend_items, screen_figure, value_patch
+    from dashboard.deliver.export_routes import download_links
     from dashboard.deliver.pages.area import year_marks
+    from dashboard.draw.charts import build_chart
+    from dashboard.draw.figures.map import legend_items, screen_figure, value_patch
 
     lang = state.lang
     map_chart = build_chart("map", state)
     bar_chart = build_chart("bar", state)
     trend_chart = build_chart("trend", state)
     ops = value_patch(screen_figure(map_chart.figure)).to_plotly_json()["operations"]
-    texts = lambda c: {"title": c.title, "subtitle": c.subtitle, "summary": c.summary,  # noqa: E731
+    texts = lambda c: {"title": c.title, "subtitle": c.subtitle, "summary": c.summary,
                        "source": source_text(c, lang)}
     synthetic = map_chart.synthetic or trend_chart.synthetic or status_synthetic
     return {
@@ -269,8 +271,8 @@ def _compare(state, got: dict, want: dict) -> list[str]:
 @pytest.mark.parametrize("lang,forum,mode", [("fi", False, "geo"), ("sv", True, "tiles"), ("en", False, "geo")])
 def test_par003_every_explorer_view_drawn_in_the_browser_equals_the_servers_charts(core, live_app, lang, forum, mode):
     from dashboard.data import explorer as explorer_data
-    from dashboard.draw.charts import build_chart
     from dashboard.data.context import current_context
+    from dashboard.draw.charts import build_chart
 
     app, _url = live_app
     problems, count = [], 0

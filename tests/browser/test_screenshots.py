@@ -37,9 +37,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.browser.conftest import served_test_app
 from tests.browser.imagediff import MAX_SHARE, THRESHOLD, compare, diff_image, save_png
 from tests.browser.test_dashboard_browser import wait_map
-from tests.browser.conftest import served_test_app
 
 BASELINES = Path(__file__).resolve().parent / "baselines"
 UPDATE = os.environ.get("TILANNEKUVA_UPDATE_BASELINES") == "1"

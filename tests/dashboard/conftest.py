@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from benchmarks import dash_requests as dr
-
 from tests.dashboard.data import REGISTRY, build_database, write_geometry
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -48,7 +48,7 @@ FLAGGED = {("toimeentulotuki_pct", "981", 2024)}  # suppressed at source
 
 
 def _now() -> datetime:
-    return datetime(2026, 11, 20, 8, 30, tzinfo=timezone.utc)
+    return datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
 
 
 def _level(rng: random.Random, code: str) -> float:
@@ -64,10 +64,10 @@ def build_database(path: Path, *, with_data: bool = True):
         if not with_data:
             return engine
         runs = [
-            (1, "sotkanet", "indicators", "/snapshot/sotkanet/data", True, datetime(2026, 11, 18, 9, 0, tzinfo=timezone.utc)),
-            (2, "statfin", "rikokset", "/snapshot/statfin/rikokset.json", True, datetime(2026, 11, 19, 9, 0, tzinfo=timezone.utc)),
-            (3, "manual", "varautumissopimukset", "lomakkeet/varautuminen.xlsx", False, datetime(2026, 11, 19, 12, 0, tzinfo=timezone.utc)),
-            (4, "demo", "synthetic fill", "demo", True, datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)),
+            (1, "sotkanet", "indicators", "/snapshot/sotkanet/data", True, datetime(2026, 11, 18, 9, 0, tzinfo=UTC)),
+            (2, "statfin", "rikokset", "/snapshot/statfin/rikokset.json", True, datetime(2026, 11, 19, 9, 0, tzinfo=UTC)),
+            (3, "manual", "varautumissopimukset", "lomakkeet/varautuminen.xlsx", False, datetime(2026, 11, 19, 12, 0, tzinfo=UTC)),
+            (4, "demo", "synthetic fill", "demo", True, datetime(2026, 11, 20, 8, 0, tzinfo=UTC)),
         ]
         for rid, source, dataset, location, offline, finished in runs:
             conn.execute(insert(load_run).values(

@@ -6,8 +6,8 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard.draw.charts import KINDS, ChartData, build_chart
 from dashboard.core.state import InvalidState, ViewState
+from dashboard.draw.charts import KINDS, ChartData, build_chart
 
 
 @pytest.fixture(autouse=True)
@@ -113,8 +113,8 @@ def test_ch011_an_unreadable_database_is_a_temporary_condition(tmp_path):
 def test_no_values_is_a_sentence_with_or_without_a_year():
     import pandas as pd
 
-    from dashboard.draw.charts import _no_values
     from dashboard.deliver.components import data_table
+    from dashboard.draw.charts import _no_values
 
     assert _no_values(2024, "fi") == "Ei arvoja 2024." and _no_values(None, "fi") == "Ei arvoja."
     assert _no_values(None, "sv") == "Inga värden." and _no_values(None, "en") == "No values."

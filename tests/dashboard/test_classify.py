@@ -5,11 +5,17 @@ import math
 
 import pytest
 
-from dashboard.judge.classify import (
-    NO_DATA_COLOR, PALETTES, SUPPRESSED_COLOR, classify, compute_breaks, labels, text_color,
-)
-from dashboard.draw.figures.map import SPECIAL, categories_for
 from dashboard.data.model import Cell
+from dashboard.draw.figures.map import SPECIAL, categories_for
+from dashboard.judge.classify import (
+    NO_DATA_COLOR,
+    PALETTES,
+    SUPPRESSED_COLOR,
+    classify,
+    compute_breaks,
+    labels,
+    text_color,
+)
 
 VALUES = [0.86, 2.30, 2.49, 2.93, 3.55, 3.83, 4.54, 5.11, 5.36, 7.52, 8.21]
 

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 try:  # tests/dashboard is a package (tests.dashboard.…) or a plain folder on sys.path
-    from .export_fixtures import line_chart, map_chart, png_size, warm_renderer, write_geojson  # noqa: F401
+    from .export_fixtures import line_chart, map_chart, png_size, warm_renderer, write_geojson
 except ImportError:
-    from export_fixtures import line_chart, map_chart, png_size, warm_renderer, write_geojson  # noqa: F401
+    from export_fixtures import line_chart, map_chart, png_size, warm_renderer, write_geojson  # noqa: F401 - pytest fixtures, used by name
 
 from dashboard.deliver import export
 from dashboard.deliver.export import (

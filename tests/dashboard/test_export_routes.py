@@ -8,13 +8,13 @@ import pytest
 from flask import Flask
 
 try:  # tests/dashboard is a package (tests.dashboard.…) or a plain folder on sys.path
-    from .export_fixtures import line_chart, map_chart, png_size, warm_renderer, write_geojson  # noqa: F401
+    from .export_fixtures import line_chart, map_chart, png_size, warm_renderer, write_geojson
 except ImportError:
-    from export_fixtures import line_chart, map_chart, png_size, warm_renderer, write_geojson  # noqa: F401
+    from export_fixtures import line_chart, map_chart, png_size, warm_renderer, write_geojson  # noqa: F401 - pytest fixtures, used by name
 
+from dashboard.core.state import InvalidState, ViewState
 from dashboard.deliver import export
 from dashboard.deliver.export_routes import download_links, download_menu, register_export_routes
-from dashboard.core.state import InvalidState, ViewState
 
 
 @pytest.fixture
@@ -158,8 +158,8 @@ def test_rte009_database_outage_is_503_with_retry_after(engine, registry, tmp_pa
     """build_chart's DataUnavailable (and a raw SQLAlchemy error) is "try again later", never a 500."""
     from sqlalchemy.exc import OperationalError
 
-    from dashboard.draw.charts import DataUnavailable
     from dashboard.data.context import AppContext, install
+    from dashboard.draw.charts import DataUnavailable
 
     errors = iter([DataUnavailable("OperationalError"), OperationalError("SELECT 1", {}, Exception("down"))])
 

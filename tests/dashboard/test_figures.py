@@ -5,10 +5,10 @@ import json
 
 import pytest
 
+from dashboard.core.state import ViewState
 from dashboard.draw.charts import build_chart
 from dashboard.draw.figures.common import ALLOWED_TRACES
 from dashboard.draw.figures.map import FILL, HIGHLIGHT, LABELS, LEGEND0, value_patch
-from dashboard.core.state import ViewState
 
 KINDS = ["map", "bar", "trend", "table"]
 

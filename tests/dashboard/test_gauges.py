@@ -1,8 +1,6 @@
 """Goal gauges: accessible meter attributes, status in words and symbols, proposal and synthetic labels."""
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from dashboard.draw.gauges import SYMBOL, TONE, goal_gauge, goal_gauges

@@ -2,21 +2,21 @@
 whole registry against a migrated SQLite database."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
 
+from dashboard.data.goal_data import evaluate_goals
 from dashboard.judge.goals import (
+    STATUS_CODES,
     GoalData,
     GoalStatus,
-    STATUS_CODES,
     evaluate_goal,
     fmt_number,
     ols_trend,
     t_critical_975,
 )
-from dashboard.data.goal_data import evaluate_goals
 from data_pipeline.registry import (
     BooleanGoal,
     DirectionGoal,
@@ -367,7 +367,7 @@ def _populate(engine, registry):
     from data_pipeline.db.schema import load_run, manual_entry, observation
     from data_pipeline.sync import sync_registry
 
-    now = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 1, tzinfo=UTC)
     codes = registry.county.municipality_codes
     with engine.begin() as conn:
         sync_registry(conn, registry)
@@ -436,7 +436,7 @@ def test_goal061_database_before_the_synthetic_column_still_evaluates(sqlite_url
 
     eng = make_engine(sqlite_url)
     upgrade(eng, "0001")  # manual_entry without `synthetic`
-    now = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 1, tzinfo=UTC)
     with eng.begin() as conn:
         sync_registry(conn, registry)
         run_id = conn.execute(load_run.insert().values(

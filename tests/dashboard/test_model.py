@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC
 
 import pandas as pd
 
@@ -28,7 +29,7 @@ def status(out, code):
 
 
 def test_mdl001_counts_below_the_threshold_are_hidden_zero_is_not():
-    values = {c: 20.0 for c in MUNIS}
+    values = dict.fromkeys(MUNIS, 20.0)
     values.update({MUNIS[0]: 0.0, MUNIS[1]: 4.0, MUNIS[2]: 3.0})
     out = with_status(frame(values, county=sum(values.values())), COUNTS, MUNIS, REGION)
     assert status(out, MUNIS[0]) == STATUS_OK
@@ -48,11 +49,11 @@ def test_mdl002_a_single_hidden_municipality_gets_a_complementary_hidden_one():
 
 
 def test_mdl003_no_complementary_suppression_without_a_county_total_or_for_rates():
-    values = {c: 10.0 for c in MUNIS}
+    values = dict.fromkeys(MUNIS, 10.0)
     values[MUNIS[5]] = 2.0
     out = with_status(frame(values), COUNTS, MUNIS, REGION)
     assert (out["status"] == STATUS_SECONDARY).sum() == 0
-    out = with_status(frame({c: 0.5 for c in MUNIS}, county=0.5), RATE, MUNIS, REGION)
+    out = with_status(frame(dict.fromkeys(MUNIS, 0.5), county=0.5), RATE, MUNIS, REGION)
     assert (out["status"] == STATUS_OK).all()
 
 
@@ -124,12 +125,12 @@ def test_mdl006_vectorised_status_matches_the_row_by_row_rule_on_random_frames()
 
 
 def test_mdl007_shaped_frames_cover_the_county_regions_and_follow_the_data_version(dash_env):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sqlalchemy import func, insert, select
 
-    from data_pipeline.db.schema import load_run
     from dashboard.data import model, queries
+    from data_pipeline.db.schema import load_run
 
     engine, _geo = dash_env
     frame = model.indicator_frame(engine, REGISTRY, "rikokset_henki_terveys_per1000")
@@ -142,7 +143,7 @@ def test_mdl007_shaped_frames_cover_the_county_regions_and_follow_the_data_versi
         new_id = conn.execute(select(func.max(load_run.c.id))).scalar_one() + 1
         conn.execute(insert(load_run).values(id=new_id, source="demo", dataset="t", location="t", offline=True,
                                              status="success", code_version="test",
-                                             started_at=datetime(2026, 11, 21, tzinfo=timezone.utc)))
+                                             started_at=datetime(2026, 11, 21, tzinfo=UTC)))
     try:
         again = model.indicator_frame(engine, REGISTRY, "rikokset_henki_terveys_per1000")
         assert again is not frame and again.equals(frame)

@@ -4,7 +4,13 @@ from __future__ import annotations
 import pytest
 
 from dashboard.core.state import (
-    InvalidState, ViewState, check_indicator, check_region, check_year, parse_view, validate_state,
+    InvalidState,
+    ViewState,
+    check_indicator,
+    check_region,
+    check_year,
+    parse_view,
+    validate_state,
 )
 from tests.dashboard.data import REGISTRY
 

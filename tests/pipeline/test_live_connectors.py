@@ -198,7 +198,7 @@ def test_live006_offline_replay_of_the_written_folder_reproduces_the_database(li
 
 
 def test_live007_statfin_unreachable_sotkanet_still_loads(live):
-    crime = lambda c: c.method == "POST" and "rpk" in c.url  # noqa: E731
+    crime = lambda c: c.method == "POST" and "rpk" in c.url
     report, *_ = live(faults=[(crime, [502] * 10)])
     assert report.get("statfin", "rikokset").status == "unavailable"
     assert report.get("statfin", "vaesto_kuukausi").status == "success"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,7 @@ def test_sot007_id_resolution(registry):
 
 
 def test_sot008_resolution_stored_and_kept_when_unchanged(engine, registry):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sqlalchemy import select
 
@@ -127,12 +128,12 @@ def test_sot008_resolution_stored_and_kept_when_unchanged(engine, registry):
 
     cat = sotkanet.parse_catalogue(snap(FIX / "indicators.json"))
     res = sotkanet.resolve_indicators(registry, cat)
-    first = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    first = datetime(2026, 1, 1, tzinfo=UTC)
     with engine.begin() as conn:
         sync_registry(conn, registry)
         c1 = sotkanet.store_resolutions(conn, res, first)
     with engine.begin() as conn:
-        c2 = sotkanet.store_resolutions(conn, res, datetime(2026, 2, 1, tzinfo=timezone.utc))
+        c2 = sotkanet.store_resolutions(conn, res, datetime(2026, 2, 1, tzinfo=UTC))
     assert c1.updated == len(res) and c2.updated == 0 and c2.unchanged == len(res)
     with engine.connect() as conn:
         row = conn.execute(select(indicator).where(indicator.c.key == "yhteisollinen_asuminen_75_pct")).one()

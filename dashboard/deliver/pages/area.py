@@ -24,22 +24,37 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.data import explorer as explorer_data, model
-
+from dashboard.core.i18n import t
+from dashboard.core.state import (
+    InvalidState,
+    check_indicator,
+    check_lang,
+    check_map_mode,
+    check_page,
+    check_region,
+    check_year,
+)
+from dashboard.data import explorer as explorer_data
+from dashboard.data import model
+from dashboard.data.context import current_context
 from dashboard.data.goal_data import goal_statuses
-from dashboard.deliver.export_routes import download_links, download_menu
-from dashboard.draw.gauges import goal_gauges
-from dashboard.draw.charts import DataUnavailable, build_chart, default_indicator, manual_rule
 from dashboard.deliver.components import (
-    chart_table, details_table, figure_block, graph, map_legend, notice, page_href, source_text,
+    chart_table,
+    details_table,
+    figure_block,
+    graph,
+    map_legend,
+    notice,
+    page_href,
+    source_text,
     table_wrap,
 )
-from dashboard.draw.figures.map import legend_items, screen_figure
-from dashboard.data.context import current_context
-from dashboard.draw.figures.status import ROUND_STYLE, status_color
-from dashboard.core.i18n import t
+from dashboard.deliver.export_routes import download_links, download_menu
 from dashboard.deliver.pages.base import Built, render
-from dashboard.core.state import InvalidState, check_indicator, check_lang, check_map_mode, check_page, check_region, check_year
+from dashboard.draw.charts import DataUnavailable, build_chart, default_indicator, manual_rule
+from dashboard.draw.figures.map import legend_items, screen_figure
+from dashboard.draw.figures.status import ROUND_STYLE, status_color
+from dashboard.draw.gauges import goal_gauges
 
 log = logging.getLogger(__name__)
 
@@ -499,13 +514,13 @@ def register_callbacks(app) -> None:
             log.warning("database error in the explorer callback", exc_info=True)
             keep[-1] = notice(t("dberror.body", lang), "error")
             return keep
-        except Exception:  # noqa: BLE001 - never a 500 to the browser
+        except Exception:
             log.exception("explorer callback failed")
             keep[-1] = notice(t("dberror.contact", lang), "error")
             return keep
         try:
             return _mode_outputs(out, lang)
-        except Exception:  # noqa: BLE001 - shaping the outputs must not turn into a 500 either
+        except Exception:
             log.exception("explorer outputs failed")
             keep[-1] = notice(t("dberror.contact", lang), "error")
             return keep

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from dash import html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.draw.charts import DataUnavailable
-
-from dashboard.deliver.components import db_error_state, empty_state, frame, invalid_notices, notice
-from dashboard.data.context import current_context
 from dashboard.core.i18n import t
 from dashboard.core.state import parse_view
+from dashboard.data.context import current_context
+from dashboard.deliver.components import db_error_state, empty_state, frame, invalid_notices, notice
+from dashboard.draw.charts import DataUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +66,7 @@ def _built_frame(registry, state, active, path, title, build, parsed, notices):
         log.warning("database error while rendering %s", path, exc_info=True)
         return frame(registry, state, active=active, path=path, title=t("dberror.title", lang),
                      content=db_error_state(lang), notices=notices)
-    except Exception:  # noqa: BLE001 - a page must never show a traceback
+    except Exception:
         log.exception("rendering %s failed", path)
         return frame(registry, state, active=active, path=path, title=title,
                      content=html.Section([html.H1(title), notice(t("dberror.contact", lang), "error")]),

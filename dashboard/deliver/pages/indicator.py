@@ -10,15 +10,14 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.deliver.export_routes import download_menu
-
-from dashboard.data import model, queries
-from dashboard.draw.charts import build_chart, manual_rule
-from dashboard.deliver.components import data_table, figure_block, graph, page_href, source_text, table_wrap
 from dashboard.core.format import date_text, number
 from dashboard.core.i18n import t
-from dashboard.deliver.pages.base import Built, render
 from dashboard.core.state import InvalidState, check_indicator
+from dashboard.data import model, queries
+from dashboard.deliver.components import data_table, figure_block, graph, page_href, source_text, table_wrap
+from dashboard.deliver.export_routes import download_menu
+from dashboard.deliver.pages.base import Built, render
+from dashboard.draw.charts import build_chart, manual_rule
 
 MODULE = "dashboard.deliver.pages.indicator"
 

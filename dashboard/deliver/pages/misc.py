@@ -6,10 +6,10 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard.data import queries
-from dashboard.deliver.components import table_wrap
 from dashboard.core.format import date_text, number
 from dashboard.core.i18n import t
+from dashboard.data import queries
+from dashboard.deliver.components import table_wrap
 from dashboard.deliver.pages.base import Built, render
 
 #: Feedback channel of the accessibility statement (Act 306/2019 requires one). The regional

@@ -10,17 +10,16 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.data.goal_data import goal_statuses
-from dashboard.draw.gauges import goal_gauges
-
-from dashboard.data import model, queries
-from dashboard.draw.charts import manual_rule
-from dashboard.judge.compare import comparable, trend
-from dashboard.deliver.components import page_href
-from dashboard.draw.figures.spark import HEIGHT, SPARK_CONFIG, SPARK_YEARS, WIDTH, sparkline_figure
 from dashboard.core.format import date_text, share_text
 from dashboard.core.i18n import t
+from dashboard.data import model, queries
+from dashboard.data.goal_data import goal_statuses
+from dashboard.deliver.components import page_href
 from dashboard.deliver.pages.base import Built, render
+from dashboard.draw.charts import manual_rule
+from dashboard.draw.figures.spark import HEIGHT, SPARK_CONFIG, SPARK_YEARS, WIDTH, sparkline_figure
+from dashboard.draw.gauges import goal_gauges
+from dashboard.judge.compare import comparable, trend
 
 MODULE = "dashboard.deliver.pages.overview"
 
@@ -38,11 +37,10 @@ def headline_data(ctx, area_key: str, lang: str) -> list[dict]:
                 continue
             if manual_rule(registry, ind) in ("status", "rounds"):
                 continue  # shown by the goal gauges (status share, rounds per year)
-            region_codes = [county.region.code] + ([county.welfare_area.code] if ind.level == "alue" else [])
+            region_codes = [county.region.code, county.welfare_area.code]
             found = {s.code: s for s in model.series(ctx.engine, registry, ind.key, region_codes, lang)}
-            ref = next((c for c in region_codes if any(st == "ok" for st in found[c].statuses)), None)
-            if ref is None:
-                continue
+            shown = {code: any(st == "ok" for st in s.statuses) for code, s in found.items()}
+            ref = model.reference_code(registry, ind, shown.get)
             region_s, country_s = model.series(ctx.engine, registry, ind.key, [ref, county.country.code], lang)
             vals = [(y, v, txt, syn) for y, v, txt, syn in zip(region_s.years, region_s.values, region_s.texts,
                                                                region_s.synthetic) if v is not None]
@@ -65,8 +63,8 @@ def _spark(region_s, country_s, latest: int, ind, lang: str) -> dict | None:
     None for yes/no and status measures (a line between 0 and 1 says nothing) and short series."""
     if ind.unit.kind in ("boolean", "status"):
         return None
-    years = [y for y in range(latest - SPARK_YEARS + 1, latest + 1)]
-    by_year = lambda s: {y: (v, txt) for y, v, txt in zip(s.years, s.values, s.texts) if v is not None}  # noqa: E731
+    years = list(range(latest - SPARK_YEARS + 1, latest + 1))
+    by_year = lambda s: {y: (v, txt) for y, v, txt in zip(s.years, s.values, s.texts) if v is not None}
     region = by_year(region_s)
     # A count of the county beside the country's total on one scale says nothing: county only.
     country = by_year(country_s) if comparable(ind) else {}

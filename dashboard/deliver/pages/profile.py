@@ -14,14 +14,14 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.data import model
-from dashboard.draw.charts import DataUnavailable, manual_rule
-from dashboard.judge.compare import SYMBOLS, compare_indicator, comparable, trend
-from dashboard.deliver.components import notice, page_href, synthetic_banner, table_wrap
-from dashboard.data.context import current_context
 from dashboard.core.i18n import normalise_lang, t
-from dashboard.deliver.pages.base import Built, render
 from dashboard.core.state import InvalidState, ViewState, check_lang, check_region
+from dashboard.data import model
+from dashboard.data.context import current_context
+from dashboard.deliver.components import notice, page_href, synthetic_banner, table_wrap
+from dashboard.deliver.pages.base import Built, render
+from dashboard.draw.charts import DataUnavailable, manual_rule
+from dashboard.judge.compare import SYMBOLS, comparable, compare_indicator, trend
 
 log = logging.getLogger(__name__)
 MODULE = "dashboard.deliver.pages.profile"
@@ -55,7 +55,8 @@ def _profile_rows(ctx, code: str, lang: str, forum: bool = False) -> tuple[list,
                 continue
             muni_s, region_s, welfare_s, country_s = model.series(
                 ctx.engine, registry, ind.key, [code, county.region.code, county.welfare_area.code, county.country.code], lang)
-            if not region_s.years and welfare_s.years:
+            has_years = {county.region.code: bool(region_s.years)}
+            if model.reference_code(registry, ind, has_years.get) != county.region.code:
                 region_s = welfare_s
             known = [(y, st) for y, st in zip(muni_s.years, muni_s.statuses) if st != "missing"]
             region_only = not known
@@ -75,7 +76,7 @@ def _profile_rows(ctx, code: str, lang: str, forum: bool = False) -> tuple[list,
             tr = trend(base.years, base.values, ind.direction)
             syn = m_syn or r_syn or c_syn
             synthetic_any = synthetic_any or syn
-            star = lambda txt, s: txt + (" *" if s else "")  # noqa: E731
+            star = lambda txt, s: txt + (" *" if s else "")
             rows.append(html.Tr([
                 html.Th([dcc.Link(ind.title.get(lang), href=page_href(f"/indikaattori/{ind.key}", link_state)),
                          html.Span(ind.unit.text(lang), className="tk-unit")], scope="row"),
@@ -174,7 +175,7 @@ def register_callbacks(app) -> None:
             return no_update, no_update, no_update, notice(t("notice.invalid_input", lang, message=exc.text(lang)), "warning")
         except (SQLAlchemyError, DataUnavailable):
             return no_update, no_update, no_update, notice(t("dberror.body", lang), "error")
-        except Exception:  # noqa: BLE001 - a sentence for the user, the traceback for the log
+        except Exception:
             log.exception("profile of %r failed", code)
             return no_update, no_update, no_update, notice(t("dberror.contact", lang), "error")
         state = ViewState(page="profile", municipality=muni, lang=lang, forum=forum)

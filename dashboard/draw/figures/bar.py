@@ -7,6 +7,7 @@ Synthetic values get a hatched bar and a legend entry.
 """
 from __future__ import annotations
 
+from dashboard.core import tokens
 from dashboard.draw.figures.common import ACCENT, COUNTRY, COUNTY, GRID, MUTED, base_layout, top_legend
 
 HATCH = "/"
@@ -38,16 +39,16 @@ def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, 
             "textposition": "outside",
             "cliponaxis": False,
             # "auto": a white halo keeps a value readable where a reference line crosses it.
-            "textfont": {"size": 12, "shadow": "auto"},
+            "textfont": {"size": tokens.SIZE_FONT_SMALL, "shadow": "auto"},
             "marker": {
-                "color": [colors.get(c.code, "#cccccc") for c in ranked],
+                "color": [colors.get(c.code, tokens.NO_CLASS) for c in ranked],
                 "line": {
-                    "color": ["#111111" if c.code == highlight else "rgba(0,0,0,0.25)" for c in ranked],
+                    "color": [tokens.HIGHLIGHT if c.code == highlight else "rgba(0,0,0,0.25)" for c in ranked],
                     "width": [2.5 if c.code == highlight else 0.5 for c in ranked],
                 },
                 "pattern": {
                     "shape": [HATCH if c.synthetic and c.status == "ok" else "" for c in ranked],
-                    "fillmode": "overlay", "fgcolor": "#1b1b1b", "fgopacity": 0.3, "size": 7, "solidity": 0.15,
+                    "fillmode": "overlay", "fgcolor": tokens.TEXT, "fgopacity": 0.3, "size": 7, "solidity": 0.15,
                     "bgcolor": "rgba(0,0,0,0)",
                 },
             },
@@ -65,7 +66,7 @@ def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, 
             "text": [(labels["hidden"] if c.status in ("suppressed", "secondary") else labels["missing"]).format(text=c.text)
                      for c in ranked if c.status != "ok"],
             "textposition": "middle right",
-            "textfont": {"size": 12, "color": MUTED},
+            "textfont": {"size": tokens.SIZE_FONT_SMALL, "color": MUTED},
             "hoverinfo": "skip",
             "showlegend": False,
             "customdata": [[c.code, c.name, c.text, ""] for c in ranked if c.status != "ok"],
@@ -84,8 +85,8 @@ def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, 
                      "line": {"color": color, "width": 2, "dash": dash}, "hoverinfo": "skip", "showlegend": True})
     if synthetic_any:
         data.append({"type": "bar", "orientation": "h", "name": labels["synthetic_legend"], "x": [None], "y": [None],
-                     "marker": {"color": "#ffffff", "line": {"color": "#6f6f6f", "width": 1},
-                                "pattern": {"shape": HATCH, "fillmode": "overlay", "fgcolor": "#1b1b1b",
+                     "marker": {"color": tokens.BG, "line": {"color": tokens.OUTLINE, "width": 1},
+                                "pattern": {"shape": HATCH, "fillmode": "overlay", "fgcolor": tokens.TEXT,
                                             "fgopacity": 0.5, "size": 7, "solidity": 0.15}},
                      "showlegend": True, "hoverinfo": "skip"})
     legend_rows = 2  # fixed, so the figure height (and the graph's box) never changes between updates
@@ -96,13 +97,13 @@ def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, 
         "barmode": "overlay",
         "bargap": 0.28,
         "xaxis": {
-            "title": {"text": axis_title, "font": {"size": 12, "color": MUTED}},
+            "title": {"text": axis_title, "font": {"size": tokens.SIZE_FONT_SMALL, "color": MUTED}},
             "range": [min(0.0, low - 0.02 * span), top + 0.24 * span],
-            "gridcolor": GRID, "zeroline": True, "zerolinecolor": "#9a9a9a",
+            "gridcolor": GRID, "zeroline": True, "zerolinecolor": tokens.AXIS,
             "separatethousands": True, "exponentformat": "none", "fixedrange": True, "automargin": True,
         },
         "yaxis": {"autorange": "reversed", "fixedrange": True, "automargin": True, "ticks": "",
-                  "tickfont": {"size": 13}},
+                  "tickfont": {"size": tokens.SIZE_FONT}},
         "legend": legend,
         "shapes": shapes,
         "annotations": layout["annotations"] + annotations,
@@ -117,7 +118,7 @@ def highlight_patch(ranked_codes: list[str], highlight: str | None):
     from dash import Patch
 
     patch = Patch()
-    patch["data"][0]["marker"]["line"]["color"] = ["#111111" if c == highlight else "rgba(0,0,0,0.25)" for c in ranked_codes]
+    patch["data"][0]["marker"]["line"]["color"] = [tokens.HIGHLIGHT if c == highlight else "rgba(0,0,0,0.25)" for c in ranked_codes]
     patch["data"][0]["marker"]["line"]["width"] = [2.5 if c == highlight else 0.5 for c in ranked_codes]
     return patch
 

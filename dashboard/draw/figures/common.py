@@ -9,16 +9,25 @@ routes (``dashboard.deliver.export``) dress the figure with the title, subtitle 
 from __future__ import annotations
 
 from dashboard.core.format import separators
+from dashboard.core.tokens import (
+    ACCENT,
+    BG,
+    BORDER_STRONG,
+    CONTEXT,
+    COUNTRY,
+    COUNTY,
+    FONT_FAMILY,
+    GRID,
+    MUTED,
+    SIZE_FONT,
+    SIZE_FONT_FOOTNOTE,
+    SIZE_FONT_SMALL,
+    SIZE_FONT_TITLE,
+    TEXT,
+)
 
-FONT_FAMILY = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', "
-               "'Liberation Sans', 'DejaVu Sans', sans-serif")
-TEXT = "#1b1b1b"
-MUTED = "#595959"
-GRID = "#e3e3e3"
-ACCENT = "#0f4c81"
-COUNTY = "#2b2b2b"
-COUNTRY = "#7a7a7a"
-CONTEXT = "#cfcfcf"
+__all__ = ["ACCENT", "CONTEXT", "COUNTRY", "COUNTY", "GRID", "MUTED", "TEXT"]
+
 HEADER_PX = 66
 FOOTER_PX = 40
 LEGEND_ROW_PX = 24
@@ -39,21 +48,21 @@ def base_layout(lang: str, title: str | None, subtitle: str | None, footer: str,
     m.update(margin or {})
     layout = {
         "separators": separators(lang),
-        "font": {"family": FONT_FAMILY, "size": 13, "color": TEXT},
-        "paper_bgcolor": "#ffffff",
-        "plot_bgcolor": "#ffffff",
+        "font": {"family": FONT_FAMILY, "size": SIZE_FONT, "color": TEXT},
+        "paper_bgcolor": BG,
+        "plot_bgcolor": BG,
         "height": height,
         "margin": m,
         "title": {
             "text": f"<b>{title}</b>",
-            "subtitle": {"text": subtitle, "font": {"size": 13, "color": MUTED}},
+            "subtitle": {"text": subtitle, "font": {"size": SIZE_FONT, "color": MUTED}},
             "x": 0, "xref": "paper", "xanchor": "left",
             "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 10, "l": 0},
-            "font": {"size": 16, "color": TEXT},
+            "font": {"size": SIZE_FONT_TITLE, "color": TEXT},
             "automargin": False,
         },
         "annotations": [footer_annotation(footer, height, m)],
-        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}, "bgcolor": "#ffffff", "bordercolor": "#8a8a8a"},
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": SIZE_FONT}, "bgcolor": BG, "bordercolor": BORDER_STRONG},
         "dragmode": False,
         "showlegend": True,
     }
@@ -77,7 +86,7 @@ def footer_annotation(text: str, height: int, margin: dict) -> dict:
         "xref": "paper", "yref": "paper",
         "x": 0, "y": -(margin["b"] - 4) / plot_h, "xanchor": "left", "yanchor": "bottom",
         "align": "left",
-        "font": {"size": 11, "color": MUTED},
+        "font": {"size": SIZE_FONT_FOOTNOTE, "color": MUTED},
     }
 
 
@@ -97,7 +106,7 @@ def top_legend(rows: int = 1) -> tuple[dict, int]:
     legend = {
         "orientation": "h", "x": 0, "xanchor": "left", "xref": "paper",
         "y": 1.0, "yref": "paper", "yanchor": "bottom",
-        "font": {"size": 12}, "itemclick": False, "itemdoubleclick": False, "bgcolor": "rgba(0,0,0,0)",
+        "font": {"size": SIZE_FONT_SMALL}, "itemclick": False, "itemdoubleclick": False, "bgcolor": "rgba(0,0,0,0)",
         "traceorder": "normal",
     }
     return legend, 12 + LEGEND_ROW_PX * rows

@@ -9,10 +9,16 @@ in the legend.
 """
 from __future__ import annotations
 
-from dashboard.judge.classify import (
-    MAX_CLASSES, NO_DATA_COLOR, NO_DATA_OUTLINE, OUTLINE_COLOR, SUPPRESSED_COLOR, text_color,
-)
+from dashboard.core import tokens
 from dashboard.draw.figures.common import base_layout, top_legend
+from dashboard.judge.classify import (
+    MAX_CLASSES,
+    NO_DATA_COLOR,
+    NO_DATA_OUTLINE,
+    OUTLINE_COLOR,
+    SUPPRESSED_COLOR,
+    text_color,
+)
 
 #: Legend slots: value classes, then the special classes.
 SPECIAL = ("suppressed", "secondary", "missing")
@@ -112,7 +118,7 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
             "colorscale": [[0, TRANSPARENT], [1, TRANSPARENT]],
             "showscale": False,
             "showlegend": False,
-            "marker": {"line": {"color": "#111111", "width": 3.5}},
+            "marker": {"line": {"color": tokens.HIGHLIGHT, "width": 3.5}},
             "hoverinfo": "skip",
         },
         {
@@ -130,15 +136,15 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
         },
     ]
     for k in range(LEGEND_SLOTS if categorical is None else max(LEGEND_SLOTS, len(legend))):
-        label, color, used = legend[k] if k < len(legend) else ("", "#ffffff", False)
+        label, color, used = legend[k] if k < len(legend) else ("", tokens.BG, False)
         data.append({
             "type": "scattergeo",
             "name": label,
             "lon": [None], "lat": [None],
             "mode": "markers",
-            "marker": {"symbol": "square", "size": 14, "color": color, "line": {"color": "#6f6f6f", "width": 1}},
+            "marker": {"symbol": "square", "size": 14, "color": color, "line": {"color": tokens.OUTLINE, "width": 1}},
             "showlegend": bool(used),
-            "visible": True if used else False,
+            "visible": bool(used),
             "hoverinfo": "skip",
             "legendgroup": "classes",
         })

@@ -6,33 +6,19 @@ every cell or area also carries the status in words and a symbol — colour is n
 """
 from __future__ import annotations
 
-from dashboard.judge.classify import text_color
+from dashboard.core import tokens
+from dashboard.core.tokens import AGREEMENT_COLORS, ROUND_COLORS
 from dashboard.draw.figures.common import MUTED, base_layout
+from dashboard.judge.classify import text_color
 
 #: varautumissopimukset: status code -> colour (done: blues/green, in progress: yellow/orange,
 #: not started / expired: vermillion / purple, not needed: grey).
-AGREEMENT_COLORS = {
-    "in_force": "#0072B2",
-    "signed": "#56B4E9",
-    "renewed": "#009E73",
-    "under_review": "#F0E442",
-    "in_negotiation": "#E69F00",
-    "in_preparation": "#F3D1A0",
-    "not_started": "#D55E00",
-    "expired": "#CC79A7",
-    "not_needed": "#D9D9D9",
-}
-NO_ENTRY_COLOR = "#ffffff"
+NO_ENTRY_COLOR = tokens.BG
 
 #: turvallisuuskuva: status code -> (symbol, colour).
-ROUND_STYLE = {
-    "submitted": ("✓", "#56B4E9"),
-    "submitted_late": ("✓", "#F3D1A0"),
-    "requested": ("…", "#F0E442"),
-    "not_submitted": ("✗", "#D55E00"),
-    "not_requested": ("–", "#EDEDED"),
-    "not_applicable": ("○", "#D9D9D9"),
-}
+ROUND_SYMBOLS = {"submitted": "✓", "submitted_late": "✓", "requested": "…", "not_submitted": "✗",
+                 "not_requested": "–", "not_applicable": "○"}
+ROUND_STYLE = {code: (symbol, ROUND_COLORS[code]) for code, symbol in ROUND_SYMBOLS.items()}
 
 
 def status_color(code: str | None) -> str:
@@ -48,7 +34,7 @@ def rounds_figure(*, periods: list[str], rows, status_label, lang: str, title: s
         for p in periods:
             cell = cells.get(p)
             code = cell.status if cell else None
-            symbol, color = ROUND_STYLE.get(code or "", ("", "#ffffff"))
+            symbol, color = ROUND_STYLE.get(code or "", ("", tokens.BG))
             label = status_label(code) if code else no_entry
             xs.append(p)
             ys.append(name)
@@ -58,18 +44,18 @@ def rounds_figure(*, periods: list[str], rows, status_label, lang: str, title: s
     width_per = 130
     data = [{
         "type": "scatter", "mode": "markers+text", "x": xs, "y": ys, "name": "",
-        "marker": {"symbol": "square", "size": 34, "color": colors, "line": {"color": "#8a8a8a", "width": 1}},
+        "marker": {"symbol": "square", "size": 34, "color": colors, "line": {"color": tokens.BORDER_STRONG, "width": 1}},
         "text": texts, "textposition": "middle center",
-        "textfont": {"size": 10, "color": [text_color(c) for c in colors]},
+        "textfont": {"size": tokens.SIZE_FONT_TINY, "color": [text_color(c) for c in colors]},
         "customdata": hover, "hovertemplate": "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
         "showlegend": False,
     }]
     layout = base_layout(lang, title, subtitle, footer, 120 + 40 * max(len(names), 1),
                          margin={"l": 10, "r": 10, "b": 56}, self_contained=True)
     layout.update({
-        "xaxis": {"type": "category", "side": "top", "fixedrange": True, "showgrid": False, "tickfont": {"size": 12}},
+        "xaxis": {"type": "category", "side": "top", "fixedrange": True, "showgrid": False, "tickfont": {"size": tokens.SIZE_FONT_SMALL}},
         "yaxis": {"type": "category", "autorange": "reversed", "fixedrange": True, "showgrid": False,
-                  "automargin": True, "tickfont": {"size": 12}},
+                  "automargin": True, "tickfont": {"size": tokens.SIZE_FONT_SMALL}},
         "width": max(520, 180 + width_per * len(periods)),
         "showlegend": False,
     })

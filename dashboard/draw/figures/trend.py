@@ -6,7 +6,18 @@ with a legend entry; hidden values ("< 5") are gaps.
 """
 from __future__ import annotations
 
-from dashboard.draw.figures.common import ACCENT, CONTEXT, COUNTRY, COUNTY, GRID, MUTED, base_layout, round_values, top_legend
+from dashboard.core import tokens
+from dashboard.draw.figures.common import (
+    ACCENT,
+    CONTEXT,
+    COUNTRY,
+    COUNTY,
+    GRID,
+    MUTED,
+    base_layout,
+    round_values,
+    top_legend,
+)
 
 
 def _symbols(series, filled: str = "circle") -> list[str]:
@@ -58,10 +69,10 @@ def trend_figure(*, focus, county, country, context: list, lang: str, title: str
     layout = base_layout(lang, title, subtitle, footer, height, margin={"l": 10, "r": 20, "b": 40, "t": legend_px})
     layout.update({
         "xaxis": {"tickformat": "d", "gridcolor": GRID, "showgrid": False,
-                  "fixedrange": True, "ticks": "outside", "tickcolor": "#9a9a9a", "automargin": True},
-        "yaxis": {"title": {"text": axis_title, "font": {"size": 12, "color": MUTED}}, "gridcolor": GRID,
+                  "fixedrange": True, "ticks": "outside", "tickcolor": tokens.AXIS, "automargin": True},
+        "yaxis": {"title": {"text": axis_title, "font": {"size": tokens.SIZE_FONT_SMALL, "color": MUTED}}, "gridcolor": GRID,
                   "rangemode": "tozero" if values and min(values) >= 0 else "normal", "separatethousands": True,
-                  "exponentformat": "none", "fixedrange": True, "zeroline": True, "zerolinecolor": "#9a9a9a",
+                  "exponentformat": "none", "fixedrange": True, "zeroline": True, "zerolinecolor": tokens.AXIS,
                   "automargin": True},
         "legend": legend,
         "hovermode": "closest",
