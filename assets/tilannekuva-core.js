@@ -698,15 +698,13 @@
     }).join("&");
   }
 
-  var MENU = [["png-dia", "png", "dia"], ["png-nelio", "png", "nelio"], ["svg", "svg", null], ["csv", "csv", null],
-    ["xlsx", "xlsx", null]];
-
-  /* export_routes.download_links: href of each download of ``kind`` in the view. */
-  function downloadHrefs(kind, view) {
+  /* export_routes.download_links: href of each download of ``kind`` in the view, keyed by the
+   * menu entry (the menu comes with the store: dashboard.deliver.export.FORMATS). */
+  function downloadHrefs(menu, kind, view) {
     var base = { sivu: view.page };
     var q = query(view);
     Object.keys(q).forEach(function (k) { base[k] = q[k]; });
-    return MENU.map(function (m) {
+    return menu.map(function (m) {
       var params = {};
       Object.keys(base).forEach(function (k) { params[k] = base[k]; });
       if (m[2]) params.koko = m[2];
@@ -760,7 +758,11 @@
     out.synthetic = iy.synthetic || tv.synthetic || !!st.statusSynthetic;
     out.banner = out.synthetic ? banner(st) : null;
     out.query = query(v);
-    out.hrefs = [["map", "map"], ["bar", "bar"], ["trend", "trend"]].map(function (k) { return downloadHrefs(k[1], v); });
+    out.hrefs = {};
+    st.kinds.forEach(function (kind) {
+      var hrefs = downloadHrefs(st.menu, kind, v);
+      st.menu.forEach(function (m, j) { out.hrefs["area-" + kind + "-vienti-" + m[0] + ".href"] = hrefs[j]; });
+    });
     out.indicatorHref = pageHref("/indikaattori/" + v.indicator, v);
     out.marks = yearMarks(iy.years);
     return out;

@@ -100,8 +100,6 @@
   // The explorer callback's outputs (dashboard/deliver/pages/area.py CLIENT_OUTPUTS) are filled by
   // id and property from callback_context.outputs_list: never by position or count.
   var TEXT_PARTS = ["title", "subtitle", "summary", "source"];
-  var CHARTS = [["area-map", "map"], ["area-bar", "bar"], ["area-trend", "trend"]];
-  var DOWNLOAD_KEYS = ["png-dia", "png-nelio", "svg", "csv", "xlsx"];
 
   /* The callback's answer: the value of each output found in ``values`` ("id.property"), no_update
    * for every other output. */
@@ -292,7 +290,7 @@
           "area-notice.children": null,
         };
         [out.mapTexts, out.barTexts, yearOnly ? null : out.trendTexts].forEach(function (tx, k) {
-          if (tx) TEXT_PARTS.forEach(function (part) { v[CHARTS[k][0] + "-" + part + ".children"] = tx[part]; });
+          if (tx) TEXT_PARTS.forEach(function (part) { v["area-" + st.kinds[k] + "-" + part + ".children"] = tx[part]; });
         });
         if (!yearOnly) {
           v["area-trend.figure"] = out.trend;
@@ -304,9 +302,7 @@
           v["area-year.marks"] = out.marks;
         }
         if (out.view.year !== asked) v["area-year.value"] = out.view.year;
-        CHARTS.forEach(function (chart, k) {
-          DOWNLOAD_KEYS.forEach(function (key, j) { v[chart[0] + "-vienti-" + key + ".href"] = out.hrefs[k][j]; });
-        });
+        Object.keys(out.hrefs).forEach(function (key) { v[key] = out.hrefs[key]; });
         return byId(v);
       },
 

@@ -57,8 +57,6 @@ TOPO_DIRS = (PROJECT_ROOT / "assets" / "topo", Path(__file__).resolve().parents[
 RENDER_TIMEOUT = float(os.environ.get("TILANNEKUVA_EXPORT_TIMEOUT", "30"))
 START_TIMEOUT = 60.0
 
-IMAGE_FORMATS = ("png", "svg")
-TABLE_FORMATS = ("csv", "xlsx")
 
 
 @dataclass(frozen=True)
@@ -79,12 +77,6 @@ PRESETS = {
     "square": Preset(540, 540, 2, 13, "neliö"),
 }
 
-MIME = {
-    "png": "image/png",
-    "svg": "image/svg+xml",
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 class ExportError(ValueError):
@@ -581,12 +573,44 @@ def _xlsx(chart, lang: str) -> bytes:
 
 def table_export(chart, fmt: str = "csv", lang: str = "fi") -> bytes:
     """Exactly ``chart.table`` with a header block: CSV for Finnish Excel or XLSX."""
-    lang = normalise_lang(lang)
-    if fmt == "csv":
-        return _csv(chart, lang)
-    if fmt == "xlsx":
-        return _xlsx(chart, lang)
-    raise ExportError(f"unknown table format {fmt!r}")
+    if fmt not in FORMATS or FORMATS[fmt].image:
+        raise ExportError(f"unknown table format {fmt!r}")
+    return FORMATS[fmt].write(chart, None, normalise_lang(lang))
+
+
+# --- the registry of export formats -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One download format: its file extension (``key``), MIME type, writer and menu entries.
+
+    ``write(chart, preset, lang) -> bytes``; ``menu``: (menu key, i18n label, URL size or None).
+    A new format is one entry here (and its labels in dashboard/i18n/export.*.yaml): the routes,
+    the download menus, the explorer's links and the area page's outputs iterate this registry."""
+
+    key: str
+    mime: str
+    image: bool
+    write: object
+    menu: tuple[tuple[str, str, str | None], ...]
+
+
+FORMATS = {f.key: f for f in (
+    ExportFormat("png", "image/png", True, lambda chart, preset, lang: render_image(chart, "png", preset or "slide", lang),
+                 (("png-dia", "export.menu.png_slide", "dia"), ("png-nelio", "export.menu.png_square", "nelio"))),
+    ExportFormat("svg", "image/svg+xml", True, lambda chart, preset, lang: render_image(chart, "svg", preset or "slide", lang),
+                 (("svg", "export.menu.svg", None),)),
+    ExportFormat("csv", "text/csv; charset=utf-8", False, lambda chart, _preset, lang: _csv(chart, lang),
+                 (("csv", "export.menu.csv", None),)),
+    ExportFormat("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False,
+                 lambda chart, _preset, lang: _xlsx(chart, lang), (("xlsx", "export.menu.xlsx", None),)),
+)}
+MIME = {key: f.mime for key, f in FORMATS.items()}
+IMAGE_FORMATS = tuple(key for key, f in FORMATS.items() if f.image)
+TABLE_FORMATS = tuple(key for key, f in FORMATS.items() if not f.image)
+#: The download menu: (key, i18n label, format, URL size), in menu order.
+MENU = tuple((key, label, f.key, size) for f in FORMATS.values() for key, label, size in f.menu)
 
 
 # --- file names and the in-browser modebar ----------------------------------------------------

@@ -29,7 +29,7 @@ from dashboard.draw.charts import DataUnavailable
 log = logging.getLogger(__name__)
 
 ROUTE_PREFIX = "/vienti"
-FORMATS = ("png", "svg", "csv", "xlsx")
+FORMATS = tuple(export.FORMATS)
 #: URL value of ``koko`` → preset name (the ASCII spelling is what links use)
 PRESET_PARAM = "koko"
 PRESET_VALUES = {"dia": "slide", "nelio": "square", "neliö": "square", "slide": "slide", "square": "square"}
@@ -41,14 +41,7 @@ STATE_PARAMS = frozenset(
 MAX_PARAM_LENGTH = 80
 _KIND_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 
-#: The menu entries: (key, i18n label, format, URL size)
-MENU = (
-    ("png-dia", "export.menu.png_slide", "png", "dia"),
-    ("png-nelio", "export.menu.png_square", "png", "nelio"),
-    ("svg", "export.menu.svg", "svg", None),
-    ("csv", "export.menu.csv", "csv", None),
-    ("xlsx", "export.menu.xlsx", "xlsx", None),
-)
+MENU = export.MENU
 
 
 class BadRequest(ValueError):
@@ -191,10 +184,7 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
                 raise BadRequest(t("export.errors.bad_kind", lang, value=_shown(kind)))
             state = validate(params)
             chart = build(kind, state)
-            if fmt in export.IMAGE_FORMATS:
-                body = export.render_image(chart, fmt, preset, lang)
-            else:
-                body = export.table_export(chart, fmt, lang)
+            body = export.FORMATS[fmt].write(chart, preset, lang)
         except BadRequest as exc:
             return text_response(str(exc), 400)
         except InvalidState as exc:

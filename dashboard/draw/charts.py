@@ -8,6 +8,7 @@ server-side exporter which file to inline instead.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -25,11 +26,8 @@ from dashboard.draw.figures.status import AGREEMENT_COLORS, NO_ENTRY_COLOR, roun
 from dashboard.draw.figures.trend import trend_figure
 from dashboard.judge.compare import compare_indicator, trend
 
-KINDS = ("map", "bar", "trend", "status_map", "rounds", "table")
 #: Forum (projector) mode: every figure font this much larger.
 FORUM_FONT_SCALE = 1.4
-KIND_FILE_WORD = {"map": "kartta", "bar": "vertailu", "trend": "kehitys", "status_map": "tilanne", "rounds": "kierrokset",
-                  "table": "kunnat"}
 
 __all__ = ["ViewState", "ChartData", "build_chart", "KINDS", "default_indicator", "DataUnavailable"]
 
@@ -125,7 +123,7 @@ def _base(kind: str, state: ViewState, registry, indicator, year, lang: str):
     place = county.name.get(lang)
     subtitle = " · ".join(x for x in (unit, str(year) if year else "", place) if x)
     stem = "-".join(x for x in (slug(county.key), slug(indicator.key), str(year) if year else "",
-                                KIND_FILE_WORD[kind]) if x)
+                                CHART_KINDS[kind].file_word) if x)
     return title, subtitle, unit, stem
 
 
@@ -297,7 +295,7 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
     who = focus.name if focus else county_s.name
     subtitle = " · ".join((unit, t("trend.subtitle", lang, name=who, county=county_s.name, country=country_s.name)
                            if focus else t("trend.subtitle_county", lang, county=county_s.name, country=country_s.name)))
-    stem = "-".join(x for x in (slug(county.key), slug(indicator.key), slug(who), KIND_FILE_WORD["trend"]) if x)
+    stem = "-".join(x for x in (slug(county.key), slug(indicator.key), slug(who), CHART_KINDS["trend"].file_word) if x)
     source = source_line(registry, indicator, lang)
     fig = trend_figure(
         focus=focus, county=county_s, country=country_s, context=context, lang=lang, title=wrap(title, 64),
@@ -344,7 +342,7 @@ def _status_map(state, ctx, indicator, lang) -> ChartData:
     title = t(f"status.{template}.title", lang)
     place = registry.county.name.get(lang)
     subtitle = " · ".join((t("status.latest", lang), place))
-    stem = "-".join((slug(registry.county.key), slug(template), KIND_FILE_WORD["status_map"]))
+    stem = "-".join((slug(registry.county.key), slug(template), CHART_KINDS["status_map"].file_word))
     synthetic = any(c.synthetic for c in cells)
     entries = model.queries.manual_entries(ctx.engine, template)
     load_date = model.frame_load_date(ctx.engine, entries) if not entries.empty else None
@@ -389,7 +387,7 @@ def _rounds(state, ctx, indicator, lang) -> ChartData:
     periods, rows = model.status_grid(ctx.engine, registry, template, lang)
     title = t(f"status.{template}.title", lang)
     subtitle = " · ".join((t("status.rounds_subtitle", lang), registry.county.name.get(lang)))
-    stem = "-".join((slug(registry.county.key), slug(template), KIND_FILE_WORD["rounds"]))
+    stem = "-".join((slug(registry.county.key), slug(template), CHART_KINDS["rounds"].file_word))
     entries = model.queries.manual_entries(ctx.engine, template)
     load_date = model.frame_load_date(ctx.engine, entries) if not entries.empty else None
     synthetic = bool(entries["synthetic"].any()) if not entries.empty else False
@@ -435,7 +433,7 @@ def _table(state, ctx, indicator, lang) -> ChartData:
             else:
                 row[str(y)] = "–"
         rows.append(row)
-    stem = "-".join((slug(county.key), slug(indicator.key), KIND_FILE_WORD["table"]))
+    stem = "-".join((slug(county.key), slug(indicator.key), CHART_KINDS["table"].file_word))
     return ChartData(
         kind="table", figure=base.figure, table=pd.DataFrame(rows), title=base.title, subtitle=base.subtitle,
         unit=base.unit, source=base.source, data_date=base.data_date, synthetic=base.synthetic or any(
@@ -444,7 +442,37 @@ def _table(state, ctx, indicator, lang) -> ChartData:
     )
 
 
-_BUILDERS = {"map": _map, "bar": _bar, "trend": _trend, "status_map": _status_map, "rounds": _rounds, "table": _table}
+# --- the registry of chart kinds --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartKind:
+    """One kind of chart: its builder, the Finnish word in its file names, and where it is shown.
+
+    ``rule``: the manual-measure rule an indicator must have for this kind (None: any statistic);
+    ``geometry``: the chart depends on the map geometry (cache key); ``pages``: "explorer" (the
+    area page's linked map, bar and trend), "area" (an area page's own section), "indicator".
+    A new kind is one builder and one entry here; the export routes and menus iterate it."""
+
+    key: str
+    build: Callable
+    file_word: str
+    pages: tuple[str, ...]
+    rule: str | None = None
+    geometry: bool = False
+
+
+CHART_KINDS = {k.key: k for k in (
+    ChartKind("map", _map, "kartta", ("explorer",), geometry=True),
+    ChartKind("bar", _bar, "vertailu", ("explorer",)),
+    ChartKind("trend", _trend, "kehitys", ("explorer", "indicator")),
+    ChartKind("status_map", _status_map, "tilanne", ("area",), rule="status", geometry=True),
+    ChartKind("rounds", _rounds, "kierrokset", ("area",), rule="rounds"),
+    ChartKind("table", _table, "kunnat", ("indicator",)),
+)}
+KINDS = tuple(CHART_KINDS)
+#: The explorer's charts in page order (the area page's map, bar and trend).
+EXPLORER_KINDS = tuple(k for k, spec in CHART_KINDS.items() if "explorer" in spec.pages)
 
 
 def build_chart(kind: str, state: ViewState, engine=None) -> ChartData:
@@ -453,7 +481,7 @@ def build_chart(kind: str, state: ViewState, engine=None) -> ChartData:
     Raises :class:`InvalidState` when the kind does not fit the indicator (e.g. ``rounds`` for a
     statistic) — never a KeyError deep inside.
     """
-    if kind not in _BUILDERS:
+    if kind not in CHART_KINDS:
         raise InvalidState("kind", "invalid_kind", kind)
     ctx = current_context(engine=engine)
     registry = ctx.registry
@@ -462,15 +490,13 @@ def build_chart(kind: str, state: ViewState, engine=None) -> ChartData:
         raise InvalidState("indicator", "invalid_indicator", key)
     indicator = registry.indicators[key]
     rule = manual_rule(registry, indicator)
-    if kind == "status_map" and rule != "status":
-        raise InvalidState("kind", "kind_not_for_indicator", kind)
-    if kind == "rounds" and rule != "rounds":
+    if CHART_KINDS[kind].rule is not None and rule != CHART_KINDS[kind].rule:
         raise InvalidState("kind", "kind_not_for_indicator", kind)
     lang = state.lang if state.lang in ("fi", "sv", "en") else "fi"
     try:
         # Charts are pure functions of the view state and the data: built once per data version
         # (the screen, the explorer and the export routes share them). Shared and read-only.
-        geo_version = ctx.geo.for_mode(state.map_mode).version if kind in ("map", "status_map") else None
+        geo_version = ctx.geo.for_mode(state.map_mode).version if CHART_KINDS[kind].geometry else None
         # The trend does not depend on the year or the map type: one entry serves them all.
         keyed = state.replace(indicator=key, **({"year": None, "map_mode": "geo"} if kind == "trend" else {}))
         return model.queries.memo(
@@ -481,7 +507,7 @@ def build_chart(kind: str, state: ViewState, engine=None) -> ChartData:
 
 
 def _build(kind: str, state: ViewState, ctx, indicator, lang: str) -> ChartData:
-    chart = _BUILDERS[kind](state, ctx, indicator, lang)
+    chart = CHART_KINDS[kind].build(state, ctx, indicator, lang)
     if state.forum:
         from dashboard.draw.figures.common import scale_fonts
 

@@ -159,7 +159,7 @@ def test_par002_js_classifier_gives_the_same_breaks_classes_colours_and_labels(c
             "probes": probes(case, cls.breaks),
             "index": [cls.index(v) for v in probes(case, cls.breaks)],
         })
-    from dashboard.data.explorer import store_tokens
+    from dashboard.deliver.explorer import store_tokens
 
     core.evaluate("tok => tilannekuvaCore.setTokens(tok)", json.loads(json.dumps(store_tokens())))
     got = core.evaluate("""([cases, expected]) => cases.map((c, i) => {
@@ -237,8 +237,8 @@ def _expected(state, status_synthetic: bool) -> dict:
         "mapTexts": texts(map_chart), "barTexts": texts(bar_chart), "trendTexts": texts(trend_chart),
         "bar": as_json(bar_chart.figure), "trend": as_json(trend_chart.figure),
         "barTable": as_json(chart_table(bar_chart, lang)), "trendTable": as_json(chart_table(trend_chart, lang)),
-        "hrefs": [[link["href"] for link in download_links(kind, state.replace(year=map_chart.extra["year"]))]
-                  for kind in ("map", "bar", "trend")],
+        "hrefs": {f"area-{kind}-vienti-{link['key']}.href": link["href"] for kind in ("map", "bar", "trend")
+                  for link in download_links(kind, state.replace(year=map_chart.extra["year"]))},
         "indicatorHref": page_href(f"/indikaattori/{state.indicator}", state),
         "query": state.replace(year=map_chart.extra["year"]).query(),
         "marks": {str(k): v for k, v in year_marks(map_chart.extra["years"]).items()},
@@ -270,8 +270,8 @@ def _compare(state, got: dict, want: dict) -> list[str]:
 
 @pytest.mark.parametrize("lang,forum,mode", [("fi", False, "geo"), ("sv", True, "tiles"), ("en", False, "geo")])
 def test_par003_every_explorer_view_drawn_in_the_browser_equals_the_servers_charts(core, live_app, lang, forum, mode):
-    from dashboard.data import explorer as explorer_data
     from dashboard.data.context import current_context
+    from dashboard.deliver import explorer as explorer_data
     from dashboard.draw.charts import build_chart
 
     app, _url = live_app

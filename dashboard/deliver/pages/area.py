@@ -34,10 +34,10 @@ from dashboard.core.state import (
     check_region,
     check_year,
 )
-from dashboard.data import explorer as explorer_data
 from dashboard.data import model
 from dashboard.data.context import current_context
 from dashboard.data.goal_data import goal_statuses
+from dashboard.deliver import explorer as explorer_data
 from dashboard.deliver.components import (
     chart_table,
     details_table,
@@ -49,9 +49,11 @@ from dashboard.deliver.components import (
     source_text,
     table_wrap,
 )
+from dashboard.deliver.explorer import explorer_indicators, status_indicators
+from dashboard.deliver.export import MENU
 from dashboard.deliver.export_routes import download_links, download_menu
 from dashboard.deliver.pages.base import Built, render
-from dashboard.draw.charts import DataUnavailable, build_chart, default_indicator, manual_rule
+from dashboard.draw.charts import EXPLORER_KINDS, DataUnavailable, build_chart, default_indicator, manual_rule
 from dashboard.draw.figures.map import legend_items, screen_figure
 from dashboard.draw.figures.status import ROUND_STYLE, status_color
 from dashboard.draw.gauges import goal_gauges
@@ -62,17 +64,6 @@ MODULE = "dashboard.deliver.pages.area"
 
 
 # --- options ----------------------------------------------------------------------------------
-
-
-def explorer_indicators(registry, area_key: str) -> list:
-    """Indicators of the area for the map explorer, grouped by measure in agreement order.
-
-    Status measures (latest status of a manual form) have their own status view instead.
-    """
-    area = registry.agreement.area(area_key)
-    order = {m.key: i for i, m in enumerate(area.measures)}
-    inds = [i for i in registry.indicators_for_area(area_key) if manual_rule(registry, i) != "status"]
-    return sorted(inds, key=lambda i: (order.get(i.measure, 99), registry.catalogue.indicators.index(i)))
 
 
 def measure_text(registry, area_key: str, measure: str, lang: str) -> str:
@@ -113,10 +104,6 @@ def year_step(years: list[int]) -> int:
     from math import gcd
 
     return max(1, reduce(gcd, (b - a for a, b in zip(years, years[1:])), 0))
-
-
-def status_indicators(registry, area_key: str) -> list:
-    return [i for i in registry.indicators_for_area(area_key) if manual_rule(registry, i) in ("status", "rounds")]
 
 
 # --- layout -----------------------------------------------------------------------------------
@@ -457,8 +444,8 @@ def update_area(indicator, year, map_mode, municipality, meta):
 
 
 TEXT_PARTS = ("title", "subtitle", "summary", "source")
-DOWNLOAD_KEYS = ("png-dia", "png-nelio", "svg", "csv", "xlsx")
-CHARTS = (("area-map", "map"), ("area-bar", "bar"), ("area-trend", "trend"))
+DOWNLOAD_KEYS = tuple(key for key, _label, _fmt, _size in MENU)
+CHARTS = tuple((f"area-{kind}", kind) for kind in EXPLORER_KINDS)
 #: The download links' hrefs follow the view (their menus stay in place).
 HREF_OUTPUTS = [Output(f"{chart}-vienti-{k}", "href", allow_duplicate=True) for chart, _kind in CHARTS
                 for k in DOWNLOAD_KEYS]

@@ -25,6 +25,8 @@ import json
 from dashboard.core import tokens
 from dashboard.core.i18n import t
 from dashboard.data import model, queries
+from dashboard.deliver.export import MENU
+from dashboard.draw.charts import EXPLORER_KINDS, manual_rule, source_line
 from dashboard.judge.classify import (
     NO_DATA_COLOR,
     NO_DATA_OUTLINE,
@@ -69,8 +71,6 @@ def _map_load_date(rows: dict, registry, indicator, dates: dict) -> str | None:
 
 def indicator_payload(ctx, key: str, lang: str) -> dict:
     """One indicator's part of the payload (see the module docstring)."""
-    from dashboard.draw.charts import source_line
-
     engine, registry = ctx.engine, ctx.registry
     indicator = registry.indicators[key]
     county = registry.county
@@ -147,6 +147,22 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
     }
 
 
+def explorer_indicators(registry, area_key: str) -> list:
+    """Indicators of the area for the map explorer, grouped by measure in agreement order.
+
+    Status measures (latest status of a manual form) have their own status view instead.
+    """
+    area = registry.agreement.area(area_key)
+    order = {m.key: i for i, m in enumerate(area.measures)}
+    inds = [i for i in registry.indicators_for_area(area_key) if manual_rule(registry, i) != "status"]
+    return sorted(inds, key=lambda i: (order.get(i.measure, 99), registry.catalogue.indicators.index(i)))
+
+
+def status_indicators(registry, area_key: str) -> list:
+    """Indicators of the area shown as a status view (manual status forms and rounds)."""
+    return [i for i in registry.indicators_for_area(area_key) if manual_rule(registry, i) in ("status", "rounds")]
+
+
 def store_tokens() -> dict:
     """The design tokens the browser draws with (dashboard/core/tokens.yaml): no colour in assets/."""
     return {"palettes": PALETTES, "text": tokens.TEXT, "muted": tokens.MUTED, "accent": tokens.ACCENT,
@@ -156,8 +172,6 @@ def store_tokens() -> dict:
 
 def payload(ctx, area_key: str, lang: str) -> dict:
     """The whole payload of an area page in one language."""
-    from dashboard.deliver.pages.area import explorer_indicators, status_indicators
-
     registry = ctx.registry
     county = registry.county
     area = registry.agreement.area(area_key)
@@ -182,6 +196,9 @@ def payload(ctx, area_key: str, lang: str) -> dict:
         "context": t("trend.context", lang, county=county.name.get(lang)),
         "statusSynthetic": status_synthetic,
         "tok": store_tokens(),
+        # the download menu (dashboard.deliver.export.FORMATS): [key, format, URL size]
+        "menu": [[key, fmt, size] for key, _label, fmt, size in MENU],
+        "kinds": list(EXPLORER_KINDS),
         "colors": {"suppressed": SUPPRESSED_COLOR, "missing": NO_DATA_COLOR, "outline": OUTLINE_COLOR,
                    "noDataOutline": NO_DATA_OUTLINE},
         "textColor": {c: text_color(c) for c in sorted(colors)},
