@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 EXTENSION_KEY = "tilannekuva"
 
@@ -60,10 +59,9 @@ class AppContext:
         from data_pipeline.db.migrate import is_current
 
         try:
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("SELECT 1")
-        except SQLAlchemyError as exc:
-            return DbStatus(reachable=False, error=type(exc).__name__)
+            queries.ping(self.engine)
+        except queries.DataUnavailable as exc:
+            return DbStatus(reachable=False, error=str(exc))
         if not self._schema_ok:
             # Only a positive answer is remembered: a later migration makes the schema current.
             self._schema_ok = is_current(self.engine)
@@ -76,8 +74,8 @@ class AppContext:
                 observations=queries.observation_count(self.engine),
                 latest_load=queries.latest_load(self.engine),
             )
-        except SQLAlchemyError as exc:
-            return DbStatus(reachable=False, error=type(exc).__name__)
+        except queries.DataUnavailable as exc:
+            return DbStatus(reachable=False, error=str(exc))
 
     def years_for(self, indicator: str | None) -> list[int]:
         """The years a view of the indicator offers (URL checks and callbacks ask the same thing)."""

@@ -13,6 +13,7 @@ from functools import wraps
 
 import pandas as pd
 from sqlalchemy import Engine, and_, func, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.data.context import iso_date
 from data_pipeline.db.schema import load_run, manual_entry, observation
@@ -25,6 +26,12 @@ OBS_COLUMNS = [
     "indicator_key", "region_code", "period", "period_type", "year", "value", "count",
     "suppressed", "provisional", "synthetic", "load_run_id",
 ]
+
+
+class DataUnavailable(RuntimeError):
+    """The database could not be read (outage, restart): a temporary condition — callers answer
+    "try again later" (HTTP 503, a notice), not an error in the request. Raised here, where the
+    database is read, so no other layer needs to know SQLAlchemy's exceptions."""
 
 
 def _engine_key(engine: Engine) -> str:
@@ -57,13 +64,16 @@ def memo(engine: Engine, name: str, args: tuple, compute):
 
     Values are shared between requests and threads, so callers treat them as read-only.
     """
-    key = (name, _engine_key(engine), data_version(engine), args)
-    with _lock:
-        value = _cache.get(key, _MISSING)
-        if value is not _MISSING:
-            _cache.move_to_end(key)
-            return value
-    value = compute()
+    try:
+        key = (name, _engine_key(engine), data_version(engine), args)
+        with _lock:
+            value = _cache.get(key, _MISSING)
+            if value is not _MISSING:
+                _cache.move_to_end(key)
+                return value
+        value = compute()
+    except SQLAlchemyError as exc:
+        raise DataUnavailable(type(exc).__name__) from exc
     with _lock:
         _cache[key] = value
         while len(_cache) > _CACHE_SIZE:
@@ -80,6 +90,15 @@ def cached(fn):
 
     wrapper.uncached = fn  # type: ignore[attr-defined]
     return wrapper
+
+
+def ping(engine: Engine) -> None:
+    """A trivial query: raises :class:`DataUnavailable` when the database cannot be reached."""
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except SQLAlchemyError as exc:
+        raise DataUnavailable(type(exc).__name__) from exc
 
 
 def clear_cache() -> None:
@@ -241,10 +260,10 @@ def indicator_runs(engine: Engine, key: str) -> pd.DataFrame:
 @cached
 def _has_synthetic_column(engine: Engine) -> bool:
     """manual_entry.synthetic arrived in migration 0002; an older database simply has no demo rows."""
-    return memo(engine, "has_synthetic", (), lambda: "synthetic" in {
-        col["name"] for col in inspect(engine).get_columns("manual_entry")})
+    return "synthetic" in {col["name"] for col in inspect(engine).get_columns("manual_entry")}
 
 
+@cached
 def manual_entries(engine: Engine, template: str) -> pd.DataFrame:
     """Current (not superseded) manual entries of a template: region_code, period, data, synthetic, entered_at."""
     cols = [manual_entry.c.region_code, manual_entry.c.period, manual_entry.c.data, manual_entry.c.entered_at,

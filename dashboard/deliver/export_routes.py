@@ -16,7 +16,6 @@ from urllib.parse import quote, urlencode
 
 from dash import html
 from flask import Response, request
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.core import state as state_module
 from dashboard.core.format import slug
@@ -191,7 +190,7 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
             return text_response(_invalid_state_text(exc, lang), 400)
         except export.ExportUnavailable:
             return text_response(t("export.errors.unavailable", lang), 503, Retry_After="30")
-        except (DataUnavailable, SQLAlchemyError):
+        except DataUnavailable:
             # The database cannot be read right now (outage, restart): a temporary condition.
             log.warning("export of %r: database unavailable", name, exc_info=True)
             return text_response(t("export.errors.data_unavailable", lang), 503, Retry_After="30")

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.core.format import date_text, slug
 from dashboard.core.i18n import t
 from dashboard.core.state import InvalidState, ViewState
 from dashboard.data import model
 from dashboard.data.context import current_context
+from dashboard.data.queries import DataUnavailable
 from dashboard.draw.figures.bar import bar_figure
 from dashboard.draw.figures.common import footer_text, wrap
 from dashboard.draw.figures.map import map_figure
@@ -32,9 +32,6 @@ FORUM_FONT_SCALE = 1.4
 __all__ = ["ViewState", "ChartData", "build_chart", "KINDS", "default_indicator", "DataUnavailable"]
 
 
-class DataUnavailable(RuntimeError):
-    """The database could not be read (outage, restart): a temporary condition — callers answer
-    "try again later" (HTTP 503), not an error in the request."""
 
 
 @dataclass
@@ -493,17 +490,14 @@ def build_chart(kind: str, state: ViewState, engine=None) -> ChartData:
     if CHART_KINDS[kind].rule is not None and rule != CHART_KINDS[kind].rule:
         raise InvalidState("kind", "kind_not_for_indicator", kind)
     lang = state.lang if state.lang in ("fi", "sv", "en") else "fi"
-    try:
-        # Charts are pure functions of the view state and the data: built once per data version
-        # (the screen, the explorer and the export routes share them). Shared and read-only.
-        geo_version = ctx.geo.for_mode(state.map_mode).version if CHART_KINDS[kind].geometry else None
-        # The trend does not depend on the year or the map type: one entry serves them all.
-        keyed = state.replace(indicator=key, **({"year": None, "map_mode": "geo"} if kind == "trend" else {}))
-        return model.queries.memo(
-            ctx.engine, "chart", (model.registry_key(registry), str(ctx.geo_dir), geo_version, kind, keyed),
-            lambda: _build(kind, state, ctx, indicator, lang))
-    except SQLAlchemyError as exc:
-        raise DataUnavailable(type(exc).__name__) from exc
+    # Charts are pure functions of the view state and the data: built once per data version
+    # (the screen, the explorer and the export routes share them). Shared and read-only.
+    geo_version = ctx.geo.for_mode(state.map_mode).version if CHART_KINDS[kind].geometry else None
+    # The trend does not depend on the year or the map type: one entry serves them all.
+    keyed = state.replace(indicator=key, **({"year": None, "map_mode": "geo"} if kind == "trend" else {}))
+    return model.queries.memo(
+        ctx.engine, "chart", (model.registry_key(registry), str(ctx.geo_dir), geo_version, kind, keyed),
+        lambda: _build(kind, state, ctx, indicator, lang))
 
 
 def _build(kind: str, state: ViewState, ctx, indicator, lang: str) -> ChartData:

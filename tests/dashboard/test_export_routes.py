@@ -155,16 +155,22 @@ def test_rte005_renderer_failure_is_503_and_unexpected_error_is_a_clean_500(clie
 
 
 def test_rte009_database_outage_is_503_with_retry_after(engine, registry, tmp_path):
-    """build_chart's DataUnavailable (and a raw SQLAlchemy error) is "try again later", never a 500."""
+    """build_chart's DataUnavailable (and a database error inside a query, which the query layer
+    turns into DataUnavailable) is "try again later", never a 500."""
     from sqlalchemy.exc import OperationalError
 
+    from dashboard.data import queries
     from dashboard.data.context import AppContext, install
     from dashboard.draw.charts import DataUnavailable
 
-    errors = iter([DataUnavailable("OperationalError"), OperationalError("SELECT 1", {}, Exception("down"))])
+    def down():
+        raise OperationalError("SELECT 1", {}, Exception("down"))
+
+    errors = iter([lambda: (_ for _ in ()).throw(DataUnavailable("OperationalError")),
+                   lambda: queries.memo(engine, "outage-test", (), down)])
 
     def build(kind, state):
-        raise next(errors)
+        next(errors)()
 
     server = Flask("vienti-outage")
     install(server, AppContext(registry=registry, engine=engine, geo_dir=tmp_path))

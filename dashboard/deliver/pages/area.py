@@ -22,7 +22,6 @@ import logging
 import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.core.i18n import t
 from dashboard.core.state import (
@@ -497,7 +496,7 @@ def register_callbacks(app) -> None:
         except InvalidState as exc:
             keep[-1] = notice(t("notice.invalid_input", lang, message=exc.text(lang)), "warning")
             return keep
-        except (SQLAlchemyError, DataUnavailable):
+        except DataUnavailable:
             log.warning("database error in the explorer callback", exc_info=True)
             keep[-1] = notice(t("dberror.body", lang), "error")
             return keep

@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass, field
 
 from dash import html
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.core.i18n import t
 from dashboard.core.state import parse_view
@@ -62,7 +61,7 @@ def _built_frame(registry, state, active, path, title, build, parsed, notices):
     ctx = current_context()
     try:
         built = build(ctx, state, parsed)
-    except (SQLAlchemyError, DataUnavailable):
+    except DataUnavailable:
         log.warning("database error while rendering %s", path, exc_info=True)
         return frame(registry, state, active=active, path=path, title=t("dberror.title", lang),
                      content=db_error_state(lang), notices=notices)

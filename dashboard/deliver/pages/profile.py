@@ -12,7 +12,6 @@ import logging
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.core.i18n import normalise_lang, t
 from dashboard.core.state import InvalidState, ViewState, check_lang, check_region
@@ -173,7 +172,7 @@ def register_callbacks(app) -> None:
             sections, synthetic = profile_rows(ctx, muni, lang, forum)
         except InvalidState as exc:
             return no_update, no_update, no_update, notice(t("notice.invalid_input", lang, message=exc.text(lang)), "warning")
-        except (SQLAlchemyError, DataUnavailable):
+        except DataUnavailable:
             return no_update, no_update, no_update, notice(t("dberror.body", lang), "error")
         except Exception:
             log.exception("profile of %r failed", code)
