@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from datetime import timezone
 from functools import wraps
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, inspect, select
+from sqlalchemy import Engine, and_, func, inspect, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.data.context import iso_date
-from data_pipeline.db.schema import load_run, manual_entry, observation
+from data_pipeline.db.schema import load_run, manual_entry, observation, observation_history
 
 _CACHE_SIZE = 4096
 _cache: OrderedDict[tuple, object] = OrderedDict()
@@ -293,3 +294,31 @@ def indicator_row(engine: Engine, key: str) -> dict | None:
     with engine.connect() as conn:
         row = conn.execute(select(indicator).where(indicator.c.key == key)).mappings().first()
     return dict(row) if row else None
+
+
+# --- values as they stood at a moment (pinned views, "tilanne pp.kk.vvvv") ---------------------
+
+
+def observations_at(as_of):
+    """The observation rows valid at ``as_of`` (a UTC datetime), as a subquery with the columns of
+    ``observation``: every version is kept in ``observation_history`` by database triggers, so a
+    pinned view reads exactly what the database held then, after any later refresh or correction."""
+    h = observation_history.c
+    stamp = as_of.astimezone(timezone.utc).replace(tzinfo=None) if as_of.tzinfo else as_of
+    return (
+        select(*[h[c] for c in OBS_COLUMNS], h.sex)
+        .where(h.valid_from <= stamp, or_(h.valid_to.is_(None), h.valid_to > stamp))
+        .subquery("observation_at")
+    )
+
+
+@cached
+def indicator_observations_at(engine: Engine, key: str, codes: tuple[str, ...] | None, as_of) -> pd.DataFrame:
+    """:func:`indicator_observations` as the database held them at ``as_of``."""
+    obs = observations_at(as_of)
+    cond = and_(obs.c.indicator_key == key, obs.c.sex == "total")
+    if codes is not None:
+        cond = and_(cond, obs.c.region_code.in_(list(codes)))
+    stmt = select(*[obs.c[c] for c in OBS_COLUMNS]).where(cond).order_by(obs.c.region_code, obs.c.period)
+    with engine.connect() as conn:
+        return annualise(_frame(conn.execute(stmt).all()))

@@ -116,6 +116,32 @@ observation = Table(
     Index("ix_observation_load_run", "load_run_id"),
 )
 
+#: Every version an observation has had, written by database triggers (migration 0006) in the same
+#: transaction as each insert, update and delete of ``observation``, whichever code path writes it:
+#: a view pinned to a moment reads the versions valid then (``valid_from <= t < valid_to``).
+observation_history = Table(
+    "observation_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("observation_id", Integer, nullable=False, comment="observation.id (kept after a delete)"),
+    Column("indicator_key", String(60), nullable=False),
+    Column("region_code", String(8), nullable=False),
+    Column("period", String(8), nullable=False),
+    Column("period_type", String(1), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("sex", String(6), nullable=False),
+    Column("value", Float, nullable=True),
+    Column("count", Float, nullable=True),
+    Column("suppressed", Boolean, nullable=False),
+    Column("provisional", Boolean, nullable=False),
+    Column("synthetic", Boolean, nullable=False),
+    Column("load_run_id", Integer, nullable=False),
+    Column("valid_from", DateTime(timezone=True), nullable=False),
+    Column("valid_to", DateTime(timezone=True), nullable=True, comment="NULL = the current version"),
+    Index("ix_observation_history_key", "indicator_key", "region_code", "period", "sex", "valid_from"),
+    Index("ix_observation_history_open", "observation_id", "valid_to"),
+)
+
 goal = Table(
     "goal",
     metadata,
