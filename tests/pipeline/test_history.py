@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, update
 
-from dashboard.queries import clear_cache, indicator_observations, indicator_observations_at
+from dashboard.data.queries import clear_cache, indicator_observations, indicator_observations_at
 from data_pipeline.db.schema import observation, observation_history
 from data_pipeline.load import recorded_load, upsert_observations
 from data_pipeline.manual import load_manual_files
