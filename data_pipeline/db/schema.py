@@ -109,6 +109,8 @@ observation = Table(
     Column("suppressed", Boolean, nullable=False, server_default=text("false")),
     Column("provisional", Boolean, nullable=False, server_default=text("false")),
     Column("synthetic", Boolean, nullable=False, server_default=text("false")),
+    Column("citation", Text, nullable=True, comment="published figure: where it was published (URL or repository path @ commit)"),
+    Column("citation_note", Text, nullable=True, comment="published figure: the table, section or sentence it comes from"),
     Column("load_run_id", Integer, ForeignKey("load_run.id"), nullable=False),
     UniqueConstraint("indicator_key", "region_code", "period", "sex"),
     Index("ix_observation_indicator_year", "indicator_key", "year"),

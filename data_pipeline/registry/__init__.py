@@ -277,11 +277,19 @@ class BoundaryLayer(_Strict):
     code_property: str
 
 
+class FactsConfig(_Strict):
+    """Published figures (``refresh --facts FILE``): which of the file's own keys measure which
+    catalogue indicator. Declared here, never guessed at load time; other keys are reported."""
+
+    keys: dict[str, str]
+
+
 class Sources(_Strict):
     providers: dict[str, Provider]
     sotkanet: SotkanetConfig
     statfin: dict[str, StatfinDataset]
     boundaries: dict[str, BoundaryLayer]
+    facts: FactsConfig = FactsConfig(keys={})
 
 
 # --- county profile ---------------------------------------------------------------------------
@@ -433,6 +441,9 @@ class Registry:
                     problems.append(f"{where}: unknown manual template {ind.source.template!r}")
                 elif ind.source.field not in tpl.derived_fields:
                     problems.append(f"{where}: template {ind.source.template} has no field {ind.source.field!r}")
+        for fact_key, ind_key in self.sources.facts.keys.items():
+            if ind_key not in seen:
+                problems.append(f"sources.yaml: facts key {fact_key!r} maps to unknown indicator {ind_key!r}")
         sotkanet_ids = [i.source.id for i in self.catalogue.indicators if i.source.kind == "sotkanet" and i.source.id]
         if len(set(sotkanet_ids)) != len(sotkanet_ids):
             problems.append("indicators.yaml: the same Sotkanet id is used twice")
