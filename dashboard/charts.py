@@ -317,6 +317,7 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
         labels={"context": t("trend.context", lang, county=county.name.get(lang)),
                 "synthetic_legend": t("chart.synthetic_legend", lang)},
         digits=indicator.decimals + 2,
+        breaks=[(b.year, t("breaks.marker", lang, year=b.year, label=b.label.get(lang))) for b in indicator.series_breaks],
     )
     years = sorted({y for s in shown for y in s.years})
     table_rows = []
@@ -337,7 +338,7 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
         table_rows.append(row)
     summary_parts = []
     for s in shown:
-        tr = trend(s.years, s.values, indicator.direction)
+        tr = trend(s.years, s.values, indicator.direction, [b.year for b in indicator.series_breaks])
         vals = [(y, txt) for y, v, txt in zip(s.years, s.values, s.texts) if v is not None]
         if vals:
             summary_parts.append(t("summary.trend", lang, name=s.name, first_year=vals[0][0], first=vals[0][1],

@@ -114,7 +114,8 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
             verdicts.setdefault(code, []).append(VERDICT_LETTERS[compare_indicator(indicator, value, county_value)])
         map_dates.append(_map_load_date(rows, registry, indicator, dates))
     series = {s.code: s for s in model.series(engine, registry, key, codes, lang)}
-    words = {code: t(f"trend.{trend(s.years, s.values, indicator.direction).key}", lang)
+    breaks = [b.year for b in indicator.series_breaks]
+    words = {code: t(f"trend.{trend(s.years, s.values, indicator.direction, breaks).key}", lang)
              for code, s in series.items() if s.years}
     return {
         "title": indicator.title.get(lang),
@@ -133,6 +134,9 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
         "rd": latest,
         "tw": words,
         "vc": {code: "".join(v) for code, v in verdicts.items()},
+        # Series breaks [year, marker label] for the trend (registry series_breaks); the server's
+        # trend figure draws them, the browser's trend is still to draw them from here.
+        "sb": [[b.year, t("breaks.marker", lang, year=b.year, label=b.label.get(lang))] for b in indicator.series_breaks],
     }
 
 

@@ -49,13 +49,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
 
 from dashboard.format import number
 from dashboard.i18n import catalogue, normalise_lang, t
+from dashboard.provenance import break_note, goal_source
 
 STATUS_CODES = ("on_track", "off_track", "achieved", "not_achieved", "no_change", "not_enough_data")
 MIN_TREND_POINTS = 4
@@ -103,6 +104,8 @@ class GoalStatus:
     #: direction goals: "up" | "down" | "flat"
     trend: str | None = None
     lang: str = "fi"
+    #: where the judged value came from and its statistical period (``dashboard.provenance``)
+    source: str = ""
 
 
 @dataclass
@@ -634,5 +637,8 @@ def evaluate_goals(engine, registry, lang: str = "fi", area: str | None = None,
         has_synthetic = _has_synthetic_column(conn)
         for goal in goals:
             data = load_goal_data(conn, goal, registry, has_synthetic=has_synthetic)
-            out.append(evaluate_goal(goal, data, registry.county, today, lang))
+            status = evaluate_goal(goal, data, registry.county, today, lang)
+            spans = break_note(registry, goal, status, lang)
+            out.append(replace(status, source=goal_source(conn, registry, goal, status, lang),
+                               explanation=f"{status.explanation} {spans}" if spans else status.explanation))
     return out

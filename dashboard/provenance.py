@@ -18,8 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
+
+from data_pipeline.db.schema import observation
 from data_pipeline.registry import CADENCE_YEARS
-from dashboard import model, queries
 from dashboard.i18n import t
 
 KINDS = ("statistic", "reported", "cited", "synthetic")
@@ -58,6 +60,8 @@ class Provenance:
 
 def provenance(engine, registry, key: str) -> Provenance:
     """Kinds, citations and statistical years of an indicator in the county's view (cached)."""
+    from dashboard import model, queries
+
     def compute() -> Provenance:
         indicator = registry.indicators[key]
         frame = model.indicator_frame(engine, registry, key)
@@ -155,3 +159,40 @@ def chart_source(registry, indicator, lang: str, prov: Provenance, *, with_bound
     line = source_line(registry, indicator, lang, with_boundaries=with_boundaries, prov=prov)
     note = period_note(indicator, prov, lang, today)
     return f"{line} · {note}" if note else line
+
+
+def goal_source(conn, registry, goal, status, lang: str) -> str:
+    """The source and period of the value a goal card judges: "Lähde: … · tilastovuosi 2024"."""
+    key = getattr(goal, "indicator", None)
+    period = status.latest_period
+    if key and key in registry.indicators:
+        indicator = registry.indicators[key]
+        if not period:
+            return provenance_free_line(registry, indicator, lang)
+        region = registry.county.resolve_region(getattr(goal, "region", "county"))
+        c = observation.c
+        row = conn.execute(select(c.synthetic, c.citation).where(
+            c.indicator_key == key, c.region_code == region, c.period == str(period), c.sex == "total")).first()
+        text = value_source(registry, indicator, lang, synthetic=bool(row.synthetic) if row else False,
+                            citation=row.citation if row else None)
+        return f"{text} · {t('period.year', lang, year=period)}"
+    manual = registry.sources.providers["manual"].attribution.get(lang)
+    if status.synthetic:
+        manual = t("source.synthetic_only", lang)
+    return f"{manual} · {t('period.year', lang, year=period)}" if period else manual
+
+
+def provenance_free_line(registry, indicator, lang: str) -> str:
+    """The indicator's own source, when no value is judged yet."""
+    return source_line(registry, indicator, lang)
+
+
+def break_note(registry, goal, status, lang: str) -> str:
+    """A goal judged across a series break says so: "Sarjassa on katkos 2017 (…)"."""
+    key = getattr(goal, "indicator", None)
+    baseline = getattr(goal, "baseline_year", None)
+    if not key or key not in registry.indicators or baseline is None or not status.latest_period:
+        return ""
+    latest = int(str(status.latest_period)[:4])
+    spanned = [b for b in registry.indicators[key].series_breaks if baseline < b.year <= latest]
+    return " ".join(t("breaks.goal_spans", lang, year=b.year, label=b.label.get(lang)) for b in spanned)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard import integrations, model, queries
+from dashboard import integrations, model, provenance, queries
 from dashboard.charts import build_chart, manual_rule
 from dashboard.components import data_table, figure_block, graph, page_href, source_text, table_wrap
 from dashboard.format import date_text, number
@@ -79,6 +79,15 @@ def build_for(key):
             facts.append(("indicator.caveats", t("indicator.suppression", lang, threshold=ind.suppress_below)))
         if ind.caveats:
             facts.append(("indicator.caveats", ind.caveats.get(lang)))
+        for b in ind.series_breaks:
+            facts.append(("breaks.heading", [html.Strong(t("breaks.marker", lang, year=b.year, label=b.label.get(lang))),
+                                              " — ", b.explanation.get(lang)]))
+        prov = provenance.provenance(ctx.engine, registry, key)
+        for label, years in prov.citations:
+            facts.append(("source.column", t("source.cited_value", lang, ref=f"{label} ({', '.join(map(str, years))})")))
+        period = provenance.period_note(ind, prov, lang)
+        if period:
+            facts.append(("indicator.coverage", period))
         dl = html.Dl([item for k, v in facts for item in (html.Dt(t(k, lang)), html.Dd(v))], className="tk-facts")
         blocks = [
             html.P(dcc.Link(t("indicator.back_to_area", lang, area=area.short.get(lang)),
