@@ -9,6 +9,8 @@ BUNDLE := assets/vendor/plotly-tilannekuva.min.js assets/vendor/00-regenerator-r
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHARED_SNAPSHOT := $(abspath ../shared/data/snapshot)
 export TILANNEKUVA_OFFLINE_DIR ?= $(if $(wildcard $(SHARED_SNAPSHOT)/README.md),$(SHARED_SNAPSHOT),)
+SHARED_FACTS := $(abspath ../shared/data/facts/kanta_hame_facts.csv)
+export TILANNEKUVA_FACTS_FILE ?= $(wildcard $(SHARED_FACTS))
 
 .PHONY: run test install system-deps frontend bench clean-db
 

@@ -21,7 +21,7 @@ from data_pipeline.errors import InputError, SourceUnavailable
 from data_pipeline.registry import RegistryError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-SOURCES = ("sotkanet", "statfin", "boundaries")
+SOURCES = ("sotkanet", "statfin", "facts", "boundaries")  # data_pipeline.refresh.SOURCES (imported lazily)
 
 
 def _years(text: str) -> tuple[int, int]:
@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--source", nargs="+", choices=SOURCES, default=list(SOURCES), help="sources to refresh (default all)")
     r.add_argument("--offline", type=Path, metavar="DIR", help="read recorded responses from DIR instead of the network")
     r.add_argument("--years", type=_years, metavar="YYYY[-YYYY]", help="limit the years requested from Sotkanet")
+    r.add_argument("--facts", type=Path, metavar="FILE",
+                   help="CSV of published figures, each with its citation (default TILANNEKUVA_FACTS_FILE)")
 
     t = sub.add_parser("templates", help="write CSV and XLSX templates for manual measures")
     t.add_argument("outdir", type=Path)
@@ -100,7 +102,8 @@ def _dispatch(args, settings, progress) -> int:
         from data_pipeline.refresh import run_refresh
 
         offline = args.offline or None
-        report = run_refresh(engine, settings, sources=args.source, offline_dir=offline, years=args.years, progress=progress)
+        report = run_refresh(engine, settings, sources=args.source, offline_dir=offline, years=args.years, progress=progress,
+                             facts_file=args.facts)
         if not report.ok and progress.quiet:
             print(report.render(), file=sys.stderr)  # failures are reported even with --quiet
         if report.bad_input:

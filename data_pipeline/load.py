@@ -29,7 +29,7 @@ from data_pipeline.settings import PROJECT_ROOT
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:(?P<type>[HQM])(?P<n>\d{1,2}))?$")
 PERIOD_LIMITS = {"H": 2, "Q": 4, "M": 12}
 OBS_KEY = ["indicator_key", "region_code", "period", "sex"]
-OBS_VALUES = ["value", "count", "suppressed", "provisional", "synthetic"]
+OBS_VALUES = ["value", "count", "suppressed", "provisional", "synthetic", "citation", "citation_note"]
 CHUNK = 5000
 
 
@@ -254,6 +254,8 @@ def prepare_observations(frame: pd.DataFrame) -> pd.DataFrame:
     out["count"] = pd.to_numeric(out["count"], errors="raise").astype(float)
     for col in ("suppressed", "provisional", "synthetic"):
         out[col] = out[col].astype(bool)
+    for col in ("citation", "citation_note"):  # only published figures carry one; a statistic clears it
+        out[col] = out[col].astype(object).where(out[col].notna(), None) if col in out.columns else None
     return out
 
 

@@ -6,7 +6,8 @@ Order, and why:
   3. Sotkanet id resolution, stored on the indicator rows;
   4. Sotkanet data, one dataset (and one load run) per indicator;
   5. StatFin datasets, one load run each;
-  6. boundaries (``data_pipeline.sources.boundaries``), when that module is present.
+  6. published figures (``--facts FILE``), after the statistics so that they never overwrite one;
+  7. boundaries (``data_pipeline.sources.boundaries``), when that module is present.
 
 A failing dataset records a failed load run and the refresh goes on with the others; the report
 says what happened to each. Live mode reads the network and writes every response to
@@ -39,12 +40,13 @@ from data_pipeline.load import LoadCounts, recorded_load, upsert_observations, u
 from data_pipeline.progress import Progress
 from data_pipeline.registry import REGISTRY_DIR, Registry, load_registry
 from data_pipeline.snapshot import Snapshot
-from data_pipeline.sources import Fetcher, sotkanet, statfin
+from data_pipeline.snapshot import sha256_bytes
+from data_pipeline.sources import Fetcher, facts, sotkanet, statfin
 from data_pipeline.sources.pxweb import parse_jsonstat
 from data_pipeline.sync import sync_registry
 from data_pipeline.validate import validate_observations
 
-SOURCES = ("sotkanet", "statfin", "boundaries")
+SOURCES = ("sotkanet", "statfin", "facts", "boundaries")
 OK_STATUSES = ("success", "no_data", "skipped")
 #: After this many unreachable Sotkanet data requests in a row, the rest are skipped.
 MAX_CONSECUTIVE_UNAVAILABLE = 3
@@ -381,6 +383,35 @@ def _refresh_statfin(ctx: _Refresh) -> None:
         ctx.load("statfin", key, snap, body)
 
 
+def _refresh_facts(ctx: _Refresh, path: Path | None) -> None:
+    """Published figures from one CSV, each value with its citation (see ``sources.facts``)."""
+    if path is None:
+        ctx.add(DatasetResult("facts", "facts", "skipped", message="no facts file (refresh --facts FILE or TILANNEKUVA_FACTS_FILE)"))
+        return
+    path = Path(path)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        error = InputError(str(path), [f"cannot read the facts file: {exc.strerror or exc}"])
+        run_id = ctx.record_failure("facts", path.name, str(path), error)
+        ctx.add(DatasetResult("facts", path.name, "bad_input", message=error.render(), run_id=run_id, location=str(path)))
+        return
+    snap = Snapshot(path=path, content=content, sha256=sha256_bytes(content), meta={})
+    reg = ctx.registry
+    _, codes, _ = ctx.region_codes()
+
+    def body(run, conn):
+        parsed = facts.parse_facts(snap, reg)
+        frame = validate_observations(parsed.frame, indicators=reg.indicators, regions=codes, source=str(path))
+        parsed.frame = frame
+        parsed = facts.without_statistics(conn, parsed)
+        if not parsed.frame.empty:
+            run.counts += upsert_observations(conn, parsed.frame, run.id)
+        return len(parsed.frame), parsed.summary()
+
+    ctx.load("facts", path.name, snap, body)
+
+
 def _refresh_boundaries(ctx: _Refresh, offline_dir: Path | None) -> None:
     started = time.perf_counter()
     try:
@@ -445,11 +476,13 @@ def run_refresh(
     *,
     http: HttpClient | None = None,
     registry: Registry | None = None,
+    facts_file: Path | str | None = None,
 ) -> RefreshReport:
     """Refresh the chosen sources; never raises for one bad dataset — read the report.
 
     ``offline_dir`` (or ``settings.offline_dir``) replays a recording instead of the network.
-    ``years`` limits the Sotkanet years (requested live, filtered offline).
+    ``years`` limits the Sotkanet years (requested live, filtered offline). ``facts_file`` (or
+    ``settings.facts_file``) is the CSV of published figures.
     """
     started = time.perf_counter()
     sources = tuple(sources)
@@ -474,6 +507,8 @@ def run_refresh(
         ctx.sync(*_recorded_regions(ctx), from_sotkanet=False)
     if "statfin" in sources:
         _refresh_statfin(ctx)
+    if "facts" in sources:
+        _refresh_facts(ctx, facts_file if facts_file is not None else getattr(settings, "facts_file", None))
     if "boundaries" in sources:
         _refresh_boundaries(ctx, Path(offline_dir) if offline else None)
 

@@ -17,6 +17,7 @@ VAR_DIR = PROJECT_ROOT / "var"
 ENVIRONMENT = {
     "DATABASE_URL": "SQLAlchemy URL of the database (default: SQLite file var/tilannekuva.sqlite3)",
     "TILANNEKUVA_OFFLINE_DIR": "folder of recorded source responses; refresh reads it instead of the network",
+    "TILANNEKUVA_FACTS_FILE": "CSV of published figures with a citation per value; refresh loads it (refresh --facts FILE)",
     "TILANNEKUVA_SNAPSHOT_DIR": "folder where a live refresh writes what it read (default var/snapshot)",
     "TILANNEKUVA_COUNTY": "county profile in data_pipeline/registry/counties/ (default kanta-hame)",
     "TILANNEKUVA_GEO_DIR": "folder of prepared geometry served to the dashboard (default geo/)",
@@ -43,11 +44,13 @@ class Settings:
     county: str
     geo_dir: Path
     user_agent: str
+    facts_file: Path | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
         env = dict(os.environ if env is None else env)
         offline = env.get("TILANNEKUVA_OFFLINE_DIR") or None
+        facts = env.get("TILANNEKUVA_FACTS_FILE") or None
         return cls(
             database_url=env.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tilannekuva.sqlite3'}",
             offline_dir=Path(offline).resolve() if offline else None,
@@ -56,6 +59,7 @@ class Settings:
             geo_dir=Path(env.get("TILANNEKUVA_GEO_DIR") or PROJECT_ROOT / "geo"),
             user_agent=env.get("TILANNEKUVA_USER_AGENT")
             or "Tilannekuva/0.1 (Kanta-Hame shared situational picture; +https://github.com/)",
+            facts_file=Path(facts).resolve() if facts else None,
         )
 
 

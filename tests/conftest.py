@@ -32,6 +32,17 @@ def offline_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def facts_file(offline_dir) -> Path:
+    """The published figures (../shared/data/facts/kanta_hame_facts.csv, beside the recording), as CI
+    sets TILANNEKUVA_FACTS_FILE."""
+    configured = os.environ.get("TILANNEKUVA_FACTS_FILE")
+    path = Path(configured) if configured else offline_dir.parent / "facts" / "kanta_hame_facts.csv"
+    if not path.exists():
+        pytest.fail(f"published figures not found at {path}: set TILANNEKUVA_FACTS_FILE", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
 def registry() -> Registry:
     return load_registry("kanta-hame")
 

@@ -2,12 +2,13 @@
 query layer, and the evaluated statuses of every page (memoised per data version and day)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 
 from dashboard.core.i18n import normalise_lang
-from dashboard.data import model, queries
+from dashboard.data import model, provenance, queries
 from dashboard.judge.goals import ENTRY_COLUMNS, OBS_COLUMNS, GoalData, GoalStatus, evaluate_goal, status_code
 
 
@@ -40,8 +41,13 @@ def evaluate_goals(engine, registry, lang: str = "fi", area: str | None = None,
     lang = normalise_lang(lang)
     today = today or date.today()
     goals = registry.goals_for_area(area) if area else registry.goals
-    return [evaluate_goal(goal, load_goal_data(engine, goal, registry), registry.county, today, lang)
-            for goal in goals]
+    out = []
+    for goal in goals:
+        status = evaluate_goal(goal, load_goal_data(engine, goal, registry), registry.county, today, lang)
+        spans = provenance.break_note(registry, goal, status, lang)
+        out.append(replace(status, source=provenance.goal_source(engine, registry, goal, status, lang),
+                           explanation=f"{status.explanation} {spans}" if spans else status.explanation))
+    return out
 
 
 def goal_statuses(engine, registry, lang: str, area: str | None) -> list[GoalStatus]:

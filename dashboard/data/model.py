@@ -34,6 +34,7 @@ class Cell:
     provisional: bool = False
     text: str = EN_DASH
     load_run_id: int | None = None
+    citation: str | None = None  # a published figure's own citation (sources.facts)
 
     @property
     def shown(self) -> bool:
@@ -70,6 +71,7 @@ class Series:
     statuses: list[str] = field(default_factory=list)
     synthetic: list[bool] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    citations: list[str | None] = field(default_factory=list)
 
 
 def region_name(registry, code: str, lang: str) -> str:
@@ -147,7 +149,13 @@ def _cell(row, registry, indicator, lang, code, year) -> Cell:
         code=code, name=name, year=int(row["year"]), value=value, status=status,
         synthetic=bool(row["synthetic"]), provisional=bool(row["provisional"]), text=text,
         load_run_id=int(run) if run is not None and not (isinstance(run, float) and math.isnan(run)) else None,
+        citation=_citation(row),
     )
+
+
+def _citation(row) -> str | None:
+    value = row.get("citation") if hasattr(row, "get") else None
+    return value if isinstance(value, str) and value else None
 
 
 def view_codes(registry) -> tuple[str, ...]:
@@ -283,8 +291,10 @@ def _all_series(engine, registry, key: str, lang: str) -> dict[str, Series]:
             return out
         for code, sub in frame.sort_values(["region_code", "year"]).groupby("region_code", sort=False):
             s = Series(code=code, name=region_name(registry, code, lang))
-            for year, value, status, synthetic in zip(sub["year"], sub["value"], sub["status"], sub["synthetic"]):
+            cites = sub["citation"] if "citation" in sub else [None] * len(sub)
+            for year, value, status, synthetic, cite in zip(sub["year"], sub["value"], sub["status"], sub["synthetic"], cites):
                 shown = status == STATUS_OK
+                s.citations.append(cite if isinstance(cite, str) and cite else None)
                 s.years.append(int(year))
                 s.values.append(float(value) if shown else None)
                 s.statuses.append(status)

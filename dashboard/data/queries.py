@@ -25,7 +25,7 @@ _lock = threading.Lock()
 
 OBS_COLUMNS = [
     "indicator_key", "region_code", "period", "period_type", "year", "value", "count",
-    "suppressed", "provisional", "synthetic", "load_run_id",
+    "suppressed", "provisional", "synthetic", "load_run_id", "citation",
 ]
 
 

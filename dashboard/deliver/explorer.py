@@ -121,7 +121,8 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
             verdicts.setdefault(code, []).append(VERDICT_LETTERS[compare_indicator(indicator, value, county_value)])
         map_dates.append(_map_load_date(rows, registry, indicator, dates))
     series = {s.code: s for s in model.series(engine, registry, key, codes, lang)}
-    words = {code: t(f"trend.{trend(s.years, s.values, indicator.direction).key}", lang)
+    breaks = [b.year for b in indicator.series_breaks]
+    words = {code: t(f"trend.{trend(s.years, s.values, indicator.direction, breaks).key}", lang)
              for code, s in series.items() if s.years}
     return {
         "title": indicator.title.get(lang),
@@ -130,8 +131,9 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
         "cls": indicator.classes,
         "brk": [float(b) for b in (indicator.breaks or [])],
         "sup": indicator.suppress_below,
-        "src": {"geo": source_line(registry, indicator, lang, with_boundaries=True),
-                "tiles": source_line(registry, indicator, lang)},
+        "lvl": indicator.level,
+        "src": {"geo": source_line(registry, indicator, lang, with_boundaries=True, engine=engine),
+                "tiles": source_line(registry, indicator, lang, engine=engine)},
         "years": model.selectable_years(engine, registry, key),
         "Y": years_all,
         "r": regions,
@@ -144,6 +146,9 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
                                 == county.welfare_area.code else "c"),
         "tref": "w" if model.reference_code(registry, indicator, lambda code: code in series and bool(series[code].years))
                 == county.welfare_area.code else "c",
+        # Series breaks [year, marker label] for the trend (registry series_breaks); the server's
+        # trend figure draws them, the browser's trend is still to draw them from here.
+        "sb": [[b.year, t("breaks.marker", lang, year=b.year, label=b.label.get(lang))] for b in indicator.series_breaks],
     }
 
 

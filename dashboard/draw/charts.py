@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard.core.format import date_text, slug
+from dashboard.core.format import date_text, number, slug
 from dashboard.core.i18n import t
 from dashboard.core.state import InvalidState, ViewState
-from dashboard.data import model
+from dashboard.data import model, provenance
 from dashboard.data.context import current_context
 from dashboard.data.queries import DataUnavailable
 from dashboard.draw.figures.bar import bar_figure
@@ -91,13 +91,18 @@ def provider_key(indicator) -> str:
     return {"sotkanet": "sotkanet", "statfin": "statfin", "manual": "manual"}[indicator.source.kind]
 
 
-def source_line(registry, indicator, lang: str, with_boundaries: bool = False) -> str:
-    providers = registry.sources.providers
-    parts = [providers[provider_key(indicator)].attribution.get(lang)]
-    if with_boundaries and "boundaries" in providers:
-        parts.append(providers["boundaries"].attribution.get(lang))
-    parts.append(f"{t('chart.licence', lang)} {providers[provider_key(indicator)].licence}")
-    return "; ".join(parts)
+def source_line(registry, indicator, lang: str, with_boundaries: bool = False, engine=None) -> str:
+    """The chart's source line from the kinds of the values it shows (``dashboard.data.provenance``),
+    with the statistic's own years and the old-data warning. Without ``engine`` (no data at hand)
+    the indicator's own source is named."""
+    if engine is None:
+        return provenance.source_line(registry, indicator, lang, with_boundaries=with_boundaries)
+    prov = provenance.provenance(engine, registry, indicator.key)
+    return provenance.chart_source(registry, indicator, lang, prov, with_boundaries=with_boundaries)
+
+
+def _value_source(registry, indicator, lang, *, synthetic: bool, citation: str | None) -> str:
+    return provenance.value_source(registry, indicator, lang, synthetic=synthetic, citation=citation)
 
 
 def _status_label(registry, template: str, code: str | None, lang: str) -> str:
@@ -155,7 +160,7 @@ def _map(state, ctx, indicator, lang) -> ChartData:
     geo = ctx.geo.for_mode(state.map_mode)
     tiles = geo.name == "tiles"
     title, subtitle, unit, stem = _base("map", state, registry, indicator, iy.year, lang)
-    source = source_line(registry, indicator, lang, with_boundaries=not tiles)
+    source = source_line(registry, indicator, lang, with_boundaries=not tiles, engine=ctx.engine)
     fig = map_figure(
         cells=iy.municipalities, classification=iy.classification, geojson_url=geo.url,
         labels=ctx.geo.label_points(state.map_mode), lang=lang, title=wrap(title, 64), subtitle=subtitle,
@@ -178,6 +183,8 @@ def _map(state, ctx, indicator, lang) -> ChartData:
             value_col: c.value, _col("shown", lang): c.text,
             _col("class", lang): iy.classification.bins[idx].label if idx is not None else c.text,
             _col("note", lang): _note(c, lang),
+            t("source.column", lang): _value_source(registry, indicator, lang, synthetic=c.synthetic, citation=c.citation)
+            if c.status != "missing" else "",
         })
     summary = _summary_values(iy, lang)
     return ChartData(
@@ -228,7 +235,7 @@ def _bar(state, ctx, indicator, lang) -> ChartData:
     registry = ctx.registry
     iy = model.indicator_year(ctx.engine, registry, indicator.key, state.year, lang)
     title, subtitle, unit, stem = _base("bar", state, registry, indicator, iy.year, lang)
-    source = source_line(registry, indicator, lang)
+    source = source_line(registry, indicator, lang, engine=ctx.engine)
     ranked = iy.ranked
     from dashboard.draw.figures.map import categories_for
 
@@ -255,12 +262,16 @@ def _bar(state, ctx, indicator, lang) -> ChartData:
             _col("year", lang): iy.year, value_col: c.value, _col("shown", lang): c.text,
             _col("vs_county", lang, county=iy.county.name): t(f"compare.{verdict}", lang) if c.shown and verdict != "none" else "",
             _col("note", lang): _note(c, lang),
+            t("source.column", lang): _value_source(registry, indicator, lang, synthetic=c.synthetic, citation=c.citation)
+            if c.status != "missing" else "",
         })
     for ref in (iy.county, iy.country):
         rows.append({
             _col("rank", lang): None, _col("region", lang): ref.name, _col("code", lang): ref.code,
             _col("year", lang): iy.year, value_col: ref.value, _col("shown", lang): ref.text,
             _col("vs_county", lang, county=iy.county.name): "", _col("note", lang): _note(ref, lang),
+            t("source.column", lang): _value_source(registry, indicator, lang, synthetic=ref.synthetic,
+                                                    citation=ref.citation) if ref.status != "missing" else "",
         })
     return ChartData(
         kind="bar", figure=fig, table=pd.DataFrame(rows), title=title, subtitle=subtitle, unit=unit, source=source,
@@ -293,13 +304,14 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
     subtitle = " · ".join((unit, t("trend.subtitle", lang, name=who, county=county_s.name, country=country_s.name)
                            if focus else t("trend.subtitle_county", lang, county=county_s.name, country=country_s.name)))
     stem = "-".join(x for x in (slug(county.key), slug(indicator.key), slug(who), CHART_KINDS["trend"].file_word) if x)
-    source = source_line(registry, indicator, lang)
+    source = source_line(registry, indicator, lang, engine=ctx.engine)
     fig = trend_figure(
         focus=focus, county=county_s, country=country_s, context=context, lang=lang, title=wrap(title, 64),
         subtitle=subtitle, footer=_footer(source, load_date, synthetic, lang), axis_title=unit,
         labels={"context": t("trend.context", lang, county=county.name.get(lang)),
                 "synthetic_legend": t("chart.synthetic_legend", lang)},
         digits=indicator.decimals + 2,
+        breaks=[(b.year, t("breaks.marker", lang, year=b.year, label=b.label.get(lang))) for b in indicator.series_breaks],
     )
     years = sorted({y for s in shown for y in s.years})
     table_rows = []
@@ -310,13 +322,17 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
                 i = s.years.index(y)
                 row[f"{s.name} ({unit})"] = s.values[i]
                 row[f"{s.name}: {_col('shown', lang)}"] = s.texts[i] + (" *" if s.synthetic[i] else "")
+                row[f"{s.name}: {t('source.column', lang)}"] = _value_source(
+                    registry, indicator, lang, synthetic=s.synthetic[i],
+                    citation=s.citations[i] if i < len(s.citations) else None)
             else:
                 row[f"{s.name} ({unit})"] = None
                 row[f"{s.name}: {_col('shown', lang)}"] = "–"
+                row[f"{s.name}: {t('source.column', lang)}"] = ""
         table_rows.append(row)
     summary_parts = []
     for s in shown:
-        tr = trend(s.years, s.values, indicator.direction)
+        tr = trend(s.years, s.values, indicator.direction, [b.year for b in indicator.series_breaks])
         vals = [(y, txt) for y, v, txt in zip(s.years, s.values, s.texts) if v is not None]
         if vals:
             summary_parts.append(t("summary.trend", lang, name=s.name, first_year=vals[0][0], first=vals[0][1],

@@ -91,6 +91,8 @@ def goal_gauge(status: GoalStatus, lang: str = "fi"):
     if status.target_text:
         facts.append(_fact(t("goals.gauge.target", lang), status.target_text, "target"))
     facts.append(_fact(t("goals.gauge.owner", lang), status.owner, "owner"))
+    if status.source:
+        facts.append(_fact(t("goalcard.source", lang), status.source, "source"))
     children = [
         html.P(status.wording, id=f"{dom_id}-wording", className="goal-gauge__wording"),
         badge,

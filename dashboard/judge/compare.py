@@ -91,12 +91,18 @@ class Trend:
         return f"{self.movement}_{self.judgement}"
 
 
-def trend(years, values, direction: str) -> Trend:
-    """Recent trend of a yearly series (see the module docstring for the rule)."""
+def trend(years, values, direction: str, breaks=()) -> Trend:
+    """Recent trend of a yearly series (see the module docstring for the rule).
+
+    ``breaks`` are the years where the series changes meaning (registry ``series_breaks``): the
+    trend never spans one — only the points from the latest break on count."""
     pairs = sorted((int(y), float(v)) for y, v in zip(years, values) if not _missing(v))
     if not pairs:
         return Trend("unknown", "none")
     latest = pairs[-1][0]
+    since = max((int(b) for b in breaks if int(b) <= latest), default=None)
+    if since is not None:
+        pairs = [p for p in pairs if p[0] >= since]
     pairs = [p for p in pairs if p[0] > latest - TREND_WINDOW_YEARS][-TREND_POINTS:]
     if len(pairs) < TREND_MIN_POINTS:
         return Trend("unknown", "none", pairs[0][0], latest, len(pairs))

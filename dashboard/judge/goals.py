@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -103,6 +103,8 @@ class GoalStatus:
     #: direction goals: "up" | "down" | "flat"
     trend: str | None = None
     lang: str = "fi"
+    #: where the judged value came from and its statistical period (``dashboard.data.provenance``)
+    source: str = ""
 
 
 @dataclass

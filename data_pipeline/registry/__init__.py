@@ -134,6 +134,20 @@ class ManualSource(_Strict):
 Source = Annotated[SotkanetSource | StatfinSource | ManualSource, Field(discriminator="kind")]
 
 
+#: Years between two statistics of each cadence (``on_change``: no schedule, never judged old).
+CADENCE_YEARS = {"year": 1.0, "half_year": 0.5, "quarter": 0.25, "month": 1 / 12, "survey_2y": 2.0, "on_change": None}
+
+
+class SeriesBreak(_Strict):
+    """A point where the series changes meaning (definition change, the 2017 Kela transfer, the
+    2023 wellbeing-services reform, a municipal merger): values before and after ``year`` are not
+    comparable as such. Drawn on every trend chart; trend judgements do not span it silently."""
+
+    year: int = Field(ge=1900, le=2100)
+    label: Text
+    explanation: Text
+
+
 class Indicator(_Strict):
     key: str = Field(pattern=r"^[a-z0-9_]+$", max_length=60)
     area: str
@@ -151,6 +165,10 @@ class Indicator(_Strict):
     level: Literal["kunta", "alue", "partly"] = "kunta"
     description: Text
     caveats: Text | None = None
+    #: The latest statistical year may lag this many cadences behind the newest year a statistic
+    #: could have (last year) before the series is shown as old ("vanha tieto").
+    stale_cadences: int = Field(default=2, ge=1)
+    series_breaks: list[SeriesBreak] = []
 
     @model_validator(mode="after")
     def _breaks(self) -> "Indicator":
@@ -277,11 +295,19 @@ class BoundaryLayer(_Strict):
     code_property: str
 
 
+class FactsConfig(_Strict):
+    """Published figures (``refresh --facts FILE``): which of the file's own keys measure which
+    catalogue indicator. Declared here, never guessed at load time; other keys are reported."""
+
+    keys: dict[str, str]
+
+
 class Sources(_Strict):
     providers: dict[str, Provider]
     sotkanet: SotkanetConfig
     statfin: dict[str, StatfinDataset]
     boundaries: dict[str, BoundaryLayer]
+    facts: FactsConfig = FactsConfig(keys={})
 
 
 # --- county profile ---------------------------------------------------------------------------
@@ -433,6 +459,9 @@ class Registry:
                     problems.append(f"{where}: unknown manual template {ind.source.template!r}")
                 elif ind.source.field not in tpl.derived_fields:
                     problems.append(f"{where}: template {ind.source.template} has no field {ind.source.field!r}")
+        for fact_key, ind_key in self.sources.facts.keys.items():
+            if ind_key not in seen:
+                problems.append(f"sources.yaml: facts key {fact_key!r} maps to unknown indicator {ind_key!r}")
         sotkanet_ids = [i.source.id for i in self.catalogue.indicators if i.source.kind == "sotkanet" and i.source.id]
         if len(set(sotkanet_ids)) != len(sotkanet_ids):
             problems.append("indicators.yaml: the same Sotkanet id is used twice")

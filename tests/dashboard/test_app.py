@@ -213,7 +213,7 @@ def test_app016_indicator_table_names_its_source_and_the_years_it_leaves_out(das
     text, _ = page_text(dash_client, "/indikaattori/tyottomat_pct")  # 2012–2024: 13 years, 12 shown
     assert "Taulukossa 12 viimeisintä vuotta; lataukset sisältävät kaikki vuodet 2012 alkaen." in text
     short, _ = page_text(dash_client, "/indikaattori/rikokset_omaisuus_per1000")  # 2010–2020: all shown
-    assert "viimeisintä vuotta" not in short and "Tiedot ladattu" in short
+    assert "viimeisintä vuotta" not in short and "haettu " in short
 
 
 def test_app017_a_region_level_indicator_takes_a_year_from_the_url(dash_client):

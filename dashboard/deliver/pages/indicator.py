@@ -13,7 +13,7 @@ from dash import dcc, html
 from dashboard.core.format import date_text, number
 from dashboard.core.i18n import t
 from dashboard.core.state import InvalidState, check_indicator
-from dashboard.data import model, queries
+from dashboard.data import model, provenance, queries
 from dashboard.deliver.components import data_table, figure_block, graph, page_href, source_text, table_wrap
 from dashboard.deliver.export_routes import download_menu
 from dashboard.deliver.pages.base import Built, render
@@ -80,6 +80,15 @@ def build_for(key):
             facts.append(("indicator.caveats", t("indicator.suppression", lang, threshold=ind.suppress_below)))
         if ind.caveats:
             facts.append(("indicator.caveats", ind.caveats.get(lang)))
+        for b in ind.series_breaks:
+            facts.append(("breaks.heading", [html.Strong(t("breaks.marker", lang, year=b.year, label=b.label.get(lang))),
+                                              " — ", b.explanation.get(lang)]))
+        prov = provenance.provenance(ctx.engine, registry, key)
+        for label, years in prov.citations:
+            facts.append(("source.column", t("source.cited_value", lang, ref=f"{label} ({', '.join(map(str, years))})")))
+        period = provenance.period_note(ind, prov, lang)
+        if period:
+            facts.append(("indicator.coverage", period))
         dl = html.Dl([item for k, v in facts for item in (html.Dt(t(k, lang)), html.Dd(v))], className="tk-facts")
         blocks = [
             html.P(dcc.Link(t("indicator.back_to_area", lang, area=area.short.get(lang)),

@@ -17,6 +17,16 @@ from dashboard.deliver.pages.base import Built, render
 FEEDBACK_CONTACT = "Hämeen liitto, https://www.hameenliitto.fi/"
 
 
+def _run_mode(run) -> str:
+    """How a load run got its data: the demo fill is generated, templates and cited figures come
+    from a file; only the source connectors read the network (or its recording)."""
+    if run["source"] == "demo":
+        return "sources.mode_generated"
+    if run["source"] in ("manual", "facts"):
+        return "sources.mode_file"
+    return "sources.mode_offline" if run["offline"] else "sources.mode_live"
+
+
 def build_sources(ctx, state, parsed) -> Built:
     registry = ctx.registry
     lang = state.lang
@@ -52,7 +62,7 @@ def build_sources(ctx, state, parsed) -> Built:
                 html.Td(date_text(str(finished)[:10], lang) if finished is not None else "–"),
                 html.Td(html.Span(t(f"sources.{status_key}", lang), className=f"tk-run tk-run--{r['status']}")),
                 html.Td(rows_text, className="is-num"),
-                html.Td(t("sources.mode_offline" if r["offline"] else "sources.mode_live", lang)),
+                html.Td(t(_run_mode(r), lang)),
             ]))
         loads = table_wrap(html.Table([html.Caption(t("sources.loads_caption", lang)), head, html.Tbody(body)],
                                       className="tk-table"), lang)

@@ -49,7 +49,7 @@ def headline_data(ctx, area_key: str, lang: str) -> list[dict]:
             year, _v, text, syn = vals[-1]
             country_text = next((txt for y, v, txt in zip(country_s.years, country_s.values, country_s.texts)
                                  if y == year and v is not None), None)
-            tr = trend(region_s.years, region_s.values, ind.direction)
+            tr = trend(region_s.years, region_s.values, ind.direction, [b.year for b in ind.series_breaks])
             out.append({"key": ind.key, "title": ind.title.get(lang), "text": text, "synthetic": syn, "year": year,
                         "country_text": country_text, "arrow": tr.arrow, "judgement": tr.judgement,
                         "trend_key": tr.key, "spark": _spark(region_s, country_s, year, ind, lang)})

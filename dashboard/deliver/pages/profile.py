@@ -72,7 +72,7 @@ def _profile_rows(ctx, code: str, lang: str, forum: bool = False) -> tuple[list,
                 counts[verdict] += 1
             if verdict in ("better", "similar", "worse"):
                 counts["compared"] += 1
-            tr = trend(base.years, base.values, ind.direction)
+            tr = trend(base.years, base.values, ind.direction, [b.year for b in ind.series_breaks])
             syn = m_syn or r_syn or c_syn
             synthetic_any = synthetic_any or syn
             star = lambda txt, s: txt + (" *" if s else "")

@@ -29,7 +29,10 @@ def _hover(series) -> list[str]:
 
 
 def trend_figure(*, focus, county, country, context: list, lang: str, title: str, subtitle: str, footer: str,
-                 axis_title: str, labels: dict, digits: int = 4) -> dict:
+                 axis_title: str, labels: dict, digits: int = 4, breaks=()) -> dict:
+    """``breaks``: (year, marker label) of the series breaks, drawn as labelled dashed lines
+    between the last year before and the break year (they are part of the figure, so every
+    export shows them too)."""
     data: list[dict] = []
     for s in context:
         data.append({
@@ -77,6 +80,18 @@ def trend_figure(*, focus, county, country, context: list, lang: str, title: str
         "legend": legend,
         "hovermode": "closest",
     })
+    shapes, notes = [], []
+    for i, (year, label) in enumerate(breaks):
+        if years and not (years[0] < year <= years[-1]):
+            continue
+        shapes.append({"type": "line", "name": "break", "xref": "x", "yref": "paper", "x0": year - 0.5,
+                       "x1": year - 0.5, "y0": 0, "y1": 1, "line": {"color": MUTED, "width": 1.5, "dash": "dot"}})
+        notes.append({"name": "break", "text": label, "showarrow": False, "xref": "x", "yref": "paper",
+                      "x": year - 0.5, "y": 1 - 0.08 * i, "xanchor": "left", "yanchor": "top", "align": "left",
+                      "font": {"size": 11, "color": MUTED}, "bgcolor": "rgba(255,255,255,0.85)"})
+    if shapes:
+        layout["shapes"] = list(layout.get("shapes") or []) + shapes
+        layout["annotations"] = list(layout.get("annotations") or []) + notes
     if years and span <= 14:
         # Explicit ticks: every year labelled once (an axis dtick made plotly.js loop forever here).
         layout["xaxis"].update(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])

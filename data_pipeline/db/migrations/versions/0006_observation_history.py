@@ -5,7 +5,7 @@ hand-run SQL fix) can change an observation without leaving the earlier value re
 existing rows are copied in as valid from the end of the load run that wrote them.
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-05 19:30:00
 """
 from alembic import op
@@ -13,12 +13,12 @@ import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
 COLUMNS = ("indicator_key", "region_code", "period", "period_type", "year", "sex", "value", "count",
-           "suppressed", "provisional", "synthetic", "load_run_id")
+           "suppressed", "provisional", "synthetic", "load_run_id", "citation", "citation_note")
 _cols = ", ".join(COLUMNS)
 _new = ", ".join(f"NEW.{c}" for c in COLUMNS)
 
@@ -71,6 +71,8 @@ def upgrade() -> None:
         sa.Column('provisional', sa.Boolean(), nullable=False),
         sa.Column('synthetic', sa.Boolean(), nullable=False),
         sa.Column('load_run_id', sa.Integer(), nullable=False),
+        sa.Column('citation', sa.Text(), nullable=True),
+        sa.Column('citation_note', sa.Text(), nullable=True),
         sa.Column('valid_from', sa.DateTime(timezone=True), nullable=False),
         sa.Column('valid_to', sa.DateTime(timezone=True), nullable=True, comment='NULL = the current version'),
         sa.PrimaryKeyConstraint('id'),

@@ -1,0 +1,140 @@
+"""Truthful data on the real recording: a cited value names its citation on screen and in every
+export; the crime series says its last statistical year and that it is old; a series break is a
+labelled marker on the trend and in its SVG; synthetic series name no statistical authority; goal
+cards carry the source and period of the value they judge; the sources page says the demo fill
+was generated."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from dashboard.draw.charts import build_chart
+from dashboard.judge.compare import trend
+from dashboard.deliver.export import render_image, table_export
+from dashboard.core.state import ViewState
+from tests.dashboard.conftest import DashClient, render_page, texts
+from tests.dashboard.data import REGISTRY, write_geometry
+from tests.dashboard.real_data import build_real_database
+
+try:
+    from .export_fixtures import warm_renderer  # noqa: F401
+    from .test_export import svg_text
+except ImportError:  # pragma: no cover
+    from export_fixtures import warm_renderer  # noqa: F401
+    from test_export import svg_text
+
+pytestmark = pytest.mark.snapshot
+
+TURNOUT = "aanestysaktiivisuus_kuntavaalit_pct"
+AKX = "github:akx/yle-kuntavaalit-2017-data"
+
+
+@pytest.fixture(scope="module")
+def real_env(tmp_path_factory, offline_dir, facts_file):
+    root = tmp_path_factory.mktemp("real")
+    engine = build_real_database(root / "real.sqlite3", offline_dir, facts_file)
+    geo_dir = root / "geo"
+    write_geometry(geo_dir)
+    yield engine, geo_dir
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def real_client(real_env):
+    from dashboard import create_app
+
+    engine, geo_dir = real_env
+    app = create_app(engine=engine, registry=REGISTRY, geo_dir=geo_dir)
+    return DashClient(app.server.test_client())
+
+
+def _chart(engine, kind, key, **kw):
+    page = REGISTRY.indicators[key].area
+    return build_chart(kind, ViewState(page=page, indicator=key, **kw), engine=engine)
+
+
+def _page_text(client, path, search=""):
+    return " ".join(texts(render_page(client, path, search).get_json()))
+
+
+def test_tru001_a_cited_value_names_its_citation_on_screen_and_in_csv_xlsx_png_svg(real_env, real_client,
+                                                                                  warm_renderer):
+    engine, _ = real_env
+    chart = _chart(engine, "map", TURNOUT, year=2017)
+    assert AKX + " (2017)" in chart.source and "sotkanet.fi, THL" in chart.source
+    forssa = chart.table[chart.table["Aluekoodi"] == "061"].iloc[0]
+    assert forssa["Arvo (%)"] == 60.9
+    assert forssa["Arvon lähde"].startswith("julkaistu luku: " + AKX + " data/83/Forssa.json @ 301fef79")
+    csv_text = table_export(chart, "csv", "fi").decode("utf-8-sig")
+    assert AKX + " data/83/Forssa.json" in csv_text and AKX + " (2017)" in csv_text
+    sheet = load_workbook(io.BytesIO(table_export(chart, "xlsx", "fi"))).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert any(c.startswith("julkaistu luku: " + AKX + " data/83/Forssa.json") for c in cells)
+    bar = _chart(engine, "bar", TURNOUT, year=2017)
+    assert AKX in svg_text(render_image(bar, "svg", "slide", "fi"))
+    from PIL import Image
+
+    png = Image.open(io.BytesIO(render_image(bar, "png", "slide", "fi")))
+    png.load()
+    assert AKX + " (2017)" in png.text["Source"]
+    # On screen: the area page's source line under the chart.
+    area = REGISTRY.agreement.area(REGISTRY.indicators[TURNOUT].area)
+    assert AKX + " (2017)" in _page_text(real_client, f"/{area.slug}", f"?indikaattori={TURNOUT}&vuosi=2017")
+
+
+def test_tru002_hyte_coefficient_of_the_welfare_area_shows_its_value_and_citation_on_the_goal_card(real_client):
+    text = _page_text(real_client, "/hyvinvointityo")
+    assert "julkaistu luku: https://www.sttinfo.fi/tiedote/71543615/" in text
+    assert "tilastovuosi 2024" in text
+
+
+def test_tru003_crime_series_says_its_last_statistical_year_and_that_it_is_old(real_env, warm_renderer):
+    engine, _ = real_env
+    chart = _chart(engine, "trend", "rikokset_henki_terveys_per1000")
+    assert "tilastovuodet 1987–2020" in chart.source
+    assert "VANHA TIETO: uusin tilastovuosi 2020" in chart.source
+    drawn = svg_text(render_image(chart, "svg", "slide", "fi"))
+    # The statistic's own years and the date it was fetched, apart; the warning in the image.
+    assert "tilastovuodet 1987–2020" in drawn and "Haettu: " in drawn and "VANHA TIETO" in drawn
+    # A current series is not flagged: the HYTE coefficient 2024 is within two yearly cadences.
+    hyte = _chart(engine, "trend", "hyte_kerroin").source
+    assert "tilastovuosi 2024" in hyte and "VANHA TIETO" not in hyte
+
+
+def test_tru004_a_series_break_is_a_labelled_marker_on_the_trend_and_in_its_svg(real_env, real_client, warm_renderer):
+    engine, _ = real_env
+    # Sotkanet 493 is recorded to 2011 only: the 2017 break lies after the data and is not drawn …
+    assert not [s for s in _chart(engine, "trend", "toimeentulotuki_pct").figure["layout"].get("shapes", [])
+                if s.get("name") == "break"]
+    # … while a series across 2023 (demo values, labelled synthetic) shows the reform's marker.
+    chart = _chart(engine, "trend", "tehostettu_palveluasuminen_65_pct")
+    layout = chart.figure["layout"]
+    assert [s["x0"] for s in layout["shapes"] if s.get("name") == "break"] == [2022.5]
+    label = "katkos 2023: hyvinvointialueuudistus"
+    assert any(a.get("name") == "break" and a["text"] == label for a in layout["annotations"])
+    assert label in svg_text(render_image(chart, "svg", "slide", "fi"))
+    text = _page_text(real_client, "/indikaattori/toimeentulotuki_pct")
+    assert "katkos 2017: perustoimeentulotuki Kelaan" in text and "siirtyi kunnilta Kelalle 1.1.2017" in text
+
+
+def test_tru005_a_trend_never_spans_a_break():
+    years = list(range(2010, 2021))
+    values = [10 - 0.5 * i for i in range(7)] + [12, 12.01, 12.02, 12.0]  # falls, then a new level after 2017
+    assert trend(years, values, "lower").key == "up_worse"  # across the break the jump reads as worsening
+    assert trend(years, values, "lower", breaks=[2017]).key == "flat"
+
+
+def test_tru006_a_synthetic_series_names_no_statistical_authority(real_env):
+    engine, _ = real_env
+    chart = _chart(engine, "trend", "ylipaino_8_9lk_pct")  # Sotkanet 3906 is not in the recording
+    assert chart.synthetic
+    assert chart.source.startswith("Synteettinen esimerkkiaineisto, ei tilastolähdettä")
+    assert "THL" not in chart.source and "sotkanet" not in chart.source.lower()
+    assert set(chart.table.filter(like="Arvon lähde").stack()) <= {"synteettinen esimerkkiarvo (ei tilastolähdettä)", ""}
+
+
+def test_tru007_sources_page_shows_the_demo_fill_as_generated(real_client):
+    text = _page_text(real_client, "/tietolahteet")
+    assert "luotu (synteettinen)" in text and "tiedostosta" in text
