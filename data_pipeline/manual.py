@@ -18,9 +18,8 @@ import io
 import json
 import math
 import re
-import zipfile
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -29,11 +28,19 @@ from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 
 from data_pipeline.db.schema import manual_entry, observation
 from data_pipeline.errors import InputError, Problem
-from data_pipeline.load import LoadCounts, delete_observations, recorded_load, stored_keys, upsert_observations, utcnow
+from data_pipeline.load import (
+    LoadCounts,
+    delete_observations,
+    recorded_load,
+    stored_keys,
+    upsert_observations,
+    utcnow,
+)
 from data_pipeline.progress import Progress
 from data_pipeline.registry import Registry, load_registry
 from data_pipeline.registry.templates import Column, Template
 from data_pipeline.snapshot import sha256_bytes
+from data_pipeline.tabular import Table, blank, parse_table, read_table
 
 DATA_SHEET = "tiedot"
 HELP_SHEET = "ohjeet"
@@ -96,8 +103,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
 # --- small value helpers ----------------------------------------------------------------------
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
+_blank = blank  # one notion of an empty cell, the reader's
 
 
 def _fmt_number(value: float) -> str:
@@ -324,73 +330,18 @@ def _write_xlsx(path: Path, name: str, tpl: Template, example: dict, regions: Re
 # --- reading files ----------------------------------------------------------------------------
 
 
-@dataclass
-class RawFile:
-    path: Path
-    content: bytes
-    header: list[str]
-    rows: list[tuple[int, list]]  # (row number in the file, cells)
-    problems: list[Problem] = field(default_factory=list)
-
-
-def _read_csv(path: Path, content: bytes) -> RawFile:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")  # Excel's "CSV (semicolon)" on Finnish Windows
-        except UnicodeDecodeError as exc:
-            return RawFile(path, content, [], [], [Problem(str(path), f"merkistö ei ole UTF-8 eikä Windows-1252 / text encoding not recognised (byte {exc.start})")])
-    lines = text.splitlines()
-    first = next((ln for ln in lines if ln.strip()), "")
-    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    return _raw(path, content, records)
-
-
-def _read_xlsx(path: Path, content: bytes) -> RawFile:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        return RawFile(path, content, [], [], [Problem(str(path), f"ei luettava XLSX-tiedosto / not a readable XLSX file ({exc})")])
-    sheet = next((n for n in wb.sheetnames if n.strip().lower() == DATA_SHEET), None)
-    if sheet is None:
-        return RawFile(
-            path, content, [], [],
-            [Problem(str(path), f"välilehteä \"{DATA_SHEET}\" ei löydy / sheet {DATA_SHEET!r} not found "
-                                f"(sheets: {', '.join(wb.sheetnames)})")],
-        )
-    records = [list(r) for r in wb[sheet].iter_rows(values_only=True)]
-    wb.close()
-    return _raw(path, content, records)
-
-
-def _raw(path: Path, content: bytes, records: list[list]) -> RawFile:
-    numbered = [(i + 1, r) for i, r in enumerate(records) if any(not _blank(c) for c in r)]
-    if not numbered:
-        return RawFile(path, content, [], [], [Problem(str(path), "tiedosto on tyhjä / the file is empty (no header row)")])
-    header_row, header = numbered[0]
-    header = [("" if _blank(h) else str(h)).strip().lower() for h in header]
-    while header and header[-1] == "":
-        header.pop()
-    return RawFile(path, content, header, [(n, list(r)) for n, r in numbered[1:]])
+#: What a read file holds; the one tabular reader (``data_pipeline.tabular``) fills it.
+RawFile = Table
 
 
 def read_file(path: Path) -> RawFile:
-    path = Path(path)
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        return RawFile(path, b"", [], [], [Problem(str(path), f"tiedostoa ei voi lukea / cannot read the file: {exc.strerror}")])
-    if not content.strip():
-        return RawFile(path, content, [], [], [Problem(str(path), "tiedosto on tyhjä / the file is empty (no header row)")])
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, content)
-    if path.suffix.lower() in (".csv", ".txt"):
-        return _read_csv(path, content)
-    return RawFile(path, content, [], [], [Problem(str(path), "tuntematon tiedostomuoto / unknown file type: use .csv or .xlsx")])
+    """Read a filled-in template (CSV in any encoding Excel writes, or the XLSX sheet ``tiedot``)."""
+    return read_table(Path(path), sheet=DATA_SHEET)
+
+
+def read_upload(name: str, content: bytes) -> RawFile:
+    """The same reading for bytes already in memory (a browser upload), by the file name's suffix."""
+    return parse_table(Path(name), content, sheet=DATA_SHEET)
 
 
 def identify_template(path: Path, header: list[str], templates: dict[str, Template]) -> tuple[str | None, str | None]:
@@ -525,7 +476,9 @@ class _Cells:
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, int | float) and not isinstance(value, bool) and 20_000 < value < 80_000:
-            from openpyxl.utils.datetime import from_excel  # a date cell formatted as a number
+            from openpyxl.utils.datetime import (
+                from_excel,  # a date cell formatted as a number
+            )
 
             return from_excel(value).date().isoformat()
         text = str(value).strip()
