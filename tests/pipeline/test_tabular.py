@@ -130,3 +130,15 @@ def test_tab010_cli_answers_damage_with_sentences_and_exit_2(monkeypatch, tmp_pa
     assert cli_main(["-q", "load-manual", str(path)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and f"{path}:2: lainausmerkki jää sulkematta" in err
+
+
+def test_tab011_read_only_database_is_a_sentence_not_a_sql_dump(tmp_path, capsys, monkeypatch):
+    db = tmp_path / "ro.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    assert cli_main(["-q", "migrate"]) == 0
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///file:{db}?mode=ro&uri=true")
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "manual" / "esteettomat_asunnot_2025.csv"
+    assert cli_main(["-q", "load-manual", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "Tietokantaan ei voi kirjoittaa" in err and "readonly" in err
+    assert "Traceback" not in err and "INSERT" not in err
