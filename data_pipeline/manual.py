@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 
+from data_pipeline.bounds import load_bounds
 from data_pipeline.db.schema import manual_entry, observation
 from data_pipeline.errors import InputError, Problem
 from data_pipeline.load import (
@@ -41,6 +42,7 @@ from data_pipeline.registry import Registry, load_registry
 from data_pipeline.registry.templates import Column, Template
 from data_pipeline.snapshot import sha256_bytes
 from data_pipeline.tabular import Table, blank, parse_table, read_table
+from data_pipeline.validate import validate_observations
 
 DATA_SHEET = "tiedot"
 HELP_SHEET = "ohjeet"
@@ -401,11 +403,17 @@ class _Cells:
         return conv(col, value, tpl, regions) if col.type == "region" else conv(col, value)
 
     def _range(self, col: Column, value: float):
-        if col.min is not None and value < col.min:
-            self.bad(col.name, f"arvo {_fmt_number(value)} on pienempi kuin {_fmt_number(col.min)} / value below the minimum {_fmt_number(col.min)}")
+        """The column's own min/max (templates.yaml), else the plausibility bounds of its type."""
+        default = load_bounds().column_range(col.type)
+        lo = col.min if col.min is not None else default.min
+        hi = col.max if col.max is not None else default.max
+        if col.type == "year":
+            hi = min(hi, load_bounds().latest_year()) if hi is not None else load_bounds().latest_year()
+        if lo is not None and value < lo:
+            self.bad(col.name, f"arvo {_fmt_number(value)} on pienempi kuin {_fmt_number(lo)} / value below the minimum {_fmt_number(lo)}")
             return None
-        if col.max is not None and value > col.max:
-            self.bad(col.name, f"arvo {_fmt_number(value)} on suurempi kuin {_fmt_number(col.max)} / value above the maximum {_fmt_number(col.max)}")
+        if hi is not None and value > hi:
+            self.bad(col.name, f"arvo {_fmt_number(value)} on suurempi kuin {_fmt_number(hi)} / value above the maximum {_fmt_number(hi)}")
             return None
         return value
 
@@ -443,8 +451,9 @@ class _Cells:
             self.bad(col.name, f"virheellinen puolivuosi / malformed half-year {value!r} (expected YYYYH1 or YYYYH2, e.g. 2026H1)")
             return None
         year, half = (m.group(1), m.group(2)) if text[0].isdigit() else (m.group(2), m.group(1))
-        if not 2000 <= int(year) <= 2100:
-            self.bad(col.name, f"vuosi {year} ei ole väliltä 2000–2100 / year out of range")
+        latest = load_bounds().latest_year("half_year")
+        if not 2000 <= int(year) <= latest:
+            self.bad(col.name, f"vuosi {year} ei ole väliltä 2000–{latest} / year out of range")
             return None
         return f"{year}H{half}"
 
@@ -735,6 +744,9 @@ def refresh_derived(conn: Connection, registry: Registry, template: str, run_id:
     counts = LoadCounts()
     if not indicators:
         return counts, notes
+    county = registry.county
+    codes = county.municipality_codes + [county.region.code, county.welfare_area.code, county.country.code]
+    frame = validate_observations(frame, indicators=registry.indicators, regions=codes, source=f"{template} (johdetut arvot)")
     counts += upsert_observations(conn, frame.assign(synthetic=False), run_id)
     stored = stored_keys(conn, observation.c.indicator_key.in_(indicators))
     produced = set(zip(frame["indicator_key"], frame["region_code"], frame["period"].astype(str)))
