@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, select, update
 
@@ -68,7 +68,7 @@ def process_alive(pid: int, since: datetime | None = None) -> bool:
     if state in ("Z", "X"):
         return False
     if since is not None and start is not None:
-        since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+        since = since if since.tzinfo else since.replace(tzinfo=UTC)
         return start <= since.timestamp() + 5  # a process started after the run is another one
     return True
 
@@ -81,7 +81,7 @@ def close_interrupted(conn: Connection, now: datetime) -> list[int]:
     ).all()
     dead = []
     for run in rows:
-        started = run.started_at if run.started_at.tzinfo else run.started_at.replace(tzinfo=timezone.utc)
+        started = run.started_at if run.started_at.tzinfo else run.started_at.replace(tzinfo=UTC)
         if run.host == me["host"] and run.pid is not None:
             gone = not process_alive(run.pid, started)
         else:  # another host, or a run recorded before hosts were recorded

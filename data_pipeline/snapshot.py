@@ -18,7 +18,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from data_pipeline.errors import InputError, Problem
@@ -100,7 +100,7 @@ def write_snapshot(
         "source": source,
         "url": url,
         "query": query,
-        "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "sha256": digest,
         "bytes": len(content),
         "licence": licence,
