@@ -19,7 +19,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -67,38 +67,41 @@ FALSE_WORDS = {"ei", "e", "no", "n", "false", "0", "nej"}
 #: Conditionally required columns: (column, when column, when codes).
 REQUIRED_WHEN = [("perustelu", "todennus", {"corrected"})]
 
-#: A realistic example row per template (Finnish Excel conventions: decimal comma).
+#: A realistic example row per template (Finnish Excel conventions: decimal comma). ``{kunta}`` (the
+#: profile's example municipality), ``{hva}`` (its wellbeing services county) and ``{maakunta}`` are
+#: filled in from the county profile, and ``alue`` "kunta" / "hva" become its codes, so that every
+#: profile's templates name only its own areas.
 EXAMPLES: dict[str, dict[str, object]] = {
-    "asunnottomuus": {"alue": "109", "vuosi": 2025, "varke_yksinaiset": 38, "yksinaiset": 41, "pitkaaikaiset": 9,
+    "asunnottomuus": {"alue": "kunta", "vuosi": 2025, "varke_yksinaiset": 38, "yksinaiset": 41, "pitkaaikaiset": 9,
                       "perheet": 3, "todennus": "korjattu",
                       "perustelu": "Kunnan asiakasrekisterissä kolme asunnotonta enemmän kuin Varken luvussa",
-                      "ilmoittaja": "Maija Meikäläinen, Hämeenlinnan kaupunki"},
-    "senioriasuminen": {"alue": "109", "vuosi": 2025, "asukkaat": 420, "asunnot": 360,
-                        "ilmoittaja": "Matti Virtanen, Hämeenlinnan Asunnot Oy"},
-    "esteettomat_asunnot": {"alue": "109", "vuosi": 2025, "uudet": 310, "peruskorjatut": 85, "esteettomat_uudet": 240,
-                            "esteettomat_peruskorjatut": 30, "ilmoittaja": "Liisa Laine, Hämeenlinnan rakennusvalvonta"},
-    "yhteisollisyyskysely": {"alue": "109", "vuosi": 2025, "vastaajat": 640, "yhteisolliseksi_kokevat": 215,
-                             "ilmoittaja": "Kanta-Hämeen hyvinvointialue, tietojohtaminen"},
-    "yhteiset_tavoitteet": {"alue": "109", "vuosi": 2025, "tavoitteet": 24, "yhteiset": 9,
-                            "ilmoittaja": "Hyte-koordinaattori, Hämeenlinnan kaupunki"},
-    "yhteiset_indikaattorit": {"alue": "109", "vuosi": 2025, "indikaattorit": 60, "yhteiset": 38,
+                      "ilmoittaja": "Maija Meikäläinen, sosiaalitoimi, {kunta}"},
+    "senioriasuminen": {"alue": "kunta", "vuosi": 2025, "asukkaat": 420, "asunnot": 360,
+                        "ilmoittaja": "Matti Virtanen, vuokrataloyhtiö, {kunta}"},
+    "esteettomat_asunnot": {"alue": "kunta", "vuosi": 2025, "uudet": 310, "peruskorjatut": 85, "esteettomat_uudet": 240,
+                            "esteettomat_peruskorjatut": 30, "ilmoittaja": "Liisa Laine, rakennusvalvonta, {kunta}"},
+    "yhteisollisyyskysely": {"alue": "kunta", "vuosi": 2025, "vastaajat": 640, "yhteisolliseksi_kokevat": 215,
+                             "ilmoittaja": "{hva}, tietojohtaminen"},
+    "yhteiset_tavoitteet": {"alue": "kunta", "vuosi": 2025, "tavoitteet": 24, "yhteiset": 9,
+                            "ilmoittaja": "Hyte-koordinaattori, {kunta}"},
+    "yhteiset_indikaattorit": {"alue": "kunta", "vuosi": 2025, "indikaattorit": 60, "yhteiset": 38,
                                "ilmoittaja": "Alueellinen hyte-työryhmä"},
-    "datakokonaisuus": {"alue": "HVA07", "vuosi": 2025, "kaytossa": "kyllä", "kaytossa_alkaen": "2025-09-01",
-                        "kuvaus": "Kanta-Hämeen yhteinen tilannekuva: Sotkanet, Tilastokeskus ja kumppaneiden ilmoittamat tiedot",
+    "datakokonaisuus": {"alue": "hva", "vuosi": 2025, "kaytossa": "kyllä", "kaytossa_alkaen": "2025-09-01",
+                        "kuvaus": "Yhteinen tilannekuva ({maakunta}): Sotkanet, Tilastokeskus ja kumppaneiden ilmoittamat tiedot",
                         "ilmoittaja": "Alueellinen hyte-työryhmä"},
-    "turvallisuuskuva": {"alue": "109", "kausi": "2025H2", "tila": "toimitettu", "toimitettu_pvm": "2025-11-14",
+    "turvallisuuskuva": {"alue": "kunta", "kausi": "2025H2", "tila": "toimitettu", "toimitettu_pvm": "2025-11-14",
                          "aiheet": "arjen turvallisuus; tapaturmat; tulipalot",
-                         "ilmoittaja": "Valmiuspäällikkö, Hämeenlinnan kaupunki"},
-    "varautumissopimukset": {"alue": "109", "vuosi": 2025, "tila": "allekirjoitettu",
+                         "ilmoittaja": "Valmiuspäällikkö, {kunta}"},
+    "varautumissopimukset": {"alue": "kunta", "vuosi": 2025, "tila": "allekirjoitettu",
                              "allekirjoitettu_pvm": "2025-06-12", "voimassa_asti": "2029-12-31",
                              "seuraava_tarkistus": "2027-06-30",
                              "laajuus": "valmiussuunnittelu; väestönsuojelu; evakuointi; kriisiviestintä",
-                             "ilmoittaja": "Kanta-Hämeen pelastuslaitos"},
-    "hyte_kerroin": {"alue": "HVA07", "vuosi": 2024, "arvo": 46, "sijoitus": 7,
+                             "ilmoittaja": "Pelastuslaitos ({maakunta})"},
+    "hyte_kerroin": {"alue": "hva", "vuosi": 2024, "arvo": 46, "sijoitus": 7,
                      "lahde": "THL, hyvinvointialueiden hyte-kerroin 2024 (julkaistu 20.10.2025)",
-                     "ilmoittaja": "Hyte-koordinaattori, Kanta-Hämeen hyvinvointialue"},
-    "ruoka_apu": {"alue": "109", "vuosi": 2025, "jakokerrat": 150, "saajat": 2300, "kilot": 48500.5,
-                  "ilmoittaja": "Ruoka-apuverkosto, Hämeenlinna"},
+                     "ilmoittaja": "Hyte-koordinaattori, {hva}"},
+    "ruoka_apu": {"alue": "kunta", "vuosi": 2025, "jakokerrat": 150, "saajat": 2300, "kilot": 48500.5,
+                  "ilmoittaja": "Ruoka-apuverkosto, {kunta}"},
 }
 
 
@@ -129,6 +132,9 @@ class Regions:
 
     by_level: dict[str, list[str]]
     by_name: dict[str, str]
+    #: "kunta" / "hva" -> (code, Finnish name) used in template examples
+    example: dict[str, tuple[str, str]] = field(default_factory=dict)
+    example_names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_registry(cls, registry: Registry) -> "Regions":
@@ -142,7 +148,10 @@ class Regions:
         }
         names = {m.name.fi.lower(): m.code for m in county.municipalities}
         names.update({m.name.sv.lower(): m.code for m in county.municipalities})
-        return cls(levels, names)
+        first = next((m for m in county.municipalities if m.code == county.example_municipality), county.municipalities[0])
+        example = {"kunta": (first.code, first.name.fi), "hva": (county.welfare_area.code, county.welfare_area.name.fi)}
+        example_names = {"kunta": first.name.fi, "hva": county.welfare_area.name.fi, "maakunta": county.name.fi}
+        return cls(levels, names, example, example_names)
 
     def level_of(self, code: str) -> str | None:
         for level, codes in self.by_level.items():
@@ -159,8 +168,11 @@ def _example_row(name: str, tpl: Template, regions: Regions) -> dict[str, object
     given = EXAMPLES.get(name, {})
     row: dict[str, object] = {}
     for col in tpl.columns:
-        if col.name in given:
-            row[col.name] = given[col.name]
+        if col.name in given and col.type == "region":
+            row[col.name] = regions.example[str(given[col.name])][0]
+        elif col.name in given:
+            value = given[col.name]
+            row[col.name] = value.format(**regions.example_names) if isinstance(value, str) else value
         elif col.type == "region":
             row[col.name] = regions.by_level[tpl.region_levels[0]][0]
         elif col.type == "year":
