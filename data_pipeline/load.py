@@ -166,8 +166,10 @@ def recorded_load(
 def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
     """Element-wise equality where NaN == NaN (missing stays missing)."""
     a_na, b_na = a.isna().to_numpy(), b.isna().to_numpy()
-    eq = (a.to_numpy(dtype=object) == b.to_numpy(dtype=object))
-    return (a_na & b_na) | (~a_na & ~b_na & eq)
+    both = ~a_na & ~b_na  # compare present values only: pd.NA has no truth value
+    eq = np.zeros(len(a), dtype=bool)
+    eq[both] = a.to_numpy(dtype=object)[both] == b.to_numpy(dtype=object)[both]
+    return (a_na & b_na) | eq
 
 
 def upsert_frame(
