@@ -15,7 +15,7 @@ import dash
 import flask
 from dash import ClientsideFunction, Input, Output, dcc, html
 
-from dashboard import edges, geo, pages, ratelimit, security
+from dashboard import edges, geo, httpcache, pages, ratelimit, security
 from dashboard.context import AppContext, install
 
 log = logging.getLogger(__name__)
@@ -112,6 +112,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
     geo.register_routes(server, lambda: ctx.geo)
     security.register(app, ctx)
     edges.register(server)
+    httpcache.register(server, ctx)
     ratelimit.init_app(server)
     from dashboard import integrations
 
