@@ -95,7 +95,7 @@ def register(server: Flask, ctx) -> None:
             return resp
         try:
             stored = cache.get(key)
-        except Exception:  # noqa: BLE001 - Redis unreachable: serve without the cache
+        except Exception:
             log.warning("response cache unavailable", exc_info=True)
             stored = None
         if stored is None:
@@ -125,7 +125,7 @@ def register(server: Flask, ctx) -> None:
         headers = [(h, response.headers[h]) for h in (*KEPT_HEADERS, "Cache-Control") if h in response.headers]
         try:
             cache.set(key, (200, body, headers))
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.warning("response cache unavailable", exc_info=True)
         response.headers["ETag"] = f'W/"{key}"'
         response.headers.setdefault("Cache-Control", "no-cache")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import insert
 
+from dashboard.httpcache import cache_config
 from data_pipeline.db.schema import load_run
 from data_pipeline.load import utcnow
-from dashboard.httpcache import cache_config
 from tests.dashboard.conftest import DashClient, render_page
 
 
