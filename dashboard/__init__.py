@@ -20,7 +20,7 @@ from dashboard.data import geo
 from dashboard.data.context import AppContext, install
 from dashboard.deliver import pages
 from dashboard.deliver.export_routes import register_export_routes
-from dashboard.web import ratelimit, security
+from dashboard.web import edges, httpcache, ratelimit, security
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +115,8 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
 
     geo.register_routes(server, lambda: ctx.geo)
     security.register(app, ctx)
+    edges.register(server)
+    httpcache.register(server, ctx)
     ratelimit.init_app(server)
     register_export_routes(server)
     return app

@@ -17,6 +17,8 @@ import json
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from data_pipeline.errors import InputError, SourceUnavailable
 from data_pipeline.registry import RegistryError
 
@@ -86,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except SourceUnavailable as exc:
         print(f"Source unavailable: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except DBAPIError as exc:  # read-only file, full disk, server down: a sentence, not a raw SQL dump
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:300]
+        print(f"Tietokantaan ei voi kirjoittaa tai siihen ei saada yhteyttä / database error: {reason}. "
+              "Mitään ei tallennettu / nothing was saved.", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -43,12 +43,45 @@ def write_json_atomic(path: Path, obj, *, compact: bool = True) -> int:
 
 
 def tile_layout(county: County) -> tuple[dict[str, tuple[int, int]], str]:
-    """(code -> (col, row), "profile" | "generated")."""
+    """(code -> (col, row), "profile" | "centroids" | "generated"): the profile's hand-made layout, else one
+    placed from the municipalities' centroids, else (no centroids) alphabetical within sub-regions."""
     if county.tiles:
         return {code: (int(c), int(r)) for code, (c, r) in county.tiles.items()}, "profile"
+    if all(m.centroid is not None for m in county.municipalities):
+        return grid_from_points({m.code: m.centroid for m in county.municipalities}), "centroids"
     ordered = sorted(county.municipalities, key=lambda m: (m.subregion, m.name.fi))
     ncols = math.ceil(math.sqrt(len(ordered)))
     return {m.code: (i % ncols, i // ncols) for i, m in enumerate(ordered)}, "generated"
+
+
+def grid_from_points(points: dict[str, tuple[float, float]]) -> dict[str, tuple[int, int]]:
+    """Place one tile per point on a square grid keeping the geography: north up, west left.
+
+    The points (lon, lat) are projected (longitude shrunk by cos(latitude)), scaled onto a grid a
+    little larger than needed, and each point goes to the nearest free cell, closest pairs first
+    (a greedy assignment: exact enough for a few dozen tiles). Empty rows and columns are dropped.
+    """
+    codes = sorted(points)
+    lat0 = math.radians(sum(points[c][1] for c in codes) / len(codes))
+    xy = {c: (points[c][0] * math.cos(lat0), points[c][1]) for c in codes}
+    xs, ys = [p[0] for p in xy.values()], [p[1] for p in xy.values()]
+    width, height = max(max(xs) - min(xs), 1e-9), max(max(ys) - min(ys), 1e-9)
+    ncols = max(1, round(math.sqrt(len(codes) * width / height))) + 1
+    nrows = max(1, math.ceil(len(codes) / (ncols - 1))) + 1
+    target = {c: ((x - min(xs)) / width * (ncols - 1), (max(ys) - y) / height * (nrows - 1)) for c, (x, y) in xy.items()}
+    pairs = sorted(
+        ((tx - col) ** 2 + (ty - row) ** 2, c, col, row)
+        for c, (tx, ty) in target.items() for col in range(ncols) for row in range(nrows)
+    )
+    placed: dict[str, tuple[int, int]] = {}
+    taken: set[tuple[int, int]] = set()
+    for _, c, col, row in pairs:
+        if c not in placed and (col, row) not in taken:
+            placed[c] = (col, row)
+            taken.add((col, row))
+    cols = {v: i for i, v in enumerate(sorted({col for col, _ in placed.values()}))}
+    rows = {v: i for i, v in enumerate(sorted({row for _, row in placed.values()}))}
+    return {c: (cols[col], rows[row]) for c, (col, row) in placed.items()}
 
 
 def _r(x: float) -> float:

@@ -21,9 +21,20 @@ from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    and_,
+    bindparam,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 
 from data_pipeline.db.schema import load_run, observation
+from data_pipeline.interrupted import close_interrupted, this_process
 from data_pipeline.settings import PROJECT_ROOT
 
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:(?P<type>[HQM])(?P<n>\d{1,2}))?$")
@@ -110,8 +121,10 @@ def recorded_load(
     marked ``failed`` with the error text, and the exception propagates.
     """
     with engine.begin() as conn:
+        close_interrupted(conn, utcnow())
         run_id = conn.execute(
             insert(load_run).values(
+                **this_process(),
                 source=source,
                 dataset=dataset,
                 location=location,
@@ -153,8 +166,10 @@ def recorded_load(
 def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
     """Element-wise equality where NaN == NaN (missing stays missing)."""
     a_na, b_na = a.isna().to_numpy(), b.isna().to_numpy()
-    eq = (a.to_numpy(dtype=object) == b.to_numpy(dtype=object))
-    return (a_na & b_na) | (~a_na & ~b_na & eq)
+    both = ~a_na & ~b_na  # compare present values only: pd.NA has no truth value
+    eq = np.zeros(len(a), dtype=bool)
+    eq[both] = a.to_numpy(dtype=object)[both] == b.to_numpy(dtype=object)[both]
+    return (a_na & b_na) | eq
 
 
 def upsert_frame(

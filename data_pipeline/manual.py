@@ -18,7 +18,6 @@ import io
 import json
 import math
 import re
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,13 +26,23 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 
+from data_pipeline.bounds import load_bounds
 from data_pipeline.db.schema import manual_entry, observation
 from data_pipeline.errors import InputError, Problem
-from data_pipeline.load import LoadCounts, delete_observations, recorded_load, stored_keys, upsert_observations, utcnow
+from data_pipeline.load import (
+    LoadCounts,
+    delete_observations,
+    recorded_load,
+    stored_keys,
+    upsert_observations,
+    utcnow,
+)
 from data_pipeline.progress import Progress
 from data_pipeline.registry import Registry, load_registry
 from data_pipeline.registry.templates import Column, Template
 from data_pipeline.snapshot import sha256_bytes
+from data_pipeline.tabular import Table, blank, parse_table, read_table
+from data_pipeline.validate import validate_observations
 
 DATA_SHEET = "tiedot"
 HELP_SHEET = "ohjeet"
@@ -58,46 +67,48 @@ FALSE_WORDS = {"ei", "e", "no", "n", "false", "0", "nej"}
 #: Conditionally required columns: (column, when column, when codes).
 REQUIRED_WHEN = [("perustelu", "todennus", {"corrected"})]
 
-#: A realistic example row per template (Finnish Excel conventions: decimal comma).
+#: A realistic example row per template (Finnish Excel conventions: decimal comma). ``{kunta}`` (the
+#: profile's example municipality), ``{hva}`` (its wellbeing services county) and ``{maakunta}`` are
+#: filled in from the county profile, and ``alue`` "kunta" / "hva" become its codes, so that every
+#: profile's templates name only its own areas.
 EXAMPLES: dict[str, dict[str, object]] = {
-    "asunnottomuus": {"alue": "109", "vuosi": 2025, "varke_yksinaiset": 38, "yksinaiset": 41, "pitkaaikaiset": 9,
+    "asunnottomuus": {"alue": "kunta", "vuosi": 2025, "varke_yksinaiset": 38, "yksinaiset": 41, "pitkaaikaiset": 9,
                       "perheet": 3, "todennus": "korjattu",
                       "perustelu": "Kunnan asiakasrekisterissä kolme asunnotonta enemmän kuin Varken luvussa",
-                      "ilmoittaja": "Maija Meikäläinen, Hämeenlinnan kaupunki"},
-    "senioriasuminen": {"alue": "109", "vuosi": 2025, "asukkaat": 420, "asunnot": 360,
-                        "ilmoittaja": "Matti Virtanen, Hämeenlinnan Asunnot Oy"},
-    "esteettomat_asunnot": {"alue": "109", "vuosi": 2025, "uudet": 310, "peruskorjatut": 85, "esteettomat_uudet": 240,
-                            "esteettomat_peruskorjatut": 30, "ilmoittaja": "Liisa Laine, Hämeenlinnan rakennusvalvonta"},
-    "yhteisollisyyskysely": {"alue": "109", "vuosi": 2025, "vastaajat": 640, "yhteisolliseksi_kokevat": 215,
-                             "ilmoittaja": "Kanta-Hämeen hyvinvointialue, tietojohtaminen"},
-    "yhteiset_tavoitteet": {"alue": "109", "vuosi": 2025, "tavoitteet": 24, "yhteiset": 9,
-                            "ilmoittaja": "Hyte-koordinaattori, Hämeenlinnan kaupunki"},
-    "yhteiset_indikaattorit": {"alue": "109", "vuosi": 2025, "indikaattorit": 60, "yhteiset": 38,
+                      "ilmoittaja": "Maija Meikäläinen, sosiaalitoimi, {kunta}"},
+    "senioriasuminen": {"alue": "kunta", "vuosi": 2025, "asukkaat": 420, "asunnot": 360,
+                        "ilmoittaja": "Matti Virtanen, vuokrataloyhtiö, {kunta}"},
+    "esteettomat_asunnot": {"alue": "kunta", "vuosi": 2025, "uudet": 310, "peruskorjatut": 85, "esteettomat_uudet": 240,
+                            "esteettomat_peruskorjatut": 30, "ilmoittaja": "Liisa Laine, rakennusvalvonta, {kunta}"},
+    "yhteisollisyyskysely": {"alue": "kunta", "vuosi": 2025, "vastaajat": 640, "yhteisolliseksi_kokevat": 215,
+                             "ilmoittaja": "{hva}, tietojohtaminen"},
+    "yhteiset_tavoitteet": {"alue": "kunta", "vuosi": 2025, "tavoitteet": 24, "yhteiset": 9,
+                            "ilmoittaja": "Hyte-koordinaattori, {kunta}"},
+    "yhteiset_indikaattorit": {"alue": "kunta", "vuosi": 2025, "indikaattorit": 60, "yhteiset": 38,
                                "ilmoittaja": "Alueellinen hyte-työryhmä"},
-    "datakokonaisuus": {"alue": "HVA07", "vuosi": 2025, "kaytossa": "kyllä", "kaytossa_alkaen": "2025-09-01",
-                        "kuvaus": "Kanta-Hämeen yhteinen tilannekuva: Sotkanet, Tilastokeskus ja kumppaneiden ilmoittamat tiedot",
+    "datakokonaisuus": {"alue": "hva", "vuosi": 2025, "kaytossa": "kyllä", "kaytossa_alkaen": "2025-09-01",
+                        "kuvaus": "Yhteinen tilannekuva ({maakunta}): Sotkanet, Tilastokeskus ja kumppaneiden ilmoittamat tiedot",
                         "ilmoittaja": "Alueellinen hyte-työryhmä"},
-    "turvallisuuskuva": {"alue": "109", "kausi": "2025H2", "tila": "toimitettu", "toimitettu_pvm": "2025-11-14",
+    "turvallisuuskuva": {"alue": "kunta", "kausi": "2025H2", "tila": "toimitettu", "toimitettu_pvm": "2025-11-14",
                          "aiheet": "arjen turvallisuus; tapaturmat; tulipalot",
-                         "ilmoittaja": "Valmiuspäällikkö, Hämeenlinnan kaupunki"},
-    "varautumissopimukset": {"alue": "109", "vuosi": 2025, "tila": "allekirjoitettu",
+                         "ilmoittaja": "Valmiuspäällikkö, {kunta}"},
+    "varautumissopimukset": {"alue": "kunta", "vuosi": 2025, "tila": "allekirjoitettu",
                              "allekirjoitettu_pvm": "2025-06-12", "voimassa_asti": "2029-12-31",
                              "seuraava_tarkistus": "2027-06-30",
                              "laajuus": "valmiussuunnittelu; väestönsuojelu; evakuointi; kriisiviestintä",
-                             "ilmoittaja": "Kanta-Hämeen pelastuslaitos"},
-    "hyte_kerroin": {"alue": "HVA07", "vuosi": 2024, "arvo": 46, "sijoitus": 7,
+                             "ilmoittaja": "Pelastuslaitos ({maakunta})"},
+    "hyte_kerroin": {"alue": "hva", "vuosi": 2024, "arvo": 46, "sijoitus": 7,
                      "lahde": "THL, hyvinvointialueiden hyte-kerroin 2024 (julkaistu 20.10.2025)",
-                     "ilmoittaja": "Hyte-koordinaattori, Kanta-Hämeen hyvinvointialue"},
-    "ruoka_apu": {"alue": "109", "vuosi": 2025, "jakokerrat": 150, "saajat": 2300, "kilot": 48500.5,
-                  "ilmoittaja": "Ruoka-apuverkosto, Hämeenlinna"},
+                     "ilmoittaja": "Hyte-koordinaattori, {hva}"},
+    "ruoka_apu": {"alue": "kunta", "vuosi": 2025, "jakokerrat": 150, "saajat": 2300, "kilot": 48500.5,
+                  "ilmoittaja": "Ruoka-apuverkosto, {kunta}"},
 }
 
 
 # --- small value helpers ----------------------------------------------------------------------
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
+_blank = blank  # one notion of an empty cell, the reader's
 
 
 def _fmt_number(value: float) -> str:
@@ -121,6 +132,9 @@ class Regions:
 
     by_level: dict[str, list[str]]
     by_name: dict[str, str]
+    #: "kunta" / "hva" -> (code, Finnish name) used in template examples
+    example: dict[str, tuple[str, str]] = field(default_factory=dict)
+    example_names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_registry(cls, registry: Registry) -> "Regions":
@@ -134,7 +148,10 @@ class Regions:
         }
         names = {m.name.fi.lower(): m.code for m in county.municipalities}
         names.update({m.name.sv.lower(): m.code for m in county.municipalities})
-        return cls(levels, names)
+        first = next((m for m in county.municipalities if m.code == county.example_municipality), county.municipalities[0])
+        example = {"kunta": (first.code, first.name.fi), "hva": (county.welfare_area.code, county.welfare_area.name.fi)}
+        example_names = {"kunta": first.name.fi, "hva": county.welfare_area.name.fi, "maakunta": county.name.fi}
+        return cls(levels, names, example, example_names)
 
     def level_of(self, code: str) -> str | None:
         for level, codes in self.by_level.items():
@@ -151,8 +168,11 @@ def _example_row(name: str, tpl: Template, regions: Regions) -> dict[str, object
     given = EXAMPLES.get(name, {})
     row: dict[str, object] = {}
     for col in tpl.columns:
-        if col.name in given:
-            row[col.name] = given[col.name]
+        if col.name in given and col.type == "region":
+            row[col.name] = regions.example[str(given[col.name])][0]
+        elif col.name in given:
+            value = given[col.name]
+            row[col.name] = value.format(**regions.example_names) if isinstance(value, str) else value
         elif col.type == "region":
             row[col.name] = regions.by_level[tpl.region_levels[0]][0]
         elif col.type == "year":
@@ -324,73 +344,18 @@ def _write_xlsx(path: Path, name: str, tpl: Template, example: dict, regions: Re
 # --- reading files ----------------------------------------------------------------------------
 
 
-@dataclass
-class RawFile:
-    path: Path
-    content: bytes
-    header: list[str]
-    rows: list[tuple[int, list]]  # (row number in the file, cells)
-    problems: list[Problem] = field(default_factory=list)
-
-
-def _read_csv(path: Path, content: bytes) -> RawFile:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")  # Excel's "CSV (semicolon)" on Finnish Windows
-        except UnicodeDecodeError as exc:
-            return RawFile(path, content, [], [], [Problem(str(path), f"merkistö ei ole UTF-8 eikä Windows-1252 / text encoding not recognised (byte {exc.start})")])
-    lines = text.splitlines()
-    first = next((ln for ln in lines if ln.strip()), "")
-    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    return _raw(path, content, records)
-
-
-def _read_xlsx(path: Path, content: bytes) -> RawFile:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        return RawFile(path, content, [], [], [Problem(str(path), f"ei luettava XLSX-tiedosto / not a readable XLSX file ({exc})")])
-    sheet = next((n for n in wb.sheetnames if n.strip().lower() == DATA_SHEET), None)
-    if sheet is None:
-        return RawFile(
-            path, content, [], [],
-            [Problem(str(path), f"välilehteä \"{DATA_SHEET}\" ei löydy / sheet {DATA_SHEET!r} not found "
-                                f"(sheets: {', '.join(wb.sheetnames)})")],
-        )
-    records = [list(r) for r in wb[sheet].iter_rows(values_only=True)]
-    wb.close()
-    return _raw(path, content, records)
-
-
-def _raw(path: Path, content: bytes, records: list[list]) -> RawFile:
-    numbered = [(i + 1, r) for i, r in enumerate(records) if any(not _blank(c) for c in r)]
-    if not numbered:
-        return RawFile(path, content, [], [], [Problem(str(path), "tiedosto on tyhjä / the file is empty (no header row)")])
-    header_row, header = numbered[0]
-    header = [("" if _blank(h) else str(h)).strip().lower() for h in header]
-    while header and header[-1] == "":
-        header.pop()
-    return RawFile(path, content, header, [(n, list(r)) for n, r in numbered[1:]])
+#: What a read file holds; the one tabular reader (``data_pipeline.tabular``) fills it.
+RawFile = Table
 
 
 def read_file(path: Path) -> RawFile:
-    path = Path(path)
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        return RawFile(path, b"", [], [], [Problem(str(path), f"tiedostoa ei voi lukea / cannot read the file: {exc.strerror}")])
-    if not content.strip():
-        return RawFile(path, content, [], [], [Problem(str(path), "tiedosto on tyhjä / the file is empty (no header row)")])
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, content)
-    if path.suffix.lower() in (".csv", ".txt"):
-        return _read_csv(path, content)
-    return RawFile(path, content, [], [], [Problem(str(path), "tuntematon tiedostomuoto / unknown file type: use .csv or .xlsx")])
+    """Read a filled-in template (CSV in any encoding Excel writes, or the XLSX sheet ``tiedot``)."""
+    return read_table(Path(path), sheet=DATA_SHEET)
+
+
+def read_upload(name: str, content: bytes) -> RawFile:
+    """The same reading for bytes already in memory (a browser upload), by the file name's suffix."""
+    return parse_table(Path(name), content, sheet=DATA_SHEET)
 
 
 def identify_template(path: Path, header: list[str], templates: dict[str, Template]) -> tuple[str | None, str | None]:
@@ -450,11 +415,17 @@ class _Cells:
         return conv(col, value, tpl, regions) if col.type == "region" else conv(col, value)
 
     def _range(self, col: Column, value: float):
-        if col.min is not None and value < col.min:
-            self.bad(col.name, f"arvo {_fmt_number(value)} on pienempi kuin {_fmt_number(col.min)} / value below the minimum {_fmt_number(col.min)}")
+        """The column's own min/max (templates.yaml), else the plausibility bounds of its type."""
+        default = load_bounds().column_range(col.type)
+        lo = col.min if col.min is not None else default.min
+        hi = col.max if col.max is not None else default.max
+        if col.type == "year":
+            hi = min(hi, load_bounds().latest_year()) if hi is not None else load_bounds().latest_year()
+        if lo is not None and value < lo:
+            self.bad(col.name, f"arvo {_fmt_number(value)} on pienempi kuin {_fmt_number(lo)} / value below the minimum {_fmt_number(lo)}")
             return None
-        if col.max is not None and value > col.max:
-            self.bad(col.name, f"arvo {_fmt_number(value)} on suurempi kuin {_fmt_number(col.max)} / value above the maximum {_fmt_number(col.max)}")
+        if hi is not None and value > hi:
+            self.bad(col.name, f"arvo {_fmt_number(value)} on suurempi kuin {_fmt_number(hi)} / value above the maximum {_fmt_number(hi)}")
             return None
         return value
 
@@ -492,8 +463,9 @@ class _Cells:
             self.bad(col.name, f"virheellinen puolivuosi / malformed half-year {value!r} (expected YYYYH1 or YYYYH2, e.g. 2026H1)")
             return None
         year, half = (m.group(1), m.group(2)) if text[0].isdigit() else (m.group(2), m.group(1))
-        if not 2000 <= int(year) <= 2100:
-            self.bad(col.name, f"vuosi {year} ei ole väliltä 2000–2100 / year out of range")
+        latest = load_bounds().latest_year("half_year")
+        if not 2000 <= int(year) <= latest:
+            self.bad(col.name, f"vuosi {year} ei ole väliltä 2000–{latest} / year out of range")
             return None
         return f"{year}H{half}"
 
@@ -525,7 +497,9 @@ class _Cells:
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, int | float) and not isinstance(value, bool) and 20_000 < value < 80_000:
-            from openpyxl.utils.datetime import from_excel  # a date cell formatted as a number
+            from openpyxl.utils.datetime import (
+                from_excel,  # a date cell formatted as a number
+            )
 
             return from_excel(value).date().isoformat()
         text = str(value).strip()
@@ -782,6 +756,9 @@ def refresh_derived(conn: Connection, registry: Registry, template: str, run_id:
     counts = LoadCounts()
     if not indicators:
         return counts, notes
+    county = registry.county
+    codes = county.municipality_codes + [county.region.code, county.welfare_area.code, county.country.code]
+    frame = validate_observations(frame, indicators=registry.indicators, regions=codes, source=f"{template} (johdetut arvot)")
     counts += upsert_observations(conn, frame.assign(synthetic=False), run_id)
     stored = stored_keys(conn, observation.c.indicator_key.in_(indicators))
     produced = set(zip(frame["indicator_key"], frame["region_code"], frame["period"].astype(str)))

@@ -23,6 +23,7 @@ ENVIRONMENT = {
     "TILANNEKUVA_GEO_DIR": "folder of prepared geometry served to the dashboard (default geo/)",
     "TILANNEKUVA_USER_AGENT": "User-Agent header sent to source APIs",
     "TILANNEKUVA_DEMO": "0 turns off the labelled synthetic demo values bootstrap adds for indicators without real data (default 1)",
+    "TILANNEKUVA_MAX_FILE_MB": "largest tabular file (CSV/XLSX, manual or uploaded) read, in megabytes (default 20); checked before parsing",
     "HOST": "address the dashboard listens on (default 127.0.0.1)",
     "PORT": "port the dashboard listens on (default 8050)",
     "TILANNEKUVA_DEBUG": "1 enables Dash debug mode (development only)",

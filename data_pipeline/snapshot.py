@@ -18,7 +18,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from data_pipeline.errors import InputError, Problem
@@ -57,11 +57,31 @@ class Snapshot:
             ) from exc
 
 
+#: Modes of what a refresh writes: the web server may run as another user and must read it.
+FILE_MODE, DIR_MODE = 0o644, 0o755
+
+
+def readable_dirs(folder: Path) -> None:
+    """Create ``folder`` (and parents) readable by every user; existing folders get read + search bits."""
+    folder = Path(folder)
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    for p in missing:
+        os.chmod(p, DIR_MODE)
+    if folder.stat().st_mode & 0o055 != 0o055:
+        try:
+            os.chmod(folder, folder.stat().st_mode | 0o055)
+        except PermissionError:
+            pass
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write via a temporary file and rename, so readers never see half a file; mode 0644
+    (mkstemp alone gives 0600, unreadable to a web server running as another user)."""
+    readable_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
@@ -80,7 +100,7 @@ def write_snapshot(
         "source": source,
         "url": url,
         "query": query,
-        "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "sha256": digest,
         "bytes": len(content),
         "licence": licence,

@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 from sqlalchemy import Engine, case, func, select
 
 from data_pipeline.db.schema import indicator, load_run, observation, region
+from data_pipeline.interrupted import close_interrupted
+from data_pipeline.load import utcnow
 
 RUN_FIELDS = (
     "id", "dataset", "status", "started_at", "finished_at", "rows_inserted", "rows_updated", "rows_unchanged",
@@ -26,7 +28,9 @@ def _run(row) -> dict:
 
 
 def collect_status(engine: Engine) -> dict:
-    """Status of the database as a dict: totals, sources, indicators."""
+    """Status of the database as a dict: totals, sources, indicators (runs whose process died: interrupted)."""
+    with engine.begin() as conn:
+        close_interrupted(conn, utcnow())
     with engine.connect() as conn:
         runs = conn.execute(select(load_run).order_by(load_run.c.id)).all()
         obs_by_source = dict(
@@ -131,7 +135,7 @@ def render_status(status: dict) -> str:
             f"{last['dataset']}: +{last['rows_inserted']} ~{last['rows_updated']} ={last['rows_unchanged']}"
             f"  | runs {s['runs']} (failed {s['failed_runs']}), observations {s['observations']}"
         )
-        if last["status"] == "failed" and last["error"]:
+        if last["status"] in ("failed", "interrupted") and last["error"]:
             lines.append(f"             error: {last['error'].splitlines()[0][:200]}")
         failed = [d for d, r in s["datasets"].items() if r["status"] == "failed" and d != last["dataset"]]
         if failed:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from data_pipeline.bounds import load_bounds
 from data_pipeline.errors import InputError, Problem
 from data_pipeline.load import OBS_KEY, parse_period
 from data_pipeline.registry import Indicator
@@ -60,6 +62,7 @@ def validate_observations(
     regions: Iterable[str],
     source: str,
     problems: Iterable[Problem] = (),
+    today: date | None = None,
 ) -> pd.DataFrame:
     """Return the frame with numeric values and defaults, or raise InputError listing every problem.
 
@@ -90,11 +93,21 @@ def validate_observations(
     for sex, idx in df[bad].groupby(df["sex"].astype(str)[bad]).groups.items():
         _group(found, source, "sex", where[idx], f"invalid sex {sex!r} (expected {', '.join(SEXES)})")
     periods = df["period"].astype(str)
-    for period in periods.unique():
+    bounds = load_bounds()
+    cadences = df["indicator_key"].map({k: i.cadence for k, i in indicators.items()})
+    for (period, cadence), idx in df.groupby([periods, cadences.fillna("year")]).groups.items():
         try:
-            parse_period(period)
+            _, year = parse_period(period)
         except ValueError as exc:
-            _group(found, source, "period", where[periods == period], str(exc))
+            _group(found, source, "period", where[idx], str(exc))
+            continue
+        latest = bounds.latest_year(cadence, today)
+        if year > latest:
+            _group(found, source, "period", where[idx],
+                   f"vuosi {year} on myöhemmin kuin kuluva vuosi + julkaisuväli ({latest}) / period {period} lies after {latest}")
+        elif year < bounds.first_year:
+            _group(found, source, "period", where[idx],
+                   f"vuosi {year} on ennen vuotta {bounds.first_year} / period {period} lies before {bounds.first_year}")
 
     # Values ------------------------------------------------------------------------------------
     values, non_numeric = _numeric(df["value"])
@@ -112,11 +125,29 @@ def validate_observations(
         ((units == "percent") & (values > 100), "a percentage must lie between 0 and 100"),
         ((units == "boolean") & values.notna() & ~values.isin([0.0, 1.0]), "a yes/no value must be 0 or 1"),
     ]
+    flagged = pd.Series(False, index=df.index)
     for mask, message in checks:
         mask = mask.fillna(False).astype(bool)
+        flagged |= mask
         for (key, unit), idx in df[mask].groupby([df["indicator_key"][mask], units[mask]]).groups.items():
             sample = ", ".join(f"{v:g}" for v in values[idx][:EXAMPLES])
             _group(found, source, "value", where[idx], f"{key}: {message.format(unit=unit)} (got {sample})")
+    # Plausibility bounds (registry/bounds.yaml): per unit, or the indicator's own
+    for key in df["indicator_key"][~flagged & values.notna()].unique():
+        if key not in indicators:
+            continue
+        allowed = bounds.value_range(indicators[key])
+        mask = (df["indicator_key"] == key) & ~flagged & values.notna()
+        mask &= (values < (allowed.min if allowed.min is not None else -np.inf)) | (values > (allowed.max if allowed.max is not None else np.inf))
+        if mask.any():
+            sample = ", ".join(f"{v:g}" for v in values[mask][:EXAMPLES])
+            _group(found, source, "value", where[mask],
+                   f"{key}: arvo ei ole uskottava (sallittu {allowed.text()}) / implausible value (got {sample})")
+    big = counts.notna() & ((counts < (bounds.count.min or 0)) | (counts > bounds.count.max)) & ~neg
+    if big.any():
+        sample = ", ".join(f"{v:g}" for v in counts[big][:EXAMPLES])
+        _group(found, source, "count", where[big],
+               f"lukumäärä ei ole uskottava (sallittu {bounds.count.text()}) / implausible count (got {sample})")
 
     # Natural key -------------------------------------------------------------------------------
     dup = df.duplicated(OBS_KEY, keep=False)

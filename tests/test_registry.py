@@ -51,9 +51,9 @@ def _copy_registry(tmp_path):
 
 def test_reg006_goal_pointing_to_unknown_indicator_is_rejected(tmp_path):
     d = _copy_registry(tmp_path)
-    goals = yaml.safe_load((d / "goals.yaml").read_text())
+    goals = yaml.safe_load((d / "counties" / "kanta-hame.goals.yaml").read_text())
     goals["goals"][0]["indicator"] = "ei_ole_olemassa"
-    (d / "goals.yaml").write_text(yaml.safe_dump(goals, allow_unicode=True))
+    (d / "counties" / "kanta-hame.goals.yaml").write_text(yaml.safe_dump(goals, allow_unicode=True))
     with pytest.raises(RegistryError, match="unknown indicator 'ei_ole_olemassa'"):
         Registry(directory=d)
 
@@ -69,7 +69,7 @@ def test_reg007_bad_direction_names_file_and_field(tmp_path):
 
 
 def test_reg008_unknown_county_lists_known_profiles():
-    with pytest.raises(RegistryError, match="known: kanta-hame, paijat-hame"):
+    with pytest.raises(RegistryError, match="known: kanta-hame, paijat-hame, pirkanmaa"):
         Registry(county="ei-maakunta")
 
 

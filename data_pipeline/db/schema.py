@@ -85,13 +85,15 @@ load_run = Table(
     Column("offline", Boolean, nullable=False, server_default=text("false")),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=True),
-    Column("status", String(16), nullable=False, comment="running | success | failed"),
+    Column("status", String(16), nullable=False, comment="running | success | failed | interrupted"),
     Column("rows_inserted", Integer, nullable=False, server_default=text("0")),
     Column("rows_updated", Integer, nullable=False, server_default=text("0")),
     Column("rows_unchanged", Integer, nullable=False, server_default=text("0")),
     Column("rows_deleted", Integer, nullable=False, server_default=text("0")),
     Column("error", Text, nullable=True),
     Column("code_version", String(64), nullable=False),
+    Column("host", String(255), nullable=True, comment="host name of the loading process"),
+    Column("pid", Integer, nullable=True, comment="process id of the loading process"),
 )
 
 observation = Table(

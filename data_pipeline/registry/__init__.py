@@ -324,6 +324,8 @@ class Municipality(_Strict):
     sotkanet_id: int | None = None
     subregion: str
     name: Text
+    #: (lon, lat) of a point inside the municipality: places its tile when the profile has no tile layout
+    centroid: tuple[float, float] | None = None
 
 
 class AgreementRef(_Strict):
@@ -343,6 +345,8 @@ class County(_Strict):
     subregions: list[NamedRegion]
     municipalities: list[Municipality] = Field(min_length=1)
     tiles: dict[str, tuple[int, int]] = {}
+    #: the municipality template example rows name (default: the first one listed)
+    example_municipality: str | None = None
 
     @field_validator("country")
     @classmethod
@@ -360,6 +364,8 @@ class County(_Strict):
         for m in self.municipalities:
             if m.subregion not in sub:
                 raise ValueError(f"municipality {m.code} names unknown subregion {m.subregion}")
+        if self.example_municipality is not None and self.example_municipality not in codes:
+            raise ValueError(f"example_municipality {self.example_municipality} is not one of the county's municipalities")
         if self.tiles:
             if set(self.tiles) != set(codes):
                 raise ValueError("tiles must list exactly the county's municipalities")
@@ -395,19 +401,25 @@ def _load(path: Path, model: type[BaseModel]) -> BaseModel:
         raise RegistryError(f"{path}: {problems}") from exc
 
 
+def profile_names(directory: Path = REGISTRY_DIR) -> list[str]:
+    """County profiles: ``counties/<name>.yaml`` (its ``<name>.agreement.yaml`` etc. are parts of it)."""
+    return sorted(p.stem for p in (directory / "counties").glob("*.yaml") if "." not in p.stem)
+
+
 class Registry:
     """Everything the YAML registries say, cross-checked."""
 
     def __init__(self, directory: Path = REGISTRY_DIR, county: str = "kanta-hame") -> None:
         self.directory = directory
-        self.agreement: Agreement = _load(directory / "agreement.yaml", Agreement)  # type: ignore[assignment]
-        self.catalogue: IndicatorCatalogue = _load(directory / "indicators.yaml", IndicatorCatalogue)  # type: ignore[assignment]
-        self.goal_catalogue: GoalCatalogue = _load(directory / "goals.yaml", GoalCatalogue)  # type: ignore[assignment]
-        self.sources: Sources = _load(directory / "sources.yaml", Sources)  # type: ignore[assignment]
-        county_file = directory / "counties" / f"{county}.yaml"
+        counties = directory / "counties"
+        county_file = counties / f"{county}.yaml"
         if not county_file.exists():
-            known = sorted(p.stem for p in (directory / "counties").glob("*.yaml"))
-            raise RegistryError(f"{county_file}: unknown county profile {county!r}; known: {', '.join(known)}")
+            raise RegistryError(f"{county_file}: unknown county profile {county!r}; known: {', '.join(profile_names(directory))}")
+        # A county profile carries its own agreement and goals: counties/<county>.agreement.yaml, .goals.yaml
+        self.agreement: Agreement = _load(counties / f"{county}.agreement.yaml", Agreement)  # type: ignore[assignment]
+        self.catalogue: IndicatorCatalogue = _load(directory / "indicators.yaml", IndicatorCatalogue)  # type: ignore[assignment]
+        self.goal_catalogue: GoalCatalogue = _load(counties / f"{county}.goals.yaml", GoalCatalogue)  # type: ignore[assignment]
+        self.sources: Sources = _load(directory / "sources.yaml", Sources)  # type: ignore[assignment]
         self.county: County = _load(county_file, County)  # type: ignore[assignment]
         self.templates = None
         templates_file = directory / "templates.yaml"
@@ -467,7 +479,7 @@ class Registry:
             problems.append("indicators.yaml: the same Sotkanet id is used twice")
         goal_keys: set[str] = set()
         for goal in self.goal_catalogue.goals:
-            where = f"goals.yaml: {goal.key}"
+            where = f"{self.county.key}.goals.yaml: {goal.key}"
             if goal.key in goal_keys:
                 problems.append(f"{where}: duplicate key")
             goal_keys.add(goal.key)

@@ -53,7 +53,7 @@ def build_sources(ctx, state, parsed) -> Built:
         body = []
         for _, r in runs.iterrows():
             finished = None if pd.isna(r["finished_at"]) else r["finished_at"]  # NULL arrives as NaT
-            status_key = {"success": "run_success", "failed": "run_failed"}.get(r["status"], "run_running")
+            status_key = {"success": "run_success", "failed": "run_failed", "interrupted": "run_interrupted"}.get(r["status"], "run_running")
             rows_text = " / ".join(number(r[c], 0, lang) for c in ("rows_inserted", "rows_updated", "rows_unchanged"))
             body.append(html.Tr([
                 html.Td(str(r["id"]), className="is-num"),

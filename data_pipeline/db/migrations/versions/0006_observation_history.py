@@ -5,7 +5,7 @@ hand-run SQL fix) can change an observation without leaving the earlier value re
 existing rows are copied in as valid from the end of the load run that wrote them.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-05 19:30:00
 """
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

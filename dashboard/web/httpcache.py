@@ -1,0 +1,133 @@
+"""HTTP caching of public answers, keyed by the data version.
+
+Why: every anonymous user of one data version gets the same page shell, layout, callback answer and
+export for the same request; a meeting room of 100 people opening one link at once should cost one
+computation, not 100. So for the public, deterministic endpoints (Dash's page shell, ``/_dash-layout``,
+``/_dash-dependencies``, ``/_dash-update-component`` and the ``/vienti/`` downloads):
+
+* the key is (data version, code version, method, full path with query, body); a new load run
+  (``dashboard.data.queries.data_version``) changes every key, so nothing stale is ever served;
+* ETag = that key: a browser revalidating (``If-None-Match``) gets 304 before anything is computed,
+  with ``Cache-Control: no-cache`` (always revalidate: the data version may change any minute);
+* the answer itself is kept in a cache shared by every worker (Flask-Caching: Redis when
+  ``REDIS_URL`` is set, process memory otherwise), so a repeat is a lookup.
+
+Requests that carry cookies or an ``Authorization`` header (a logged-in partner) are never cached or
+answered from the cache, nor are answers that set a cookie, are not 200, or say ``no-store``.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+
+from flask import Flask, Response, g, request
+from flask_caching import Cache
+
+log = logging.getLogger(__name__)
+
+#: Endpoints whose answers depend only on the request and the data version.
+CACHED_ENDPOINTS = {"/", "/<path:path>", "/_dash-layout", "/_dash-dependencies", "/_dash-update-component", "vienti"}
+#: Headers of a stored answer that are replayed (the rest, e.g. CSP, is added per response).
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Content-Type-Options")
+TIMEOUT_S = 3600
+MAX_BODY = 8 * 1024 * 1024
+
+cache = Cache()
+
+
+def cache_config(env: dict[str, str] | None = None) -> dict:
+    env = os.environ if env is None else env
+    if env.get("REDIS_URL"):
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": env["REDIS_URL"], "CACHE_KEY_PREFIX": "tk:http:",
+                "CACHE_DEFAULT_TIMEOUT": TIMEOUT_S}
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 4000, "CACHE_DEFAULT_TIMEOUT": TIMEOUT_S}
+
+
+def _cacheable_request() -> bool:
+    if request.method not in ("GET", "HEAD", "POST"):
+        return False
+    if request.url_rule is None or request.url_rule.endpoint not in CACHED_ENDPOINTS:
+        return False
+    if request.method == "POST" and request.url_rule.endpoint != "/_dash-update-component":
+        return False
+    if request.cookies or request.authorization is not None or request.headers.get("Authorization"):
+        return False
+    return (request.content_length or 0) <= MAX_BODY
+
+
+def request_key(version) -> str:
+    from data_pipeline.load import code_version
+
+    digest = hashlib.sha256()
+    for part in (repr(version), code_version(), "GET" if request.method == "HEAD" else request.method,
+                 request.full_path):
+        digest.update(part.encode("utf-8", "replace") + b"\0")
+    if request.method == "POST":
+        digest.update(request.get_data(cache=True))
+    return digest.hexdigest()[:40]
+
+
+def _etag_matches(etag: str) -> bool:
+    return request.if_none_match.contains_weak(etag) or request.if_none_match.star_tag
+
+
+def register(server: Flask, ctx) -> None:
+    cache.init_app(server, config=cache_config())
+
+    @server.before_request
+    def answer_from_cache():
+        g.tk_cache_key = None
+        if not _cacheable_request():
+            return None
+        try:
+            from dashboard.data import queries
+
+            key = request_key(queries.data_version(ctx.engine))
+        except Exception:  # noqa: BLE001 - database down: compute as usual (the page says why)
+            return None
+        g.tk_cache_key = key
+        etag = f'W/"{key}"'
+        if request.method != "POST" and _etag_matches(key):
+            resp = Response(status=304)
+            resp.headers["ETag"] = etag
+            resp.headers["Cache-Control"] = "no-cache"
+            return resp
+        try:
+            stored = cache.get(key)
+        except Exception:
+            log.warning("response cache unavailable", exc_info=True)
+            stored = None
+        if stored is None:
+            return None
+        status, body, headers = stored
+        resp = Response(body, status=status)
+        for name, value in headers:
+            resp.headers[name] = value
+        resp.headers["ETag"] = etag
+        resp.headers.setdefault("Cache-Control", "no-cache")
+        resp.headers["X-Cache"] = "hit"
+        g.tk_cache_key = None  # already stored
+        return resp
+
+    @server.after_request
+    def store_in_cache(response: Response):
+        key = getattr(g, "tk_cache_key", None)
+        if not key or response.status_code != 200 or response.direct_passthrough or response.is_streamed:
+            return response
+        if "Set-Cookie" in response.headers or "no-store" in (response.headers.get("Cache-Control") or ""):
+            return response
+        if response.headers.get("Content-Encoding"):
+            return response
+        body = response.get_data()
+        if len(body) > MAX_BODY:
+            return response
+        headers = [(h, response.headers[h]) for h in (*KEPT_HEADERS, "Cache-Control") if h in response.headers]
+        try:
+            cache.set(key, (200, body, headers))
+        except Exception:
+            log.warning("response cache unavailable", exc_info=True)
+        response.headers["ETag"] = f'W/"{key}"'
+        response.headers.setdefault("Cache-Control", "no-cache")
+        response.headers["X-Cache"] = "miss"
+        return response
