@@ -577,13 +577,25 @@ def _has_synthetic_column(conn) -> bool:
     return "synthetic" in {col["name"] for col in inspect(conn).get_columns("manual_entry")}
 
 
-def load_goal_data(conn, goal, registry, *, has_synthetic: bool | None = None) -> GoalData:
+def _has_embargo_columns(conn) -> bool:
+    """visible_from arrived in migration 0004; an older database has no embargoed rows."""
+    from sqlalchemy import inspect
+
+    return "visible_from" in {col["name"] for col in inspect(conn).get_columns("manual_entry")}
+
+
+def load_goal_data(conn, goal, registry, *, has_synthetic: bool | None = None,
+                   has_embargo: bool | None = None) -> GoalData:
     """Read what :func:`evaluate_goal` needs for ``goal`` (bound parameters only)."""
     from sqlalchemy import select
 
     from data_pipeline.db.schema import manual_entry, observation
+    from dashboard.queries import visible  # the one publication (embargo) rule
 
     data = GoalData()
+    if has_embargo is None:
+        has_embargo = _has_embargo_columns(conn)
+    shown = (lambda table: visible(table)) if has_embargo else (lambda table: True)  # noqa: E731
     indicator_key = getattr(goal, "indicator", None)
     if indicator_key:
         data.indicator = registry.indicators.get(indicator_key)
@@ -591,7 +603,7 @@ def load_goal_data(conn, goal, registry, *, has_synthetic: bool | None = None) -
         c = observation.c
         rows = conn.execute(
             select(c.period, c.period_type, c.year, c.value, c.synthetic)
-            .where(c.indicator_key == indicator_key, c.region_code == region, c.sex == "total")
+            .where(c.indicator_key == indicator_key, c.region_code == region, c.sex == "total", shown(observation))
             .order_by(c.year, c.period)
         ).all()
         data.observations = pd.DataFrame([r._asdict() for r in rows], columns=OBS_COLUMNS)
@@ -609,6 +621,7 @@ def load_goal_data(conn, goal, registry, *, has_synthetic: bool | None = None) -
                 c.template == template_key,
                 c.superseded_at.is_(None),
                 c.region_code.in_(registry.county.municipality_codes),
+                shown(manual_entry),
             )
         ).all()
         records = []
@@ -632,7 +645,8 @@ def evaluate_goals(engine, registry, lang: str = "fi", area: str | None = None,
     out = []
     with engine.connect() as conn:
         has_synthetic = _has_synthetic_column(conn)
+        has_embargo = _has_embargo_columns(conn)
         for goal in goals:
-            data = load_goal_data(conn, goal, registry, has_synthetic=has_synthetic)
+            data = load_goal_data(conn, goal, registry, has_synthetic=has_synthetic, has_embargo=has_embargo)
             out.append(evaluate_goal(goal, data, registry.county, today, lang))
     return out

@@ -12,9 +12,11 @@ from collections import OrderedDict
 from functools import wraps
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, select
+from datetime import date
 
-from data_pipeline.db.schema import load_run, manual_entry, observation
+from sqlalchemy import Engine, Table, and_, func, or_, select
+
+from data_pipeline.db.schema import load_run, manual_entry, observation, submission
 
 from dashboard.context import iso_date
 
@@ -32,8 +34,23 @@ def _engine_key(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
-def data_version(engine: Engine) -> tuple[int, int]:
-    """(newest load_run id, number of load runs); asked once per request."""
+def visibility_today() -> date:
+    """The day the embargo rule compares with (tests move the clock by replacing this)."""
+    return date.today()
+
+
+def visible(table: Table = observation):
+    """THE publication rule: a partner-reported row (observation or manual entry) is public from its
+    ``visible_from`` date on; rows without one (statistics, CLI loads) always are. Every read of
+    observations and manual entries goes through this clause."""
+    return or_(table.c.visible_from.is_(None), table.c.visible_from <= visibility_today())
+
+
+def data_version(engine: Engine) -> tuple[int, int, int]:
+    """(newest load_run id, number of load runs, publications visible today); asked once per request.
+
+    The third part changes when an embargo date passes, so every cache keyed on the version
+    shows a publication from its date on without anyone touching the data."""
     try:
         from flask import g, has_request_context
     except ImportError:  # pragma: no cover
@@ -43,7 +60,11 @@ def data_version(engine: Engine) -> tuple[int, int]:
         return getattr(g, key)
     with engine.connect() as conn:
         row = conn.execute(select(func.max(load_run.c.id), func.count(load_run.c.id))).one()
-    version = (int(row[0] or 0), int(row[1] or 0))
+        published = conn.execute(
+            select(func.count()).select_from(submission).where(
+                submission.c.status == "published", submission.c.publish_on <= visibility_today())
+        ).scalar_one()
+    version = (int(row[0] or 0), int(row[1] or 0), int(published or 0))
     if has_request_context():
         setattr(g, key, version)
     return version
@@ -94,7 +115,7 @@ def clear_cache() -> None:
 @cached
 def observation_count(engine: Engine) -> int:
     with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(observation)).scalar_one())
+        return int(conn.execute(select(func.count()).select_from(observation).where(visible())).scalar_one())
 
 
 @cached
@@ -167,7 +188,7 @@ def annualise(frame: pd.DataFrame) -> pd.DataFrame:
 def indicator_observations(engine: Engine, key: str, codes: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Total-sex observations of one indicator, annualised; only the regions ``codes`` when given
     (a view of one county needs its own regions and the country, not all ~300 municipalities)."""
-    cond = and_(observation.c.indicator_key == key, observation.c.sex == "total")
+    cond = and_(observation.c.indicator_key == key, observation.c.sex == "total", visible())
     if codes is not None:
         cond = and_(cond, observation.c.region_code.in_(list(codes)))
     stmt = (
@@ -184,7 +205,7 @@ def region_observations(engine: Engine, codes: tuple[str, ...]) -> pd.DataFrame:
     """All total-sex observations of all indicators for a few regions (municipality profile)."""
     stmt = (
         select(*[observation.c[c] for c in OBS_COLUMNS])
-        .where(and_(observation.c.region_code.in_(list(codes)), observation.c.sex == "total"))
+        .where(and_(observation.c.region_code.in_(list(codes)), observation.c.sex == "total", visible()))
         .order_by(observation.c.indicator_key, observation.c.region_code, observation.c.period)
     )
     with engine.connect() as conn:
@@ -208,6 +229,7 @@ def headline_latest(engine: Engine, keys: tuple[str, ...], codes: tuple[str, ...
                 observation.c.indicator_key.in_(list(keys)),
                 observation.c.region_code.in_(list(codes)),
                 observation.c.sex == "total",
+                visible(),
             )
         )
         .order_by(observation.c.indicator_key, observation.c.region_code, observation.c.period)
@@ -240,7 +262,7 @@ def years_with_data(engine: Engine, key: str, codes: list[str]) -> list[int]:
 @cached
 def synthetic_share(engine: Engine, keys: tuple[str, ...] | None = None) -> tuple[int, int]:
     """(synthetic values, all values) among observations with a value, optionally for some indicators."""
-    cond = observation.c.value.is_not(None)
+    cond = and_(observation.c.value.is_not(None), visible())
     if keys is not None:
         cond = and_(cond, observation.c.indicator_key.in_(list(keys)))
     stmt = select(
@@ -257,7 +279,7 @@ def indicator_runs(engine: Engine, key: str) -> pd.DataFrame:
     """The load runs that wrote this indicator's observations (newest first)."""
     runs = (
         select(observation.c.load_run_id.label("id"))
-        .where(observation.c.indicator_key == key)
+        .where(observation.c.indicator_key == key, visible())
         .distinct()
         .subquery()
     )
@@ -283,7 +305,7 @@ def manual_entries(engine: Engine, template: str) -> pd.DataFrame:
         cols.append(manual_entry.c.synthetic)
     stmt = (
         select(*cols)
-        .where(and_(manual_entry.c.template == template, manual_entry.c.superseded_at.is_(None)))
+        .where(and_(manual_entry.c.template == template, manual_entry.c.superseded_at.is_(None), visible(manual_entry)))
         .order_by(manual_entry.c.region_code, manual_entry.c.period)
     )
     with engine.connect() as conn:
