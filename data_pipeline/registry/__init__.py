@@ -380,7 +380,7 @@ class Registry:
         self.sources: Sources = _load(directory / "sources.yaml", Sources)  # type: ignore[assignment]
         county_file = directory / "counties" / f"{county}.yaml"
         if not county_file.exists():
-            known = sorted(p.stem for p in (directory / "counties").glob("*.yaml"))
+            known = sorted(p.stem for p in (directory / "counties").glob("*.yaml") if "." not in p.stem)
             raise RegistryError(f"{county_file}: unknown county profile {county!r}; known: {', '.join(known)}")
         self.county: County = _load(county_file, County)  # type: ignore[assignment]
         self.templates = None
@@ -389,6 +389,17 @@ class Registry:
             from data_pipeline.registry.templates import TemplateCatalogue
 
             self.templates = _load(templates_file, TemplateCatalogue)
+        self.organisations = None  # who reports in the collection area (dashboard/collect)
+        orgs_file = directory / "counties" / f"{county}.organisations.yaml"
+        if orgs_file.exists():
+            from data_pipeline.registry.organisations import Organisations
+
+            self.organisations = _load(orgs_file, Organisations)
+            known = {m.code for m in self.county.municipalities} | {
+                self.county.region.code, self.county.welfare_area.code}
+            problems = self.organisations.check_regions(known)
+            if problems:
+                raise RegistryError(f"{orgs_file}: {'; '.join(problems)}")
         self._check_references()
 
     # Lookups -----------------------------------------------------------------------------------
