@@ -69,10 +69,10 @@ def _check_account_fields(registry: Registry, role: str, organisation: str | Non
     if role not in ROLES:
         raise CollectError(f"Tuntematon rooli {role!r}; sallitut: {', '.join(ROLES)}.")
     orgs = registry.organisations.by_key if registry.organisations else {}
-    if role == "ilmoittaja" and organisation not in orgs:
-        raise CollectError(f"Ilmoittajalla pitää olla organisaatio; tunnetut: {', '.join(orgs)}.")
     if organisation is not None and organisation not in orgs:
-        raise CollectError(f"Tuntematon organisaatio {organisation!r}.")
+        raise CollectError(f"Tuntematon organisaatio {organisation!r}; tunnetut: {', '.join(orgs)}.")
+    if role == "ilmoittaja" and organisation is None:
+        raise CollectError(f"Ilmoittajalla pitää olla organisaatio; tunnetut: {', '.join(orgs)}.")
     known = set(registry.templates.templates) | {a.slug for a in registry.agreement.areas}
     bad = [s for s in scope if s not in known]
     if bad:
