@@ -112,6 +112,9 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
     geo.register_routes(server, lambda: ctx.geo)
     security.register(app, ctx)
     ratelimit.init_app(server)
+    from dashboard import collect  # the authenticated collection area /tiedonkeruu
+
+    collect.register(server)
     from dashboard import integrations
 
     integrations.register_export_routes(server)
