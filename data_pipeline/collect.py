@@ -65,7 +65,7 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _check_account_fields(registry: Registry, role: str, organisation: str | None, scope: list[str]) -> None:
+def check_account_fields(registry: Registry, role: str, organisation: str | None, scope: list[str]) -> None:
     if role not in ROLES:
         raise CollectError(f"Tuntematon rooli {role!r}; sallitut: {', '.join(ROLES)}.")
     orgs = registry.organisations.by_key if registry.organisations else {}
@@ -86,7 +86,7 @@ def add_user(conn: Connection, registry: Registry, *, username: str, display_nam
     scope = list(scope or [])
     if not username:
         raise CollectError("Käyttäjätunnus puuttuu.")
-    _check_account_fields(registry, role, organisation, scope)
+    check_account_fields(registry, role, organisation, scope)
     if conn.execute(select(account.c.id).where(account.c.username == username)).first():
         raise CollectError(f"Käyttäjätunnus {username} on jo käytössä.")
     now = utcnow()

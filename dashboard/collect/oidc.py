@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 
 from dashboard.collect import audit_event, bp, start_session, _engine, _registry
 
-_oauth = None
+EXTENSION = "tk_oidc"
 
 
 def settings(env=None) -> dict | None:
@@ -28,43 +28,44 @@ def settings(env=None) -> dict | None:
             "role_claim": env.get("TILANNEKUVA_OIDC_ROLE_CLAIM") or "role"}
 
 
+def _client():
+    """This app's OpenID client, or None when single sign-on is not configured."""
+    found = current_app.extensions.get(EXTENSION)
+    return found[0].sso if found else None
+
+
 def enabled() -> bool:
-    return _oauth is not None
+    return current_app.extensions.get(EXTENSION) is not None
 
 
 def init_app(server) -> None:
-    global _oauth
     conf = settings()
     if conf is None:
-        _oauth = None
         return
     from authlib.integrations.flask_client import OAuth
 
     oauth = OAuth(server)
     oauth.register("sso", server_metadata_url=conf["metadata_url"], client_id=conf["client_id"],
                    client_secret=conf["client_secret"], client_kwargs={"scope": "openid profile email"})
-    server.config["TK_OIDC"] = conf
-    _oauth = oauth
+    server.extensions[EXTENSION] = (oauth, conf)
 
 
 @bp.route("/sso")
 def sso_start():
-    if _oauth is None:
+    if _client() is None:
         abort(404)
-    return _oauth.sso.authorize_redirect(url_for("collect.sso_return", _external=True))
+    return _client().authorize_redirect(url_for("collect.sso_return", _external=True))
 
 
 @bp.route("/sso/paluu")
 def sso_return():
-    from flask import current_app
-
     from data_pipeline import collect
 
-    if _oauth is None:
+    if _client() is None:
         abort(404)
-    conf = current_app.config["TK_OIDC"]
+    conf = current_app.extensions[EXTENSION][1]
     try:
-        token = _oauth.sso.authorize_access_token()
+        token = _client().authorize_access_token()
     except Exception as exc:  # noqa: BLE001 - any provider or token error is a refused login
         audit_event("login_failed", reason="oidc", error=type(exc).__name__)
         abort(403)
@@ -97,6 +98,12 @@ def sso_return():
                               ip=request.remote_addr, reason="disabled")
                 abort(403)
             if role and org is not None and (role, org) != (row["role"], row["organisation"]):
+                try:  # the provider is the source of truth for role and organisation, within the rules
+                    collect.check_account_fields(_registry(), role, org, row["scope"] or [])
+                except collect.CollectError as exc:
+                    collect.audit(conn, "login_failed", account_id=row["id"], username=row["username"],
+                                  ip=request.remote_addr, reason="oidc_claims", error=str(exc))
+                    abort(403)
                 conn.execute(update(account).where(account.c.id == row["id"]).values(role=role, organisation=org))
                 row.update(role=role, organisation=org)
         collect.audit(conn, "login", account_id=row["id"], username=row["username"], ip=request.remote_addr,
