@@ -1,5 +1,5 @@
 """A small local OpenID Connect provider for tests (no internet): discovery, an authorisation
-endpoint that consents at once, a token endpoint issuing RS256 ID tokens signed with authlib.jose,
+endpoint that consents at once, a token endpoint issuing RS256 ID tokens signed with joserfc (Authlib's JOSE library),
 and the JWKS. ``claims`` decide who logs in next."""
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import threading
 import time
 from urllib.parse import urlencode
 
-from authlib.jose import JsonWebKey, jwt
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -16,7 +17,7 @@ from werkzeug.wrappers import Request, Response
 class Provider:
     def __init__(self, client_id: str = "tilannekuva", client_secret: str = "salaisuus"):
         self.client_id, self.client_secret = client_id, client_secret
-        self.key = JsonWebKey.generate_key("RSA", 2048, is_private=True, options={"kid": "k1"})
+        self.key = RSAKey.generate_key(2048, parameters={"kid": "k1"})
         self.claims: dict = {}
         self.codes: dict[str, dict] = {}
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
@@ -49,7 +50,7 @@ class Provider:
         if request.path == "/jwks":
             import json
 
-            return Response(json.dumps({"keys": [self.key.as_dict(is_private=False)]}), mimetype="application/json")
+            return Response(json.dumps({"keys": [self.key.as_dict(private=False)]}), mimetype="application/json")
         if request.path == "/authorize":
             args = request.args
             if args.get("client_id") != self.client_id:
@@ -74,7 +75,7 @@ class Provider:
             now = int(time.time())
             payload = {"iss": self.issuer, "aud": self.client_id, "iat": now, "exp": now + 300,
                        "nonce": grant["nonce"], **grant["claims"]}
-            id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, payload, self.key).decode()
+            id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, payload, self.key)
             return Response(json.dumps({"access_token": secrets.token_urlsafe(16), "token_type": "Bearer",
                                         "expires_in": 300, "id_token": id_token}), mimetype="application/json")
         return Response("not found", status=404)
