@@ -616,6 +616,7 @@ def load_goal_data(conn, goal, registry, *, has_synthetic: bool | None = None,
         if has_synthetic is None:
             has_synthetic = _has_synthetic_column(conn)
         cols = [c.region_code, c.period, c.data, c.entered_at] + ([c.synthetic] if has_synthetic else [])
+        cols += [c.submission_id] if has_embargo else []
         rows = conn.execute(
             select(*cols).where(
                 c.template == template_key,
@@ -627,9 +628,12 @@ def load_goal_data(conn, goal, registry, *, has_synthetic: bool | None = None,
         records = []
         for r in rows:
             payload = r.data if isinstance(r.data, dict) else {}
+            status = _to_code(payload.get(status_col), template, status_col)
+            if goal.type == "frequency" and getattr(r, "submission_id", None) is not None and status not in SUBMITTED:
+                status = "submitted"  # accepted in a collection round (/tiedonkeruu): collected, whatever the form says
             records.append({
                 "region_code": r.region_code, "period": str(r.period), "entered_at": r.entered_at,
-                "status": _to_code(payload.get(status_col), template, status_col),
+                "status": status,
                 "synthetic": bool(getattr(r, "synthetic", False)),
             })
         data.entries = pd.DataFrame(records, columns=[*ENTRY_COLUMNS, "entered_at"])

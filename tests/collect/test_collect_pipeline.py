@@ -182,3 +182,35 @@ def test_col009_load_manual_is_the_administrators_submission_in_the_history(engi
     with engine.connect() as conn:
         hist = collect.history(conn)
     assert {(h["actor"], h["column"], h["new_value"]) for h in hist} >= {("cli", "tila", "submitted")}
+
+
+def test_col010_the_frequency_goal_counts_rounds_accepted_in_the_collection_area(engine, registry, people_sqlite):
+    from dashboard.goals import evaluate_goals
+
+    coord, rescue = people_sqlite
+    for period in ("2026H1", "2026H2"):
+        with engine.begin() as conn:
+            rid = collect.open_round(conn, registry, template="turvallisuuskuva", name=f"Tilannekuva {period}",
+                                     period=period, due_date=TODAY, organisations=["kanta-hameen-pelastuslaitos"],
+                                     actor=coord)
+            rnd, sub = collect.get_round(conn, rid), collect.get_submission(conn, rid, "kanta-hameen-pelastuslaitos")
+            rows = [_row(alue=code, kausi=period, tila="pyydetty") for code in registry.county.municipality_codes]
+            valid, problems = validate_records("turvallisuuskuva", rows, registry)
+            checked = collect.check_rows(registry, rnd, "kanta-hameen-pelastuslaitos", valid, problems)
+            assert checked.ok, checked.problems
+            collect.save_draft(conn, sub, checked.rows, rescue, how="form")
+            collect.submit(conn, collect.get_submission(conn, rid, "kanta-hameen-pelastuslaitos"), rescue)
+        collect.accept_and_publish(engine, registry, sub["id"], TODAY, "", coord, TODAY)
+    goal = next(g for g in evaluate_goals(engine, registry, area="turvallisuus", today=date(2027, 1, 15))
+                if g.key.startswith("turvallisuuskuva"))
+    assert (goal.status, goal.value) == ("achieved", 2.0)
+
+
+@pytest.fixture
+def people_sqlite(engine, registry):
+    with engine.begin() as conn:
+        coord = collect.add_user(conn, registry, username="koordi", display_name="K", role="koordinaattori",
+                                 password="salasana-1234567")
+        rescue = collect.add_user(conn, registry, username="pela", display_name="P", role="ilmoittaja",
+                                  organisation="kanta-hameen-pelastuslaitos", password="salasana-1234567")
+        return collect.get_user(conn, user_id=coord), collect.get_user(conn, user_id=rescue)
