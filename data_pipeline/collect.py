@@ -383,6 +383,10 @@ def accept_and_publish(engine: Engine, registry: Registry, sub_id: int, publish_
                       sha256=hashlib.sha256(canonical.encode()).hexdigest(),
                       rows=[ValidRow(r["row"], r["region_code"], r["period"], r["data"]) for r in rows])
     with recorded_load(engine, source="partner", dataset=rnd["template"], location=str(valid.path), sha256=valid.sha256) as (run, conn):
+        claimed = conn.execute(update(submission).where(submission.c.id == sub_id, submission.c.status == "submitted")
+                               .values(status="published", publish_on=publish_on, load_run_id=run.id))
+        if claimed.rowcount != 1:  # someone else reviewed it meanwhile
+            raise CollectError("Ilmoitus on jo käsitelty.")
         sync_registry(conn, registry)
         from data_pipeline.manual import drop_synthetic_entries
 
@@ -399,8 +403,7 @@ def accept_and_publish(engine: Engine, registry: Registry, sub_id: int, publish_
         run.counts += obs
         run.note = "; ".join(notes) or None
         now = utcnow()
-        conn.execute(update(submission).where(submission.c.id == sub_id).values(
-            status="published", reviewed_at=now, publish_on=publish_on, load_run_id=run.id))
+        conn.execute(update(submission).where(submission.c.id == sub_id).values(reviewed_at=now))
         conn.execute(insert(review_comment).values(submission_id=sub_id, account_id=actor["id"], action="accept",
                                                    text=comment.strip() or "Hyväksytty.", created_at=now))
         audit(conn, "accepted", account_id=actor["id"], username=actor["username"], submission_id=sub_id,

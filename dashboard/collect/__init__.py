@@ -39,6 +39,8 @@ ABSOLUTE_SECONDS = 8 * 60 * 60
 MAX_UPLOAD = 5 * 1024 * 1024
 #: Wrong passwords per user name: the 6th within a minute is refused; 20 in an hour lock it for that hour.
 LOGIN_LIMITS = (parse_limit("5/minute"), parse_limit("20/hour"))
+#: Wrong passwords from one address, whatever the user name (someone trying many names).
+ADDRESS_LIMIT = parse_limit("30/minute")
 
 bp = Blueprint("collect", __name__, url_prefix=PREFIX, template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -183,6 +185,11 @@ def _not_found(exc):
     return render_page("error.html", status=404, message=t("collect.error.not_found", lang())), 404
 
 
+@bp.errorhandler(409)
+def _conflict(exc):
+    return render_page("error.html", status=409, message=getattr(exc, "description", "") or t("collect.error.conflict", lang())), 409
+
+
 @bp.errorhandler(413)
 def _too_large(exc):
     return render_page("error.html", status=413, message=t("collect.error.too_large", lang())), 413
@@ -222,7 +229,8 @@ def login_refused(username: str) -> bool:
     from dashboard.ratelimit import limiter
 
     key = (username or "").strip().lower()
-    return not all(limiter.limiter.test(item, "tk-login", key) for item in LOGIN_LIMITS)
+    return not (all(limiter.limiter.test(item, "tk-login", key) for item in LOGIN_LIMITS)
+                and limiter.limiter.test(ADDRESS_LIMIT, "tk-login-ip", request.remote_addr or ""))
 
 
 def count_failure(username: str) -> None:
@@ -231,6 +239,7 @@ def count_failure(username: str) -> None:
     key = (username or "").strip().lower()
     for item in LOGIN_LIMITS:
         limiter.limiter.hit(item, "tk-login", key)
+    limiter.limiter.hit(ADDRESS_LIMIT, "tk-login-ip", request.remote_addr or "")
 
 
 def save_upload(storage) -> Path:
