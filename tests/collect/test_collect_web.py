@@ -245,3 +245,14 @@ def test_web011_administrator_manages_accounts_in_the_browser(env):
     assert bad.status_code == 422 and "organisaatio" in bad.get_data(as_text=True)
     post(admin, "/tiedonkeruu/kayttajat", {"toiminto": "poista_kaytosta", "tunnus": "uusi.ilmoittaja"})
     assert login(app.server.test_client(), "uusi.ilmoittaja", "pitka-salasana-99").status_code == 401
+
+
+def test_web012_a_draft_survives_logout(env):
+    app, _, rid = env
+    client = app.server.test_client()
+    login(client, "hml")
+    assert SECRET in client.get(f"/tiedonkeruu/kierros/{rid}/hameenlinna").get_data(as_text=True)
+    assert post(client, "/tiedonkeruu/ulos", {}, page="/tiedonkeruu/").status_code == 302
+    assert client.get(f"/tiedonkeruu/kierros/{rid}/hameenlinna").status_code == 302
+    login(client, "hml")
+    assert SECRET in client.get(f"/tiedonkeruu/kierros/{rid}/hameenlinna").get_data(as_text=True)
