@@ -453,5 +453,17 @@ def history(conn: Connection, templates: list[str] | None = None, limit: int = 5
     return [dict(r) for r in conn.execute(stmt).mappings()]
 
 
-__all__ = ["CollectError", "Checked", "add_user", "authenticate", "open_round", "save_draft", "submit", "preview",
-           "return_submission", "accept_and_publish", "record_history", "history"]
+__all__ = [
+    "Checked",
+    "CollectError",
+    "accept_and_publish",
+    "add_user",
+    "authenticate",
+    "history",
+    "open_round",
+    "preview",
+    "record_history",
+    "return_submission",
+    "save_draft",
+    "submit",
+]

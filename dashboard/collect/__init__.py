@@ -22,7 +22,16 @@ from datetime import date
 from pathlib import Path
 
 import flask
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -272,4 +281,4 @@ def today() -> date:
     return visibility_today()
 
 
-__all__ = ["register", "bp", "PREFIX"]
+__all__ = ["PREFIX", "bp", "register"]

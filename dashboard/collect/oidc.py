@@ -12,7 +12,7 @@ import os
 
 from flask import abort, current_app, redirect, request, url_for
 
-from dashboard.collect import audit_event, bp, start_session, _engine, _registry
+from dashboard.collect import _engine, _registry, audit_event, bp, start_session
 
 EXTENSION = "tk_oidc"
 

@@ -13,6 +13,8 @@ from flask import abort, redirect, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from dashboard.collect import (
+    _engine,
+    _registry,
     audit_event,
     bp,
     count_failure,
@@ -23,8 +25,6 @@ from dashboard.collect import (
     save_upload,
     start_session,
     today,
-    _engine,
-    _registry,
 )
 from dashboard.i18n import t
 from data_pipeline import collect
@@ -416,7 +416,7 @@ def _typed(text: str):
 @bp.route("/kierros/<int:rid>/<org>/laheta", methods=["POST"])
 @login_required
 def send(rid: int, org: str):
-    rnd, sub = _access(rid, org)
+    _rnd, sub = _access(rid, org)
     if not _is_reporter():
         abort(403)
     try:

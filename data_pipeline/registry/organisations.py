@@ -34,7 +34,7 @@ class Organisations(_Strict):
     organisations: list[Organisation] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique(self) -> "Organisations":
+    def _unique(self) -> Organisations:
         keys = [o.key for o in self.organisations]
         dup = sorted({k for k in keys if keys.count(k) > 1})
         if dup:

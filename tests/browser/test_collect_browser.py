@@ -22,7 +22,7 @@ PUBLISH = date.today() + timedelta(days=7)
 @pytest.fixture(scope="module")
 def collect_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("collect-browser")
-    with served_test_app(root) as (app, base):
+    with served_test_app(root) as (_app, base):
         engine = make_engine(f"sqlite:///{root / 'app.sqlite3'}")
         with engine.begin() as conn:
             collect.add_user(conn, REGISTRY, username="koordi", display_name="Kaisa Koordinaattori",
@@ -58,7 +58,7 @@ def _new_page(browser, bypass_csp: bool = False):
 def test_cb001_whole_flow_from_upload_to_embargoed_publication(browser, collect_server, tmp_path, monkeypatch):
     from dashboard import queries
 
-    base, engine = collect_server
+    base, _engine = collect_server
     coord_ctx, coord, coord_errors = _new_page(browser)
     rep_ctx, rep, rep_errors = _new_page(browser, bypass_csp=True)  # axe is injected on the form pages
     # The coordinator opens the round.

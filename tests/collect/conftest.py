@@ -9,19 +9,19 @@ from tests.dashboard.data import REGISTRY, build_database
 
 PASSWORD = "oikea-salasana-123"
 USERS = {
-    "admin": dict(display_name="Ylläpitäjä Ylli", role="yllapitaja"),
-    "koordi": dict(display_name="Koordinaattori Kaisa", role="koordinaattori", scope=["turvallisuus"]),
-    "asuntokoordi": dict(display_name="Asumisen koordinaattori", role="koordinaattori", scope=["asuntomarkkinat"]),
-    "hml": dict(display_name="Hämeenlinnan ilmoittaja", role="ilmoittaja", organisation="hameenlinna"),
-    "forssa": dict(display_name="Forssan ilmoittaja", role="ilmoittaja", organisation="forssa"),
-    "suljettu": dict(display_name="Suljettu tunnus", role="ilmoittaja", organisation="hameenlinna"),
+    "admin": {"display_name": "Ylläpitäjä Ylli", "role": "yllapitaja"},
+    "koordi": {"display_name": "Koordinaattori Kaisa", "role": "koordinaattori", "scope": ["turvallisuus"]},
+    "asuntokoordi": {"display_name": "Asumisen koordinaattori", "role": "koordinaattori", "scope": ["asuntomarkkinat"]},
+    "hml": {"display_name": "Hämeenlinnan ilmoittaja", "role": "ilmoittaja", "organisation": "hameenlinna"},
+    "forssa": {"display_name": "Forssan ilmoittaja", "role": "ilmoittaja", "organisation": "forssa"},
+    "suljettu": {"display_name": "Suljettu tunnus", "role": "ilmoittaja", "organisation": "hameenlinna"},
 }
 
 
 @pytest.fixture(scope="module")
 def collect_env(tmp_path_factory):
-    from data_pipeline import collect
     from dashboard import create_app
+    from data_pipeline import collect
 
     root = tmp_path_factory.mktemp("collect")
     engine = build_database(root / "collect.sqlite3", with_data=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from typing import Self
 from urllib.parse import urlencode
 
 from joserfc import jwt
@@ -24,7 +25,7 @@ class Provider:
         self.issuer = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "Provider":
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 

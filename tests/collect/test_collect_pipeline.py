@@ -107,14 +107,14 @@ def test_col005_review_publication_embargo_and_history(any_engine, registry, peo
     collect.accept_and_publish(any_engine, registry, sub["id"], publish_on, "Kiitos", people["coord"], TODAY)
     queries.clear_cache()
     key = "turvallisuuskuva_toimitettu"
-    shown = lambda: queries.manual_entries.uncached(any_engine, "turvallisuuskuva")  # noqa: E731
+    shown = lambda: queries.manual_entries.uncached(any_engine, "turvallisuuskuva")
     version_before = queries.data_version(any_engine)
     assert shown().empty  # embargoed
     with any_engine.connect() as conn:
         obs = conn.execute(select(observation.c.visible_from, observation.c.reported_by)
                            .where(observation.c.region_code == "109")).all()
         assert obs and all(o.visible_from == publish_on and o.reported_by == "hameenlinna" for o in obs)
-        state = lambda day: {b["organisation"]: b["shown"] for b in collect.round_status(conn, rid, day)}  # noqa: E731
+        state = lambda day: {b["organisation"]: b["shown"] for b in collect.round_status(conn, rid, day)}
         assert state(TODAY)["hameenlinna"] == "accepted" and state(TODAY)["forssa"] == "not_started"
         assert state(publish_on)["hameenlinna"] == "published"
     monkeypatch.setattr(queries, "visibility_today", lambda: publish_on)

@@ -98,7 +98,7 @@ def _login(session, base, username):
 
 
 def test_two001_session_limit_and_publication_across_two_instances(two_instances):
-    a, b, engine = two_instances
+    a, b, _engine = two_instances
     # Logged in through A, continuing through B (same signed session; a token from A works on B).
     coord = requests.Session()
     _login(coord, a, "koordi")

@@ -130,7 +130,7 @@ def test_web005_idle_and_absolute_timeouts_end_the_session(env, key, age):
 
 
 def test_web006_a_post_without_the_csrf_token_is_refused(env):
-    app, engine, rid = env
+    app, engine, _rid = env
     client = app.server.test_client()
     resp = client.post("/tiedonkeruu/kirjaudu", data={"tunnus": "hml", "salasana": PASSWORD})
     assert resp.status_code == 400 and "turvatunniste" in resp.get_data(as_text=True)
@@ -220,7 +220,7 @@ def test_web010_whole_flow_upload_errors_form_preview_return_accept_embargo(env,
                                          "kommentti": ""}, page=form)
     assert resp.status_code == 302
     assert "hyväksytty" in coord.get(f"/tiedonkeruu/kierros/{rid}").get_data(as_text=True)
-    periods = lambda: set(queries.manual_entries(engine, "turvallisuuskuva")["period"])  # noqa: E731
+    periods = lambda: set(queries.manual_entries(engine, "turvallisuuskuva")["period"])
     assert "2026H2" not in periods()
     monkeypatch.setattr(queries, "visibility_today", lambda: future)
     assert "2026H2" in periods()
@@ -234,7 +234,7 @@ def test_web010_whole_flow_upload_errors_form_preview_return_accept_embargo(env,
 
 
 def test_web011_administrator_manages_accounts_in_the_browser(env):
-    app, engine, _ = env
+    app, _engine, _ = env
     admin = app.server.test_client()
     login(admin, "admin")
     resp = post(admin, "/tiedonkeruu/kayttajat", {"toiminto": "lisaa", "tunnus": "uusi.ilmoittaja", "nimi": "Uusi",
