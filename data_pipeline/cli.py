@@ -7,6 +7,7 @@
     python -m data_pipeline status [--json]
     python -m data_pipeline demo [--clear]
     python -m data_pipeline bootstrap      # what `make run` does before serving
+    python -m data_pipeline users add NAME --role ROLE [--organisation KEY] [--scope X …] | disable | enable | reset | list
 
 Exit codes: 0 success, 1 a source failed or an unexpected error, 2 bad input (nothing loaded).
 """
@@ -68,6 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=2026)
 
     sub.add_parser("bootstrap", help="migrate; load data if the database is empty; prepare geometry")
+
+    u = sub.add_parser("users", help="accounts of the collection area /tiedonkeruu")
+    us = u.add_subparsers(dest="users_command", required=True)
+    ua = us.add_parser("add", help="new account; asks for the password (or reads TILANNEKUVA_NEW_PASSWORD)")
+    ua.add_argument("username")
+    ua.add_argument("--role", required=True, choices=("ilmoittaja", "koordinaattori", "yllapitaja"))
+    ua.add_argument("--organisation", help="organisation key (counties/<county>.organisations.yaml); reporters need one")
+    ua.add_argument("--scope", nargs="*", default=[], help="coordinator: template keys or priority-area slugs")
+    ua.add_argument("--name", help="display name (default: the username)")
+    ua.add_argument("--sso-only", action="store_true", help="no password: single sign-on only")
+    for name, text in (("disable", "disable an account (it can no longer log in)"), ("enable", "enable an account again"),
+                       ("reset", "set a new password (asked, or TILANNEKUVA_NEW_PASSWORD)")):
+        us.add_parser(name, help=text).add_argument("username")
+    us.add_parser("list", help="every account with role, organisation and state")
     return p
 
 
@@ -148,4 +163,47 @@ def _dispatch(args, settings, progress) -> int:
         from data_pipeline.bootstrap import bootstrap
 
         return EXIT_OK if bootstrap(engine, settings, progress) else EXIT_FAILED
+    if args.command == "users":
+        return _users(args, engine, progress)
     raise AssertionError(args.command)  # argparse rejects unknown commands
+
+
+def _password() -> str:
+    """The new password: TILANNEKUVA_NEW_PASSWORD (scripts) or asked twice without echo."""
+    import getpass
+    import os
+
+    given = os.environ.get("TILANNEKUVA_NEW_PASSWORD")
+    if given:
+        return given
+    first = getpass.getpass("Uusi salasana / new password: ")
+    if first != getpass.getpass("Uudelleen / again: "):
+        raise SystemExit("Salasanat eivät täsmää / passwords differ")
+    return first
+
+
+def _users(args, engine, progress) -> int:
+    from data_pipeline import collect
+    from data_pipeline.registry import load_registry
+
+    try:
+        with engine.begin() as conn:
+            if args.users_command == "add":
+                collect.add_user(conn, load_registry(), username=args.username, display_name=args.name or args.username,
+                                 role=args.role, organisation=args.organisation, scope=args.scope,
+                                 password=None if args.sso_only else _password())
+                progress.step(f"account {args.username.lower()} added ({args.role})")
+            elif args.users_command in ("disable", "enable"):
+                collect.set_disabled(conn, args.username, args.users_command == "disable")
+                progress.step(f"account {args.username.lower()} {args.users_command}d")
+            elif args.users_command == "reset":
+                collect.reset_password(conn, args.username, _password())
+                progress.step(f"password of {args.username.lower()} reset")
+            else:
+                for u in collect.list_users(conn):
+                    state = "disabled" if u["disabled"] else "active"
+                    print(f"{u['username']}\t{u['role']}\t{u['organisation'] or '-'}\t{','.join(u['scope']) or '-'}\t{state}")
+    except collect.CollectError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK

@@ -607,6 +607,23 @@ def validate_file(raw: RawFile, registry: Registry) -> tuple[ValidFile | None, l
     return ValidFile(raw.path, name, sha256_bytes(raw.content), rows), []
 
 
+def validate_path(path: Path, registry: Registry) -> tuple[ValidFile | None, list[Problem]]:
+    """Read and validate one file: the single validation path of ``load-manual`` and of uploads in
+    the collection area (dashboard/deliver/collect)."""
+    return validate_file(read_file(path), registry)
+
+
+def validate_records(template: str, rows: list[dict], registry: Registry, where: str | None = None,
+                     ) -> tuple[ValidFile | None, list[Problem]]:
+    """Validate rows typed into the collection area's form (column -> text) with the same rules as a
+    file: the rows are numbered as a file's would be (header = row 1)."""
+    tpl = registry.templates.templates[template]
+    header = list(tpl.column_names)
+    numbered = [(i + 2, [row.get(c) for c in header]) for i, row in enumerate(rows)]
+    content = json.dumps(rows, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return validate_file(RawFile(Path(where or f"{template}.lomake"), content, header, numbered), registry)
+
+
 def _label(tpl: Template, column: str, code: str) -> str:
     for col in tpl.columns:
         if col.name == column:
@@ -786,7 +803,7 @@ def load_manual_files(engine: Engine, files, progress: Progress | None = None, r
     valid: list[ValidFile] = []
     problems: list[Problem] = []
     for path in files:
-        vf, found = validate_file(read_file(path), registry)
+        vf, found = validate_path(path, registry)
         problems += found
         if vf is not None:
             valid.append(vf)
@@ -799,6 +816,9 @@ def load_manual_files(engine: Engine, files, progress: Progress | None = None, r
             sync_registry(conn, registry)
             removed = drop_synthetic_entries(conn, vf.template)  # frees the slots demo rows hold
             entries = write_entries(conn, vf, run.id)
+            from data_pipeline.collect import record_history
+
+            record_history(conn, vf.template, run.id, actor="cli")  # the administrator's submission
             obs, notes = refresh_derived(conn, registry, vf.template, run.id)
             run.counts += entries
             run.counts += obs

@@ -34,6 +34,13 @@ ENVIRONMENT = {
     "BROWSER_PATH": "Chromium binary kaleido uses for image export (default: chromium on PATH)",
     "LOGLEVEL": "Python log level of the dashboard (default INFO)",
     "REDIS_URL": "Redis shared by every worker and instance (rate limits, sessions, cache); memory when unset",
+    "TILANNEKUVA_SECRET_KEY": "secret that signs the collection area's session cookies and CSRF tokens; the same value on every worker and instance",
+    "TILANNEKUVA_NEW_PASSWORD": "password for `users add` / `users reset` in scripts (otherwise asked without echo)",
+    "TILANNEKUVA_OIDC_METADATA_URL": "OpenID Connect provider metadata (.well-known/openid-configuration); with the client id and secret turns on single sign-on",
+    "TILANNEKUVA_OIDC_CLIENT_ID": "OpenID Connect client id of the collection area",
+    "TILANNEKUVA_OIDC_CLIENT_SECRET": "OpenID Connect client secret",
+    "TILANNEKUVA_OIDC_ORG_CLAIM": "ID-token claim holding the organisation key (default organisation)",
+    "TILANNEKUVA_OIDC_ROLE_CLAIM": "ID-token claim holding the role ilmoittaja | koordinaattori | yllapitaja (default role)",
 }
 
 

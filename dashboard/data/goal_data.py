@@ -9,7 +9,15 @@ import pandas as pd
 
 from dashboard.core.i18n import normalise_lang
 from dashboard.data import model, provenance, queries
-from dashboard.judge.goals import ENTRY_COLUMNS, OBS_COLUMNS, GoalData, GoalStatus, evaluate_goal, status_code
+from dashboard.judge.goals import (
+    ENTRY_COLUMNS,
+    OBS_COLUMNS,
+    SUBMITTED,
+    GoalData,
+    GoalStatus,
+    evaluate_goal,
+    status_code,
+)
 
 
 def load_goal_data(engine, goal, registry) -> GoalData:
@@ -28,11 +36,21 @@ def load_goal_data(engine, goal, registry) -> GoalData:
         entries = entries[entries["region_code"].isin(registry.county.municipality_codes)]
         records = [{
             "region_code": r.region_code, "period": str(r.period), "entered_at": r.entered_at,
-            "status": status_code(r.data if isinstance(r.data, dict) else {}, template),
+            "status": _entry_status(goal, r, template),
             "synthetic": bool(r.synthetic),
         } for r in entries.itertuples(index=False)]
         data.entries = pd.DataFrame(records, columns=[*ENTRY_COLUMNS, "entered_at"])
     return data
+
+
+def _entry_status(goal, entry, template) -> str | None:
+    """The entry's status code; for the frequency goal a report accepted in a collection round
+    (/tiedonkeruu) counts as collected, whatever its form says."""
+    status = status_code(entry.data if isinstance(entry.data, dict) else {}, template)
+    accepted = getattr(entry, "submission_id", None)
+    if goal.type == "frequency" and accepted is not None and accepted == accepted and status not in SUBMITTED:
+        return "submitted"
+    return status
 
 
 def evaluate_goals(engine, registry, lang: str = "fi", area: str | None = None,

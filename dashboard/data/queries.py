@@ -13,11 +13,13 @@ from datetime import timezone
 from functools import wraps
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, inspect, or_, select
+from datetime import date
+
+from sqlalchemy import Engine, Table, and_, func, inspect, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.data.context import iso_date
-from data_pipeline.db.schema import load_run, manual_entry, observation, observation_history
+from data_pipeline.db.schema import load_run, manual_entry, observation, observation_history, submission
 
 _CACHE_SIZE = 4096
 _cache: OrderedDict[tuple, object] = OrderedDict()
@@ -25,7 +27,7 @@ _lock = threading.Lock()
 
 OBS_COLUMNS = [
     "indicator_key", "region_code", "period", "period_type", "year", "value", "count",
-    "suppressed", "provisional", "synthetic", "load_run_id", "citation",
+    "suppressed", "provisional", "synthetic", "load_run_id", "citation", "reported_by",
 ]
 
 
@@ -39,8 +41,23 @@ def _engine_key(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
-def data_version(engine: Engine) -> tuple[int, int]:
-    """(newest load_run id, number of load runs); asked once per request."""
+def visibility_today() -> date:
+    """The day the embargo rule compares with (tests move the clock by replacing this)."""
+    return date.today()
+
+
+def visible(table: Table = observation):
+    """THE publication rule: a partner-reported row (observation or manual entry) is public from its
+    ``visible_from`` date on; rows without one (statistics, CLI loads) always are. Every read of
+    observations and manual entries goes through this clause."""
+    return or_(table.c.visible_from.is_(None), table.c.visible_from <= visibility_today())
+
+
+def data_version(engine: Engine) -> tuple[int, int, int]:
+    """(newest load_run id, number of load runs, publications visible today); asked once per request.
+
+    The third part changes when an embargo date passes, so every cache keyed on the version
+    shows a publication from its date on without anyone touching the data."""
     try:
         from flask import g, has_request_context
     except ImportError:  # pragma: no cover
@@ -50,7 +67,11 @@ def data_version(engine: Engine) -> tuple[int, int]:
         return getattr(g, key)
     with engine.connect() as conn:
         row = conn.execute(select(func.max(load_run.c.id), func.count(load_run.c.id))).one()
-    version = (int(row[0] or 0), int(row[1] or 0))
+        published = conn.execute(
+            select(func.count()).select_from(submission).where(
+                submission.c.status == "published", submission.c.publish_on <= visibility_today())
+        ).scalar_one()
+    version = (int(row[0] or 0), int(row[1] or 0), int(published or 0))
     if has_request_context():
         setattr(g, key, version)
     return version
@@ -113,7 +134,7 @@ def clear_cache() -> None:
 @cached
 def observation_count(engine: Engine) -> int:
     with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(observation)).scalar_one())
+        return int(conn.execute(select(func.count()).select_from(observation).where(visible())).scalar_one())
 
 
 @cached
@@ -186,7 +207,7 @@ def annualise(frame: pd.DataFrame) -> pd.DataFrame:
 def indicator_observations(engine: Engine, key: str, codes: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Total-sex observations of one indicator, annualised; only the regions ``codes`` when given
     (a view of one county needs its own regions and the country, not all ~300 municipalities)."""
-    cond = and_(observation.c.indicator_key == key, observation.c.sex == "total")
+    cond = and_(observation.c.indicator_key == key, observation.c.sex == "total", visible())
     if codes is not None:
         cond = and_(cond, observation.c.region_code.in_(list(codes)))
     stmt = (
@@ -201,7 +222,8 @@ def indicator_observations(engine: Engine, key: str, codes: tuple[str, ...] | No
 @cached
 def period_observations(engine: Engine, key: str, region: str) -> pd.DataFrame:
     """Every period of one indicator in one region (total sex, not annualised): what a goal reads."""
-    cond = and_(observation.c.indicator_key == key, observation.c.region_code == region, observation.c.sex == "total")
+    cond = and_(observation.c.indicator_key == key, observation.c.region_code == region, observation.c.sex == "total",
+                visible())
     stmt = select(*[observation.c[c] for c in OBS_COLUMNS]).where(cond).order_by(observation.c.year, observation.c.period)
     with engine.connect() as conn:
         return _frame(conn.execute(stmt).all())
@@ -224,7 +246,7 @@ def years_with_data(engine: Engine, key: str, codes: list[str]) -> list[int]:
 @cached
 def synthetic_share(engine: Engine, keys: tuple[str, ...] | None = None) -> tuple[int, int]:
     """(synthetic values, all values) among observations with a value, optionally for some indicators."""
-    cond = observation.c.value.is_not(None)
+    cond = and_(observation.c.value.is_not(None), visible())
     if keys is not None:
         cond = and_(cond, observation.c.indicator_key.in_(list(keys)))
     stmt = select(
@@ -241,7 +263,7 @@ def indicator_runs(engine: Engine, key: str) -> pd.DataFrame:
     """The load runs that wrote this indicator's observations (newest first)."""
     runs = (
         select(observation.c.load_run_id.label("id"))
-        .where(observation.c.indicator_key == key)
+        .where(observation.c.indicator_key == key, visible())
         .distinct()
         .subquery()
     )
@@ -268,18 +290,19 @@ def _has_synthetic_column(engine: Engine) -> bool:
 def manual_entries(engine: Engine, template: str) -> pd.DataFrame:
     """Current (not superseded) manual entries of a template: region_code, period, data, synthetic, entered_at."""
     cols = [manual_entry.c.region_code, manual_entry.c.period, manual_entry.c.data, manual_entry.c.entered_at,
-            manual_entry.c.load_run_id]
+            manual_entry.c.load_run_id, manual_entry.c.submission_id]
     if _has_synthetic_column(engine):
         cols.append(manual_entry.c.synthetic)
     stmt = (
         select(*cols)
-        .where(and_(manual_entry.c.template == template, manual_entry.c.superseded_at.is_(None)))
+        .where(and_(manual_entry.c.template == template, manual_entry.c.superseded_at.is_(None), visible(manual_entry)))
         .order_by(manual_entry.c.region_code, manual_entry.c.period)
     )
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).mappings().all())
     if frame.empty:
-        return pd.DataFrame(columns=["region_code", "period", "data", "entered_at", "load_run_id", "synthetic"])
+        return pd.DataFrame(columns=["region_code", "period", "data", "entered_at", "load_run_id", "submission_id",
+                                     "synthetic"])
     if "synthetic" not in frame:
         frame["synthetic"] = False
     frame["synthetic"] = frame["synthetic"].astype(bool)
@@ -307,7 +330,9 @@ def observations_at(as_of):
     stamp = as_of.astimezone(timezone.utc).replace(tzinfo=None) if as_of.tzinfo else as_of
     return (
         select(*[h[c] for c in OBS_COLUMNS], h.sex)
-        .where(h.valid_from <= stamp, or_(h.valid_to.is_(None), h.valid_to > stamp))
+        .where(h.valid_from <= stamp, or_(h.valid_to.is_(None), h.valid_to > stamp),
+               # the publication rule as it stood that day: an embargoed value stays hidden
+               or_(h.visible_from.is_(None), h.visible_from <= stamp.date()))
         .subquery("observation_at")
     )
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -142,6 +143,8 @@ observation_history = Table(
     Column("load_run_id", Integer, nullable=False),
     Column("citation", Text, nullable=True),
     Column("citation_note", Text, nullable=True),
+    Column("visible_from", Date, nullable=True),
+    Column("reported_by", String(40), nullable=True),
     Column("valid_from", DateTime(timezone=True), nullable=False),
     Column("valid_to", DateTime(timezone=True), nullable=True, comment="NULL = the current version"),
     Index("ix_observation_history_key", "indicator_key", "region_code", "period", "sex", "valid_from"),
@@ -195,4 +198,125 @@ manual_entry = Table(
         sqlite_where=text("superseded_at IS NULL"),
         postgresql_where=text("superseded_at IS NULL"),
     ),
+)
+
+
+# --- collection (tiedonkeruu, issue 10): partners report in the browser ----------------------------
+# Observations and manual entries a partner reported carry ``visible_from`` (the publication date,
+# an embargo) and ``reported_by`` (the organisation); dashboard.data.queries.visible() is the one rule that
+# hides them until that date. NULL = public at once (statistics, CLI loads).
+observation.append_column(Column("visible_from", Date, nullable=True, comment="publication date (embargo); NULL = public"))
+observation.append_column(Column("reported_by", String(40), nullable=True, comment="organisation key of a partner-reported value"))
+manual_entry.append_column(Column("visible_from", Date, nullable=True, comment="publication date (embargo); NULL = public"))
+manual_entry.append_column(Column("submission_id", Integer, nullable=True, comment="the partner submission that published it"))
+Index("ix_observation_visible_from", observation.c.visible_from)
+
+#: Roles: reporter of one organisation, coordinator of some templates / priority areas, administrator.
+ROLES = ("ilmoittaja", "koordinaattori", "yllapitaja")
+#: Submission states in the order a round goes through them.
+SUBMISSION_STATES = ("not_started", "draft", "submitted", "returned", "accepted", "published")
+
+account = Table(
+    "account",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(120), nullable=False, unique=True, comment="lower-case login name or e-mail"),
+    Column("display_name", String(200), nullable=False),
+    Column("password_hash", String(255), nullable=True, comment="argon2id; NULL = single sign-on only"),
+    Column("role", String(16), nullable=False),
+    Column("organisation", String(40), nullable=True, comment="organisation key (reporter)"),
+    Column("scope", JSON, nullable=False, comment="coordinator: template keys and/or priority-area slugs"),
+    Column("disabled", Boolean, nullable=False, server_default=text("false")),
+    Column("oidc_subject", String(255), nullable=True, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("password_changed_at", DateTime(timezone=True), nullable=True),
+    Column("last_login_at", DateTime(timezone=True), nullable=True),
+)
+
+collection_round = Table(
+    "collection_round",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("template", String(40), nullable=False),
+    Column("name", String(200), nullable=False, comment="e.g. Turvallisuuden tilannekuva 2026/1"),
+    Column("period", String(8), nullable=False, comment="2026 | 2026H1: the period the values describe"),
+    Column("due_date", Date, nullable=False),
+    Column("organisations", JSON, nullable=False, comment="keys of the organisations that must report"),
+    Column("opened_by", Integer, ForeignKey("account.id"), nullable=True),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("template", "name"),
+)
+
+submission = Table(
+    "submission",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", Integer, ForeignKey("collection_round.id"), nullable=False),
+    Column("organisation", String(40), nullable=False),
+    Column("status", String(16), nullable=False, comment="not_started | draft | submitted | returned | accepted | published"),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=True),
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    Column("reviewed_at", DateTime(timezone=True), nullable=True),
+    Column("publish_on", Date, nullable=True, comment="publication date set on acceptance (embargo)"),
+    Column("load_run_id", Integer, ForeignKey("load_run.id"), nullable=True, comment="the publication's load run"),
+    UniqueConstraint("round_id", "organisation"),
+)
+
+submission_value = Table(
+    "submission_value",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submission.id"), nullable=False),
+    Column("region_code", String(8), nullable=False),
+    Column("period", String(8), nullable=False),
+    Column("data", JSON, nullable=False, comment="the row as validated, column -> value"),
+    Column("row", Integer, nullable=False, comment="row number in the form or file"),
+    UniqueConstraint("submission_id", "region_code", "period"),
+)
+
+review_comment = Table(
+    "review_comment",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submission.id"), nullable=False),
+    Column("account_id", Integer, ForeignKey("account.id"), nullable=True),
+    Column("action", String(16), nullable=False, comment="return | accept | comment"),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("account_id", Integer, ForeignKey("account.id"), nullable=True),
+    Column("username", String(120), nullable=True, comment="as typed, also for failed logins"),
+    Column("event", String(40), nullable=False, comment="login | login_failed | login_refused | logout | …"),
+    Column("ip", String(64), nullable=True),
+    Column("detail", JSON, nullable=False),
+    Index("ix_audit_log_at", "at"),
+)
+
+value_history = Table(
+    "value_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("account_id", Integer, ForeignKey("account.id"), nullable=True),
+    Column("actor", String(200), nullable=False, comment="username, or 'cli' for load-manual"),
+    Column("organisation", String(40), nullable=True),
+    Column("round_id", Integer, ForeignKey("collection_round.id"), nullable=True),
+    Column("submission_id", Integer, ForeignKey("submission.id"), nullable=True),
+    Column("template", String(40), nullable=False),
+    Column("region_code", String(8), nullable=False),
+    Column("period", String(8), nullable=False),
+    Column("column", String(60), nullable=False),
+    Column("old_value", Text, nullable=True),
+    Column("new_value", Text, nullable=True),
+    Column("manual_entry_id", Integer, ForeignKey("manual_entry.id"), nullable=True),
+    Column("publish_on", Date, nullable=True),
+    Index("ix_value_history_template", "template", "region_code", "period"),
 )

@@ -427,6 +427,17 @@ class Registry:
             from data_pipeline.registry.templates import TemplateCatalogue
 
             self.templates = _load(templates_file, TemplateCatalogue)
+        self.organisations = None  # who reports in the collection area (dashboard/deliver/collect)
+        orgs_file = directory / "counties" / f"{county}.organisations.yaml"
+        if orgs_file.exists():
+            from data_pipeline.registry.organisations import Organisations
+
+            self.organisations = _load(orgs_file, Organisations)
+            known = {m.code for m in self.county.municipalities} | {
+                self.county.region.code, self.county.welfare_area.code}
+            problems = self.organisations.check_regions(known)
+            if problems:
+                raise RegistryError(f"{orgs_file}: {'; '.join(problems)}")
         self._check_references()
 
     # Lookups -----------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ branch_labels = None
 depends_on = None
 
 COLUMNS = ("indicator_key", "region_code", "period", "period_type", "year", "sex", "value", "count",
-           "suppressed", "provisional", "synthetic", "load_run_id", "citation", "citation_note")
+           "suppressed", "provisional", "synthetic", "load_run_id", "citation", "citation_note",
+           "visible_from", "reported_by")
 _cols = ", ".join(COLUMNS)
 _new = ", ".join(f"NEW.{c}" for c in COLUMNS)
 
@@ -73,6 +74,8 @@ def upgrade() -> None:
         sa.Column('load_run_id', sa.Integer(), nullable=False),
         sa.Column('citation', sa.Text(), nullable=True),
         sa.Column('citation_note', sa.Text(), nullable=True),
+        sa.Column('visible_from', sa.Date(), nullable=True),
+        sa.Column('reported_by', sa.String(length=40), nullable=True),
         sa.Column('valid_from', sa.DateTime(timezone=True), nullable=False),
         sa.Column('valid_to', sa.DateTime(timezone=True), nullable=True, comment='NULL = the current version'),
         sa.PrimaryKeyConstraint('id'),
