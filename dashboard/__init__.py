@@ -115,6 +115,9 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
     from dashboard import integrations
 
     integrations.register_export_routes(server)
+    from dashboard import api
+
+    api.register(server)
     return app
 
 

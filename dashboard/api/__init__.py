@@ -1,0 +1,10 @@
+"""Open data API (``/api/v1/``, :mod:`dashboard.api.v1`) and embeds (``/upotus/``,
+:mod:`dashboard.api.embed`): read-only views of what the pages publish."""
+from __future__ import annotations
+
+
+def register(server) -> None:
+    """Mount the API and the embed pages on the Flask ``server``."""
+    from dashboard.api import v1
+
+    v1.register(server)
