@@ -32,6 +32,8 @@ ENVIRONMENT = {
     "BROWSER_PATH": "Chromium binary kaleido uses for image export (default: chromium on PATH)",
     "LOGLEVEL": "Python log level of the dashboard (default INFO)",
     "REDIS_URL": "Redis shared by every worker and instance (rate limits, sessions, cache); memory when unset",
+    "TILANNEKUVA_EMBED_ANCESTORS": "sites that may frame the embed pages /upotus/ (CSP frame-ancestors sources; default none besides the site)",
+    "TILANNEKUVA_API_RATE_LIMIT": "requests per client address to the open data API /api/v1/ (default 120/minute)",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def register(server) -> None:
     """Mount the API and the embed pages on the Flask ``server``."""
-    from dashboard.api import v1
+    from dashboard.api import embed, v1
 
     v1.register(server)
+    embed.register(server)
