@@ -119,16 +119,18 @@ def menu_item(chart_id: str, kind: str, state):
         log.debug("embed menu: no chart title for %s", kind, exc_info=True)
     code_id = f"{chart_id}-upotus-koodi"
     png = f"/vienti/{kind}.png?" + urlencode({**_state_params(state), "koko": "dia"})
+    # A plain list item (no nested <details>): the menu's own summary stays its only one.
     return html.Li(
-        html.Details([
-            html.Summary(t("embed.menu_entry", lang), className="export-menu__link"),
+        [
+            html.Span(t("embed.menu_entry", lang), className="export-menu__embed-title"),
             html.Label(t("embed.code_label", lang), htmlFor=code_id, className="export-menu__embed-label"),
             html.Textarea(iframe_code(kind, state, title, origin), id=code_id, readOnly=True, rows=4,
                           className="export-menu__embed-code"),
             html.A(t("embed.image_link", lang), href=png, id=f"{chart_id}-upotus-kuva",
                    className="export-menu__embed-link"),
-        ], id=f"{chart_id}-upotus", className="export-menu__embed"),
-        className="export-menu__item",
+        ],
+        id=f"{chart_id}-upotus",
+        className="export-menu__item export-menu__embed",
     )
 
 

@@ -106,10 +106,9 @@ def test_emb007_upota_menu_entry_gives_iframe_code_with_title_and_png_fallback(d
     state = ViewState(page="asuminen", indicator="asunnottomat_yksinaiset_per1000", year=2024)
     with dash_app.server.test_request_context("/asuminen", base_url="https://tilannekuva.example.fi"):
         item = menu_item("area-map", "map", state)
-    details = item.children
-    assert details.id == "area-map-upotus"
-    summary, label, code, png = details.children
-    assert summary.children == "Upota omalle sivulle"
+    assert item.id == "area-map-upotus"
+    heading, label, code, png = item.children
+    assert heading.children == "Upota omalle sivulle"
     assert label.htmlFor == code.id and code.readOnly
     src = re.search(r'src="([^"]+)"', code.children).group(1)
     assert unescape(src) == ("https://tilannekuva.example.fi/upotus/map?sivu=asuminen"
