@@ -42,6 +42,24 @@ bp = Blueprint("upotus", __name__, url_prefix=PREFIX, template_folder="templates
                static_folder="static", static_url_path="/static")
 
 
+#: Static files are fingerprinted (``?v=<content hash>``), so browsers keep them for a week
+#: instead of asking again on every embed load.
+bp.get_send_file_max_age = lambda filename: 7 * 24 * 3600  # type: ignore[method-assign]
+
+
+def _fingerprint() -> str:
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent / "static"
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+ASSET_VERSION = _fingerprint()
+
+
 class EmbedConfigError(ValueError):
     """``TILANNEKUVA_EMBED_ANCESTORS`` holds something that is not a CSP source."""
 
@@ -188,13 +206,13 @@ def _page(kind: str, state) -> str:
         rows=rows, source=chart.source, data_year_label=t("embed.data_year", lang), data_year=data_year,
         data_date_label=t("embed.data_date", lang), data_date=date_text(chart.data_date, lang) if chart.data_date else "",
         open_full=t("embed.open_full", lang), full_href=full_view_href(state), static_prefix=STATIC_PREFIX,
-        plotly_src=PLOTLY_SRC,
+        plotly_src=PLOTLY_SRC, asset_version=ASSET_VERSION,
     )
 
 
 def _error_page(message: str, lang: str, status: int) -> Response:
     body = render_template("embed.html", lang=lang, error=message, error_title=t("embed.error_title", lang),
-                           frame_title=t("embed.error_title", lang), static_prefix=STATIC_PREFIX,
+                           frame_title=t("embed.error_title", lang), static_prefix=STATIC_PREFIX, asset_version=ASSET_VERSION,
                            full_href="/", open_full=t("embed.open_full", lang))
     resp = Response(body, status=status, mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
