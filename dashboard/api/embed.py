@@ -133,7 +133,7 @@ def menu_item(chart_id: str, kind: str, state):
         from dashboard.charts import build_chart
 
         title = build_chart(kind, state).title
-    except Exception:  # noqa: BLE001 - the menu never breaks a page; the title is a courtesy
+    except Exception:
         log.debug("embed menu: no chart title for %s", kind, exc_info=True)
     code_id = f"{chart_id}-upotus-koodi"
     png = f"/vienti/{kind}.png?" + urlencode({**_state_params(state), "koko": "dia"})
@@ -166,7 +166,7 @@ def _cell(value, decimals: int | None, lang: str) -> str:
         return EN_DASH
     if decimals is None or isinstance(value, bool):
         return str(value)
-    return str(int(round(float(value)))) if decimals == 0 else number(float(value), decimals, lang)
+    return str(round(float(value))) if decimals == 0 else number(float(value), decimals, lang)
 
 
 def _figure_json(chart, lang: str) -> str:

@@ -54,11 +54,11 @@ class ApiError(Exception):
         self.status, self.parameter, self.texts = status, parameter, texts
 
     @classmethod
-    def of(cls, status: int, parameter: str | None, key: str, **values) -> "ApiError":
+    def of(cls, status: int, parameter: str | None, key: str, **values) -> ApiError:
         return cls(status, parameter, {lang: t(key, lang, **values) for lang in LANGS})
 
     @classmethod
-    def from_state(cls, parameter: str, exc: InvalidState) -> "ApiError":
+    def from_state(cls, parameter: str, exc: InvalidState) -> ApiError:
         return cls(400, parameter, {lang: exc.text(lang) for lang in LANGS})
 
 

@@ -48,7 +48,7 @@ def two_origins(tmp_path_factory):
 
 
 def test_be001_another_origin_embeds_the_chart_and_it_renders(browser, two_origins):
-    base, other = two_origins
+    _, other = two_origins
     context = browser.new_context(viewport={"width": 1000, "height": 800})
     page = context.new_page()
     errors: list[str] = []

@@ -10,7 +10,12 @@ from html import unescape
 
 import pytest
 
-from dashboard.api.embed import EmbedConfigError, frame_ancestors, iframe_code, menu_item
+from dashboard.api.embed import (
+    EmbedConfigError,
+    frame_ancestors,
+    iframe_code,
+    menu_item,
+)
 from dashboard.state import ViewState
 
 MAP = "/upotus/map?sivu=asuminen&indikaattori=asunnottomat_yksinaiset_per1000&vuosi=2024"
@@ -22,7 +27,7 @@ def web(dash_app):
 
 
 def figure_of(html: str) -> dict:
-    block = re.search(r'<script type="application/json" id="tk-embed-figure">(.*?)</script>', html, re.S)
+    block = re.search(r'<script type="application/json" id="tk-embed-figure">(.*?)</script>', html, re.DOTALL)
     return json.loads(block.group(1))
 
 
