@@ -237,3 +237,44 @@ def test_api011_rate_limit_answers_429_with_a_message(dash_app, spec):
         assert client.get("/health").status_code in (200, 503)
     finally:
         server.config["TILANNEKUVA_API_RATE_LIMIT"] = old
+
+
+def test_api012_a_value_hidden_by_complementary_suppression_never_leaves(dash_env, monkeypatch):
+    """A 'secondary' (complementarily hidden) cell keeps its raw value in the shaped frame's
+    source row; the API blanks value and count and says only that it is suppressed."""
+    from dashboard.api import data as api_data
+
+    engine, _ = dash_env
+    real = model.indicator_frame
+
+    def with_secondary(engine_, registry, key):
+        frame = real(engine_, registry, key)
+        if key != "asunnottomat_yksinaiset_lkm":
+            return frame
+        frame = frame.copy()
+        pick = frame.index[(frame["region_code"] == MUNIS[0]) & (frame["year"] == 2024)]
+        frame.loc[pick, "status"] = model.STATUS_SECONDARY  # the value column still holds the number
+        return frame
+
+    monkeypatch.setattr(model, "indicator_frame", with_secondary)
+    records = api_data._observation_records(engine, REGISTRY)
+    rec = next(r for r in records if r["indicator"] == "asunnottomat_yksinaiset_lkm"
+               and r["region"] == MUNIS[0] and r["year"] == 2024)
+    assert rec["value"] is None and rec["count"] is None
+    assert rec["suppressed"] is True and rec["status"] == "suppressed"
+
+
+def test_api013_database_down_answers_503_with_retry_after(tmp_path):
+    from dashboard import create_app
+    from data_pipeline.db.engine import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path}/ei/ole/olemassa.sqlite3")
+    app = create_app(engine=engine, registry=REGISTRY, geo_dir=tmp_path / "geo")
+    client = app.server.test_client()
+    for url in (f"{API}/observations", f"{API}/bulk/tilannekuva.zip", "/upotus/map?sivu=asuminen"):
+        resp = client.get(url)
+        assert resp.status_code == 503, url
+        assert resp.headers["Retry-After"] and b"Traceback" not in resp.data
+    body = client.get(f"{API}/regions").get_json()
+    assert body["error"]["status"] == 503 and body["error"]["messages"]["en"]
+    engine.dispose()
