@@ -65,7 +65,9 @@ def test_emb002_bad_views_get_a_message_not_a_stack_trace(web, url, status, frag
 
 def test_emb003_every_view_the_url_can_express_in_every_language(web):
     for url in ("/upotus/trend?indikaattori=tyottomat_pct&kunta=109", "/upotus/bar?indikaattori=tyottomat_pct&vuosi=2020",
-                "/upotus/table?sivu=asuminen&kieli=sv", "/upotus/map?sivu=asuminen&kartta=ruudut&kieli=en"):
+                "/upotus/table?sivu=asuminen&kieli=sv", "/upotus/map?sivu=asuminen&kartta=ruudut&kieli=en",
+                "/upotus/status_map?sivu=turvallisuus&indikaattori=varautumissopimus_voimassa",
+                "/upotus/rounds?sivu=turvallisuus&indikaattori=turvallisuuskuva_kierrokset&esitys=1"):
         resp = web.get(url)
         assert resp.status_code == 200, (url, resp.data[:300])
     assert '<html lang="en">' in web.get("/upotus/map?sivu=asuminen&kartta=ruudut&kieli=en").data.decode()
