@@ -160,8 +160,13 @@ def _etag(engine) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
+def client_has(etag: str) -> bool:
+    """``If-None-Match`` names this ETag (Flask-Compress serves gzip bodies as ``<etag>:gzip``)."""
+    return etag in request.if_none_match or f"{etag}:gzip" in request.if_none_match
+
+
 def _not_modified(etag: str) -> Response | None:
-    if etag in request.if_none_match:
+    if client_has(etag):
         resp = Response(status=304)
         resp.set_etag(etag)
         resp.headers["Cache-Control"] = CACHE_CONTROL

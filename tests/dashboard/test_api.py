@@ -191,6 +191,11 @@ def test_api008_etag_answers_304_and_differs_per_request(api):
     assert other.headers["ETag"] != etag
     stale = api.get(f"{API}/observations?indicator=tyottomat_pct", headers={"If-None-Match": '"vanha"'})
     assert stale.status_code == 200
+    # Compressed answers carry their own ETag; it revalidates too.
+    gz = api.get(f"{API}/observations", headers={"Accept-Encoding": "gzip"})
+    assert gz.headers["Content-Encoding"] == "gzip"
+    again = api.get(f"{API}/observations", headers={"Accept-Encoding": "gzip", "If-None-Match": gz.headers["ETag"]})
+    assert again.status_code == 304
 
 
 def test_api009_licence_and_attribution_in_every_response(api, spec):
