@@ -155,8 +155,9 @@ def _observation_records(engine, registry) -> list[dict]:
             run_id = row.get("load_run_id")
             run = runs.get(int(run_id)) if run_id is not None and not _isnan(run_id) else None
             synthetic = bool(row["synthetic"])
-            partner = bool(row["partner_reported"]) if has_partner_column else (
-                provider == "manual" or (run is not None and run["source"] in PARTNER_SOURCES))
+            # A synthetic demo value is nobody's report.
+            partner = not synthetic and (bool(row["partner_reported"]) if has_partner_column else (
+                provider == "manual" or (run is not None and run["source"] in PARTNER_SOURCES)))
             out.append({
                 "indicator": ind.key,
                 "region": row["region_code"],

@@ -157,6 +157,11 @@ def test_api006_synthetic_values_are_flagged_and_never_attributed_to_an_authorit
         assert by_year[year]["source"]["provider"] == "synthetic"
         assert "THL" not in by_year[year]["source"]["attribution"]["fi"]
     assert by_year[2020]["synthetic"] is False and by_year[2020]["source"]["provider"] != "synthetic"
+    # A synthetic value is nobody's report; a partner's real value is flagged as reported by a partner.
+    everything = api.get(f"{API}/observations").get_json()["data"]
+    assert not any(r["synthetic"] and r["partner_reported"] for r in everything)
+    counts = [r for r in everything if r["indicator"] == "asunnottomat_yksinaiset_lkm"]
+    assert counts and all(r["partner_reported"] for r in counts if not r["synthetic"])
 
 
 @pytest.mark.parametrize(("query", "parameter", "fragment"), [
