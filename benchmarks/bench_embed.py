@@ -54,10 +54,11 @@ def run(users: int, seconds: float) -> dict:
     root = Path(tempfile.mkdtemp(prefix="bench-embed-"))
     build_database(root / "bench.sqlite3").dispose()
     write_geometry(root / "geo")
+    (root / "gunicorn_bench.conf.py").write_text("# no hooks: the benchmark's own app factory\n")
     port = _free_port()
     env = {**os.environ, "TK_BENCH_DB": str(root / "bench.sqlite3")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "/dev/null", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn_bench.conf.py"), "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "benchmarks.bench_embed:make_app()"], env=env)
     base = f"http://127.0.0.1:{port}"
     try:
