@@ -10,6 +10,8 @@ import re
 import zipfile
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
@@ -288,3 +290,32 @@ def test_api013_database_down_answers_503_with_retry_after(tmp_path):
     body = client.get(f"{API}/regions").get_json()
     assert body["error"]["status"] == 503 and body["error"]["messages"]["en"]
     engine.dispose()
+
+
+# --- fuzzing: untrusted input never becomes a 500 -----------------------------------------------
+
+_FUZZ = settings(deadline=None, derandomize=True, database=None, max_examples=150,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+_NAMES = st.sampled_from(["indicator", "region", "year", "from", "to", "format", "area", "kunta", "vuosi",
+                          "indikaattori", "sivu", "kieli", "kartta", "esitys", "x"])
+_VALUES = st.one_of(
+    st.sampled_from(["tyottomat_pct", "109", "SSS", "2020", "2020,2021", "csv", "json", "asuminen", "sv",
+                     "ruudut", "1", "", "' OR 1=1 --", "<script>", "javascript:alert(1)", "9" * 500, "%00",
+                     "-1", "1e9", "2020,,", ",", "MK05", "ääö"]),
+    st.text(max_size=30),
+)
+
+
+@_FUZZ
+@given(params=st.lists(st.tuples(_NAMES, _VALUES), max_size=5),
+       path=st.sampled_from([f"{API}/observations", f"{API}/observations.csv", f"{API}/indicators",
+                             f"{API}/regions", "/upotus/map", "/upotus/trend", "/upotus/bar", "/upotus/table"]))
+def test_api014_untrusted_parameters_never_give_a_500(api, params, path):
+    from urllib.parse import urlencode
+
+    resp = api.get(path + "?" + urlencode(params))
+    assert resp.status_code in (200, 400, 404), (path, params, resp.status_code, resp.data[:300])
+    if path.startswith(API) and resp.status_code == 400:
+        err = resp.get_json()["error"]
+        assert err["message"] and err["messages"]["en"]
+    assert b"Traceback" not in resp.data
