@@ -18,7 +18,7 @@ from dash import ClientsideFunction, Input, Output, dcc, html
 from dashboard.core import tokens
 from dashboard.data import geo
 from dashboard.data.context import AppContext, install
-from dashboard.deliver import collect, pages
+from dashboard.deliver import api, collect, pages
 from dashboard.deliver.export_routes import register_export_routes
 from dashboard.web import edges, httpcache, ratelimit, security
 
@@ -120,6 +120,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
     ratelimit.init_app(server)
     register_export_routes(server)
     collect.register(server)  # the authenticated collection area /tiedonkeruu
+    api.register(server)  # the open data API /api/v1/ and embeds /upotus/
     return app
 
 

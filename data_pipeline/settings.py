@@ -41,6 +41,8 @@ ENVIRONMENT = {
     "TILANNEKUVA_OIDC_CLIENT_SECRET": "OpenID Connect client secret",
     "TILANNEKUVA_OIDC_ORG_CLAIM": "ID-token claim holding the organisation key (default organisation)",
     "TILANNEKUVA_OIDC_ROLE_CLAIM": "ID-token claim holding the role ilmoittaja | koordinaattori | yllapitaja (default role)",
+    "TILANNEKUVA_EMBED_ANCESTORS": "sites that may frame the embed pages /upotus/ (CSP frame-ancestors sources; default none besides the site)",
+    "TILANNEKUVA_API_RATE_LIMIT": "requests per client address to the open data API /api/v1/ (default 120/minute)",
 }
 
 

@@ -347,3 +347,30 @@ def indicator_observations_at(engine: Engine, key: str, codes: tuple[str, ...] |
     stmt = select(*[obs.c[c] for c in OBS_COLUMNS]).where(cond).order_by(obs.c.region_code, obs.c.period)
     with engine.connect() as conn:
         return annualise(_frame(conn.execute(stmt).all()))
+# --- open data API and embeds (dashboard/deliver/api/) ---------------------------------------------------
+# The API only shapes what these return; observation values themselves come through
+# :func:`indicator_observations` (via ``dashboard.data.model.indicator_frame``), so any visibility rule
+# added there (publication dates) applies to the API, its bulk files and embeds as on the pages.
+
+
+@cached
+def api_load_runs(engine: Engine) -> dict[int, dict]:
+    """load_run id -> {id, source, dataset, finished, offline}: the provenance of each value."""
+    stmt = select(load_run.c.id, load_run.c.source, load_run.c.dataset, load_run.c.finished_at,
+                  load_run.c.started_at, load_run.c.offline)
+    with engine.connect() as conn:
+        return {r.id: {"id": int(r.id), "source": r.source, "dataset": r.dataset,
+                       "finished": iso_date(r.finished_at or r.started_at), "offline": bool(r.offline)}
+                for r in conn.execute(stmt)}
+
+
+@cached
+def api_regions(engine: Engine, codes: tuple[str, ...]) -> list[dict]:
+    """The ``region`` rows of ``codes`` (code, level, names, parent codes), in the order given."""
+    from data_pipeline.db.schema import region
+
+    stmt = select(region.c.code, region.c.level, region.c.name_fi, region.c.name_sv, region.c.name_en,
+                  region.c.subregion_code, region.c.region_code).where(region.c.code.in_(list(codes)))
+    with engine.connect() as conn:
+        rows = {r["code"]: dict(r) for r in conn.execute(stmt).mappings()}
+    return [rows[c] for c in codes if c in rows]

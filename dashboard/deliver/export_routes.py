@@ -109,6 +109,9 @@ def download_menu(chart_id: str, kind: str, state):
         )
         for link in download_links(kind, state)
     ]
+    from dashboard.deliver.api.embed import menu_item
+
+    items.append(menu_item(chart_id, kind, state))  # "Upota": the iframe code and a PNG fallback
     return html.Details(
         [
             html.Summary(

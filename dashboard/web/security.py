@@ -13,10 +13,12 @@ import threading
 
 from flask import jsonify, request
 
+from dashboard.deliver.api.embed import is_embed
+
 _lock = threading.Lock()
 
 
-def csp_header(hashes: list[str]) -> str:
+def csp_header(hashes: list[str], frame_ancestors: tuple[str, ...] = ("'self'",)) -> str:
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'", *hashes],
@@ -28,7 +30,7 @@ def csp_header(hashes: list[str]) -> str:
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": list(frame_ancestors),
     }
     return "; ".join(f"{k} {' '.join(v)}" for k, v in directives.items())
 
@@ -80,14 +82,19 @@ def register(app, ctx) -> None:
     server = app.server
     cache: dict = {"n": -1, "header": ""}
 
-    def current_csp() -> str:
-        n = len(app._inline_scripts)
+    def current_csp(ancestors: tuple[str, ...] = ()) -> str:
+        n = len(app._inline_scripts)  # grows when Dash registers inline callbacks
         with _lock:
             if cache["n"] != n:
-                hashes = list(app.csp_hashes())
-                cache["header"] = csp_header(hashes)
+                cache["hashes"] = list(app.csp_hashes())
+                cache["header"] = csp_header(cache["hashes"])
+                cache["embed"] = {}
                 cache["n"] = len(app._inline_scripts)
-            return cache["header"]
+            if not ancestors:
+                return cache["header"]
+            if ancestors not in cache["embed"]:
+                cache["embed"][ancestors] = csp_header(cache["hashes"], ("'self'", *ancestors))
+            return cache["embed"][ancestors]
 
     @server.before_request
     def refuse_malformed_callbacks():
@@ -101,10 +108,14 @@ def register(app, ctx) -> None:
 
     @server.after_request
     def headers(response):
-        response.headers["Content-Security-Policy"] = current_csp()
+        # Embed pages (/upotus/) may be framed by the sites TILANNEKUVA_EMBED_ANCESTORS lists; every
+        # other page only by the site itself.
+        ancestors = tuple(server.config.get("TILANNEKUVA_EMBED_ANCESTORS") or ()) if is_embed(request.path) else ()
+        response.headers["Content-Security-Policy"] = current_csp(ancestors)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if not ancestors:
+            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         if request.path.endswith("/_favicon.ico") and response.status_code == 200:
             # Dash serves its icon without caching headers, so the browser asked for it again on

@@ -208,7 +208,9 @@ def test_rte007_download_menu_is_an_accessible_details_list():
     summary, listing = menu.children
     assert type(summary).__name__ == "Summary"
     assert [c.children for c in summary.children][1] == "Lataa"
-    anchors = [li.children for li in listing.children]
+    *items, embed = listing.children
+    assert embed.id == "kartta-upotus"  # "Upota": the iframe code (tests/dashboard/test_embed.py)
+    anchors = [li.children for li in items]
     assert [a.id for a in anchors] == ["kartta-vienti-png-dia", "kartta-vienti-png-nelio", "kartta-vienti-svg",
                                        "kartta-vienti-csv", "kartta-vienti-xlsx"]
     assert all(a.download == "" and a.href.startswith("/vienti/map.") for a in anchors)
