@@ -185,7 +185,7 @@ def test_col009_load_manual_is_the_administrators_submission_in_the_history(engi
 
 
 def test_col010_the_frequency_goal_counts_rounds_accepted_in_the_collection_area(engine, registry, people_sqlite):
-    from dashboard.judge.goals import evaluate_goals
+    from dashboard.data.goal_data import evaluate_goals
 
     coord, rescue = people_sqlite
     for period in ("2026H1", "2026H2"):
