@@ -115,6 +115,9 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
     from dashboard import integrations
 
     integrations.register_export_routes(server)
+    from dashboard.meeting import routes as meeting_routes
+
+    meeting_routes.register(server)
     return app
 
 

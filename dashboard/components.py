@@ -86,7 +86,7 @@ def frame(registry, state: ViewState, *, active: str, path: str, title: str, con
     query = state.query()
     agreement = county.agreement
     meta = {
-        "lang": lang, "forum": state.forum, "page": state.page,
+        "lang": lang, "forum": state.forum, "page": state.page, "as_of": state.as_of,
         "title": t("app.page_title", lang, page=title, county=county.name.get(lang)),
     }
     return html.Div(
@@ -118,6 +118,7 @@ def frame(registry, state: ViewState, *, active: str, path: str, title: str, con
             html.Main(
                 [
                     html.Div(id="tk-banner", children=synthetic_banner(lang) if synthetic else None, role="status"),
+                    *([pinned_notice(state, path)] if state.as_of else []),
                     *(notices or []),
                     content,
                 ],
@@ -141,6 +142,16 @@ def frame(registry, state: ViewState, *, active: str, path: str, title: str, con
         className="tk-page" + (" tk-forum forum" if state.forum else ""),
         lang=lang,
     )
+
+
+def pinned_notice(state: ViewState, path: str) -> html.Div:
+    """A pinned view says so at the top, with a link to the same view with today's values."""
+    from dashboard.meeting.pin import as_of_text
+
+    live = path + state.query_string(as_of=None)
+    return html.Div([html.Strong(as_of_text(state.as_of, state.lang)), " ", t("meeting.pin.notice", state.lang), " ",
+                     html.A(t("meeting.pin.live", state.lang), href=live, className="tk-pinned__live")],
+                    className="tk-notice tk-pinned", role="status")
 
 
 def synthetic_banner(lang: str) -> html.Div:

@@ -51,9 +51,10 @@ def _evaluated(engine, registry, lang: str, area: str | None) -> list:
     from datetime import date
 
     from dashboard import model, queries
-    from dashboard.goals import evaluate_goals
+    from dashboard.meeting.goals_at import evaluate_goals
 
     today = date.today()
+    # registry_key carries the pinned moment; evaluate_goals reads the values of that moment.
     return queries.memo(engine, "goals", (model.registry_key(registry), lang, area, today),
                         lambda: evaluate_goals(engine, registry, lang, area=area, today=today))
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import queries
+from dashboard.meeting import pin
 from dashboard.classify import Classification, classify
 from dashboard.format import EN_DASH, number
 
@@ -161,7 +162,7 @@ def view_codes(registry) -> tuple[str, ...]:
 def registry_key(registry) -> tuple:
     """Part of every cache key built from the registry (several registries may share a process)."""
     _REGISTRIES[id(registry)] = registry  # keeps the id from being reused while cached values exist
-    return (id(registry), registry.county.key)
+    return (id(registry), registry.county.key, pin.current())  # a pinned view never shares live values
 
 
 _REGISTRIES: dict[int, object] = {}
@@ -173,7 +174,7 @@ def indicator_frame(engine, registry, key: str) -> pd.DataFrame:
     def compute() -> pd.DataFrame:
         indicator = registry.indicators[key]
         county = registry.county
-        frame = queries.indicator_observations(engine, key, view_codes(registry))
+        frame = pin.indicator_observations(engine, key, view_codes(registry))
         return with_status(frame, indicator, county.municipality_codes, county.region.code)
 
     return queries.memo(engine, "indicator_frame", (registry_key(registry), key), compute)

@@ -15,6 +15,7 @@ from dashboard.charts import DataUnavailable
 from dashboard.components import db_error_state, empty_state, frame, invalid_notices, notice
 from dashboard.context import current_context
 from dashboard.i18n import t
+from dashboard.meeting.pin import pinned
 from dashboard.state import parse_view
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,8 @@ def _built_frame(registry, state, active, path, title, build, parsed, notices):
     lang = state.lang
     ctx = current_context()
     try:
-        built = build(ctx, state, parsed)
+        with pinned(state.as_of):  # a pinned view (?tilanne=) reads the values of its moment
+            built = build(ctx, state, parsed)
     except (SQLAlchemyError, DataUnavailable):
         log.warning("database error while rendering %s", path, exc_info=True)
         return frame(registry, state, active=active, path=path, title=t("dberror.title", lang),

@@ -195,8 +195,13 @@ def build(ctx, state, parsed) -> Built:
 def _build(ctx, state) -> Built:
     registry = ctx.registry
     lang = state.lang
+    from dashboard.meeting import board
+
+    if state.forum:  # forum mode opens on the situation board: every goal on one screen
+        return Built(content=board.board(ctx, state), title=t("meeting.board.nav", lang),
+                     synthetic=board.any_synthetic(ctx, state))
     statuses = integrations.goal_statuses(ctx.engine, registry, lang, None)
-    cards, synthetic = [], False
+    cards, synthetic = [], board.any_synthetic(ctx, state)
     for area in registry.agreement.areas:
         card, syn = _card(ctx, area, state, statuses)
         cards.append(card)
@@ -206,6 +211,7 @@ def _build(ctx, state) -> Built:
         [
             html.H1(f"{t('overview.title', lang)}: {registry.county.name.get(lang)}", className="tk-h1"),
             html.P(t("overview.lead", lang, agreement=agreement), className="tk-lead"),
+            board.board(ctx, state, summary=True),
             html.Div(cards, className="tk-cards"),
         ],
         className="tk-overview",
