@@ -124,6 +124,7 @@ def frame(registry, state: ViewState, *, active: str, path: str, title: str, con
                 ],
                 id="main", className="tk-main tk-container", tabIndex="-1",
             ),
+            _print_meta(state, path, lang),
             html.Footer(
                 html.Div(
                     [
@@ -142,6 +143,24 @@ def frame(registry, state: ViewState, *, active: str, path: str, title: str, con
         className="tk-page" + (" tk-forum forum" if state.forum else ""),
         lang=lang,
     )
+
+
+def _print_meta(state: ViewState, path: str, lang: str) -> html.Div:
+    """Paper only (assets/print.css): the view's URL, the day it was printed and the sources."""
+    from datetime import date
+
+    import flask
+
+    from dashboard.format import date_text
+
+    try:
+        host = flask.request.host_url.rstrip("/")
+    except RuntimeError:  # outside a request
+        host = ""
+    url = host + path + state.query_string(forum=False)
+    return html.Div([html.P(t("print.url", lang, url=url)),
+                     html.P(t("print.date", lang, date=date_text(date.today().isoformat(), lang))),
+                     html.P(t("footer.data", lang))], className="tk-print-meta", **{"aria-hidden": "true"})
 
 
 def pinned_notice(state: ViewState, path: str) -> html.Div:

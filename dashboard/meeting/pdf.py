@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
@@ -29,7 +29,7 @@ CSS_FILE = Path(__file__).with_name("pdf.css")
 
 def now_as_of() -> str:
     """The present moment as a canonical ``tilanne`` value (whole seconds, never in the future)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def pinned_sequence(seq: Sequence) -> Sequence:
@@ -51,7 +51,7 @@ def _chart_svg(chart, lang: str) -> bytes | None:
 
     try:
         return export.render_image(chart, "svg", "slide", lang)
-    except Exception:  # noqa: BLE001 - a page without its picture still has its table and summary
+    except Exception:
         log.warning("PDF: chart %s could not be rendered", chart.filename_stem, exc_info=True)
         return None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dashboard.i18n import t
@@ -51,11 +51,11 @@ def check_as_of(value, now: datetime | None = None) -> str | None:
         except ValueError:
             raise InvalidState("as_of", "invalid_as_of", value) from None
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        canonical = moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            moment = moment.replace(tzinfo=UTC)
+        canonical = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     else:
         raise InvalidState("as_of", "invalid_as_of", value)
-    if moment_of(canonical) > (now or datetime.now(timezone.utc)):
+    if moment_of(canonical) > (now or datetime.now(UTC)):
         raise InvalidState("as_of", "as_of_future", value)
     return canonical
 
@@ -64,7 +64,7 @@ def moment_of(as_of: str) -> datetime:
     """The UTC moment of a canonical ``tilanne`` value (a date means the end of that local day)."""
     if _DATE_RE.match(as_of):
         end = datetime.combine(date.fromisoformat(as_of) + timedelta(days=1), time(0), tzinfo=LOCAL)
-        return (end - timedelta(microseconds=1)).astimezone(timezone.utc)
+        return (end - timedelta(microseconds=1)).astimezone(UTC)
     return datetime.fromisoformat(as_of.replace("Z", "+00:00"))
 
 

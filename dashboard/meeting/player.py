@@ -42,7 +42,11 @@ def _chart(slide, lang: str):
     from dashboard.figures.map import screen_figure
 
     figure = screen_figure(chart.figure) if chart.kind == "map" else chart.figure
-    graph = dcc.Graph(id="meeting-chart", figure=figure, className="tk-slide__graph",
+    # The chart takes the height the screen leaves (assets/meeting.css), not its page height.
+    layout = {k: v for k, v in figure.get("layout", {}).items() if k != "height"}
+    figure = {**figure, "layout": {**layout, "autosize": True}}
+    graph = dcc.Graph(id="meeting-chart", figure=figure, className="tk-slide__graph", responsive=True,
+                      style={"height": "calc(100vh - 28rem)", "minHeight": "260px"},
                       config={"staticPlot": True, "displayModeBar": False, "topojsonURL": "/assets/topo/"})
     return figure_block(graph, chart, lang=lang, class_name="tk-slide__figure")
 
@@ -55,8 +59,10 @@ def slide_body(slide, state) -> list:
             return [board.board(ctx, state, summary=True)]
     parts = [_chart(slide, lang)]
     if slide.goals:
-        parts.append(html.Section([html.H2(t("meeting.sequence.goals", lang), className="tk-h3"),
-                                   goal_gauges(slide.goals, lang)], className="tk-slide__goals"))
+        # Many goals may be taller than the screen: their own scrolling region, reachable by keyboard.
+        parts.append(html.Section([html.H2(t("meeting.sequence.goals", lang), className="tk-h3", id="meeting-goals"),
+                                   goal_gauges(slide.goals, lang)], className="tk-slide__goals", tabIndex="0",
+                                  **{"aria-labelledby": "meeting-goals"}))
     return parts
 
 
@@ -81,11 +87,13 @@ def build_slide(seq, number: int, lang: str):
         html.P(" · ".join(meta), className="tk-slide__meeting"),
         html.H1(planned.title, className="tk-slide__title", id="meeting-slide-title"),
         html.Div(slide_body(slide, state), className="tk-slide__body"),
-        html.Footer([
-            html.P(slide.source_line(lang), className="tk-slide__source", id="meeting-slide-source"),
-            html.P([dcc.Link(t("meeting.sequence.live", lang), href=slide.live_href, className="tk-slide__live")]),
-        ], className="tk-slide__footer"),
-        nav,
+        # Always on screen, at the bottom: slide number, source and data date, the way on.
+        html.Div([
+            nav,
+            html.P([html.Span(slide.source_line(lang), id="meeting-slide-source"),
+                    " · ", dcc.Link(t("meeting.sequence.live", lang), href=slide.live_href, className="tk-slide__live")],
+                   className="tk-slide__source"),
+        ], className="tk-slide__bar"),
     ], className="tk-slide", **{"data-tk-slide": str(number)})
     return content, slide.synthetic
 
