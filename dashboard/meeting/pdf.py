@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import time
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -47,10 +48,15 @@ def _svg_img(svg: str | bytes, alt: str, cls: str) -> str:
 
 
 def _chart_svg(chart, lang: str) -> bytes | None:
-    from dashboard import export
+    """The chart's export SVG, kept per data version (a pinned sequence's PDF is asked again and
+    again before a meeting; its pictures do not change)."""
+    from dashboard import export, model, queries
 
+    ctx = current_context()
+    key = (model.registry_key(ctx.registry), chart.kind, chart.filename_stem, chart.title, chart.summary,
+           chart.data_date, (chart.extra or {}).get("as_of"), lang)
     try:
-        return export.render_image(chart, "svg", "slide", lang)
+        return queries.memo(ctx.engine, "pdf_svg", key, lambda: export.render_image(chart, "svg", "slide", lang))
     except Exception:
         log.warning("PDF: chart %s could not be rendered", chart.filename_stem, exc_info=True)
         return None
@@ -81,27 +87,29 @@ def _tiles_html(tiles, lang: str) -> str:
             f'<li class="tile tile--{x.tone}"><p class="tile__status"><span class="goal__symbol">{escape(x.symbol)}</span> '
             f'{escape(x.label)}</p><p class="tile__name">{escape(x.name)}{" *" if x.synthetic else ""}</p>'
             f'<p class="tile__figures">{escape(board.figures_text(x, lang))}</p>'
-            + (_svg_img(x.spark, "", "tile__spark") if x.spark else "") + "</li>" for x in mine)
+            + (_svg_img(x.spark, t("meeting.board.spark_alt", lang, name=x.name), "tile__spark") if x.spark else "") + "</li>" for x in mine)
         groups.append(f'<section class="area"><h3>{area.number} {escape(area.short.get(lang))}</h3>'
                       f'<ul class="tiles">{rows}</ul></section>')
     return f'<div class="board">{"".join(groups)}</div>'
 
 
 def _slide_html(slide, base_url: str, lang: str) -> str:
-    parts = [f'<section class="slide"><p class="slide__number">'
-             f'{escape(t("meeting.sequence.slide_of", lang, number=slide.number, count=slide.count))}</p>',
-             f"<h2>{escape(slide.title)}</h2>"]
+    number = escape(t("meeting.sequence.slide_of", lang, number=slide.number, count=slide.count))
+    parts = [f'<section class="slide"><p class="slide__number">{number}</p>', f"<h2>{escape(slide.title)}</h2>"]
     chart = slide.chart
     if chart is not None:
+        main = []
         svg = _chart_svg(chart, lang)
         if svg:
-            parts.append(_svg_img(svg, chart.summary or chart.title, "chart"))
+            main.append(_svg_img(svg, chart.summary or chart.title, "chart"))
+        if chart.summary:
+            main.append(f'<h3>{escape(t("meeting.sequence.summary", lang))}</h3>'
+                        f'<p class="summary">{escape(chart.summary)}</p>')
+        side = _goals_html(slide.goals, lang) if slide.goals else ""
+        parts.append(f'<div class="cols"><div class="cols__main">{"".join(main)}</div>'
+                     f'<div class="cols__side">{side}</div></div>')
     else:
         parts.append(_tiles_html(slide.tiles, lang))
-    if slide.goals:
-        parts.append(_goals_html(slide.goals, lang))
-    if chart is not None and chart.summary:
-        parts.append(f'<h3>{escape(t("meeting.sequence.summary", lang))}</h3><p class="summary">{escape(chart.summary)}</p>')
     url = base_url.rstrip("/") + slide.live_href
     parts.append(f'<div class="slide__foot"><p class="source">{escape(slide.source_line(lang))}</p>'
                  f'<p class="asof">{escape(slide.as_of_line(lang))}</p>'
@@ -141,8 +149,14 @@ def render_pdf(seq: Sequence, base_url: str) -> bytes:
     """The pre-read as PDF/UA-1 bytes."""
     from weasyprint import HTML
 
+    started = time.perf_counter()
     html = document_html(seq, base_url)
-    return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    built = time.perf_counter()
+    try:
+        return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    finally:
+        log.info("PDF %s: %d slides, content %.2f s, typesetting %.2f s", seq.slug, len(seq.slides),
+                 built - started, time.perf_counter() - built)
 
 
 def view_sequence(state, path: str, title: str) -> Sequence:

@@ -47,7 +47,7 @@ def check_as_of(value, now: datetime | None = None) -> str | None:
         canonical = text
     elif _DATETIME_RE.match(text):
         try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(text)
         except ValueError:
             raise InvalidState("as_of", "invalid_as_of", value) from None
         if moment.tzinfo is None:
@@ -65,7 +65,7 @@ def moment_of(as_of: str) -> datetime:
     if _DATE_RE.match(as_of):
         end = datetime.combine(date.fromisoformat(as_of) + timedelta(days=1), time(0), tzinfo=LOCAL)
         return (end - timedelta(microseconds=1)).astimezone(UTC)
-    return datetime.fromisoformat(as_of.replace("Z", "+00:00"))
+    return datetime.fromisoformat(as_of)
 
 
 def as_of_text(as_of: str, lang: str = "fi") -> str:

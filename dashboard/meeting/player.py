@@ -17,7 +17,7 @@ from dashboard.gauges import goal_gauges
 from dashboard.i18n import t
 from dashboard.meeting import board, sequence, slides
 from dashboard.meeting.pin import pinned
-from dashboard.state import ViewState, check_lang
+from dashboard.state import InvalidState, ViewState, check_lang
 
 MODULE = "dashboard.meeting.player"
 
@@ -103,7 +103,7 @@ def layout(slug: str = "", **query):
     registry = ctx.registry
     try:
         lang = check_lang(query.get("kieli"))
-    except Exception:  # noqa: BLE001
+    except InvalidState:
         lang = "fi"
     path = f"/kokous/{slug}"
     try:
@@ -127,11 +127,10 @@ def layout(slug: str = "", **query):
 def index_layout(**query):
     """``/kokous``: the saved sequences with links to play them and to their PDF."""
     ctx = current_context()
-    lang = "fi"
     try:
         lang = check_lang(query.get("kieli"))
-    except Exception:  # noqa: BLE001
-        pass
+    except InvalidState:
+        lang = "fi"
     state = ViewState(page="overview", lang=lang)
     store = sequence.default_store()
     items = []

@@ -38,8 +38,8 @@ def spark_svg(years: list[int], county: list, country: list | None = None, *, wi
     country = country or [None] * len(years)
     county, country = round_values(county, 6), round_values(country, 6)
     values = [v for v in [*county, *country] if v is not None]
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img">']
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+              f'viewBox="0 0 {width} {height}" role="img">')]
     if title:
         parts.append(f"<title>{escape(title)}</title>")
     if values and len(years) > 1:
