@@ -341,7 +341,7 @@ def source_text(chart, lang: str) -> str:
     parts = [chart.source]
     if chart.data_date:
         parts.append(t("chart.data_date", lang, date=date_text(chart.data_date, lang)))
-    if (chart.extra or {}).get("as_of"):  # a pinned view (dashboard.meeting.pin)
+    if (getattr(chart, "extra", None) or {}).get("as_of"):  # a pinned view (dashboard.meeting.pin)
         from dashboard.meeting.pin import as_of_text
 
         parts.append(as_of_text(chart.extra["as_of"], lang))
