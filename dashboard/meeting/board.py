@@ -99,7 +99,8 @@ def figures_text(tile: Tile, lang: str) -> str:
     parts = []
     if tile.value:
         latest = t("meeting.board.latest", lang, value=tile.value)
-        parts.append(f"{latest} ({tile.period})" if tile.period else latest)
+        # A value that names its own period ("0 kierrosta (2025)") is not given a second one.
+        parts.append(f"{latest} ({tile.period})" if tile.period and "(" not in tile.value else latest)
     else:
         parts.append(t("meeting.board.no_value", lang))
     if tile.target:
