@@ -133,7 +133,8 @@ def _localise_index(app, registry) -> None:
     what the renderer needs next is preloaded (first view, benchmarks/bench_first_view.py)."""
     original = app.interpolate_index
     prefix = app.config.requests_pathname_prefix or "/"
-    # Pages with charts: the overview (exactly "/"), the area pages and the indicator pages.
+    # Pages with charts: the area pages and the indicator pages (the overview's and the board's
+    # sparklines are server-made SVG, dashboard/meeting/spark.py).
     chart_pages = (*(f"/{a.slug}" for a in registry.agreement.areas), "/indikaattori/")
     # What the renderer asks for only after every script has run, the browser fetches while the
     # scripts still load: the layout and callback list (every page), and dcc.Graph's code chunk
@@ -150,7 +151,7 @@ def _localise_index(app, registry) -> None:
             path, lang = flask.request.path, flask.request.args.get("kieli")
         except RuntimeError:  # outside a request
             path, lang = "", None
-        charts = path == "/" or path.startswith(chart_pages)
+        charts = path.startswith(chart_pages)
         page = page.replace("</head>", "\n".join(preload + ([graph_chunk] if charts else [])) + "\n</head>", 1)
         if lang in ("sv", "en"):
             page = page.replace('<html lang="fi">', f'<html lang="{lang}">', 1)

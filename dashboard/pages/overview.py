@@ -14,9 +14,10 @@ from dashboard import integrations, model, queries
 from dashboard.charts import manual_rule
 from dashboard.compare import comparable, trend
 from dashboard.components import page_href
-from dashboard.figures.spark import HEIGHT, SPARK_CONFIG, SPARK_YEARS, WIDTH, sparkline_figure
+from dashboard.figures.spark import HEIGHT, SPARK_YEARS, WIDTH
 from dashboard.format import date_text, share_text
 from dashboard.i18n import t
+from dashboard.meeting.spark import data_uri, spark_svg
 from dashboard.pages.base import Built, render
 
 MODULE = "dashboard.pages.overview"
@@ -88,11 +89,11 @@ def _spark_cell(h, lang: str) -> list:
     spark = h["spark"]
     if spark is None:
         return []
-    figure = sparkline_figure(spark["years"], spark["county"], spark["country"], spark["digits"])
+    # Server-made SVG (dashboard/meeting/spark.py): no plotly.js needed for the first view.
+    svg = spark_svg(spark["years"], spark["county"], spark["country"], width=WIDTH, height=HEIGHT)
     return [
         # The picture repeats the words beside it: hidden from screen readers, which get the text.
-        html.Div(dcc.Graph(figure=figure, config=SPARK_CONFIG, className="tk-spark__graph",
-                           style={"width": f"{WIDTH}px", "height": f"{HEIGHT}px"}),
+        html.Div(html.Img(src=data_uri(svg), alt="", className="tk-spark__graph", width=WIDTH, height=HEIGHT),
                  className="tk-spark", **{"aria-hidden": "true"}),
         html.Span(spark["text"], className="tk-visually-hidden"),
     ]
