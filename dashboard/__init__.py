@@ -19,6 +19,7 @@ from dashboard.core import tokens
 from dashboard.data import geo
 from dashboard.data.context import AppContext, install
 from dashboard.deliver import api, collect, pages
+from dashboard.deliver.meeting import routes as meeting_routes
 from dashboard.deliver.export_routes import register_export_routes
 from dashboard.web import edges, httpcache, ratelimit, security
 
@@ -121,6 +122,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
     register_export_routes(server)
     collect.register(server)  # the authenticated collection area /tiedonkeruu
     api.register(server)  # the open data API /api/v1/ and embeds /upotus/
+    meeting_routes.register(server)  # meeting sequences /kokous/ and their PDF pre-reads
     return app
 
 
@@ -136,7 +138,8 @@ def _localise_index(app, registry) -> None:
     what the renderer needs next is preloaded (first view, benchmarks/bench_first_view.py)."""
     original = app.interpolate_index
     prefix = app.config.requests_pathname_prefix or "/"
-    # Pages with charts: the overview (exactly "/"), the area pages and the indicator pages.
+    # Pages with charts: the area pages and the indicator pages (the overview's and the board's
+    # sparklines are server-made SVG, dashboard/meeting/spark.py).
     chart_pages = (*(f"/{a.slug}" for a in registry.agreement.areas), "/indikaattori/")
     # What the renderer asks for only after every script has run, the browser fetches while the
     # scripts still load: the layout and callback list (every page), and dcc.Graph's code chunk
@@ -153,7 +156,7 @@ def _localise_index(app, registry) -> None:
             path, lang = flask.request.path, flask.request.args.get("kieli")
         except RuntimeError:  # outside a request
             path, lang = "", None
-        charts = path == "/" or path.startswith(chart_pages)
+        charts = path.startswith(chart_pages)
         page = page.replace("</head>", "\n".join(preload + ([graph_chunk] if charts else [])) + "\n</head>", 1)
         if lang in ("sv", "en"):
             page = page.replace('<html lang="fi">', f'<html lang="{lang}">', 1)

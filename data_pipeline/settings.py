@@ -33,6 +33,7 @@ ENVIRONMENT = {
     "TILANNEKUVA_EXPORT_TIMEOUT": "seconds a server-side image export may take before answering 503 (default 30)",
     "BROWSER_PATH": "Chromium binary kaleido uses for image export (default: chromium on PATH)",
     "LOGLEVEL": "Python log level of the dashboard (default INFO)",
+    "TILANNEKUVA_MEETINGS_DIR": "folder of meeting sequence files, <name>.yaml (default var/kokoukset)",
     "REDIS_URL": "Redis shared by every worker and instance (rate limits, sessions, cache); memory when unset",
     "TILANNEKUVA_SECRET_KEY": "secret that signs the collection area's session cookies and CSRF tokens; the same value on every worker and instance",
     "TILANNEKUVA_NEW_PASSWORD": "password for `users add` / `users reset` in scripts (otherwise asked without echo)",

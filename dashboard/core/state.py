@@ -26,6 +26,7 @@ PARAMS = {
     "map_mode": "kartta",
     "lang": "kieli",
     "forum": "esitys",
+    "as_of": "tilanne",
 }
 #: Map modes and their Finnish URL values.
 MAP_MODES = {"geo": "rajat", "tiles": "ruudut"}
@@ -77,6 +78,7 @@ class ViewState:
     map_mode: str = "geo"  # 'geo' | 'tiles'
     lang: str = "fi"  # 'fi' | 'sv' | 'en'
     forum: bool = False
+    as_of: str | None = None  # pinned moment (dashboard.data.pin), None = live values
 
     def replace(self, **changes: Any) -> ViewState:
         return replace(self, **changes)
@@ -99,6 +101,8 @@ class ViewState:
             out[PARAMS["lang"]] = self.lang
         if self.forum:
             out[PARAMS["forum"]] = "1"
+        if self.as_of:
+            out[PARAMS["as_of"]] = self.as_of
         return out
 
     def query_string(self, **overrides: Any) -> str:
@@ -207,6 +211,13 @@ def check_year(value: Any, years: Iterable[int] | None = None) -> int | None:
     return year
 
 
+def check_as_of(value: Any) -> str | None:
+    """The pinned moment ``tilanne`` (rules in :mod:`dashboard.data.pin`)."""
+    from dashboard.data.pin import check_as_of as check
+
+    return check(value)
+
+
 def check_page(value: Any, registry) -> str:
     if _blank(value):
         return "overview"
@@ -230,6 +241,7 @@ _ALIASES = {
     "map_mode": ("kartta", "map_mode"),
     "lang": ("kieli", "lang"),
     "forum": ("esitys", "forum"),
+    "as_of": ("tilanne", "as_of"),
 }
 
 
@@ -293,9 +305,10 @@ def parse_view(params: Mapping[str, Any], registry, *, page: str | None = None, 
     indicator = attempt(check_indicator, None, raw("indicator"), registry, area)
     municipality = attempt(check_region, None, raw("municipality"), registry)
     year = attempt(check_year, None, raw("year"), _years_for(indicator, years_for) if indicator else None)
+    as_of = attempt(check_as_of, None, raw("as_of"))
     state = ViewState(
         page=page_key, indicator=indicator, year=year, municipality=municipality,
-        map_mode=map_mode, lang=lang, forum=forum,
+        map_mode=map_mode, lang=lang, forum=forum, as_of=as_of,
     )
     return Parsed(state, problems)
 
@@ -323,4 +336,5 @@ def validate_state(params: Mapping[str, Any], *, registry=None, engine=None) -> 
         map_mode=check_map_mode(_get(params, "map_mode")),
         lang=check_lang(_get(params, "lang")),
         forum=check_forum(_get(params, "forum")),
+        as_of=check_as_of(_get(params, "as_of")),
     )

@@ -15,9 +15,10 @@ from functools import wraps
 import pandas as pd
 from datetime import date
 
-from sqlalchemy import Engine, Table, and_, func, inspect, or_, select
+from sqlalchemy import Engine, Table, and_, func, inspect, or_, select, true
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard.data import pin
 from dashboard.data.context import iso_date
 from data_pipeline.db.schema import load_run, manual_entry, observation, observation_history, submission
 
@@ -81,13 +82,14 @@ _MISSING = object()
 
 
 def memo(engine: Engine, name: str, args: tuple, compute):
-    """``compute()`` once per (name, args, database, data version): the shared LRU behind
+    """``compute()`` once per (name, args, database, data version, pinned moment): the shared LRU behind
     :func:`cached`, also used for shaped frames, charts and goal evaluations built from queries.
 
     Values are shared between requests and threads, so callers treat them as read-only.
     """
     try:
-        key = (name, _engine_key(engine), data_version(engine), args)
+        # A view pinned to a moment never shares values with the live one.
+        key = (name, _engine_key(engine), data_version(engine), pin.current(), args)
         with _lock:
             value = _cache.get(key, _MISSING)
             if value is not _MISSING:
@@ -203,18 +205,25 @@ def annualise(frame: pd.DataFrame) -> pd.DataFrame:
     return ranked.groupby(["region_code", "year"], as_index=False).tail(1).drop(columns="_annual").reset_index(drop=True)
 
 
+def current_observations():
+    """(relation, condition) every observation read selects from: the live table under the
+    publication rule, or the versions valid at the moment the view is pinned to (``?tilanne=``,
+    :mod:`dashboard.data.pin`), which apply the publication rule of that day themselves."""
+    as_of = pin.current()
+    if as_of is None:
+        return observation, visible()
+    return observations_at(pin.moment_of(as_of)), true()
+
+
 @cached
 def indicator_observations(engine: Engine, key: str, codes: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Total-sex observations of one indicator, annualised; only the regions ``codes`` when given
     (a view of one county needs its own regions and the country, not all ~300 municipalities)."""
-    cond = and_(observation.c.indicator_key == key, observation.c.sex == "total", visible())
+    obs, shown = current_observations()
+    cond = and_(obs.c.indicator_key == key, obs.c.sex == "total", shown)
     if codes is not None:
-        cond = and_(cond, observation.c.region_code.in_(list(codes)))
-    stmt = (
-        select(*[observation.c[c] for c in OBS_COLUMNS])
-        .where(cond)
-        .order_by(observation.c.region_code, observation.c.period)
-    )
+        cond = and_(cond, obs.c.region_code.in_(list(codes)))
+    stmt = select(*[obs.c[c] for c in OBS_COLUMNS]).where(cond).order_by(obs.c.region_code, obs.c.period)
     with engine.connect() as conn:
         return annualise(_frame(conn.execute(stmt).all()))
 
@@ -222,9 +231,9 @@ def indicator_observations(engine: Engine, key: str, codes: tuple[str, ...] | No
 @cached
 def period_observations(engine: Engine, key: str, region: str) -> pd.DataFrame:
     """Every period of one indicator in one region (total sex, not annualised): what a goal reads."""
-    cond = and_(observation.c.indicator_key == key, observation.c.region_code == region, observation.c.sex == "total",
-                visible())
-    stmt = select(*[observation.c[c] for c in OBS_COLUMNS]).where(cond).order_by(observation.c.year, observation.c.period)
+    obs, shown = current_observations()
+    cond = and_(obs.c.indicator_key == key, obs.c.region_code == region, obs.c.sex == "total", shown)
+    stmt = select(*[obs.c[c] for c in OBS_COLUMNS]).where(cond).order_by(obs.c.year, obs.c.period)
     with engine.connect() as conn:
         return _frame(conn.execute(stmt).all())
 
@@ -337,16 +346,6 @@ def observations_at(as_of):
     )
 
 
-@cached
-def indicator_observations_at(engine: Engine, key: str, codes: tuple[str, ...] | None, as_of) -> pd.DataFrame:
-    """:func:`indicator_observations` as the database held them at ``as_of``."""
-    obs = observations_at(as_of)
-    cond = and_(obs.c.indicator_key == key, obs.c.sex == "total")
-    if codes is not None:
-        cond = and_(cond, obs.c.region_code.in_(list(codes)))
-    stmt = select(*[obs.c[c] for c in OBS_COLUMNS]).where(cond).order_by(obs.c.region_code, obs.c.period)
-    with engine.connect() as conn:
-        return annualise(_frame(conn.execute(stmt).all()))
 # --- open data API and embeds (dashboard/deliver/api/) ---------------------------------------------------
 # The API only shapes what these return; observation values themselves come through
 # :func:`indicator_observations` (via ``dashboard.data.model.indicator_frame``), so any visibility rule

@@ -86,7 +86,7 @@ def frame(registry, state: ViewState, *, active: str, path: str, title: str, con
     query = state.query()
     agreement = county.agreement
     meta = {
-        "lang": lang, "forum": state.forum, "page": state.page,
+        "lang": lang, "forum": state.forum, "page": state.page, "as_of": state.as_of,
         "title": t("app.page_title", lang, page=title, county=county.name.get(lang)),
     }
     return html.Div(
@@ -118,11 +118,13 @@ def frame(registry, state: ViewState, *, active: str, path: str, title: str, con
             html.Main(
                 [
                     html.Div(id="tk-banner", children=synthetic_banner(lang) if synthetic else None, role="status"),
+                    *([pinned_notice(state, path)] if state.as_of else []),
                     *(notices or []),
                     content,
                 ],
                 id="main", className="tk-main tk-container", tabIndex="-1",
             ),
+            _print_meta(state, path, lang),
             html.Footer(
                 html.Div(
                     [
@@ -141,6 +143,34 @@ def frame(registry, state: ViewState, *, active: str, path: str, title: str, con
         className="tk-page" + (" tk-forum forum" if state.forum else ""),
         lang=lang,
     )
+
+
+def _print_meta(state: ViewState, path: str, lang: str) -> html.Div:
+    """Paper only (assets/print.css): the view's URL, the day it was printed and the sources."""
+    from datetime import date
+
+    import flask
+
+    from dashboard.core.format import date_text
+
+    try:
+        host = flask.request.host_url.rstrip("/")
+    except RuntimeError:  # outside a request
+        host = ""
+    url = host + path + state.query_string(forum=False)
+    return html.Div([html.P(t("print.url", lang, url=url)),
+                     html.P(t("print.date", lang, date=date_text(date.today().isoformat(), lang))),
+                     html.P(t("footer.data", lang))], className="tk-print-meta", **{"aria-hidden": "true"})
+
+
+def pinned_notice(state: ViewState, path: str) -> html.Div:
+    """A pinned view says so at the top, with a link to the same view with today's values."""
+    from dashboard.data.pin import as_of_text
+
+    live = path + state.query_string(as_of=None)
+    return html.Div([html.Strong(as_of_text(state.as_of, state.lang)), " ", t("meeting.pin.notice", state.lang), " ",
+                     html.A(t("meeting.pin.live", state.lang), href=live, className="tk-pinned__live")],
+                    className="tk-notice tk-pinned", role="status")
 
 
 def synthetic_banner(lang: str) -> html.Div:
@@ -311,6 +341,10 @@ def source_text(chart, lang: str) -> str:
     parts = [chart.source]
     if chart.data_date:
         parts.append(t("chart.data_date", lang, date=date_text(chart.data_date, lang)))
+    if (getattr(chart, "extra", None) or {}).get("as_of"):  # a pinned view (dashboard.data.pin)
+        from dashboard.data.pin import as_of_text
+
+        parts.append(as_of_text(chart.extra["as_of"], lang))
     if chart.synthetic:
         parts.append(t("chart.synthetic_note", lang))
     return " · ".join(parts)

@@ -16,7 +16,7 @@ import pandas as pd
 from dashboard.core.format import date_text, number, slug
 from dashboard.core.i18n import t
 from dashboard.core.state import InvalidState, ViewState
-from dashboard.data import model, provenance
+from dashboard.data import model, pin, provenance
 from dashboard.data.context import current_context
 from dashboard.data.queries import DataUnavailable
 from dashboard.draw.figures.bar import bar_figure
@@ -131,6 +131,8 @@ def _base(kind: str, state: ViewState, registry, indicator, year, lang: str):
 
 def _footer(source: str, data_date: str | None, synthetic: bool, lang: str) -> str:
     date_label = t("chart.data_date", lang, date=date_text(data_date, lang)) if data_date else ""
+    if pin.current():  # a pinned view says so on the chart itself
+        date_label = " · ".join(x for x in (pin.as_of_text(pin.current(), lang), date_label) if x)
     return footer_text(source, date_label, t("chart.synthetic_note", lang) if synthetic else None)
 
 
@@ -513,7 +515,16 @@ def build_chart(kind: str, state: ViewState, engine=None) -> ChartData:
     keyed = state.replace(indicator=key, **({"year": None, "map_mode": "geo"} if kind == "trend" else {}))
     return model.queries.memo(
         ctx.engine, "chart", (model.registry_key(registry), str(ctx.geo_dir), geo_version, kind, keyed),
-        lambda: _build(kind, state, ctx, indicator, lang))
+        lambda: _pinned_build(kind, state, ctx, indicator, lang))
+
+
+def _pinned_build(kind: str, state: ViewState, ctx, indicator, lang: str) -> ChartData:
+    """A pinned view (``tilanne``) reads the values of its moment; the chart records it for exports."""
+    with pin.pinned(state.as_of):
+        chart = _build(kind, state, ctx, indicator, lang)
+    if state.as_of:
+        chart.extra["as_of"] = state.as_of
+    return chart
 
 
 def _build(kind: str, state: ViewState, ctx, indicator, lang: str) -> ChartData:

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, update
 
-from dashboard.data.queries import clear_cache, indicator_observations, indicator_observations_at
+from dashboard.data.pin import pinned
+from dashboard.data.queries import clear_cache, indicator_observations
 from data_pipeline.db.schema import observation, observation_history
 from data_pipeline.load import recorded_load, upsert_observations
 from data_pipeline.manual import load_manual_files
@@ -26,6 +27,12 @@ def _moment() -> datetime:
     moment = datetime.now(timezone.utc)
     time.sleep(0.01)
     return moment
+
+
+def indicator_observations_at(engine, key, codes, moment: datetime) -> pd.DataFrame:
+    """The reads of a view pinned to ``moment`` (``?tilanne=…``)."""
+    with pinned(moment.isoformat()):
+        return indicator_observations(engine, key, codes)
 
 
 def _values(frame: pd.DataFrame) -> dict[tuple[str, int], float]:
@@ -83,7 +90,7 @@ def test_his003_every_write_path_is_recorded_even_raw_sql(any_engine, registry):
     with any_engine.begin() as conn:
         conn.execute(observation.delete().where(observation.c.region_code == "109"))
     clear_cache()
-    at = lambda t: _values(indicator_observations_at(any_engine, "tyottomat_pct", ("109",), t))  # noqa: E731
+    at = lambda t: _values(indicator_observations_at(any_engine, "tyottomat_pct", ("109",), t))
     assert at(t1) == {("109", 2020): 10.0}
     assert at(t2) == {("109", 2020): 11.0}
     assert at(datetime.now(timezone.utc)) == {}

@@ -16,6 +16,9 @@ def register_pages(registry) -> None:
     profile.register(registry)
     indicator.register(registry)
     misc.register(registry)
+    from dashboard.deliver.meeting import player
+
+    player.register(registry)
 
 
 def register_callbacks(app) -> None:

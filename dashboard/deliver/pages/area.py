@@ -436,7 +436,10 @@ def update_area(indicator, year, map_mode, municipality, meta):
     mode = mode if mode in modes else modes[-1]
     from dashboard.core.state import ViewState
 
-    state = ViewState(page=area_key, indicator=key, year=year, municipality=muni, map_mode=mode, lang=lang, forum=forum)
+    from dashboard.core.state import check_as_of
+
+    state = ViewState(page=area_key, indicator=key, year=year, municipality=muni, map_mode=mode, lang=lang, forum=forum,
+                      as_of=check_as_of(meta.get("as_of")))
     map_chart = build_chart("map", state, ctx.engine)
     state = state.replace(year=map_chart.extra["year"])
     return {"state": state, "map": map_chart}

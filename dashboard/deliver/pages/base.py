@@ -12,6 +12,7 @@ from dash import html
 from dashboard.core.i18n import t
 from dashboard.core.state import parse_view
 from dashboard.data.context import current_context
+from dashboard.data.pin import pinned
 from dashboard.deliver.components import db_error_state, empty_state, frame, invalid_notices, notice
 from dashboard.draw.charts import DataUnavailable
 
@@ -60,7 +61,8 @@ def _built_frame(registry, state, active, path, title, build, parsed, notices):
     lang = state.lang
     ctx = current_context()
     try:
-        built = build(ctx, state, parsed)
+        with pinned(state.as_of):  # a pinned view (?tilanne=) reads the values of its moment
+            built = build(ctx, state, parsed)
     except DataUnavailable:
         log.warning("database error while rendering %s", path, exc_info=True)
         return frame(registry, state, active=active, path=path, title=t("dberror.title", lang),

@@ -15,6 +15,8 @@ from dashboard.core.i18n import t
 from dashboard.data import model, queries
 from dashboard.data.goal_data import goal_statuses
 from dashboard.deliver.components import page_href
+from dashboard.deliver.meeting import board
+from dashboard.deliver.meeting.spark import data_uri, spark_svg
 from dashboard.deliver.pages.base import Built, render
 from dashboard.draw.charts import manual_rule
 from dashboard.draw.figures.spark import HEIGHT, SPARK_CONFIG, SPARK_YEARS, WIDTH, sparkline_figure
@@ -89,11 +91,11 @@ def _spark_cell(h, lang: str) -> list:
     spark = h["spark"]
     if spark is None:
         return []
-    figure = sparkline_figure(spark["years"], spark["county"], spark["country"], spark["digits"])
+    # Server-made SVG (dashboard/meeting/spark.py): no plotly.js needed for the first view.
+    svg = spark_svg(spark["years"], spark["county"], spark["country"], width=WIDTH, height=HEIGHT)
     return [
         # The picture repeats the words beside it: hidden from screen readers, which get the text.
-        html.Div(dcc.Graph(figure=figure, config=SPARK_CONFIG, className="tk-spark__graph",
-                           style={"width": f"{WIDTH}px", "height": f"{HEIGHT}px"}),
+        html.Div(html.Img(src=data_uri(svg), alt="", className="tk-spark__graph", width=WIDTH, height=HEIGHT),
                  className="tk-spark", **{"aria-hidden": "true"}),
         html.Span(spark["text"], className="tk-visually-hidden"),
     ]
@@ -191,8 +193,11 @@ def build(ctx, state, parsed) -> Built:
 def _build(ctx, state) -> Built:
     registry = ctx.registry
     lang = state.lang
+    if state.forum:  # forum mode opens on the situation board: every goal on one screen
+        return Built(content=board.board(ctx, state), title=t("meeting.board.nav", lang),
+                     synthetic=board.any_synthetic(ctx, state))
     statuses = goal_statuses(ctx.engine, registry, lang, None)
-    cards, synthetic = [], False
+    cards, synthetic = [], board.any_synthetic(ctx, state)
     for area in registry.agreement.areas:
         card, syn = _card(ctx, area, state, statuses)
         cards.append(card)
@@ -202,6 +207,7 @@ def _build(ctx, state) -> Built:
         [
             html.H1(f"{t('overview.title', lang)}: {registry.county.name.get(lang)}", className="tk-h1"),
             html.P(t("overview.lead", lang, agreement=agreement), className="tk-lead"),
+            board.board(ctx, state, summary=True),
             html.Div(cards, className="tk-cards"),
         ],
         className="tk-overview",

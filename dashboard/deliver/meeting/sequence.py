@@ -1,0 +1,205 @@
+"""Meeting sequences (kokous): a named, ordered list of dashboard views, one slide each.
+
+A sequence is a YAML file (format in README, "Kokoukset"), validated with pydantic and then view by
+view with the same rules as a URL (:func:`dashboard.core.state.validate_state`), so a file that opens is
+a file whose every slide opens. Storage sits behind :class:`SequenceStore`: today
+:class:`FileSequenceStore` over the folder ``TILANNEKUVA_MEETINGS_DIR``; coordinators' accounts
+(Tiedonkeruu) can add a store that saves from the browser without changing the player or the PDF.
+
+    title: Strateginen foorumi 12/2026
+    date: 2026-12-10
+    as_of: 2026-12-01          # optional: every slide pinned to this moment ("tilanne 1.12.2026")
+    lang: fi                   # optional
+    slides:
+      - title: Sopimuksen tavoitteet
+        view: /
+      - title: Yksinäiset asunnottomat kunnittain
+        view: /asuminen?indikaattori=asunnottomat_yksinaiset&vuosi=2022
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import parse_qs, urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from dashboard.core.state import InvalidState, ViewState, check_as_of, validate_state
+
+#: A sequence's name in URLs and file names: /kokous/<slug>, <slug>.yaml.
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+DEFAULT_DIR = "var/kokoukset"
+MAX_SLIDES = 60
+
+
+def meetings_dir() -> Path:
+    """The folder of sequence files (``TILANNEKUVA_MEETINGS_DIR``, default ``var/kokoukset``)."""
+    return Path(os.environ.get("TILANNEKUVA_MEETINGS_DIR") or DEFAULT_DIR)
+
+
+class SequenceError(ValueError):
+    """A sequence file or name that cannot be used; the message is Finnish and names the place."""
+
+
+class Slide(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    title: str = Field(min_length=1, max_length=200)
+    view: str = Field(min_length=1, max_length=500)
+
+
+class SequenceFile(BaseModel):
+    """The YAML file as written by a coordinator (before the views are checked)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    title: str = Field(min_length=1, max_length=200)
+    date: date
+    as_of: str | None = None
+    lang: str = "fi"
+    slides: list[Slide] = Field(min_length=1, max_length=MAX_SLIDES)
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of_text(cls, value):
+        return value.isoformat() if isinstance(value, date) else value
+
+
+@dataclass(frozen=True)
+class PlannedSlide:
+    number: int
+    title: str
+    path: str
+    state: ViewState
+
+
+@dataclass(frozen=True)
+class Sequence:
+    slug: str
+    title: str
+    date: date
+    as_of: str | None
+    lang: str
+    slides: tuple[PlannedSlide, ...]
+
+
+def view_path(registry, state: ViewState) -> str:
+    """The page path of a view state (inverse of the path part of :func:`parse_view_url`)."""
+    if state.page == "overview":
+        return "/"
+    if state.page == "profile":
+        return "/kuntaprofiili"
+    if state.page == "indicator":
+        return f"/indikaattori/{state.indicator}"
+    for area in registry.agreement.areas:
+        if area.key == state.page:
+            return f"/{area.slug}"
+    return "/"
+
+
+def parse_view_url(url: str, registry) -> ViewState:
+    """A dashboard URL (path and query, host ignored) as a validated view state."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/") or "/"
+    params = {k: v for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    if path == "/":
+        page = "overview"
+    elif path == "/kuntaprofiili":
+        page = "profile"
+    elif path.startswith("/indikaattori/"):
+        page = "indicator"
+        params["indikaattori"] = [path.removeprefix("/indikaattori/")]
+    else:
+        page = next((a.key for a in registry.agreement.areas if f"/{a.slug}" == path), None)
+        if page is None:
+            raise InvalidState("page", "invalid_page", parts.path)
+    return validate_state({**params, "sivu": page}, registry=registry)
+
+
+def parse_sequence(slug: str, text: str, registry, *, where: str | None = None) -> Sequence:
+    """Validate a sequence file's text; every problem raises :class:`SequenceError` naming the place."""
+    where = where or f"{slug}.yaml"
+    if not SLUG_RE.match(slug):
+        raise SequenceError(f"{where}: kokouksen nimi ”{slug}” ei kelpaa (pienet kirjaimet, numerot ja viivat).")
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SequenceError(f"{where}: YAML ei ole kelvollista: {exc}") from None
+    try:
+        data = SequenceFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(f"kenttä {'.'.join(str(p) for p in e['loc']) or '(tiedosto)'}: {e['msg']}"
+                             for e in exc.errors())
+        raise SequenceError(f"{where}: {problems}") from None
+    try:
+        as_of = check_as_of(data.as_of)
+    except InvalidState as exc:
+        raise SequenceError(f"{where}: kenttä as_of: {exc.message}") from None
+    if data.lang not in ("fi", "sv", "en"):
+        raise SequenceError(f"{where}: kenttä lang: kieli ”{data.lang}” ei kelpaa (fi, sv tai en).")
+    slides = []
+    for number, slide in enumerate(data.slides, start=1):
+        try:
+            state = parse_view_url(slide.view, registry)
+        except InvalidState as exc:
+            raise SequenceError(f"{where}: dia {number} (”{slide.title}”), näkymä {slide.view}: {exc.message}") from None
+        # The meeting decides language, projector mode and the pinned moment of every slide.
+        state = state.replace(lang=data.lang, forum=True, as_of=as_of or state.as_of)
+        slides.append(PlannedSlide(number, slide.title, view_path(registry, state), state))
+    return Sequence(slug, data.title, data.date, as_of, data.lang, tuple(slides))
+
+
+def dump_sequence(sequence: Sequence) -> str:
+    """The YAML text of a sequence (what a store writes; parse_sequence reads it back)."""
+    data = {"title": sequence.title, "date": sequence.date.isoformat()}
+    if sequence.as_of:
+        data["as_of"] = sequence.as_of
+    data["lang"] = sequence.lang
+    data["slides"] = [{"title": s.title, "view": s.path + s.state.query_string(lang="fi", forum=False, as_of=None)}
+                      for s in sequence.slides]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+class SequenceStore(Protocol):
+    """Where sequences live. The player, the board and the PDF only use this interface."""
+
+    def names(self) -> list[str]: ...
+
+    def load(self, slug: str, registry) -> Sequence: ...
+
+    def save(self, sequence: Sequence) -> None: ...
+
+
+class FileSequenceStore:
+    """One YAML file per sequence in a folder (``<slug>.yaml``)."""
+
+    def __init__(self, folder: Path | str | None = None) -> None:
+        self.folder = Path(folder) if folder is not None else meetings_dir()
+
+    def names(self) -> list[str]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.stem for p in self.folder.glob("*.yaml") if SLUG_RE.match(p.stem))
+
+    def load(self, slug: str, registry) -> Sequence:
+        if not SLUG_RE.match(slug or ""):
+            raise SequenceError(f"Kokouksen nimi ”{slug}” ei kelpaa.")
+        path = self.folder / f"{slug}.yaml"
+        if not path.is_file():
+            raise SequenceError(f"Kokousta ”{slug}” ei löydy kansiosta {self.folder}.")
+        return parse_sequence(slug, path.read_text(encoding="utf-8"), registry, where=str(path))
+
+    def save(self, sequence: Sequence) -> None:
+        """Write atomically (a reader never sees half a file)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{sequence.slug}.yaml"
+        tmp = path.with_suffix(".yaml.tmp")
+        tmp.write_text(dump_sequence(sequence), encoding="utf-8")
+        tmp.replace(path)
+
+
+def default_store() -> SequenceStore:
+    return FileSequenceStore()
