@@ -115,6 +115,9 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
     from dashboard import integrations
 
     integrations.register_export_routes(server)
+    from dashboard.pages.groups import register_routes as register_group_routes
+
+    register_group_routes(server)  # the agenda's CSV/XLSX, the Atom feed of what changed
     return app
 
 

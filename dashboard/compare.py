@@ -10,22 +10,14 @@ least one unit of the last shown decimal (so differences invisible on screen nev
 that band the indicator's direction decides better/worse; for neutral indicators the words are
 "higher"/"lower" and the colour stays grey.
 
-*Trend* rule: the last five yearly values (at least three, within the latest ten years) get a
-least-squares line; its change over the span, relative to the mean level, below 3 % is "no clear
-change", otherwise "rising"/"falling" — and with the indicator's direction, "improving"/"worsening".
+*Trend* rule: :func:`dashboard.progress.judge_trend` (one rule for every table and goal card).
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 SIMILAR_REL = 0.05
-TREND_POINTS = 5
-TREND_MIN_POINTS = 3
-TREND_WINDOW_YEARS = 10
-TREND_FLAT_REL = 0.03
 
 #: Colour-blind-safe comparison colours (ScotPHO-style): blue better, orange worse, grey otherwise.
 COLORS = {"better": "#1f5fa8", "worse": "#b35806", "similar": "#6b6b6b", "higher": "#6b6b6b",
@@ -89,29 +81,12 @@ class Trend:
         return f"{self.movement}_{self.judgement}"
 
 
-def trend(years, values, direction: str) -> Trend:
-    """Recent trend of a yearly series (see the module docstring for the rule)."""
-    pairs = sorted((int(y), float(v)) for y, v in zip(years, values) if not _missing(v))
-    if not pairs:
-        return Trend("unknown", "none")
-    latest = pairs[-1][0]
-    pairs = [p for p in pairs if p[0] > latest - TREND_WINDOW_YEARS][-TREND_POINTS:]
-    if len(pairs) < TREND_MIN_POINTS:
-        return Trend("unknown", "none", pairs[0][0], latest, len(pairs))
-    x = np.array([p[0] for p in pairs], dtype=float)
-    y = np.array([p[1] for p in pairs], dtype=float)
-    slope = float(np.polyfit(x, y, 1)[0])
-    change = slope * (x[-1] - x[0])
-    level = float(np.mean(np.abs(y)))
-    rel = abs(change) / level if level > 0 else (0.0 if change == 0 else math.inf)
-    first, last = int(x[0]), int(x[-1])
-    if rel < TREND_FLAT_REL:
-        return Trend("flat", "neutral", first, last, len(pairs))
-    movement = "up" if change > 0 else "down"
-    if direction == "higher":
-        judgement = "better" if movement == "up" else "worse"
-    elif direction == "lower":
-        judgement = "better" if movement == "down" else "worse"
-    else:
-        judgement = "neutral"
-    return Trend(movement, judgement, first, last, len(pairs))
+def trend(years, values, direction: str, breaks=()) -> Trend:
+    """Recent trend of a yearly series: :func:`dashboard.progress.judge_trend`, the one trend rule."""
+    from dashboard.progress import judge_trend
+
+    j = judge_trend(years, values, direction, breaks=breaks)
+    judgement = {"improving": "better", "worsening": "worse", "unknown": "none"}.get(j.judgement, "neutral")
+    first = int(j.first) if j.first is not None else None
+    last = int(j.last) if j.last is not None else None
+    return Trend(j.movement, judgement, first, last, j.n)

@@ -7,7 +7,7 @@ Paths: ``/`` etusivu, ``/<area slug>`` per priority area, ``/kuntaprofiili``, ``
 """
 from __future__ import annotations
 
-from dashboard.pages import area, indicator, misc, overview, profile
+from dashboard.pages import area, groups, indicator, misc, overview, profile
 
 
 def register_pages(registry) -> None:
@@ -16,6 +16,7 @@ def register_pages(registry) -> None:
     profile.register(registry)
     indicator.register(registry)
     misc.register(registry)
+    groups.register(registry)
 
 
 def register_callbacks(app) -> None:
