@@ -34,7 +34,8 @@ def _nav(registry, state: ViewState, active: str) -> html.Nav:
     items = [("overview", "/", t("nav.overview", lang))]
     for area in registry.agreement.areas:
         items.append((area.key, f"/{area.slug}", area.short.get(lang)))
-    items += [("profile", "/kuntaprofiili", t("nav.profile", lang))]
+    items += [("profile", "/kuntaprofiili", t("nav.profile", lang)),
+              ("agenda", "/tutkittavaa", t("agenda.nav", lang)), ("changes", "/mika-muuttui", t("changes.title", lang))]
     links = []
     for key, path, label in items:
         current = key == active

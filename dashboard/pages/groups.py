@@ -10,7 +10,7 @@ import logging
 from datetime import date, timedelta
 
 import dash
-from dash import html
+from dash import dcc, html
 
 from dashboard import agenda
 from dashboard.compare import SYMBOLS
@@ -92,9 +92,9 @@ def _form(registry, state, params: dict, lang: str):
                         selected=f == params["nayta"]) for f in agenda.FILTERS]
     hidden = []
     if lang != "fi":
-        hidden.append(html.Input(type="hidden", name="kieli", value=lang))
+        hidden.append(dcc.Input(type="hidden", name="kieli", value=lang))
     if state.forum:
-        hidden.append(html.Input(type="hidden", name="esitys", value="1"))
+        hidden.append(dcc.Input(type="hidden", name="esitys", value="1"))
 
     def field(idx, label, options, name):
         return html.Div([html.Label(t(label, lang), htmlFor=idx, className="tk-label"),
@@ -106,7 +106,7 @@ def _form(registry, state, params: dict, lang: str):
         field("agenda-benchmark", "agenda.benchmark", bench, "vertailu"),
         field("agenda-filter", "agenda.filter", show, "nayta"),
         *hidden,
-        html.Button(t("agenda.apply", lang), type="submit", className="btn btn-primary tk-agenda__apply"),
+        html.Button(t("agenda.apply", lang), type="submit", className="tk-button tk-agenda__apply"),
     ], method="get", action=AGENDA_PATH, className="tk-agenda__form")
 
 
@@ -185,7 +185,7 @@ def build_agenda(ctx, state, parsed, query: dict | None = None) -> Built:
 
 
 def agenda_layout(**query):
-    return render(page="overview", path=AGENDA_PATH, active="", query=query,
+    return render(page="overview", path=AGENDA_PATH, active="agenda", query=query,
                   build=lambda ctx, state, parsed: build_agenda(ctx, state, parsed, query), default_title_key="agenda.nav")
 
 
@@ -256,18 +256,18 @@ def build_changes(ctx, state, parsed, query: dict | None = None) -> Built:
     loads = [html.Li(t("changes.load_item", lang, source=i.source, dataset=i.dataset, rows=i.rows)
                      + f" — {i.when.date().isoformat()}") for i in feed.loads]
     goals = [html.Li(t("changes.goal_item", lang, goal=i.wording, before=i.before, after=i.after)) for i in feed.goals]
-    hidden = [html.Input(type="hidden", name="kieli", value=lang)] if lang != "fi" else []
+    hidden = [dcc.Input(type="hidden", name="kieli", value=lang)] if lang != "fi" else []
     content = html.Div([
         html.H1(t("changes.title", lang), className="tk-h1"),
         html.P(t("changes.lead", lang), className="tk-lead"),
         *notices,
         html.Form([html.Div([html.Label(t("changes.since", lang), htmlFor="changes-since", className="tk-label"),
-                             html.Input(type="date", id="changes-since", name="alkaen", value=since.isoformat(),
-                                        className="form-control")], className="tk-control"),
-                   *hidden, html.Button(t("changes.apply", lang), type="submit", className="btn btn-primary")],
+                             dcc.Input(type="text", id="changes-since", name="alkaen", value=since.isoformat(),
+                                       pattern=r"\d{4}-\d{2}-\d{2}", placeholder="2026-11-01", className="form-control",
+                                       debounce=True)], className="tk-control"),
+                   *hidden, html.Button(t("changes.apply", lang), type="submit", className="tk-button")],
                   method="get", action=CHANGES_PATH, className="tk-agenda__form"),
-        html.P(html.A(t("changes.feed", lang), href=page_href(FEED_PATH, state, alkaen=since.isoformat()),
-                      type="application/atom+xml")),
+        html.P(html.A(t("changes.feed", lang), href=page_href(FEED_PATH, state, alkaen=since.isoformat()))),
         html.Section([html.H2(t("changes.loads_h", lang), id="changes-loads"),
                       html.Ul(loads, className="tk-changes__list") if loads else html.P(t("changes.no_loads", lang))],
                      className="tk-section", **{"aria-labelledby": "changes-loads"}),
@@ -279,7 +279,7 @@ def build_changes(ctx, state, parsed, query: dict | None = None) -> Built:
 
 
 def changes_layout(**query):
-    return render(page="overview", path=CHANGES_PATH, active="", query=query,
+    return render(page="overview", path=CHANGES_PATH, active="changes", query=query,
                   build=lambda ctx, state, parsed: build_changes(ctx, state, parsed, query), default_title_key="changes.title")
 
 

@@ -76,16 +76,20 @@ def _profile_rows(ctx, code: str, lang: str, forum: bool = False) -> tuple[list,
             syn = m_syn or r_syn or c_syn
             synthetic_any = synthetic_any or syn
             star = lambda txt, s: txt + (" *" if s else "")  # noqa: E731
+            label = lambda text: {"data-label": text}  # noqa: E731 - the column name a phone shows beside the value
+            name = model.region_name(registry, code, lang)
             rows.append(html.Tr([
                 html.Th([dcc.Link(ind.title.get(lang), href=page_href(f"/indikaattori/{ind.key}", link_state)),
                          html.Span(ind.unit.text(lang), className="tk-unit")], scope="row"),
-                html.Td(str(year), className="is-num"),
-                html.Td(t("profile.region_only", lang) if region_only else star(m_txt, m_syn), className="is-num tk-strong"),
-                html.Td(star(r_txt, r_syn), className="is-num"),
-                html.Td(star(c_txt, c_syn), className="is-num"),
-                html.Td(_badge(verdict, lang) if comparable(ind) and not region_only else html.Span("–", className="tk-muted")),
+                html.Td(str(year), className="is-num", **label(t("profile.year", lang))),
+                html.Td(t("profile.region_only", lang) if region_only else star(m_txt, m_syn), className="is-num tk-strong",
+                        **label(name)),
+                html.Td(star(r_txt, r_syn), className="is-num", **label(county.region.name.get(lang))),
+                html.Td(star(c_txt, c_syn), className="is-num", **label(county.country.name.get(lang))),
+                html.Td(_badge(verdict, lang) if comparable(ind) and not region_only else html.Span("–", className="tk-muted"),
+                        **label(t("profile.vs_county", lang))),
                 html.Td([html.Span(tr.arrow, className=f"tk-trend tk-trend--{tr.judgement}", **{"aria-hidden": "true"}), " ",
-                         t(f"trend.{tr.key}", lang)]),
+                         t(f"trend.{tr.key}", lang)], **label(t("profile.trend", lang))),
             ]))
         heading_id = f"profile-{area.key}"
         name = model.region_name(registry, code, lang)
