@@ -12,8 +12,15 @@ from playwright.sync_api import expect
 from sqlalchemy import delete, insert
 from werkzeug.serving import make_server
 
-from tests.browser.test_dashboard_browser import AXE, AXE_TAGS  # noqa: F401 - same axe and tags
-from tests.dashboard.data import COUNTRY, MUNIS, REGION, REGISTRY, build_database, write_geometry
+from tests.browser.test_dashboard_browser import AXE, AXE_TAGS
+from tests.dashboard.data import (
+    COUNTRY,
+    MUNIS,
+    REGION,
+    REGISTRY,
+    build_database,
+    write_geometry,
+)
 
 SCREENSHOTS = Path("/tmp/groups-shots")
 YEARS = range(2020, 2025)
@@ -42,9 +49,9 @@ def served(root: Path):
         for code in [*MUNIS, REGION, COUNTRY]:
             for i, year in enumerate(YEARS):
                 value = DESIGNED.get(code, [9.0] * 5)[i]
-                rows.append(dict(indicator_key="tyottomat_pct", region_code=code, period=str(year), period_type="Y",
-                                 year=year, value=value, sex="total", suppressed=False, provisional=False,
-                                 synthetic=False, load_run_id=1))
+                rows.append({"indicator_key": "tyottomat_pct", "region_code": code, "period": str(year), "period_type": "Y",
+                                 "year": year, "value": value, "sex": "total", "suppressed": False, "provisional": False,
+                                 "synthetic": False, "load_run_id": 1})
         conn.execute(insert(observation), rows)
     write_geometry(root / "geo")
     app = create_app(engine=engine, registry=REGISTRY, geo_dir=root / "geo")
@@ -165,7 +172,7 @@ def test_grp005_goal_cards_show_three_judgements_and_link_the_method(browser, ba
 
 
 def test_grp006_profile_on_a_phone_shows_value_and_comparison_without_sideways_scrolling(browser, base):
-    context, page, errors = _page(browser, width=390, height=844)
+    context, page, _errors = _page(browser, width=390, height=844)
     page.goto(base + "/kuntaprofiili?kunta=109")
     table = page.locator(".tk-table--profile").first
     expect(table).to_be_visible()
