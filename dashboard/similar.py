@@ -120,3 +120,40 @@ def comparison_sets(county, code: str, table: Mapping[str, Mapping[str, float]] 
     if table is not None and code in table:
         out["similar"] = [n.code for n in nearest(table, code, k)]
     return out
+
+
+#: Registry indicators that carry the variables in the database (Sotkanet 127 and 181 are loaded
+#: for every municipality of the country).
+DB_VARIABLES = {"population_log10": "vaesto", "unemployment_pct": "tyottomat_pct"}
+
+
+def table_from_db(engine) -> tuple[dict[str, dict[str, float]], dict[str, int | None]]:
+    """({code: variables}, {variable: year}) of every municipality in the database with population
+    and unemployment (the density needs the whole country's polygons, which only the pipeline's
+    boundary snapshot has: :func:`features` uses it when given)."""
+    from sqlalchemy import select
+
+    from data_pipeline.db.schema import observation, region
+
+    o, r = observation.c, region.c
+    stmt = (select(o.indicator_key, o.region_code, o.year, o.value)
+            .join(region, region.c.code == o.region_code)
+            .where(r.level == "kunta", o.sex == "total", o.period_type == "Y", o.value.is_not(None),
+                   o.indicator_key.in_(list(DB_VARIABLES.values()))))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    per: dict[str, dict[int, dict[str, float]]] = {}
+    for key, code, year, value in rows:
+        per.setdefault(key, {}).setdefault(int(year), {})[code] = float(value)
+    latest, years = {}, {}
+    for variable, key in DB_VARIABLES.items():
+        by_year = per.get(key, {})
+        if not by_year:
+            return {}, {}
+        year = max(by_year, key=lambda y: (len(by_year[y]), y))
+        latest[variable], years[variable] = by_year[year], year
+    out = {}
+    for code, pop in latest["population_log10"].items():
+        if pop > 0 and code in latest["unemployment_pct"]:
+            out[code] = {"population_log10": math.log10(pop), "unemployment_pct": latest["unemployment_pct"][code]}
+    return out, years

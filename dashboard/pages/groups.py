@@ -15,6 +15,7 @@ from dash import dcc, html
 from dashboard import agenda
 from dashboard.compare import SYMBOLS
 from dashboard.components import page_href, table_wrap
+from dashboard.format import number
 from dashboard.gauges import JUDGEMENT_SYMBOL, METHOD_PATH
 from dashboard.i18n import normalise_lang, t
 from dashboard.pages.base import Built, render
@@ -327,3 +328,46 @@ def register_routes(server) -> None:
 
     server.add_url_rule(AGENDA_EXPORT, "tutkittavaa_vienti", agenda_export, methods=["GET"])
     server.add_url_rule(FEED_PATH, "mika_muuttui_atom", atom_feed, methods=["GET"])
+
+
+# --- similar municipalities on the profile ----------------------------------------------------
+
+
+def similar_section(ctx, code: str, state):
+    """The municipality's comparison sets: its sub-region and its similar municipalities with the
+    variables they were found by (dashboard.similar); nothing when the variables are not loaded."""
+    from dashboard import model, queries, similar
+
+    lang = state.lang
+    registry = ctx.registry
+    table, years = queries.memo(ctx.engine, "similar_table", (model.registry_key(registry),),
+                                lambda: similar.table_from_db(ctx.engine))
+    if code not in table or len(table) < 2:
+        return None
+    sets = similar.comparison_sets(registry.county, code, table)
+    neighbours = similar.nearest(table, code)
+
+    def name(c):
+        return model.region_name(registry, c, lang) or c
+
+    def cells(values):
+        return [html.Td(number(10 ** values["population_log10"], 0, lang), className="is-num"),
+                html.Td(number(values["unemployment_pct"], 1, lang), className="is-num")]
+
+    head = html.Thead(html.Tr([html.Th(t("similar.col_municipality", lang), scope="col"),
+                               html.Th(t("similar.col_population", lang, year=years["population_log10"]), scope="col", className="is-num"),
+                               html.Th(t("similar.col_unemployment", lang, year=years["unemployment_pct"]), scope="col", className="is-num"),
+                               html.Th(t("similar.col_distance", lang), scope="col", className="is-num")]))
+    rows = [html.Tr([html.Th(name(code), scope="row"), *cells(table[code]), html.Td("–", className="is-num")],
+                    className="is-self")]
+    rows += [html.Tr([html.Th(html.A(name(n.code), href=page_href("/kuntaprofiili", state, kunta=n.code))
+                              if n.code in registry.county.municipality_codes else name(n.code), scope="row"),
+                      *cells(n.values), html.Td(number(n.distance, 2, lang), className="is-num")]) for n in neighbours]
+    caption = t("similar.caption", lang, name=name(code))
+    sub = ", ".join(name(c) for c in sets["subregion"]) or "–"
+    return html.Section([
+        html.H2(t("similar.title", lang), id="profile-similar"),
+        html.P(t("similar.subregion", lang, names=sub)),
+        table_wrap(html.Table([html.Caption(caption), head, html.Tbody(rows)], className="tk-table", id="similar-table"), lang),
+        html.P(t("similar.method", lang), className="tk-hint"),
+    ], className="tk-section tk-profile__similar", **{"aria-labelledby": "profile-similar"})

@@ -21,6 +21,7 @@ from dashboard.components import notice, page_href, synthetic_banner, table_wrap
 from dashboard.context import current_context
 from dashboard.i18n import normalise_lang, t
 from dashboard.pages.base import Built, render
+from dashboard.pages.groups import similar_section
 from dashboard.state import InvalidState, ViewState, check_lang, check_region
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,8 @@ def build(ctx, state: ViewState, parsed) -> Built:
         ], className="tk-control tk-control--inline"),
         _rules(lang),
         html.Div(id="profile-notice", role="status"),
-        dcc.Loading(html.Div(sections, id="profile-content"), type="dot", delay_show=400),
+        dcc.Loading(html.Div([*sections, similar_section(ctx, code, state)], id="profile-content"), type="dot",
+                    delay_show=400),
     ], className="tk-profile")
     return Built(content=content, title=t("profile.title", lang), synthetic=synthetic,
                  view={"page": "profile", "query": state.replace(municipality=code, page="profile").query()})
@@ -182,7 +184,8 @@ def register_callbacks(app) -> None:
             log.exception("profile of %r failed", code)
             return no_update, no_update, no_update, notice(t("dberror.contact", lang), "error")
         state = ViewState(page="profile", municipality=muni, lang=lang, forum=forum)
-        return (sections, {"path": "/kuntaprofiili", "query": state.query(), "push": True, "page": "profile"},
+        return ([*sections, similar_section(ctx, muni, state)],
+                {"path": "/kuntaprofiili", "query": state.query(), "push": True, "page": "profile"},
                 synthetic_banner(lang) if synthetic else None, None)
 
 

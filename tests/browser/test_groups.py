@@ -35,6 +35,9 @@ DESIGNED = {
     "086": [14.0, 13.0, 12.0, 11.0, 10.0],  # worse, improving
 }
 EXPECTED_AGENDA = {"109", "165"}
+#: population (test values shaped like the real ones) for the similar-municipality table
+POPULATION = {"061": 16500, "082": 8600, "086": 8400, "103": 2200, "109": 68000, "165": 16200, "169": 5400,
+              "433": 7900, "694": 28500, "834": 6000, "981": 2300}
 
 
 @contextmanager
@@ -53,6 +56,10 @@ def served(root: Path):
                                  "year": year, "value": value, "sex": "total", "suppressed": False, "provisional": False,
                                  "synthetic": False, "load_run_id": 1})
         conn.execute(insert(observation), rows)
+        conn.execute(insert(observation), [
+            dict(indicator_key="vaesto", region_code=code, period="2024", period_type="Y", year=2024, value=float(n),
+                 sex="total", suppressed=False, provisional=False, synthetic=False, load_run_id=1)
+            for code, n in POPULATION.items()])
     write_geometry(root / "geo")
     app = create_app(engine=engine, registry=REGISTRY, geo_dir=root / "geo")
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
@@ -129,6 +136,7 @@ def test_grp002_agenda_sorts_by_a_header_link_and_says_so_with_aria_sort(browser
 
 
 @pytest.mark.parametrize("path", ["/tutkittavaa?painopiste=hyvinvointityo&nayta=tutkittavaa", "/menetelma",
+                                  "/kuntaprofiili?kunta=981", "/tutkittavaa?painopiste=asuminen&kieli=en",
                                   "/menetelma?kieli=sv", "/mika-muuttui?alkaen=2026-11-01", "/"])
 def test_grp003_axe_finds_no_violations_on_the_new_pages(browser, base, path):
     context, page, _ = _page(browser, bypass_csp=True)
@@ -186,4 +194,23 @@ def test_grp006_profile_on_a_phone_shows_value_and_comparison_without_sideways_s
     for cell in (row.locator("td").nth(1), row.locator("td").nth(4)):
         box = cell.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    context.close()
+
+
+def test_grp007_profile_names_the_similar_municipalities_and_the_variables(browser, base):
+    context, page, errors = _page(browser)
+    page.goto(base + "/kuntaprofiili?kunta=981")  # Ypäjä
+    table = page.locator("#similar-table")
+    expect(table).to_be_visible()
+    heads = table.locator("thead th").all_inner_texts()
+    assert heads[1].startswith("Väkiluku") and heads[2].startswith("Työttömät %")
+    names = table.locator("tbody th").all_inner_texts()
+    assert names[0] == "Ypäjä" and len(names) == 6
+    # the nearest in population and unemployment among the test values: Humppila (2,200; 9.0 %)
+    assert names[1] == "Humppila"
+    expect(page.locator(".tk-profile__similar")).to_contain_text("Forssa")  # its sub-region
+    # changing the municipality rebuilds the table for the new one
+    page.select_option("#profile-municipality", "109")
+    expect(page.locator("#similar-table tbody th").first).to_have_text("Hämeenlinna")
+    assert errors == []
     context.close()
