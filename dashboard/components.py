@@ -34,8 +34,7 @@ def _nav(registry, state: ViewState, active: str) -> html.Nav:
     items = [("overview", "/", t("nav.overview", lang))]
     for area in registry.agreement.areas:
         items.append((area.key, f"/{area.slug}", area.short.get(lang)))
-    items += [("profile", "/kuntaprofiili", t("nav.profile", lang)),
-              ("agenda", "/tutkittavaa", t("agenda.nav", lang)), ("changes", "/mika-muuttui", t("changes.title", lang))]
+    items += [("profile", "/kuntaprofiili", t("nav.profile", lang))]
     links = []
     for key, path, label in items:
         current = key == active
@@ -105,6 +104,10 @@ def frame(registry, state: ViewState, *, active: str, path: str, title: str, con
                                 href=page_href("/", state), className="tk-brand",
                             ),
                             html.Div([
+                                *[dcc.Link(t(label, lang), href=page_href(href, state),
+                                           className="tk-header__link" + (" is-current" if active == key else ""))
+                                  for key, href, label in (("agenda", "/tutkittavaa", "agenda.nav"),
+                                                           ("changes", "/mika-muuttui", "changes.title"))],
                                 dcc.Link(t("nav.sources", lang), href=page_href("/tietolahteet", state),
                                          className="tk-header__link" + (" is-current" if active == "sources" else "")),
                                 _lang_switch(state, path, query), _forum_toggle(state, path, query),

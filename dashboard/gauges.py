@@ -58,7 +58,7 @@ def _judgements(status: GoalStatus, lang: str):
                                                  " ", words])],
                         className=f"goal-gauge__judgement goal-gauge__judgement--{cls}")
 
-    rows = [row("target", t("progress.card.target", lang), status_symbol(status), status.label)]
+    rows = []  # the first judgement, the target's, is the status badge above
     if status.benchmark is not None and status.benchmark_name:
         verdict = t(f"compare.{status.benchmark}", lang)
         words = t("progress.card.benchmark_value", lang, verdict=verdict, value=status.benchmark_text) \
@@ -68,6 +68,8 @@ def _judgements(status: GoalStatus, lang: str):
     if status.trend_judgement is not None:
         rows.append(row(f"trend tk-j--{status.trend_judgement}", t("progress.card.trend", lang),
                         JUDGEMENT_SYMBOL[status.trend_judgement], status.trend_text))
+    if not rows:
+        return None
     return html.Dl(rows, className="goal-gauge__judgements", **{"aria-label": t("progress.card.heading", lang)})
 
 
@@ -117,6 +119,7 @@ def goal_gauge(status: GoalStatus, lang: str = "fi"):
     badge = html.P(
         [
             html.Span(status_symbol(status), className="goal-gauge__symbol", **{"aria-hidden": "true"}),
+            html.Span(t("progress.card.target", lang) + ": ", className="goal-gauge__term"),
             html.Span(status.label, className="goal-gauge__label"),
         ],
         className=f"goal-gauge__status goal-gauge__status--{tone}",
@@ -133,8 +136,9 @@ def goal_gauge(status: GoalStatus, lang: str = "fi"):
     ]
     if status.progress is not None:
         children.append(_meter(status, lang, dom_id))
+    judgements = _judgements(status, lang)
     children += [
-        _judgements(status, lang),
+        *([judgements] if judgements is not None else []),
         html.Dl(facts, className="goal-gauge__facts"),
         html.P([status.explanation, " ", html.A(t("progress.card.method", lang), href=method_href(lang),
                                                 className="goal-gauge__method")],
