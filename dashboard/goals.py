@@ -136,6 +136,9 @@ class GoalData:
     benchmark_name: object | None = None
     #: declared series-break years of the indicator (values before a break are not compared across it)
     breaks: tuple = ()
+    #: a count goal compared through a rate: the rate indicator and the goal region's own rate series
+    benchmark_indicator: object | None = None
+    benchmark_own: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OBS_COLUMNS))
 
 
 # --- formatting -------------------------------------------------------------------------------
@@ -542,14 +545,22 @@ def _with_benchmark_and_trend(status: GoalStatus, data: GoalData, lang: str) -> 
     series = yearly if not yearly.empty else obs
     judged = judge_trend(series["t"].tolist(), series["value"].tolist(), ind.direction, breaks=data.breaks)
     trend_text = t(f"progress.trend.{judged.judgement}", lang)
-    last = obs.iloc[-1]
+    bench_ind, own = ind, obs
+    if data.benchmark_indicator is not None:  # a count compared through its rate
+        bench_ind, own = data.benchmark_indicator, _clean_obs(data.benchmark_own)
     bench = _clean_obs(data.benchmark)
-    same = bench[bench["period"].astype(str) == str(last["period"])]
-    bench_value = float(same["value"].iloc[-1]) if not same.empty else None
-    verdict = compare_indicator(ind, float(last["value"]), bench_value)
+    bench_value, own_value = None, None
+    if not own.empty:
+        last = own.iloc[-1]
+        own_value = float(last["value"])
+        same = bench[bench["period"].astype(str) == str(last["period"])]
+        bench_value = float(same["value"].iloc[-1]) if not same.empty else None
+    verdict = compare_indicator(bench_ind, own_value, bench_value)
     name = data.benchmark_name.get(lang) if data.benchmark_name is not None else ""
+    if bench_ind is not ind and name:
+        name = t("progress.card.benchmark_rate", lang, name=name, unit=bench_ind.unit.text(lang))
     return replace(status, benchmark=verdict, benchmark_name=name,
-                   benchmark_text=_fmt_value(bench_value, ind, lang) if bench_value is not None else "",
+                   benchmark_text=_fmt_value(bench_value, bench_ind, lang) if bench_value is not None else "",
                    trend_judgement=judged.judgement, trend_text=trend_text)
 
 
@@ -582,6 +593,20 @@ def _has_synthetic_column(conn) -> bool:
     return "synthetic" in {col["name"] for col in inspect(conn).get_columns("manual_entry")}
 
 
+def _series(conn, indicator_key: str, region_code: str) -> pd.DataFrame:
+    from sqlalchemy import select
+
+    from data_pipeline.db.schema import observation
+
+    c = observation.c
+    rows = conn.execute(
+        select(c.period, c.period_type, c.year, c.value, c.synthetic)
+        .where(c.indicator_key == indicator_key, c.region_code == region_code, c.sex == "total")
+        .order_by(c.year, c.period)
+    ).all()
+    return pd.DataFrame([r._asdict() for r in rows], columns=OBS_COLUMNS)
+
+
 def series_break_years(indicator) -> tuple:
     """Declared series-break years of an indicator (the ``truthful`` branch adds them to the registry
     as ``series_breaks``: years, or entries with a ``year``); map class ``breaks`` are something else."""
@@ -612,12 +637,11 @@ def load_goal_data(conn, goal, registry, *, has_synthetic: bool | None = None) -
         data.observations = pd.DataFrame([r._asdict() for r in rows], columns=OBS_COLUMNS)
         county = registry.county
         bench_region = county.country if region in (county.region.code, county.welfare_area.code) else county.region
-        rows = conn.execute(
-            select(c.period, c.period_type, c.year, c.value, c.synthetic)
-            .where(c.indicator_key == indicator_key, c.region_code == bench_region.code, c.sex == "total")
-            .order_by(c.year, c.period)
-        ).all()
-        data.benchmark = pd.DataFrame([r._asdict() for r in rows], columns=OBS_COLUMNS)
+        bench_key = getattr(goal, "benchmark_indicator", None)
+        if bench_key:  # a count goal compared through a rate: the region's own rate and the benchmark's
+            data.benchmark_indicator = registry.indicators.get(bench_key)
+            data.benchmark_own = _series(conn, bench_key, region)
+        data.benchmark = _series(conn, bench_key or indicator_key, bench_region.code)
         data.benchmark_name = bench_region.name
         data.breaks = series_break_years(data.indicator)
     template_key = getattr(goal, "template", None)

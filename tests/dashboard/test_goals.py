@@ -394,6 +394,7 @@ def _populate(engine, registry):
 
         add("asunnottomat_yksinaiset_per1000", "MK05", {k: 2.5 - v for k, v in FALLING.items()})  # estimate rises
         add("asunnottomat_yksinaiset_lkm", "MK05", {k: round(200 * v) for k, v in FALLING.items()})  # verified falls
+        add("asunnottomat_yksinaiset_per1000", "SSS", {"2024": 1.0})
         add("esteettomat_asunnot_pct", "MK05", {"2025": 30.0, "2026": 32.0})
         add("esteettomat_asunnot_pct", "SSS", {"2025": 25.0, "2026": 26.0})
         add("yhteinen_datakokonaisuus", "HVA07", {"2026": 1.0}, synthetic=True)
@@ -425,7 +426,10 @@ def test_goal060_evaluate_goals_against_a_migrated_database(engine, registry):
     # judged on the verified count, as the agreement says, not on the (rising) estimated rate
     homeless = by_key["asunnottomuus_vahenee"]
     assert homeless.status == "on_track" and homeless.indicator == "asunnottomat_yksinaiset_lkm"
-    assert homeless.trend_judgement == "improving" and homeless.benchmark == "none"  # counts are not compared
+    assert homeless.trend_judgement == "improving"
+    # counts are never compared: the benchmark judgement uses the rate per 1,000 (1,79 against Finland's 1,00)
+    assert (homeless.benchmark, homeless.benchmark_name) == ("worse", "Koko maa (/ 1 000 asukasta)")
+    assert homeless.benchmark_text == "1,00 / 1 000 asukasta"
     access = by_key["esteettomat_asunnot_tavoite"]
     assert access.status == "limited_progress"  # 2 a year of the 5 needed
     # three separate judgements: target, against Finland, trend
