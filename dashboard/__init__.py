@@ -20,6 +20,7 @@ from dashboard.data import geo
 from dashboard.data.context import AppContext, install
 from dashboard.deliver import api, collect, pages
 from dashboard.deliver.meeting import routes as meeting_routes
+from dashboard.deliver.pages.groups import register_routes as register_group_routes
 from dashboard.deliver.export_routes import register_export_routes
 from dashboard.web import edges, httpcache, ratelimit, security
 
@@ -123,6 +124,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
     collect.register(server)  # the authenticated collection area /tiedonkeruu
     api.register(server)  # the open data API /api/v1/ and embeds /upotus/
     meeting_routes.register(server)  # meeting sequences /kokous/ and their PDF pre-reads
+    register_group_routes(server)  # the agenda's CSV/XLSX, the Atom feed of what changed
     return app
 
 

@@ -16,6 +16,7 @@ from dashboard.judge.goals import (
     GoalData,
     GoalStatus,
     evaluate_goal,
+    series_break_years,
     status_code,
 )
 
@@ -28,6 +29,15 @@ def load_goal_data(engine, goal, registry) -> GoalData:
         data.indicator = registry.indicators.get(indicator_key)
         region = registry.county.resolve_region(getattr(goal, "region", "county"))
         data.observations = queries.period_observations(engine, indicator_key, region)[OBS_COLUMNS].copy()
+        county = registry.county
+        bench_region = county.country if region in (county.region.code, county.welfare_area.code) else county.region
+        bench_key = getattr(goal, "benchmark_indicator", None)
+        if bench_key:  # a count goal compared through a rate: the region's own rate and the benchmark's
+            data.benchmark_indicator = registry.indicators.get(bench_key)
+            data.benchmark_own = queries.period_observations(engine, bench_key, region)[OBS_COLUMNS].copy()
+        data.benchmark = queries.period_observations(engine, bench_key or indicator_key, bench_region.code)[OBS_COLUMNS].copy()
+        data.benchmark_name = bench_region.name
+        data.breaks = series_break_years(data.indicator)
     template_key = getattr(goal, "template", None)
     if template_key:
         template = registry.templates.templates.get(template_key) if registry.templates else None

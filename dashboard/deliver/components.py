@@ -104,6 +104,10 @@ def frame(registry, state: ViewState, *, active: str, path: str, title: str, con
                                 href=page_href("/", state), className="tk-brand",
                             ),
                             html.Div([
+                                *[dcc.Link(t(label, lang), href=page_href(href, state),
+                                           className="tk-header__link" + (" is-current" if active == key else ""))
+                                  for key, href, label in (("agenda", "/tutkittavaa", "agenda.nav"),
+                                                           ("changes", "/mika-muuttui", "changes.title"))],
                                 dcc.Link(t("nav.sources", lang), href=page_href("/tietolahteet", state),
                                          className="tk-header__link" + (" is-current" if active == "sources" else "")),
                                 _lang_switch(state, path, query), _forum_toggle(state, path, query),

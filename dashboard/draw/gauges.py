@@ -22,6 +22,9 @@ TONE = {
     "not_achieved": "bad",
     "no_change": "neutral",
     "not_enough_data": "neutral",
+    "needs_acceleration": "bad",
+    "limited_progress": "bad",
+    "deterioration": "bad",
 }
 #: a distinct symbol per status so that the status never rests on colour alone
 SYMBOL = {
@@ -31,8 +34,43 @@ SYMBOL = {
     "not_achieved": "○",
     "no_change": "→",
     "not_enough_data": "?",
+    "needs_acceleration": "↑",
+    "limited_progress": "≈",
+    "deterioration": "✕",
 }
 TREND_SYMBOL = {"up": "↗", "down": "↘", "flat": "→"}
+#: symbol per trend judgement (:data:`dashboard.judge.progress.TREND_JUDGEMENTS`) and compare verdict
+JUDGEMENT_SYMBOL = {"improving": "▲", "worsening": "▼", "no_change": "●", "rising": "↗", "falling": "↘", "unknown": "?"}
+#: the page where the rule is written out (fi/sv/en via ``kieli``)
+METHOD_PATH = "/menetelma"
+
+
+def method_href(lang: str) -> str:
+    return METHOD_PATH + ("" if lang == "fi" else f"?kieli={lang}")
+
+
+def _judgements(status: GoalStatus, lang: str):
+    """The card's three separate judgements: target, against the benchmark, trend (each in words)."""
+    from dashboard.judge.compare import SYMBOLS
+
+    def row(cls, term, symbol, words):
+        return html.Div([html.Dt(term), html.Dd([html.Span(symbol, className="goal-gauge__jsymbol", **{"aria-hidden": "true"}),
+                                                 " ", words])],
+                        className=f"goal-gauge__judgement goal-gauge__judgement--{cls}")
+
+    rows = []  # the first judgement, the target's, is the status badge above
+    if status.benchmark is not None and status.benchmark_name:
+        verdict = t(f"compare.{status.benchmark}", lang)
+        words = t("progress.card.benchmark_value", lang, verdict=verdict, value=status.benchmark_text) \
+            if status.benchmark_text and status.benchmark != "none" else verdict
+        rows.append(row(f"benchmark tk-j--{status.benchmark}", t("progress.card.benchmark", lang, name=status.benchmark_name),
+                        SYMBOLS.get(status.benchmark, "–"), words))
+    if status.trend_judgement is not None:
+        rows.append(row(f"trend tk-j--{status.trend_judgement}", t("progress.card.trend", lang),
+                        JUDGEMENT_SYMBOL[status.trend_judgement], status.trend_text))
+    if not rows:
+        return None
+    return html.Dl(rows, className="goal-gauge__judgements", **{"aria-label": t("progress.card.heading", lang)})
 
 
 def status_symbol(status: GoalStatus) -> str:
@@ -81,6 +119,7 @@ def goal_gauge(status: GoalStatus, lang: str = "fi"):
     badge = html.P(
         [
             html.Span(status_symbol(status), className="goal-gauge__symbol", **{"aria-hidden": "true"}),
+            html.Span(t("progress.card.target", lang) + ": ", className="goal-gauge__term"),
             html.Span(status.label, className="goal-gauge__label"),
         ],
         className=f"goal-gauge__status goal-gauge__status--{tone}",
@@ -99,9 +138,13 @@ def goal_gauge(status: GoalStatus, lang: str = "fi"):
     ]
     if status.progress is not None:
         children.append(_meter(status, lang, dom_id))
+    judgements = _judgements(status, lang)
     children += [
+        *([judgements] if judgements is not None else []),
         html.Dl(facts, className="goal-gauge__facts"),
-        html.P(status.explanation, className="goal-gauge__explanation"),
+        html.P([status.explanation, " ", html.A(t("progress.card.method", lang), href=method_href(lang),
+                                                className="goal-gauge__method")],
+               className="goal-gauge__explanation"),
     ]
     if status.target_basis == "proposal":
         children.append(html.P(status.basis_note or t("goals.basis_proposal", lang), className="goal-gauge__proposal"))

@@ -10,24 +10,16 @@ least one unit of the last shown decimal (so differences invisible on screen nev
 that band the indicator's direction decides better/worse; for neutral indicators the words are
 "higher"/"lower" and the colour stays grey.
 
-*Trend* rule: the last five yearly values (at least three, within the latest ten years) get a
-least-squares line; its change over the span, relative to the mean level, below 3 % is "no clear
-change", otherwise "rising"/"falling" — and with the indicator's direction, "improving"/"worsening".
+*Trend* rule: :func:`dashboard.judge.progress.judge_trend` (one rule for every table and goal card).
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from dashboard.core import tokens
 
 SIMILAR_REL = 0.05
-TREND_POINTS = 5
-TREND_MIN_POINTS = 3
-TREND_WINDOW_YEARS = 10
-TREND_FLAT_REL = 0.03
 
 #: Colour-blind-safe comparison colours (ScotPHO-style): blue better, orange worse, grey otherwise.
 COLORS = {"better": tokens.BETTER, "worse": tokens.WORSE_SYMBOL, "similar": tokens.NEUTRAL_SYMBOL,
@@ -92,34 +84,11 @@ class Trend:
 
 
 def trend(years, values, direction: str, breaks=()) -> Trend:
-    """Recent trend of a yearly series (see the module docstring for the rule).
+    """Recent trend of a yearly series: :func:`dashboard.judge.progress.judge_trend`, the one trend rule."""
+    from dashboard.judge.progress import judge_trend
 
-    ``breaks`` are the years where the series changes meaning (registry ``series_breaks``): the
-    trend never spans one — only the points from the latest break on count."""
-    pairs = sorted((int(y), float(v)) for y, v in zip(years, values) if not _missing(v))
-    if not pairs:
-        return Trend("unknown", "none")
-    latest = pairs[-1][0]
-    since = max((int(b) for b in breaks if int(b) <= latest), default=None)
-    if since is not None:
-        pairs = [p for p in pairs if p[0] >= since]
-    pairs = [p for p in pairs if p[0] > latest - TREND_WINDOW_YEARS][-TREND_POINTS:]
-    if len(pairs) < TREND_MIN_POINTS:
-        return Trend("unknown", "none", pairs[0][0], latest, len(pairs))
-    x = np.array([p[0] for p in pairs], dtype=float)
-    y = np.array([p[1] for p in pairs], dtype=float)
-    slope = float(np.polyfit(x, y, 1)[0])
-    change = slope * (x[-1] - x[0])
-    level = float(np.mean(np.abs(y)))
-    rel = abs(change) / level if level > 0 else (0.0 if change == 0 else math.inf)
-    first, last = int(x[0]), int(x[-1])
-    if rel < TREND_FLAT_REL:
-        return Trend("flat", "neutral", first, last, len(pairs))
-    movement = "up" if change > 0 else "down"
-    if direction == "higher":
-        judgement = "better" if movement == "up" else "worse"
-    elif direction == "lower":
-        judgement = "better" if movement == "down" else "worse"
-    else:
-        judgement = "neutral"
-    return Trend(movement, judgement, first, last, len(pairs))
+    j = judge_trend(years, values, direction, breaks=breaks)
+    judgement = {"improving": "better", "worsening": "worse", "unknown": "none"}.get(j.judgement, "neutral")
+    first = int(j.first) if j.first is not None else None
+    last = int(j.last) if j.last is not None else None
+    return Trend(j.movement, judgement, first, last, j.n)

@@ -5,24 +5,17 @@ it needs (:class:`GoalData`), the county profile and today's date, and return a 
 :func:`dashboard.data.goal_data.evaluate_goals` reads the database and calls them. The rules, one per goal type:
 
 numeric_target
-    Baseline = ``baseline_value`` or the value in ``baseline_year``; latest = the newest value after
-    the baseline year. Target reached (direction-aware: the indicator's ``direction``, or the sign
-    of target − baseline for a neutral indicator) → ``achieved``. Otherwise the latest value is
-    compared with a straight line from the baseline (in ``baseline_year``) to ``target_value`` (in
-    ``target_year``) at the latest period: at least as far → ``on_track``, else ``off_track``
-    (also once data for the target year exist and the target was missed). No baseline, or no value
-    after it → ``not_enough_data``.
+    :func:`dashboard.judge.progress.judge_target` (the one documented rule, written on ``/menetelma``):
+    a met target is ``achieved`` whatever the baseline; otherwise the rate observed since the
+    baseline against the rate needed to reach the target by the target year decides ``on_track`` /
+    ``needs_acceleration`` / ``limited_progress`` / ``deterioration``; no baseline, no later value
+    or a series break in between → ``not_enough_data``.
 direction
-    The series in the goal's region from ``baseline_year`` on. Trend test: ordinary least squares
-    slope of value on time (years; half-years as .5) with a two-sided Student t-test at 95 %
-    (t = slope / SE, n − 2 degrees of freedom). OLS rather than Mann–Kendall because with the
-    4–10 yearly points we have Mann–Kendall can hardly ever reach 95 % (n = 4: smallest p = 0.083).
-    The test assumes independent residuals; yearly indicators with autocorrelation make it somewhat
-    optimistic, so it is shown as a trend badge, not as proof. At least 4 points are required — no
-    significance on 2 or 3 points → ``not_enough_data``. Significant in the indicator's good
-    direction → ``on_track`` ("Kehittyy myönteiseen suuntaan"), in the bad direction → ``off_track``,
-    not significant → ``no_change``. A neutral-direction indicator is never judged: it stays
-    ``no_change`` (grey) and the label only says whether it rises or falls.
+    The series in the goal's region from ``baseline_year`` on, judged by
+    :func:`dashboard.judge.progress.judge_trend` (the same trend rule as every table's trend column):
+    improving → ``on_track`` ("Kehittyy myönteiseen suuntaan"), worsening → ``deterioration``,
+    no clear change → ``no_change``, fewer than 4 values → ``not_enough_data``. A neutral-direction
+    indicator is never judged: it stays ``no_change`` and the label only says whether it rises or falls.
 status_share
     The current (not superseded) manual entries of ``template`` for the county's municipalities;
     each municipality's newest period counts. Share with a status in ``done_statuses`` vs
@@ -42,6 +35,11 @@ boolean
     Latest value of the indicator in the region: 1 → ``achieved``; 0 → ``not_achieved`` ("not yet")
     until the end of ``target_year``, ``off_track`` after it; no value → ``not_enough_data``.
 
+Besides the goal's own status every card carries two more, separate judgements: against the
+benchmark (the goal region's latest value against Finland, or against the county for a
+municipality; :func:`dashboard.judge.compare.compare_indicator`) and the recent trend
+(:func:`dashboard.judge.progress.judge_trend`).
+
 Every status carries the goal's own wording, owner, target basis (a proposal is labelled
 "tavoitetaso on ehdotus, vahvistamatta") and ``synthetic`` = any input value was synthetic.
 """
@@ -56,20 +54,26 @@ import pandas as pd
 
 from dashboard.core.format import number
 from dashboard.core.i18n import catalogue, normalise_lang, t
+from dashboard.judge.progress import (  # noqa: F401 - Trend, ols_trend, t_critical_975 are re-exported
+    MIN_POINTS,
+    Trend,
+    good_sign,
+    judge_target,
+    judge_trend,
+    ols_trend,
+    t_critical_975,
+)
 
-STATUS_CODES = ("on_track", "off_track", "achieved", "not_achieved", "no_change", "not_enough_data")
-MIN_TREND_POINTS = 4
+STATUS_CODES = ("on_track", "off_track", "achieved", "not_achieved", "no_change", "not_enough_data",
+                "needs_acceleration", "limited_progress", "deterioration")
+#: statuses named after Open SDG's progress categories (labels in the ``progress`` i18n part)
+PROGRESS_STATUSES = ("needs_acceleration", "limited_progress", "deterioration")
+MIN_TREND_POINTS = MIN_POINTS
 SUBMITTED = ("submitted", "submitted_late")
 
 OBS_COLUMNS = ["period", "period_type", "year", "value", "synthetic"]
 ENTRY_COLUMNS = ["region_code", "period", "status", "synthetic"]
 
-# Two-sided 95 % critical values of Student's t for 1..30 degrees of freedom (standard tables).
-_T975 = (
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-)
 _PERIOD_RE = re.compile(r"^(\d{4})(?:([HQM])(\d{1,2}))?$")
 
 
@@ -105,6 +109,14 @@ class GoalStatus:
     lang: str = "fi"
     #: where the judged value came from and its statistical period (``dashboard.data.provenance``)
     source: str = ""
+    #: judgement against the benchmark: compare codes 'better' | 'similar' | 'worse' | 'higher' |
+    #: 'lower' | 'none'; None when the goal has no indicator series
+    benchmark: str | None = None
+    benchmark_name: str = ""
+    benchmark_text: str = ""
+    #: the trend judgement (:data:`dashboard.judge.progress.TREND_JUDGEMENTS`) and its words
+    trend_judgement: str | None = None
+    trend_text: str = ""
 
 
 @dataclass
@@ -121,6 +133,14 @@ class GoalData:
     entries: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ENTRY_COLUMNS))
     indicator: object | None = None
     template: object | None = None
+    #: the benchmark region's series (same columns as ``observations``) and its name (a Text)
+    benchmark: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OBS_COLUMNS))
+    benchmark_name: object | None = None
+    #: declared series-break years of the indicator (values before a break are not compared across it)
+    breaks: tuple = ()
+    #: a count goal compared through a rate: the rate indicator and the goal region's own rate series
+    benchmark_indicator: object | None = None
+    benchmark_own: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OBS_COLUMNS))
 
 
 # --- formatting -------------------------------------------------------------------------------
@@ -180,6 +200,10 @@ def status_label(status: str, lang: str = "fi", goal_type: str | None = None) ->
     """The status in words; direction goals say "kehittyy myönteiseen suuntaan" instead of "edistyy"."""
     if goal_type == "direction" and status in ("on_track", "off_track"):
         return t(f"goals.status_direction.{status}", lang)
+    if goal_type == "direction" and status == "deterioration":
+        return t("goals.status_direction.off_track", lang)
+    if status in PROGRESS_STATUSES:
+        return t(f"progress.status.{status}", lang)
     return t(f"goals.status.{status}", lang)
 
 
@@ -233,14 +257,7 @@ def _clean_obs(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _good_sign(indicator, baseline: float | None = None, target: float | None = None) -> int:
     """+1 when higher is better, −1 when lower is better, 0 when the indicator has no good direction."""
-    direction = getattr(indicator, "direction", "neutral")
-    if direction == "higher":
-        return 1
-    if direction == "lower":
-        return -1
-    if baseline is not None and target is not None and target != baseline:
-        return 1 if target > baseline else -1
-    return 0
+    return good_sign(getattr(indicator, "direction", "neutral"), baseline, target)
 
 
 # --- numeric_target ---------------------------------------------------------------------------
@@ -259,85 +276,49 @@ def evaluate_numeric_target(goal, data: GoalData, county, today: date, lang: str
         if not in_year.empty:
             row = in_year.iloc[-1]
             baseline, base_synth = float(row["value"]), bool(row["synthetic"])
-    if baseline is None:
-        text = t("goals.numeric.no_baseline", lang, baseline_year=goal.baseline_year,
-                 target=target_text, target_year=goal.target_year)
-        return _status(goal, lang, "not_enough_data", text, **common)
-    common.update(baseline=baseline)
-    after = obs[obs["year"] > goal.baseline_year]
-    if after.empty:
-        text = t("goals.numeric.no_latest", lang, baseline=fv(baseline), baseline_year=goal.baseline_year,
-                 target=target_text, target_year=goal.target_year)
-        return _status(goal, lang, "not_enough_data", text, synthetic=base_synth, **common)
-
-    last = after.iloc[-1]
+    if obs.empty:
+        key = "goals.numeric.no_baseline" if baseline is None else "goals.numeric.no_latest"
+        text = t(key, lang, baseline=fv(baseline), baseline_year=goal.baseline_year, target=target_text,
+                 target_year=goal.target_year)
+        return _status(goal, lang, "not_enough_data", text, baseline=baseline, synthetic=base_synth, **common)
+    last = obs.iloc[-1]
     value, period = float(last["value"]), str(last["period"])
-    synthetic = base_synth or bool(last["synthetic"])
-    sign = _good_sign(ind, baseline, goal.target_value)
-    span = goal.target_value - baseline
-    progress = (value - baseline) / span if span else 1.0
-    time_share = (float(last["t"]) - goal.baseline_year) / (goal.target_year - goal.baseline_year)
-    expected = baseline + span * min(1.0, time_share)
-    common.update(
-        value=value, latest_period=period, synthetic=synthetic, progress=progress,
-        expected_progress=min(1.0, time_share), value_text=fv(value),
+    judged = judge_target(
+        latest_time=float(last["t"]), latest_value=value, target_value=goal.target_value,
+        target_year=float(goal.target_year), direction=getattr(ind, "direction", None),
+        baseline_time=float(goal.baseline_year) if baseline is not None else None, baseline_value=baseline,
+        breaks=data.breaks,
     )
+    synthetic = base_synth or bool(last["synthetic"])
     words = dict(value=fv(value), period=fmt_period(period), baseline=fv(baseline),
                  baseline_year=goal.baseline_year, target=target_text, target_year=goal.target_year,
-                 expected=fv(expected))
-    reached = sign * (value - goal.target_value) >= 0 if sign else value == goal.target_value
-    if reached:
-        return _status(goal, lang, "achieved", t("goals.numeric.achieved", lang, **words), **common)
-    if int(last["year"]) >= goal.target_year:
-        return _status(goal, lang, "off_track", t("goals.numeric.missed", lang, **words), **common)
-    ahead = sign * (value - expected) >= -1e-9 if sign else False
-    status = "on_track" if ahead else "off_track"
-    return _status(goal, lang, status, t(f"goals.numeric.{status}", lang, **words), **common)
+                 expected=fv(judged.expected_value))
+    common.update(value=value, latest_period=period, synthetic=synthetic, value_text=fv(value), baseline=baseline)
+    if baseline is not None:
+        span = goal.target_value - baseline
+        common["progress"] = (value - baseline) / span if span else 1.0
+        if float(last["t"]) > goal.baseline_year:
+            common["expected_progress"] = min(1.0, (float(last["t"]) - goal.baseline_year)
+                                              / (goal.target_year - goal.baseline_year))
+    if judged.category == "target_achieved":
+        if baseline is None:
+            common["progress"] = 1.0
+        key = "progress.numeric.achieved_no_baseline" if baseline is None else "goals.numeric.achieved"
+        return _status(goal, lang, "achieved", t(key, lang, **words), **common)
+    if judged.category == "not_enough_data":
+        key = {"no_baseline": "goals.numeric.no_baseline", "no_later_value": "goals.numeric.no_latest",
+               "break": "progress.numeric.break"}.get(judged.reason, "goals.numeric.no_baseline")
+        return _status(goal, lang, "not_enough_data", t(key, lang, **words), **common)
+    rate_decimals = (getattr(ind, "decimals", 1) if ind is not None else 1) + 1
+    unit = _slope_unit(ind, lang)
+    rates = dict(observed=f"{fmt_number(judged.observed_rate * _good_sign(ind, baseline, goal.target_value), rate_decimals, lang)} {unit}".strip(),
+                 required=f"{fmt_number(judged.required_rate * _good_sign(ind, baseline, goal.target_value), rate_decimals, lang)} {unit}".strip())
+    key = "goals.numeric.missed" if judged.past_target_year else f"progress.numeric.{judged.category}"
+    text = t(key, lang, **words, **rates)
+    return _status(goal, lang, judged.category, text, **common)
 
 
 # --- direction --------------------------------------------------------------------------------
-
-
-def t_critical_975(df: int) -> float:
-    """Two-sided 95 % critical value of Student's t (table to 30 df, Cornish–Fisher expansion above)."""
-    if df < 1:
-        raise ValueError("degrees of freedom must be ≥ 1")
-    if df <= len(_T975):
-        return _T975[df - 1]
-    z = 1.959963984540054
-    return (z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
-            + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3))
-
-
-@dataclass(frozen=True)
-class Trend:
-    n: int
-    slope: float
-    se: float
-    t: float
-    significant: bool
-
-
-def ols_trend(times: list[float], values: list[float]) -> Trend:
-    """OLS slope of values on time with its t-test at 95 % (two-sided); needs ≥ 3 points."""
-    n = len(times)
-    if n < 3:
-        raise ValueError("a trend test needs at least 3 points")
-    mx, my = sum(times) / n, sum(values) / n
-    sxx = sum((x - mx) ** 2 for x in times)
-    if sxx == 0:
-        raise ValueError("all points are in the same period")
-    slope = sum((x - mx) * (y - my) for x, y in zip(times, values)) / sxx
-    intercept = my - slope * mx
-    sse = sum((y - intercept - slope * x) ** 2 for x, y in zip(times, values))
-    scale = max(abs(v) for v in values) or 1.0
-    if sse <= (1e-12 * scale) ** 2 * n:  # points on an exact line: the change is certain unless flat
-        se = 0.0
-        tstat = math.inf if abs(slope) > 1e-12 * scale else 0.0
-    else:
-        se = math.sqrt(sse / (n - 2) / sxx)
-        tstat = slope / se
-    return Trend(n=n, slope=slope, se=se, t=tstat, significant=abs(tstat) > t_critical_975(n - 2))
 
 
 def _slope_unit(indicator, lang: str) -> str:
@@ -357,36 +338,35 @@ def evaluate_direction(goal, data: GoalData, county, today: date, lang: str = "f
     n = len(series)
     synthetic = bool(series["synthetic"].any()) if n else False
     fv = lambda x: _fmt_value(x, ind, lang)
-    if n < MIN_TREND_POINTS or series["t"].nunique() < 2:
+    if n == 0:
         text = t("goals.direction.too_few", lang, n=n, baseline_year=goal.baseline_year, min_n=MIN_TREND_POINTS)
-        kw = {}
-        if n:
-            kw = dict(value=float(series["value"].iloc[-1]), latest_period=str(series["period"].iloc[-1]),
-                      value_text=fv(float(series["value"].iloc[-1])))
-        return _status(goal, lang, "not_enough_data", text, synthetic=synthetic, **kw)
-
-    trend = ols_trend(series["t"].tolist(), series["value"].tolist())
+        return _status(goal, lang, "not_enough_data", text, synthetic=synthetic)
+    judged = judge_trend(series["t"].tolist(), series["value"].tolist(), getattr(ind, "direction", None),
+                         start=float(goal.baseline_year), breaks=data.breaks)
     first, last = series.iloc[0], series.iloc[-1]
-    direction = "flat" if not trend.significant else ("up" if trend.slope > 0 else "down")
+    common = dict(value=float(last["value"]), latest_period=str(last["period"]), synthetic=synthetic,
+                  value_text=fv(float(last["value"])))
+    if judged.judgement == "unknown":
+        key = "progress.direction.break" if judged.reason == "break" else "goals.direction.too_few"
+        text = t(key, lang, n=judged.n, baseline_year=goal.baseline_year, min_n=MIN_TREND_POINTS,
+                 break_year=int(judged.break_year) if judged.break_year is not None else "")
+        return _status(goal, lang, "not_enough_data", text, **common)
+    if judged.first is not None:  # the first value that counts (after a break)
+        first = series[series["t"] >= judged.first].iloc[0]
     decimals = (getattr(ind, "decimals", 1) if ind is not None else 1) + 1
     words = dict(
-        first=fmt_period(str(first["period"])), last=fmt_period(str(last["period"])), n=n,
+        first=fmt_period(str(first["period"])), last=fmt_period(str(last["period"])), n=judged.n,
         first_value=fv(float(first["value"])), last_value=fv(float(last["value"])),
-        slope=f"{fmt_number(trend.slope, decimals, lang)} {_slope_unit(ind, lang)}".strip(),
+        slope=f"{fmt_number(judged.slope, decimals, lang)} {_slope_unit(ind, lang)}".strip(),
     )
-    sign = _good_sign(ind)
-    common = dict(
-        value=float(last["value"]), baseline=float(first["value"]), latest_period=str(last["period"]),
-        synthetic=synthetic, trend=direction, value_text=fv(float(last["value"])),
-    )
-    if not trend.significant:
-        return _status(goal, lang, "no_change", t("goals.direction.no_change", lang, **words), **common)
-    if sign == 0:
-        label = t(f"goals.status_neutral.{direction}", lang)
+    common.update(baseline=float(first["value"]), trend=judged.movement)
+    if judged.judgement == "no_change":
+        return _status(goal, lang, "no_change", t("progress.direction.no_change", lang, **words), **common)
+    if judged.judgement in ("rising", "falling"):
+        label = t(f"goals.status_neutral.{judged.movement}", lang)
         return _status(goal, lang, "no_change", t("goals.direction.neutral", lang, **words), label=label, **common)
-    good = (trend.slope > 0) == (sign > 0)
-    status = "on_track" if good else "off_track"
-    return _status(goal, lang, status, t(f"goals.direction.{direction}", lang, **words), **common)
+    status = "on_track" if judged.judgement == "improving" else "deterioration"
+    return _status(goal, lang, status, t(f"goals.direction.{judged.movement}", lang, **words), **common)
 
 
 # --- status_share -----------------------------------------------------------------------------
@@ -455,12 +435,12 @@ def evaluate_status_share(goal, data: GoalData, county, today: date, lang: str =
         latest_period=str(max(latest["period"], key=_period_time)), synthetic=bool(latest["synthetic"].any()),
         value_text=f"{done_count} / {n} {unit}",
     )
-    if share >= goal.target_share - 1e-9:
-        status = "achieved"
-    elif done_count >= expected_count - 1e-9 and today.year <= goal.target_year:
-        status = "on_track"
-    else:
-        status = "off_track"
+    # the one target rule: from 0 at the start of the baseline year to the target share at the end
+    # of the target year, observed today
+    judged = judge_target(latest_time=_year_fraction(today), latest_value=share, target_value=goal.target_share,
+                          target_year=float(goal.target_year + 1), direction="higher",
+                          baseline_time=start, baseline_value=0.0)
+    status = {"target_achieved": "achieved", "not_enough_data": "deterioration"}.get(judged.category, judged.category)
     return _status(goal, lang, status, text, **common)
 
 
@@ -546,8 +526,44 @@ EVALUATORS = {
 
 
 def evaluate_goal(goal, data: GoalData, county, today: date | None = None, lang: str = "fi") -> GoalStatus:
-    """Evaluate one goal with the rule of its type (see the module docstring)."""
-    return EVALUATORS[goal.type](goal, data, county, today or date.today(), normalise_lang(lang))
+    """Evaluate one goal with the rule of its type (see the module docstring), then add the two
+    other judgements a card shows: against the benchmark and the recent trend."""
+    lang = normalise_lang(lang)
+    status = EVALUATORS[goal.type](goal, data, county, today or date.today(), lang)
+    return _with_benchmark_and_trend(status, data, lang)
+
+
+def _with_benchmark_and_trend(status: GoalStatus, data: GoalData, lang: str) -> GoalStatus:
+    """The benchmark and trend judgements of a goal with an indicator series (others unchanged)."""
+    from dataclasses import replace
+
+    from dashboard.judge.compare import compare_indicator
+
+    ind = data.indicator
+    obs = _clean_obs(data.observations)
+    if ind is None or obs.empty or ind.unit.kind in ("boolean", "status"):
+        return status
+    yearly = obs[obs["period_type"] == "Y"] if "period_type" in obs else obs
+    series = yearly if not yearly.empty else obs
+    judged = judge_trend(series["t"].tolist(), series["value"].tolist(), ind.direction, breaks=data.breaks)
+    trend_text = t(f"progress.trend.{judged.judgement}", lang)
+    bench_ind, own = ind, obs
+    if data.benchmark_indicator is not None:  # a count compared through its rate
+        bench_ind, own = data.benchmark_indicator, _clean_obs(data.benchmark_own)
+    bench = _clean_obs(data.benchmark)
+    bench_value, own_value = None, None
+    if not own.empty:
+        last = own.iloc[-1]
+        own_value = float(last["value"])
+        same = bench[bench["period"].astype(str) == str(last["period"])]
+        bench_value = float(same["value"].iloc[-1]) if not same.empty else None
+    verdict = compare_indicator(bench_ind, own_value, bench_value)
+    name = data.benchmark_name.get(lang) if data.benchmark_name is not None else ""
+    if bench_ind is not ind and name:
+        name = t("progress.card.benchmark_rate", lang, name=name, unit=bench_ind.unit.text(lang))
+    return replace(status, benchmark=verdict, benchmark_name=name,
+                   benchmark_text=_fmt_value(bench_value, bench_ind, lang) if bench_value is not None else "",
+                   trend_judgement=judged.judgement, trend_text=trend_text)
 
 
 # --- reading the database ---------------------------------------------------------------------
@@ -576,3 +592,9 @@ def status_code(payload: dict, template) -> str | None:
     """The status code of one manual entry's ``data`` (the code or the Finnish label as entered)."""
     column = _status_column(template)
     return _to_code(payload.get(column), template, column)
+
+
+def series_break_years(indicator) -> tuple:
+    """Declared series-break years of an indicator (registry ``series_breaks``); map class
+    ``breaks`` are something else."""
+    return tuple(float(b.year) for b in getattr(indicator, "series_breaks", None) or ())

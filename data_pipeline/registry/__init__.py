@@ -224,6 +224,9 @@ class DirectionGoal(_GoalBase):
     indicator: str
     region: str = "county"
     baseline_year: int
+    #: a rate indicator to compare with the benchmark when ``indicator`` is a count (counts of
+    #: different areas are never compared)
+    benchmark_indicator: str | None = None
 
 
 class StatusShareGoal(_GoalBase):
@@ -501,6 +504,9 @@ class Registry:
             indicator = getattr(goal, "indicator", None)
             if indicator is not None and indicator not in seen:
                 problems.append(f"{where}: unknown indicator {indicator!r}")
+            bench = getattr(goal, "benchmark_indicator", None)
+            if bench is not None and bench not in seen:
+                problems.append(f"{where}: unknown benchmark_indicator {bench!r}")
             template = getattr(goal, "template", None)
             if template is not None and self.templates is not None and template not in self.templates.templates:
                 problems.append(f"{where}: unknown template {template!r}")

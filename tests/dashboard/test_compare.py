@@ -58,8 +58,10 @@ def test_trd002_falling_series_of_a_lower_is_better_indicator_is_improving():
 
 
 def test_trd003_small_change_is_flat_and_neutral_direction_is_not_judged():
-    assert trend([2020, 2021, 2022], [10.0, 10.1, 10.05], "higher").key == "flat"
-    assert trend([2020, 2021, 2022], [1, 2, 3], "neutral").key == "up_neutral"
+    # the one trend rule (dashboard.judge.progress) needs four values: three say nothing
+    assert trend([2019, 2020, 2021, 2022], [10.0, 10.1, 10.05, 10.1], "higher").key == "flat"
+    assert trend([2019, 2020, 2021, 2022], [1, 2, 3, 4], "neutral").key == "up_neutral"
+    assert trend([2020, 2021, 2022], [1, 2, 3], "neutral").key == "unknown"
 
 
 def test_trd004_too_few_or_old_points_give_no_direction():

@@ -7,7 +7,7 @@ Paths: ``/`` etusivu, ``/<area slug>`` per priority area, ``/kuntaprofiili``, ``
 """
 from __future__ import annotations
 
-from dashboard.deliver.pages import area, indicator, misc, overview, profile
+from dashboard.deliver.pages import area, groups, indicator, misc, overview, profile
 
 
 def register_pages(registry) -> None:
@@ -19,6 +19,7 @@ def register_pages(registry) -> None:
     from dashboard.deliver.meeting import player
 
     player.register(registry)
+    groups.register(registry)
 
 
 def register_callbacks(app) -> None:

@@ -19,6 +19,7 @@ from dashboard.data import model
 from dashboard.data.context import current_context
 from dashboard.deliver.components import notice, page_href, synthetic_banner, table_wrap
 from dashboard.deliver.pages.base import Built, render
+from dashboard.deliver.pages.groups import similar_section
 from dashboard.draw.charts import DataUnavailable, manual_rule
 from dashboard.judge.compare import SYMBOLS, comparable, compare_indicator, trend
 
@@ -76,16 +77,20 @@ def _profile_rows(ctx, code: str, lang: str, forum: bool = False) -> tuple[list,
             syn = m_syn or r_syn or c_syn
             synthetic_any = synthetic_any or syn
             star = lambda txt, s: txt + (" *" if s else "")
+            label = lambda text: {"data-label": text}  # the column name a phone shows beside the value
+            name = model.region_name(registry, code, lang)
             rows.append(html.Tr([
                 html.Th([dcc.Link(ind.title.get(lang), href=page_href(f"/indikaattori/{ind.key}", link_state)),
                          html.Span(ind.unit.text(lang), className="tk-unit")], scope="row"),
-                html.Td(str(year), className="is-num"),
-                html.Td(t("profile.region_only", lang) if region_only else star(m_txt, m_syn), className="is-num tk-strong"),
-                html.Td(star(r_txt, r_syn), className="is-num"),
-                html.Td(star(c_txt, c_syn), className="is-num"),
-                html.Td(_badge(verdict, lang) if comparable(ind) and not region_only else html.Span("–", className="tk-muted")),
+                html.Td(str(year), className="is-num", **label(t("profile.year", lang))),
+                html.Td(t("profile.region_only", lang) if region_only else star(m_txt, m_syn), className="is-num tk-strong",
+                        **label(name)),
+                html.Td(star(r_txt, r_syn), className="is-num", **label(county.region.name.get(lang))),
+                html.Td(star(c_txt, c_syn), className="is-num", **label(county.country.name.get(lang))),
+                html.Td(_badge(verdict, lang) if comparable(ind) and not region_only else html.Span("–", className="tk-muted"),
+                        **label(t("profile.vs_county", lang))),
                 html.Td([html.Span(tr.arrow, className=f"tk-trend tk-trend--{tr.judgement}", **{"aria-hidden": "true"}), " ",
-                         t(f"trend.{tr.key}", lang)]),
+                         t(f"trend.{tr.key}", lang)], **label(t("profile.trend", lang))),
             ]))
         heading_id = f"profile-{area.key}"
         name = model.region_name(registry, code, lang)
@@ -137,7 +142,8 @@ def build(ctx, state: ViewState, parsed) -> Built:
         ], className="tk-control tk-control--inline"),
         _rules(lang),
         html.Div(id="profile-notice", role="status"),
-        dcc.Loading(html.Div(sections, id="profile-content"), type="dot", delay_show=400),
+        dcc.Loading(html.Div([*sections, similar_section(ctx, code, state)], id="profile-content"), type="dot",
+                    delay_show=400),
     ], className="tk-profile")
     return Built(content=content, title=t("profile.title", lang), synthetic=synthetic,
                  view={"page": "profile", "query": state.replace(municipality=code, page="profile").query()})
@@ -178,7 +184,8 @@ def register_callbacks(app) -> None:
             log.exception("profile of %r failed", code)
             return no_update, no_update, no_update, notice(t("dberror.contact", lang), "error")
         state = ViewState(page="profile", municipality=muni, lang=lang, forum=forum)
-        return (sections, {"path": "/kuntaprofiili", "query": state.query(), "push": True, "page": "profile"},
+        return ([*sections, similar_section(ctx, muni, state)],
+                {"path": "/kuntaprofiili", "query": state.query(), "push": True, "page": "profile"},
                 synthetic_banner(lang) if synthetic else None, None)
 
 
