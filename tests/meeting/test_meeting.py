@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
-from dashboard.deliver.meeting import pin, sequence
+from dashboard.data import pin
+from dashboard.deliver.meeting import sequence
 from dashboard.core.state import InvalidState, ViewState
 from tests.dashboard.data import REGISTRY, build_database, write_geometry
 from tests.meeting.helpers import (

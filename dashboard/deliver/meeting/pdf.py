@@ -20,7 +20,8 @@ from dashboard.data.context import current_context
 from dashboard.core.format import date_text
 from dashboard.draw.gauges import status_symbol
 from dashboard.core.i18n import t
-from dashboard.deliver.meeting import board, pin, slides
+from dashboard.data import pin
+from dashboard.deliver.meeting import board, slides
 from dashboard.deliver.meeting.sequence import PlannedSlide, Sequence
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,8 @@ from dashboard.draw.charts import ChartData, build_chart, default_indicator, man
 from dashboard.data.context import current_context
 from dashboard.core.format import date_text
 from dashboard.core.i18n import t
-from dashboard.deliver.meeting import board, pin
+from dashboard.data import pin
+from dashboard.deliver.meeting import board
 
 log = logging.getLogger(__name__)
 
