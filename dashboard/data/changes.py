@@ -75,7 +75,7 @@ def loads_since(engine, since: date) -> list[LoadItem]:
 
 
 def what_changed(engine, registry, since: date, lang: str, today: date | None = None) -> Changes:
-    from dashboard.judge.goals import evaluate_goals
+    from dashboard.data.goal_data import evaluate_goals
 
     today = today or date.today()
     before = evaluate_goals(engine, registry, lang, today=since)
