@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -183,6 +184,12 @@ def open_round(conn: Connection, registry: Registry, *, template: str, name: str
     if unknown or not organisations:
         raise CollectError("Valitse vähintään yksi organisaatio." if not organisations else f"Tuntematon organisaatio: {', '.join(unknown)}.")
     period = period.strip().upper()
+    tpl = registry.templates.templates[template]
+    kind = next(c.type for c in tpl.columns if c.name == tpl.period_column)
+    if not re.fullmatch(r"\d{4}H[12]" if kind == "half_year" else r"\d{4}", period):
+        raise CollectError(f"Kausi {period or '(tyhjä)'} ei sovi lomakkeelle: "
+                           + ("puolivuosi muodossa VVVVH1 tai VVVVH2, esim. 2026H1." if kind == "half_year"
+                              else "vuosi muodossa VVVV, esim. 2026."))
     if conn.execute(select(collection_round.c.id).where(collection_round.c.template == template,
                                                         collection_round.c.name == name)).first():
         raise CollectError(f"Kierros {name} on jo olemassa.")

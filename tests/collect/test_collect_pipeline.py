@@ -63,6 +63,18 @@ def test_col002_account_rules_are_finnish_sentences(any_engine, registry):
             collect.add_user(conn, registry, username="x", display_name="x", role="kuningas")
 
 
+def test_col003b_a_round_period_must_fit_the_template(engine, registry):
+    with engine.begin() as conn:
+        admin = collect.get_user(conn, user_id=collect.add_user(conn, registry, username="a", display_name="a",
+                                                                 role="yllapitaja"))
+        with pytest.raises(collect.CollectError, match="VVVVH1"):
+            collect.open_round(conn, registry, template="turvallisuuskuva", name="x", period="2026", due_date=TODAY,
+                               organisations=["forssa"], actor=admin)
+        with pytest.raises(collect.CollectError, match="VVVV, esim"):
+            collect.open_round(conn, registry, template="asunnottomuus", name="x", period="2026H1", due_date=TODAY,
+                               organisations=["forssa"], actor=admin)
+
+
 def test_col003_round_lists_every_municipality_not_started(any_engine, registry, people):
     rid = _open(any_engine, registry, people["coord"])
     with any_engine.connect() as conn:

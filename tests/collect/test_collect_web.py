@@ -256,3 +256,30 @@ def test_web012_a_draft_survives_logout(env):
     assert client.get(f"/tiedonkeruu/kierros/{rid}/hameenlinna").status_code == 302
     login(client, "hml")
     assert SECRET in client.get(f"/tiedonkeruu/kierros/{rid}/hameenlinna").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("template", sorted(REGISTRY.templates.templates))
+def test_web013_every_template_gets_a_form_with_its_fields_choices_and_help(env, template):
+    app, engine, _ = env
+    tpl = REGISTRY.templates.templates[template]
+    with engine.begin() as conn:
+        orgs = collect.default_organisations(REGISTRY, template)
+        half = next(c.type for c in tpl.columns if c.name == tpl.period_column) == "half_year"
+        rid = collect.open_round(conn, REGISTRY, template=template, name=f"Lomaketesti {template}",
+                                 period="2026H1" if half else "2026",
+                                 due_date=date(2026, 12, 31), organisations=orgs,
+                                 actor=collect.get_user(conn, username="admin"))
+        username = f"ilmoittaja-{template}"
+        collect.add_user(conn, REGISTRY, username=username, display_name=username, role="ilmoittaja",
+                         organisation=orgs[0], password=PASSWORD)
+    client = app.server.test_client()
+    login(client, username)
+    html = client.get(f"/tiedonkeruu/kierros/{rid}/{orgs[0]}").get_data(as_text=True)
+    for col in tpl.columns:
+        if col.name in ("alue", tpl.period_column):
+            continue
+        assert f'id="r0-{col.name}"' in html and col.help.fi in html, col.name
+        for choice in col.choices:
+            assert f'value="{choice.code}"' in html
+        if col.type == "int" and col.min == 0 and col.max is None:
+            assert "kokonaisluku, vähintään 0" in html
