@@ -404,8 +404,11 @@ def accept_and_publish(engine: Engine, registry: Registry, sub_id: int, publish_
         record_history(conn, rnd["template"], run.id, actor=actor["username"], account_id=actor["id"],
                        organisation=sub["organisation"], round_id=rnd["id"], submission_id=sub_id, publish_on=publish_on)
         obs, notes = refresh_derived(conn, registry, rnd["template"], run.id)
-        conn.execute(update(observation).where(observation.c.load_run_id == run.id).values(
-            visible_from=publish_on, reported_by=sub["organisation"]))
+        apply_embargo(conn, registry, rnd["template"], run.id)
+        org_regions = registry.organisations.by_key[sub["organisation"]].regions
+        conn.execute(update(observation).where(observation.c.load_run_id == run.id,
+                                               observation.c.region_code.in_(org_regions))
+                     .values(reported_by=sub["organisation"]))
         run.counts += entries
         run.counts += obs
         run.note = "; ".join(notes) or None
@@ -416,6 +419,31 @@ def accept_and_publish(engine: Engine, registry: Registry, sub_id: int, publish_
         audit(conn, "accepted", account_id=actor["id"], username=actor["username"], submission_id=sub_id,
               publish_on=publish_on, load_run_id=run.id)
     return run.id
+
+
+def apply_embargo(conn: Connection, registry: Registry, template: str, run_id: int) -> int:
+    """Give every observation the load run ``run_id`` derived the latest publication date of the
+    entries behind it: its own region's current entries for the period, or all of the period's
+    entries for a county value computed from several municipalities. So a value, or a sum or ratio
+    that includes it, stays hidden until its embargo ends, whichever load recomputed it."""
+    from data_pipeline.manual import indicator_map
+
+    indicators = sorted(indicator_map(registry, template).values())
+    if not indicators:
+        return 0
+    entries = conn.execute(select(manual_entry.c.region_code, manual_entry.c.period, manual_entry.c.visible_from).where(
+        manual_entry.c.template == template, manual_entry.c.superseded_at.is_(None),
+        manual_entry.c.synthetic.is_(False))).all()
+    rows = conn.execute(select(observation.c.id, observation.c.region_code, observation.c.period).where(
+        observation.c.load_run_id == run_id, observation.c.indicator_key.in_(indicators))).all()
+    changed = 0
+    for o in rows:
+        period_entries = [e for e in entries if str(e.period).startswith(str(o.period))]
+        own = [e for e in period_entries if e.region_code == o.region_code]
+        dates = [e.visible_from for e in (own or period_entries) if e.visible_from is not None]
+        conn.execute(update(observation).where(observation.c.id == o.id).values(visible_from=max(dates) if dates else None))
+        changed += 1
+    return changed
 
 
 # --- history ----------------------------------------------------------------------------------

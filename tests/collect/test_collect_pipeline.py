@@ -226,3 +226,35 @@ def people_sqlite(engine, registry):
         rescue = collect.add_user(conn, registry, username="pela", display_name="P", role="ilmoittaja",
                                   organisation="kanta-hameen-pelastuslaitos", password="salasana-1234567")
         return collect.get_user(conn, user_id=coord), collect.get_user(conn, user_id=rescue)
+
+
+def test_col011_a_county_sum_that_includes_an_embargoed_value_stays_hidden(engine, registry, people_sqlite, tmp_path):
+    """Accessible dwellings: Forssa's figures are embargoed; Hämeenlinna's CLI load a day later
+    recomputes the county ratio, which includes Forssa's numbers, so it stays hidden too."""
+    from data_pipeline.manual import load_manual_files
+
+    coord, _ = people_sqlite
+    with engine.begin() as conn:
+        rep = collect.get_user(conn, user_id=collect.add_user(conn, registry, username="forssa", display_name="F",
+                                                               role="ilmoittaja", organisation="forssa"))
+        rid = collect.open_round(conn, registry, template="esteettomat_asunnot", name="Esteettömät 2025", period="2025",
+                                 due_date=TODAY, organisations=["forssa"], actor=coord)
+        rnd, sub = collect.get_round(conn, rid), collect.get_submission(conn, rid, "forssa")
+        valid, problems = validate_records("esteettomat_asunnot", [{
+            "alue": "061", "vuosi": "2025", "uudet": "40", "peruskorjatut": "10", "esteettomat_uudet": "30",
+            "esteettomat_peruskorjatut": "5", "ilmoittaja": "F"}], registry)
+        collect.save_draft(conn, sub, collect.check_rows(registry, rnd, "forssa", valid, problems).rows, rep, how="form")
+        collect.submit(conn, collect.get_submission(conn, rid, "forssa"), rep)
+    embargo = TODAY + timedelta(days=30)
+    collect.accept_and_publish(engine, registry, sub["id"], embargo, "", coord, TODAY)
+    path = tmp_path / "esteettomat_asunnot.csv"
+    path.write_text("alue;vuosi;uudet;peruskorjatut;esteettomat_uudet;esteettomat_peruskorjatut;ilmoittaja\n"
+                    "109;2025;300;80;240;30;H\n", encoding="utf-8")
+    load_manual_files(engine, [path], registry=registry)
+    with engine.connect() as conn:
+        rows = {r.region_code: (r.visible_from, r.reported_by) for r in conn.execute(
+            select(observation.c.region_code, observation.c.visible_from, observation.c.reported_by)
+            .where(observation.c.indicator_key.like("esteettom%")))}
+    assert rows["061"] == (embargo, "forssa")
+    assert rows["109"] == (None, None)
+    assert rows[registry.county.region.code][0] == embargo  # the county ratio includes Forssa
