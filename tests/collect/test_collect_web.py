@@ -283,3 +283,47 @@ def test_web013_every_template_gets_a_form_with_its_fields_choices_and_help(env,
             assert f'value="{choice.code}"' in html
         if col.type == "int" and col.min == 0 and col.max is None:
             assert "kokonaisluku, vähintään 0" in html
+
+
+def test_web014_the_xlsx_that_templates_writes_uploads_once_filled_in(env, tmp_path):
+    from openpyxl import load_workbook
+
+    from data_pipeline.manual import write_templates
+
+    app, engine, _ = env
+    with engine.begin() as conn:
+        rid = collect.open_round(conn, REGISTRY, template="turvallisuuskuva", name="XLSX-kierros", period="2025H2",
+                                 due_date=date(2026, 1, 31), organisations=["forssa"],
+                                 actor=collect.get_user(conn, username="koordi"))
+    write_templates(tmp_path)
+    book = load_workbook(tmp_path / "turvallisuuskuva.xlsx")
+    sheet = book["tiedot"]
+    header = [c.value for c in sheet[1]]
+    values = {"alue": "061", "kausi": "2025H2", "tila": "toimitettu", "toimitettu_pvm": date(2025, 11, 3),
+              "aiheet": "tapaturmat", "ilmoittaja": "Forssan valmiuspäällikkö"}
+    for i, name in enumerate(header, start=1):
+        sheet.cell(row=2, column=i).value = values.get(name)
+    book.save(tmp_path / "turvallisuuskuva_forssa.xlsx")
+    client = app.server.test_client()
+    login(client, "forssa")
+    form = f"/tiedonkeruu/kierros/{rid}/forssa"
+    with open(tmp_path / "turvallisuuskuva_forssa.xlsx", "rb") as fh:
+        resp = post(client, f"{form}/tiedosto", {"tiedosto": (fh, "turvallisuuskuva_forssa.xlsx")}, page=form,
+                    content_type="multipart/form-data")
+    assert resp.status_code == 302, resp.get_data(as_text=True)[-2000:]
+    preview = client.get(f"{form}/esikatselu").get_data(as_text=True)
+    assert "2025-11-03" in preview and "Forssan valmiuspäällikkö" in preview
+    # The untouched template (its example row still in it) is refused with the validator's sentence.
+    with open(tmp_path / "turvallisuuskuva.xlsx", "rb") as fh:
+        resp = post(client, f"{form}/tiedosto", {"tiedosto": (fh, "turvallisuuskuva.xlsx")}, page=form,
+                    content_type="multipart/form-data")
+    assert resp.status_code == 422 and "esimerkkirivi" in resp.get_data(as_text=True)
+
+
+def test_web015_the_strict_csp_and_no_store_cover_the_collection_pages(env):
+    app, _, _ = env
+    resp = app.server.test_client().get("/tiedonkeruu/kirjaudu")
+    csp = dict(part.strip().split(" ", 1) for part in resp.headers["Content-Security-Policy"].split(";"))
+    assert "'unsafe-inline'" not in csp["script-src"] and csp["form-action"] == "'self'"
+    assert resp.headers["Cache-Control"] == "no-store"
+    assert "<script" not in resp.get_data(as_text=True) and "style=" not in resp.get_data(as_text=True)
