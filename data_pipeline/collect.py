@@ -162,13 +162,15 @@ def can_coordinate(user: dict, registry: Registry, template: str) -> bool:
 # --- rounds -----------------------------------------------------------------------------------
 
 
-def default_organisations(registry: Registry, template: str) -> list[str]:
-    """Organisations whose regions the template's levels cover (municipalities for a municipal form)."""
+def default_organisations(registry: Registry, template: str, include_all_kinds: bool = False) -> list[str]:
+    """Organisations whose regions the template's levels cover (municipalities for a municipal form);
+    the rescue department, which may report for every municipality, only when asked for."""
     tpl = registry.templates.templates[template]
     levels = {"kunta": set(registry.county.municipality_codes), "hyvinvointialue": {registry.county.welfare_area.code},
               "maakunta": {registry.county.region.code}}
     allowed = set().union(*(levels[lv] for lv in tpl.region_levels))
-    return [o.key for o in registry.organisations.organisations if o.kind != "pelastuslaitos" and set(o.regions) & allowed]
+    return [o.key for o in registry.organisations.organisations
+            if (include_all_kinds or o.kind != "pelastuslaitos") and set(o.regions) & allowed]
 
 
 def open_round(conn: Connection, registry: Registry, *, template: str, name: str, period: str, due_date: date,
@@ -180,9 +182,14 @@ def open_round(conn: Connection, registry: Registry, *, template: str, name: str
     name = name.strip()
     if not name:
         raise CollectError("Kierroksen nimi puuttuu.")
+    organisations = list(organisations) or default_organisations(registry, template)
     unknown = [o for o in organisations if o not in registry.organisations.by_key]
-    if unknown or not organisations:
-        raise CollectError("Valitse vähintään yksi organisaatio." if not organisations else f"Tuntematon organisaatio: {', '.join(unknown)}.")
+    if unknown:
+        raise CollectError(f"Tuntematon organisaatio: {', '.join(unknown)}.")
+    fits = set(default_organisations(registry, template, include_all_kinds=True))
+    misfit = [registry.organisations.by_key[o].name.fi for o in organisations if o not in fits]
+    if misfit:
+        raise CollectError(f"Lomakkeella ei ole riviä, jonka nämä voisivat ilmoittaa: {', '.join(misfit)}.")
     period = period.strip().upper()
     tpl = registry.templates.templates[template]
     kind = next(c.type for c in tpl.columns if c.name == tpl.period_column)

@@ -283,6 +283,7 @@ def board(rid: int):
     for r in rows:
         r["name"] = orgs[r["organisation"]].label(lang()) if r["organisation"] in orgs else r["organisation"]
         r["may_open"] = not _is_reporter() or _user()["organisation"] == r["organisation"]
+        r["overdue"] = rnd["due_date"] < today() and r["shown"] in collect.EDITABLE
     counts = {s: sum(1 for r in rows if r["shown"] == s) for s in STATES}
     return render_page("board.html", rnd=rnd, rows=rows, counts=counts, states=STATES,
                        template=_registry().templates.templates[rnd["template"]])

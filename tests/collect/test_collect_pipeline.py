@@ -258,3 +258,17 @@ def test_col011_a_county_sum_that_includes_an_embargoed_value_stays_hidden(engin
     assert rows["061"] == (embargo, "forssa")
     assert rows["109"] == (None, None)
     assert rows[registry.county.region.code][0] == embargo  # the county ratio includes Forssa
+
+
+def test_col012_round_organisations_default_to_the_forms_reporters_and_must_fit_it(engine, registry, people_sqlite):
+    coord, _ = people_sqlite
+    with engine.begin() as conn:
+        with pytest.raises(collect.CollectError, match="Hämeen liitto"):
+            collect.open_round(conn, registry, template="turvallisuuskuva", name="x", period="2026H1", due_date=TODAY,
+                               organisations=["hameen-liitto"], actor=coord)
+        rid = collect.open_round(conn, registry, template="turvallisuuskuva", name="y", period="2026H1", due_date=TODAY,
+                                 organisations=[], actor=coord)
+        assert len(collect.get_round(conn, rid)["organisations"]) == 11
+        rid = collect.open_round(conn, registry, template="varautumissopimukset", name="z", period="2026",
+                                 due_date=TODAY, organisations=["kanta-hameen-pelastuslaitos"], actor=coord)
+        assert collect.get_round(conn, rid)["organisations"] == ["kanta-hameen-pelastuslaitos"]

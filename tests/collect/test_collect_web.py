@@ -327,3 +327,12 @@ def test_web015_the_strict_csp_and_no_store_cover_the_collection_pages(env):
     assert "'unsafe-inline'" not in csp["script-src"] and csp["form-action"] == "'self'"
     assert resp.headers["Cache-Control"] == "no-store"
     assert "<script" not in resp.get_data(as_text=True) and "style=" not in resp.get_data(as_text=True)
+
+
+def test_web016_the_board_marks_reports_past_their_due_date(env):
+    app, _, rid = env  # due 30.6.2026 in the module's round; Forssa has not started
+    client = app.server.test_client()
+    login(client, "koordi")
+    html = client.get(f"/tiedonkeruu/kierros/{rid}").get_data(as_text=True)
+    forssa = html.split("Forssa</a>")[1].split("</tr>")[0]
+    assert ("myöhässä" in forssa) == (date.today() > date(2026, 6, 30))
