@@ -165,7 +165,11 @@ def _page_data(rnd: dict, sub: dict, values: dict | None = None) -> dict:
             "published_period": pub["period"] if pub else None,
         })
     tpl = _registry().templates.templates[rnd["template"]]
-    return {"rnd": rnd, "sub": sub, "rows": rows, "fields": fields, "template": tpl, "comments": notes,
+    corrects = False
+    if sub["status"] == "submitted" and not _is_reporter():
+        with _engine().connect() as conn:
+            corrects = bool(collect.preview(conn, _registry(), rnd, sub)["changed"])
+    return {"rnd": rnd, "sub": sub, "rows": rows, "corrects": corrects, "fields": fields, "template": tpl, "comments": notes,
             "org": _registry().organisations.by_key[org],
             "editable": _is_reporter() and sub["status"] in collect.EDITABLE,
             "shown": collect.display_status(sub, today()), "today_iso": today().isoformat()}

@@ -336,3 +336,31 @@ def test_web016_the_board_marks_reports_past_their_due_date(env):
     html = client.get(f"/tiedonkeruu/kierros/{rid}").get_data(as_text=True)
     forssa = html.split("Forssa</a>")[1].split("</tr>")[0]
     assert ("myöhässä" in forssa) == (date.today() > date(2026, 6, 30))
+
+
+def test_web017_the_coordinator_is_told_when_a_report_corrects_published_values(env):
+    from data_pipeline.manual import validate_records
+
+    app, engine, _ = env
+    rids = []
+    for name, tila in (("Korjauskierros A", "toimitettu"), ("Korjauskierros B", "toimitettu_myohassa")):
+        with engine.begin() as conn:
+            coord, rep = collect.get_user(conn, username="koordi"), collect.get_user(conn, username="hml")
+            rid = collect.open_round(conn, REGISTRY, template="turvallisuuskuva", name=name, period="2024H1",
+                                     due_date=date(2024, 6, 30), organisations=["hameenlinna"], actor=coord)
+            rnd, sub = collect.get_round(conn, rid), collect.get_submission(conn, rid, "hameenlinna")
+            valid, problems = validate_records("turvallisuuskuva", [
+                {"alue": "109", "kausi": "2024H1", "tila": tila, "ilmoittaja": "H"}], REGISTRY)
+            collect.save_draft(conn, sub, collect.check_rows(REGISTRY, rnd, "hameenlinna", valid, problems).rows, rep,
+                               how="test")
+            collect.submit(conn, collect.get_submission(conn, rid, "hameenlinna"), rep)
+        rids.append((rid, sub["id"]))
+        if name.endswith("A"):
+            collect.accept_and_publish(engine, REGISTRY, sub["id"], date.today(), "", coord, date.today())
+    client = app.server.test_client()
+    login(client, "koordi")
+    html = client.get(f"/tiedonkeruu/kierros/{rids[1][0]}/hameenlinna").get_data(as_text=True)
+    assert "korjaa jo julkaistuja arvoja" in html
+    preview = client.get(f"/tiedonkeruu/kierros/{rids[1][0]}/hameenlinna/esikatselu").get_data(as_text=True)
+    changed = preview.split("Muuttuvat julkaistut arvot")[1].split("</table>")[0]
+    assert "<td>toimitettu</td><td>toimitettu_myohassa</td>" in changed.replace("\n", "")
