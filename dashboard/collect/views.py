@@ -363,8 +363,11 @@ def upload(rid: int, org: str):
             prefill.pop("_rows", None)
             return render_page("report.html", **_page_data(rnd, sub, prefill or None), problems=problems, bad=bad,
                                uploaded=storage.filename), 422
-        with _engine().begin() as conn:
-            collect.save_draft(conn, sub, checked.rows, _user(), how=f"file {storage.filename}")
+        try:
+            with _engine().begin() as conn:
+                collect.save_draft(conn, sub, checked.rows, _user(), how=f"file {storage.filename}")
+        except collect.CollectError as exc:
+            abort(409, str(exc))
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     return redirect(url_for("collect.preview", rid=rid, org=org))

@@ -364,3 +364,26 @@ def test_web017_the_coordinator_is_told_when_a_report_corrects_published_values(
     preview = client.get(f"/tiedonkeruu/kierros/{rids[1][0]}/hameenlinna/esikatselu").get_data(as_text=True)
     changed = preview.split("Muuttuvat julkaistut arvot")[1].split("</table>")[0]
     assert "<td>toimitettu</td><td>toimitettu_myohassa</td>" in changed.replace("\n", "")
+
+
+def test_web018_a_sent_report_cannot_be_changed_by_form_or_file(env):
+    app, engine, _ = env
+    with engine.begin() as conn:
+        rid = collect.open_round(conn, REGISTRY, template="turvallisuuskuva", name="Lukittu kierros", period="2023H2",
+                                 due_date=date(2023, 12, 31), organisations=["forssa"],
+                                 actor=collect.get_user(conn, username="koordi"))
+    client = app.server.test_client()
+    login(client, "forssa")
+    form = f"/tiedonkeruu/kierros/{rid}/forssa"
+    row = {"r0-alue": "061", "r0-tila": "submitted", "r0-ilmoittaja": "F"}
+    assert post(client, form, row).status_code == 302
+    assert post(client, f"{form}/laheta", {}, page=f"{form}/esikatselu").status_code == 302
+    assert post(client, form, {**row, "r0-tila": "requested"}).status_code == 409
+    csv = "alue;kausi;tila;ilmoittaja\n061;2023H2;pyydetty;F\n"
+    resp = post(client, f"{form}/tiedosto", {"tiedosto": (io.BytesIO(csv.encode()), "turvallisuuskuva.csv")},
+                page=form, content_type="multipart/form-data")
+    assert resp.status_code == 409 and "jo lähetetty" in resp.get_data(as_text=True)
+    with engine.connect() as conn:
+        sub = collect.get_submission(conn, rid, "forssa")
+        assert sub["status"] == "submitted"
+        assert collect.submission_rows(conn, sub["id"])[0]["data"]["tila"] == "submitted"
