@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -161,13 +162,15 @@ def can_coordinate(user: dict, registry: Registry, template: str) -> bool:
 # --- rounds -----------------------------------------------------------------------------------
 
 
-def default_organisations(registry: Registry, template: str) -> list[str]:
-    """Organisations whose regions the template's levels cover (municipalities for a municipal form)."""
+def default_organisations(registry: Registry, template: str, include_all_kinds: bool = False) -> list[str]:
+    """Organisations whose regions the template's levels cover (municipalities for a municipal form);
+    the rescue department, which may report for every municipality, only when asked for."""
     tpl = registry.templates.templates[template]
     levels = {"kunta": set(registry.county.municipality_codes), "hyvinvointialue": {registry.county.welfare_area.code},
               "maakunta": {registry.county.region.code}}
     allowed = set().union(*(levels[lv] for lv in tpl.region_levels))
-    return [o.key for o in registry.organisations.organisations if o.kind != "pelastuslaitos" and set(o.regions) & allowed]
+    return [o.key for o in registry.organisations.organisations
+            if (include_all_kinds or o.kind != "pelastuslaitos") and set(o.regions) & allowed]
 
 
 def open_round(conn: Connection, registry: Registry, *, template: str, name: str, period: str, due_date: date,
@@ -179,10 +182,21 @@ def open_round(conn: Connection, registry: Registry, *, template: str, name: str
     name = name.strip()
     if not name:
         raise CollectError("Kierroksen nimi puuttuu.")
+    organisations = list(organisations) or default_organisations(registry, template)
     unknown = [o for o in organisations if o not in registry.organisations.by_key]
-    if unknown or not organisations:
-        raise CollectError("Valitse vähintään yksi organisaatio." if not organisations else f"Tuntematon organisaatio: {', '.join(unknown)}.")
+    if unknown:
+        raise CollectError(f"Tuntematon organisaatio: {', '.join(unknown)}.")
+    fits = set(default_organisations(registry, template, include_all_kinds=True))
+    misfit = [registry.organisations.by_key[o].name.fi for o in organisations if o not in fits]
+    if misfit:
+        raise CollectError(f"Lomakkeella ei ole riviä, jonka nämä voisivat ilmoittaa: {', '.join(misfit)}.")
     period = period.strip().upper()
+    tpl = registry.templates.templates[template]
+    kind = next(c.type for c in tpl.columns if c.name == tpl.period_column)
+    if not re.fullmatch(r"\d{4}H[12]" if kind == "half_year" else r"\d{4}", period):
+        raise CollectError(f"Kausi {period or '(tyhjä)'} ei sovi lomakkeelle: "
+                           + ("puolivuosi muodossa VVVVH1 tai VVVVH2, esim. 2026H1." if kind == "half_year"
+                              else "vuosi muodossa VVVV, esim. 2026."))
     if conn.execute(select(collection_round.c.id).where(collection_round.c.template == template,
                                                         collection_round.c.name == name)).first():
         raise CollectError(f"Kierros {name} on jo olemassa.")
@@ -397,8 +411,11 @@ def accept_and_publish(engine: Engine, registry: Registry, sub_id: int, publish_
         record_history(conn, rnd["template"], run.id, actor=actor["username"], account_id=actor["id"],
                        organisation=sub["organisation"], round_id=rnd["id"], submission_id=sub_id, publish_on=publish_on)
         obs, notes = refresh_derived(conn, registry, rnd["template"], run.id)
-        conn.execute(update(observation).where(observation.c.load_run_id == run.id).values(
-            visible_from=publish_on, reported_by=sub["organisation"]))
+        apply_embargo(conn, registry, rnd["template"], run.id)
+        org_regions = registry.organisations.by_key[sub["organisation"]].regions
+        conn.execute(update(observation).where(observation.c.load_run_id == run.id,
+                                               observation.c.region_code.in_(org_regions))
+                     .values(reported_by=sub["organisation"]))
         run.counts += entries
         run.counts += obs
         run.note = "; ".join(notes) or None
@@ -409,6 +426,31 @@ def accept_and_publish(engine: Engine, registry: Registry, sub_id: int, publish_
         audit(conn, "accepted", account_id=actor["id"], username=actor["username"], submission_id=sub_id,
               publish_on=publish_on, load_run_id=run.id)
     return run.id
+
+
+def apply_embargo(conn: Connection, registry: Registry, template: str, run_id: int) -> int:
+    """Give every observation the load run ``run_id`` derived the latest publication date of the
+    entries behind it: its own region's current entries for the period, or all of the period's
+    entries for a county value computed from several municipalities. So a value, or a sum or ratio
+    that includes it, stays hidden until its embargo ends, whichever load recomputed it."""
+    from data_pipeline.manual import indicator_map
+
+    indicators = sorted(indicator_map(registry, template).values())
+    if not indicators:
+        return 0
+    entries = conn.execute(select(manual_entry.c.region_code, manual_entry.c.period, manual_entry.c.visible_from).where(
+        manual_entry.c.template == template, manual_entry.c.superseded_at.is_(None),
+        manual_entry.c.synthetic.is_(False))).all()
+    rows = conn.execute(select(observation.c.id, observation.c.region_code, observation.c.period).where(
+        observation.c.load_run_id == run_id, observation.c.indicator_key.in_(indicators))).all()
+    changed = 0
+    for o in rows:
+        period_entries = [e for e in entries if str(e.period).startswith(str(o.period))]
+        own = [e for e in period_entries if e.region_code == o.region_code]
+        dates = [e.visible_from for e in (own or period_entries) if e.visible_from is not None]
+        conn.execute(update(observation).where(observation.c.id == o.id).values(visible_from=max(dates) if dates else None))
+        changed += 1
+    return changed
 
 
 # --- history ----------------------------------------------------------------------------------

@@ -816,10 +816,11 @@ def load_manual_files(engine: Engine, files, progress: Progress | None = None, r
             sync_registry(conn, registry)
             removed = drop_synthetic_entries(conn, vf.template)  # frees the slots demo rows hold
             entries = write_entries(conn, vf, run.id)
-            from data_pipeline.collect import record_history
+            from data_pipeline.collect import apply_embargo, record_history
 
             record_history(conn, vf.template, run.id, actor="cli")  # the administrator's submission
             obs, notes = refresh_derived(conn, registry, vf.template, run.id)
+            apply_embargo(conn, registry, vf.template, run.id)  # sums that include embargoed partner values
             run.counts += entries
             run.counts += obs
             run.counts.deleted += removed

@@ -182,3 +182,49 @@ def test_cb003_keyboard_only_login_and_navigation(browser, collect_server):
     assert outline != "none"
     context.close()
     assert errors == []
+
+
+def _tab_to(page, predicate: str, limit: int = 80) -> None:
+    """Tab until ``predicate`` (a JS expression over ``el`` = document.activeElement) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!({predicate}); }})()"):
+            return
+    raise AssertionError(f"Tab never reached: {predicate}")
+
+
+def test_cb004_keyboard_only_report_from_login_to_submission(browser, collect_server):
+    base, engine = collect_server
+    with engine.begin() as conn:
+        rid = collect.open_round(conn, REGISTRY, template="turvallisuuskuva", name="Näppäimistökierros 2027/1",
+                                 period="2027H1", due_date=date(2027, 6, 30), organisations=["hameenlinna"],
+                                 actor=collect.get_user(conn, username="koordi"))
+    context, page, errors = _new_page(browser)
+    page.goto(base + "/tiedonkeruu/kirjaudu")
+    _tab_to(page, "el.id === 'tunnus'")
+    page.keyboard.type("hml")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Keräyskierrokset")).to_be_visible()
+    _tab_to(page, f"el.href && el.href.endsWith('/kierros/{rid}/hameenlinna')")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Hämeenlinna: Näppäimistökierros 2027/1")).to_be_visible()
+    _tab_to(page, "el.id === 'r0-tila'")
+    page.keyboard.press("ArrowDown")  # – → ei pyydetty
+    page.keyboard.press("ArrowDown")  # → pyydetty
+    page.keyboard.press("ArrowDown")  # → toimitettu
+    expect(page.locator("#r0-tila")).to_have_value("submitted")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2027-05-14")
+    _tab_to(page, "el.id === 'r0-ilmoittaja'")
+    page.keyboard.type("Näppäimistön käyttäjä")
+    page.keyboard.press("Enter")  # submits the form the field belongs to
+    expect(page.get_by_role("heading", name="Uudet rivit")).to_be_visible()
+    _tab_to(page, "el.textContent.trim() === 'Lähetä koordinaattorille'")
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text("lähetetty")
+    with engine.connect() as conn:
+        assert collect.get_submission(conn, rid, "hameenlinna")["status"] == "submitted"
+    context.close()
+    assert errors == []

@@ -63,6 +63,18 @@ def test_col002_account_rules_are_finnish_sentences(any_engine, registry):
             collect.add_user(conn, registry, username="x", display_name="x", role="kuningas")
 
 
+def test_col003b_a_round_period_must_fit_the_template(engine, registry):
+    with engine.begin() as conn:
+        admin = collect.get_user(conn, user_id=collect.add_user(conn, registry, username="a", display_name="a",
+                                                                 role="yllapitaja"))
+        with pytest.raises(collect.CollectError, match="VVVVH1"):
+            collect.open_round(conn, registry, template="turvallisuuskuva", name="x", period="2026", due_date=TODAY,
+                               organisations=["forssa"], actor=admin)
+        with pytest.raises(collect.CollectError, match="VVVV, esim"):
+            collect.open_round(conn, registry, template="asunnottomuus", name="x", period="2026H1", due_date=TODAY,
+                               organisations=["forssa"], actor=admin)
+
+
 def test_col003_round_lists_every_municipality_not_started(any_engine, registry, people):
     rid = _open(any_engine, registry, people["coord"])
     with any_engine.connect() as conn:
@@ -214,3 +226,49 @@ def people_sqlite(engine, registry):
         rescue = collect.add_user(conn, registry, username="pela", display_name="P", role="ilmoittaja",
                                   organisation="kanta-hameen-pelastuslaitos", password="salasana-1234567")
         return collect.get_user(conn, user_id=coord), collect.get_user(conn, user_id=rescue)
+
+
+def test_col011_a_county_sum_that_includes_an_embargoed_value_stays_hidden(engine, registry, people_sqlite, tmp_path):
+    """Accessible dwellings: Forssa's figures are embargoed; Hämeenlinna's CLI load a day later
+    recomputes the county ratio, which includes Forssa's numbers, so it stays hidden too."""
+    from data_pipeline.manual import load_manual_files
+
+    coord, _ = people_sqlite
+    with engine.begin() as conn:
+        rep = collect.get_user(conn, user_id=collect.add_user(conn, registry, username="forssa", display_name="F",
+                                                               role="ilmoittaja", organisation="forssa"))
+        rid = collect.open_round(conn, registry, template="esteettomat_asunnot", name="Esteettömät 2025", period="2025",
+                                 due_date=TODAY, organisations=["forssa"], actor=coord)
+        rnd, sub = collect.get_round(conn, rid), collect.get_submission(conn, rid, "forssa")
+        valid, problems = validate_records("esteettomat_asunnot", [{
+            "alue": "061", "vuosi": "2025", "uudet": "40", "peruskorjatut": "10", "esteettomat_uudet": "30",
+            "esteettomat_peruskorjatut": "5", "ilmoittaja": "F"}], registry)
+        collect.save_draft(conn, sub, collect.check_rows(registry, rnd, "forssa", valid, problems).rows, rep, how="form")
+        collect.submit(conn, collect.get_submission(conn, rid, "forssa"), rep)
+    embargo = TODAY + timedelta(days=30)
+    collect.accept_and_publish(engine, registry, sub["id"], embargo, "", coord, TODAY)
+    path = tmp_path / "esteettomat_asunnot.csv"
+    path.write_text("alue;vuosi;uudet;peruskorjatut;esteettomat_uudet;esteettomat_peruskorjatut;ilmoittaja\n"
+                    "109;2025;300;80;240;30;H\n", encoding="utf-8")
+    load_manual_files(engine, [path], registry=registry)
+    with engine.connect() as conn:
+        rows = {r.region_code: (r.visible_from, r.reported_by) for r in conn.execute(
+            select(observation.c.region_code, observation.c.visible_from, observation.c.reported_by)
+            .where(observation.c.indicator_key.like("esteettom%")))}
+    assert rows["061"] == (embargo, "forssa")
+    assert rows["109"] == (None, None)
+    assert rows[registry.county.region.code][0] == embargo  # the county ratio includes Forssa
+
+
+def test_col012_round_organisations_default_to_the_forms_reporters_and_must_fit_it(engine, registry, people_sqlite):
+    coord, _ = people_sqlite
+    with engine.begin() as conn:
+        with pytest.raises(collect.CollectError, match="Hämeen liitto"):
+            collect.open_round(conn, registry, template="turvallisuuskuva", name="x", period="2026H1", due_date=TODAY,
+                               organisations=["hameen-liitto"], actor=coord)
+        rid = collect.open_round(conn, registry, template="turvallisuuskuva", name="y", period="2026H1", due_date=TODAY,
+                                 organisations=[], actor=coord)
+        assert len(collect.get_round(conn, rid)["organisations"]) == 11
+        rid = collect.open_round(conn, registry, template="varautumissopimukset", name="z", period="2026",
+                                 due_date=TODAY, organisations=["kanta-hameen-pelastuslaitos"], actor=coord)
+        assert collect.get_round(conn, rid)["organisations"] == ["kanta-hameen-pelastuslaitos"]

@@ -256,3 +256,134 @@ def test_web012_a_draft_survives_logout(env):
     assert client.get(f"/tiedonkeruu/kierros/{rid}/hameenlinna").status_code == 302
     login(client, "hml")
     assert SECRET in client.get(f"/tiedonkeruu/kierros/{rid}/hameenlinna").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("template", sorted(REGISTRY.templates.templates))
+def test_web013_every_template_gets_a_form_with_its_fields_choices_and_help(env, template):
+    app, engine, _ = env
+    tpl = REGISTRY.templates.templates[template]
+    with engine.begin() as conn:
+        orgs = collect.default_organisations(REGISTRY, template)
+        half = next(c.type for c in tpl.columns if c.name == tpl.period_column) == "half_year"
+        rid = collect.open_round(conn, REGISTRY, template=template, name=f"Lomaketesti {template}",
+                                 period="2026H1" if half else "2026",
+                                 due_date=date(2026, 12, 31), organisations=orgs,
+                                 actor=collect.get_user(conn, username="admin"))
+        username = f"ilmoittaja-{template}"
+        collect.add_user(conn, REGISTRY, username=username, display_name=username, role="ilmoittaja",
+                         organisation=orgs[0], password=PASSWORD)
+    client = app.server.test_client()
+    login(client, username)
+    html = client.get(f"/tiedonkeruu/kierros/{rid}/{orgs[0]}").get_data(as_text=True)
+    for col in tpl.columns:
+        if col.name in ("alue", tpl.period_column):
+            continue
+        assert f'id="r0-{col.name}"' in html and col.help.fi in html, col.name
+        for choice in col.choices:
+            assert f'value="{choice.code}"' in html
+        if col.type == "int" and col.min == 0 and col.max is None:
+            assert "kokonaisluku, vähintään 0" in html
+
+
+def test_web014_the_xlsx_that_templates_writes_uploads_once_filled_in(env, tmp_path):
+    from openpyxl import load_workbook
+
+    from data_pipeline.manual import write_templates
+
+    app, engine, _ = env
+    with engine.begin() as conn:
+        rid = collect.open_round(conn, REGISTRY, template="turvallisuuskuva", name="XLSX-kierros", period="2025H2",
+                                 due_date=date(2026, 1, 31), organisations=["forssa"],
+                                 actor=collect.get_user(conn, username="koordi"))
+    write_templates(tmp_path)
+    book = load_workbook(tmp_path / "turvallisuuskuva.xlsx")
+    sheet = book["tiedot"]
+    header = [c.value for c in sheet[1]]
+    values = {"alue": "061", "kausi": "2025H2", "tila": "toimitettu", "toimitettu_pvm": date(2025, 11, 3),
+              "aiheet": "tapaturmat", "ilmoittaja": "Forssan valmiuspäällikkö"}
+    for i, name in enumerate(header, start=1):
+        sheet.cell(row=2, column=i).value = values.get(name)
+    book.save(tmp_path / "turvallisuuskuva_forssa.xlsx")
+    client = app.server.test_client()
+    login(client, "forssa")
+    form = f"/tiedonkeruu/kierros/{rid}/forssa"
+    with open(tmp_path / "turvallisuuskuva_forssa.xlsx", "rb") as fh:
+        resp = post(client, f"{form}/tiedosto", {"tiedosto": (fh, "turvallisuuskuva_forssa.xlsx")}, page=form,
+                    content_type="multipart/form-data")
+    assert resp.status_code == 302, resp.get_data(as_text=True)[-2000:]
+    preview = client.get(f"{form}/esikatselu").get_data(as_text=True)
+    assert "2025-11-03" in preview and "Forssan valmiuspäällikkö" in preview
+    # The untouched template (its example row still in it) is refused with the validator's sentence.
+    with open(tmp_path / "turvallisuuskuva.xlsx", "rb") as fh:
+        resp = post(client, f"{form}/tiedosto", {"tiedosto": (fh, "turvallisuuskuva.xlsx")}, page=form,
+                    content_type="multipart/form-data")
+    assert resp.status_code == 422 and "esimerkkirivi" in resp.get_data(as_text=True)
+
+
+def test_web015_the_strict_csp_and_no_store_cover_the_collection_pages(env):
+    app, _, _ = env
+    resp = app.server.test_client().get("/tiedonkeruu/kirjaudu")
+    csp = dict(part.strip().split(" ", 1) for part in resp.headers["Content-Security-Policy"].split(";"))
+    assert "'unsafe-inline'" not in csp["script-src"] and csp["form-action"] == "'self'"
+    assert resp.headers["Cache-Control"] == "no-store"
+    assert "<script" not in resp.get_data(as_text=True) and "style=" not in resp.get_data(as_text=True)
+
+
+def test_web016_the_board_marks_reports_past_their_due_date(env):
+    app, _, rid = env  # due 30.6.2026 in the module's round; Forssa has not started
+    client = app.server.test_client()
+    login(client, "koordi")
+    html = client.get(f"/tiedonkeruu/kierros/{rid}").get_data(as_text=True)
+    forssa = html.split("Forssa</a>")[1].split("</tr>")[0]
+    assert ("myöhässä" in forssa) == (date.today() > date(2026, 6, 30))
+
+
+def test_web017_the_coordinator_is_told_when_a_report_corrects_published_values(env):
+    from data_pipeline.manual import validate_records
+
+    app, engine, _ = env
+    rids = []
+    for name, tila in (("Korjauskierros A", "toimitettu"), ("Korjauskierros B", "toimitettu_myohassa")):
+        with engine.begin() as conn:
+            coord, rep = collect.get_user(conn, username="koordi"), collect.get_user(conn, username="hml")
+            rid = collect.open_round(conn, REGISTRY, template="turvallisuuskuva", name=name, period="2024H1",
+                                     due_date=date(2024, 6, 30), organisations=["hameenlinna"], actor=coord)
+            rnd, sub = collect.get_round(conn, rid), collect.get_submission(conn, rid, "hameenlinna")
+            valid, problems = validate_records("turvallisuuskuva", [
+                {"alue": "109", "kausi": "2024H1", "tila": tila, "ilmoittaja": "H"}], REGISTRY)
+            collect.save_draft(conn, sub, collect.check_rows(REGISTRY, rnd, "hameenlinna", valid, problems).rows, rep,
+                               how="test")
+            collect.submit(conn, collect.get_submission(conn, rid, "hameenlinna"), rep)
+        rids.append((rid, sub["id"]))
+        if name.endswith("A"):
+            collect.accept_and_publish(engine, REGISTRY, sub["id"], date.today(), "", coord, date.today())
+    client = app.server.test_client()
+    login(client, "koordi")
+    html = client.get(f"/tiedonkeruu/kierros/{rids[1][0]}/hameenlinna").get_data(as_text=True)
+    assert "korjaa jo julkaistuja arvoja" in html
+    preview = client.get(f"/tiedonkeruu/kierros/{rids[1][0]}/hameenlinna/esikatselu").get_data(as_text=True)
+    changed = preview.split("Muuttuvat julkaistut arvot")[1].split("</table>")[0]
+    assert "<td>toimitettu</td><td>toimitettu_myohassa</td>" in changed.replace("\n", "")
+
+
+def test_web018_a_sent_report_cannot_be_changed_by_form_or_file(env):
+    app, engine, _ = env
+    with engine.begin() as conn:
+        rid = collect.open_round(conn, REGISTRY, template="turvallisuuskuva", name="Lukittu kierros", period="2023H2",
+                                 due_date=date(2023, 12, 31), organisations=["forssa"],
+                                 actor=collect.get_user(conn, username="koordi"))
+    client = app.server.test_client()
+    login(client, "forssa")
+    form = f"/tiedonkeruu/kierros/{rid}/forssa"
+    row = {"r0-alue": "061", "r0-tila": "submitted", "r0-ilmoittaja": "F"}
+    assert post(client, form, row).status_code == 302
+    assert post(client, f"{form}/laheta", {}, page=f"{form}/esikatselu").status_code == 302
+    assert post(client, form, {**row, "r0-tila": "requested"}).status_code == 409
+    csv = "alue;kausi;tila;ilmoittaja\n061;2023H2;pyydetty;F\n"
+    resp = post(client, f"{form}/tiedosto", {"tiedosto": (io.BytesIO(csv.encode()), "turvallisuuskuva.csv")},
+                page=form, content_type="multipart/form-data")
+    assert resp.status_code == 409 and "jo lähetetty" in resp.get_data(as_text=True)
+    with engine.connect() as conn:
+        sub = collect.get_submission(conn, rid, "forssa")
+        assert sub["status"] == "submitted"
+        assert collect.submission_rows(conn, sub["id"])[0]["data"]["tila"] == "submitted"

@@ -209,6 +209,7 @@ def render_page(page: str, **values):
     values.setdefault("title", t("collect.title", lg))
     return render_template(f"collect/{page}", t=lambda key, **kw: t(key, lg, **kw), lang=lg, langs=LANGS,
                            tx=lambda text: getattr(text, lg, None) or getattr(text, "fi", ""),
+                           fmt=lambda x: (f"{x:.10g}" if isinstance(x, float) else str(x)).replace(".", ","),
                            user=current_user if current_user.is_authenticated else None,
                            registry=_registry(), **values)
 

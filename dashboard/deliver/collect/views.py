@@ -165,7 +165,11 @@ def _page_data(rnd: dict, sub: dict, values: dict | None = None) -> dict:
             "published_period": pub["period"] if pub else None,
         })
     tpl = _registry().templates.templates[rnd["template"]]
-    return {"rnd": rnd, "sub": sub, "rows": rows, "fields": fields, "template": tpl, "comments": notes,
+    corrects = False
+    if sub["status"] == "submitted" and not _is_reporter():
+        with _engine().connect() as conn:
+            corrects = bool(collect.preview(conn, _registry(), rnd, sub)["changed"])
+    return {"rnd": rnd, "sub": sub, "rows": rows, "corrects": corrects, "fields": fields, "template": tpl, "comments": notes,
             "org": _registry().organisations.by_key[org],
             "editable": _is_reporter() and sub["status"] in collect.EDITABLE,
             "shown": collect.display_status(sub, today()), "today_iso": today().isoformat()}
@@ -283,6 +287,7 @@ def board(rid: int):
     for r in rows:
         r["name"] = orgs[r["organisation"]].label(lang()) if r["organisation"] in orgs else r["organisation"]
         r["may_open"] = not _is_reporter() or _user()["organisation"] == r["organisation"]
+        r["overdue"] = rnd["due_date"] < today() and r["shown"] in collect.EDITABLE
     counts = {s: sum(1 for r in rows if r["shown"] == s) for s in STATES}
     return render_page("board.html", rnd=rnd, rows=rows, counts=counts, states=STATES,
                        template=_registry().templates.templates[rnd["template"]])
@@ -358,8 +363,11 @@ def upload(rid: int, org: str):
             prefill.pop("_rows", None)
             return render_page("report.html", **_page_data(rnd, sub, prefill or None), problems=problems, bad=bad,
                                uploaded=storage.filename), 422
-        with _engine().begin() as conn:
-            collect.save_draft(conn, sub, checked.rows, _user(), how=f"file {storage.filename}")
+        try:
+            with _engine().begin() as conn:
+                collect.save_draft(conn, sub, checked.rows, _user(), how=f"file {storage.filename}")
+        except collect.CollectError as exc:
+            abort(409, str(exc))
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     return redirect(url_for("collect.preview", rid=rid, org=org))
