@@ -23,6 +23,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 def when_ready(server):
     """Warm the caches in the master before the workers are forked (see the module docstring)."""
     from dashboard.warm import warm
+    from dashboard.warm_exports import warm_exports
 
     result = warm(server.app.wsgi())
     server.log.info("caches warmed: %s", result)
+    server.log.info("downloads warmed: %s", warm_exports(server.app.wsgi()))

@@ -67,8 +67,13 @@ def scenario(base_url: str, registry) -> tuple[dict, list[dict]]:
     for area in registry.agreement.areas:
         _, tree = dr.page_content(post, deps, f"/{area.slug}")
         links += _exports(tree)
-    scen["csv"] = sorted({u for u in links if ".csv" in u})[:8]
-    scen["png"] = sorted({u for u in links if ".png" in u})[:8]
+    # Only links that answer: a broken link in a page is a bug to fix, not load to measure.
+    scen["broken_links"] = []
+    for fmt in ("csv", "png"):
+        scen[fmt] = []
+        for url in sorted({u for u in links if f".{fmt}?" in u})[:10]:
+            status = session.get(base_url + url, timeout=120).status_code
+            (scen[fmt] if status == 200 else scen["broken_links"]).append(url if status == 200 else f"{status} {url}")
     session.close()
     return scen, deps
 
@@ -176,19 +181,25 @@ def _old_database(data, workdir: Path, revision: str) -> str:
 
 
 def run(data, clients: int = CLIENTS, duration_s: float = 20.0, warmup_s: float = 4.0, workers: int = 2,
-        present_revision: str = "0002", compare: bool = True) -> dict:
+        present_revision: str = "0002", compare: bool = True,
+        redis_url: str | None = os.environ.get("TILANNEKUVA_BENCH_REDIS", "redis://127.0.0.1:6379/14")) -> dict:
     from data_pipeline.registry import load_registry
 
     registry = load_registry()
     results: dict = {}
     tmp = Path(tempfile.mkdtemp(prefix="tilannekuva-capacity-"))
     variants = []
+    # Both servers get the same Redis (production has one); the present code uses it for rate limits only.
+    redis = {"REDIS_URL": redis_url} if redis_url else {}
+    if redis_url:
+        import redis as redis_client
+
+        redis_client.Redis.from_url(redis_url).flushdb()
     if compare:
         old_dir, commit = present_code(tmp)
-        env = data.env(DATABASE_URL=_old_database(data, tmp, present_revision), PYTHONPATH=str(old_dir))
-        env.pop("REDIS_URL", None)
+        env = data.env(DATABASE_URL=_old_database(data, tmp, present_revision), PYTHONPATH=str(old_dir), **redis)
         variants.append((f"present (main {commit})", env, old_dir))
-    variants.append(("this tree", data.env(), PROJECT_ROOT))
+    variants.append(("this tree", data.env(**redis), PROJECT_ROOT))
     try:
         for name, env, cwd in variants:
             server = Gunicorn(env, workers, tmp / f"gunicorn-{len(results)}.log", cwd=cwd)
@@ -196,7 +207,8 @@ def run(data, clients: int = CLIENTS, duration_s: float = 20.0, warmup_s: float 
                 server.wait_ready(timeout=120)
                 scen, deps = scenario(server.url, registry)
                 results[name] = {**load(server.url, scen, deps, clients, duration_s, warmup_s),
-                                 "exports": {"csv": len(scen["csv"]), "png": len(scen["png"])}}
+                                 "exports": {"csv": len(scen["csv"]), "png": len(scen["png"])},
+                                 "broken_links": scen["broken_links"]}
             finally:
                 results.setdefault(name, {})["gunicorn_exit"] = server.stop()
     finally:
