@@ -85,3 +85,15 @@ def test_hc006_workers_share_answers_through_redis(tmp_path, monkeypatch):
     assert second.data == first.data
     redis.Redis.from_url(url).flushdb()
     engine.dispose()
+
+
+def test_hc007_a_hit_is_sent_precompressed_to_clients_that_accept_gzip(client):
+    import gzip
+
+    first = client.get("/tietojohtaminen", headers={"Accept-Encoding": "gzip"})
+    hit = client.get("/tietojohtaminen", headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/tietojohtaminen")
+    assert hit.headers["X-Cache"] == "hit" and hit.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in hit.headers["Vary"] and "Content-Encoding" not in plain.headers
+    assert gzip.decompress(hit.data) == plain.data == (gzip.decompress(first.data)
+                                                        if first.headers.get("Content-Encoding") else first.data)
