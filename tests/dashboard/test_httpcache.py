@@ -97,3 +97,25 @@ def test_hc007_a_hit_is_sent_precompressed_to_clients_that_accept_gzip(client):
     assert "Accept-Encoding" in hit.headers["Vary"] and "Content-Encoding" not in plain.headers
     assert gzip.decompress(hit.data) == plain.data == (gzip.decompress(first.data)
                                                         if first.headers.get("Content-Encoding") else first.data)
+
+
+def test_hc008_first_view_downloads_are_warmed_and_the_renderer_stopped_before_fork(tmp_path):
+    from dashboard import create_app, export
+    from dashboard.warm_exports import warm_exports
+    from tests.dashboard.data import REGISTRY, build_database, write_geometry
+
+    engine = build_database(tmp_path / "db.sqlite3")
+    write_geometry(tmp_path / "geo")
+    app = create_app(engine=engine, registry=REGISTRY, geo_dir=tmp_path / "geo")
+    done = warm_exports(app, limit=3)
+    assert done["exports"] == 3 and done["errors"] == 0
+    assert not export.RENDERER.running
+    client = app.server.test_client()
+    deps = DashClient(client)
+    page = render_page(deps, "/asuminen").get_json()
+    from dashboard.warm_exports import _links
+
+    first = _links(page, [])[0]
+    resp = client.get(first)
+    assert resp.status_code == 200 and resp.headers["X-Cache"] == "hit" and resp.data[:4] == b"\x89PNG"
+    engine.dispose()
