@@ -18,11 +18,16 @@ graceful_timeout = 20
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Idle keep-alive connections stay open 30 s (gunicorn's 2 s closed connections that busy clients
+# were about to reuse: the resets of issue 11's 100-client test).
+keepalive = 30
 
 
 def when_ready(server):
     """Warm the caches in the master before the workers are forked (see the module docstring)."""
     from dashboard.web.warm import warm
+    from dashboard.web.warm_exports import warm_exports
 
     result = warm(server.app.wsgi())
     server.log.info("caches warmed: %s", result)
+    server.log.info("downloads warmed: %s", warm_exports(server.app.wsgi()))

@@ -52,7 +52,7 @@ def free_port() -> int:
 class Gunicorn:
     """``gunicorn --config gunicorn.conf.py app:app`` as a subprocess on 127.0.0.1."""
 
-    def __init__(self, env: dict, workers: int, log_path: Path, port: int | None = None) -> None:
+    def __init__(self, env: dict, workers: int, log_path: Path, port: int | None = None, cwd: Path = PROJECT_ROOT) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
@@ -61,7 +61,7 @@ class Gunicorn:
         self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "app:app"],
-            cwd=PROJECT_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
 
     def wait_ready(self, timeout: float = 90.0) -> None:

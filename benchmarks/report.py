@@ -13,11 +13,12 @@ TITLES = {
     "refresh": "3. Offline refresh of all municipalities",
     "load": "4. 50 simulated users against gunicorn",
     "export": "5. Warm server-side chart export",
+    "capacity": "6. 100 clients without think time against gunicorn (this tree vs present main)",
 }
-ORDER = ("map", "first_view", "refresh", "load", "export")
+ORDER = ("map", "first_view", "refresh", "load", "export", "capacity")
 RERUN = """```sh
 make bench                                  # all five, writes benchmarks/results/latest.{json,md}
-.venv/bin/python -m benchmarks --only map   # one benchmark (map, first_view, refresh, load, export)
+.venv/bin/python -m benchmarks --only map   # one benchmark (map, first_view, refresh, load, export, capacity)
 .venv/bin/python -m benchmarks --quick      # smoke run with fewer repeats (not written to results/)
 ```
 Needs the recorded responses (`TILANNEKUVA_OFFLINE_DIR`, default `../shared/data/snapshot`), Debian's
@@ -185,7 +186,19 @@ def _details_export(r: dict) -> list[str]:
     return out
 
 
-DETAILS = {"map": _details_map, "first_view": _details_first_view, "refresh": _details_refresh,
+def _details_capacity(r: dict) -> list[str]:
+    out = [f"{r['clients']} clients without think time, {r['duration_s']:.0f} s measured after {r['warmup_s']:.0f} s warm-up; "
+           f"gunicorn {r['workers']} workers × {r['threads_per_worker']} threads on {r['cpus']} CPUs; mix "
+           + ", ".join(f"{k} {v:.0%}" for k, v in r["mix"].items()) + ".", "",
+           "| Code | req/s | median | p95 | p99 | errors |", "|---|---|---|---|---|---|"]
+    for name, v in r["variants"].items():
+        if "ms" in v:
+            out.append(f"| {name} | {fmt(v['rps'])} | {fmt(v['ms']['median'])} ms | {fmt(v['ms']['p95'])} ms | "
+                       f"{fmt(v['ms']['p99'])} ms | {v['errors']} {v['error_kinds'] or ''} |")
+    return out
+
+
+DETAILS = {"capacity": _details_capacity, "map": _details_map, "first_view": _details_first_view, "refresh": _details_refresh,
            "load": _details_load, "export": _details_export}
 
 

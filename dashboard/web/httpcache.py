@@ -17,6 +17,7 @@ answered from the cache, nor are answers that set a cookie, are not 200, or say 
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import os
@@ -32,6 +33,8 @@ CACHED_ENDPOINTS = {"/", "/<path:path>", "/_dash-layout", "/_dash-dependencies",
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Content-Type-Options")
 TIMEOUT_S = 3600
 MAX_BODY = 8 * 1024 * 1024
+#: Stored answers of these types are also kept gzip-compressed, so a hit costs no compression.
+COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml")
 
 cache = Cache()
 
@@ -100,8 +103,13 @@ def register(server: Flask, ctx) -> None:
             stored = None
         if stored is None:
             return None
-        status, body, headers = stored
-        resp = Response(body, status=status)
+        status, body, packed, headers = stored
+        if packed is not None and "gzip" in (request.headers.get("Accept-Encoding") or ""):
+            resp = Response(packed, status=status)
+            resp.headers["Content-Encoding"] = "gzip"  # Flask-Compress leaves encoded answers alone
+        else:
+            resp = Response(body, status=status)
+        resp.headers["Vary"] = "Accept-Encoding"
         for name, value in headers:
             resp.headers[name] = value
         resp.headers["ETag"] = etag
@@ -123,8 +131,11 @@ def register(server: Flask, ctx) -> None:
         if len(body) > MAX_BODY:
             return response
         headers = [(h, response.headers[h]) for h in (*KEPT_HEADERS, "Cache-Control") if h in response.headers]
+        packed = None
+        if len(body) >= 500 and (response.mimetype or "").startswith(COMPRESSIBLE):
+            packed = gzip.compress(body, compresslevel=6, mtime=0)
         try:
-            cache.set(key, (200, body, headers))
+            cache.set(key, (200, body, packed, headers))
         except Exception:
             log.warning("response cache unavailable", exc_info=True)
         response.headers["ETag"] = f'W/"{key}"'

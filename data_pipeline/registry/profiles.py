@@ -3,7 +3,8 @@
 Why: a profile copied from another one easily keeps a municipality, a code or the other county's
 agreement (issue 11: Pirkanmaa quoting the Kanta-Häme agreement, template examples with 109). The
 check lists every name and code of the *other* profiles that appears in this profile's files
-(``counties/<key>.yaml``, ``.agreement.yaml``, ``.goals.yaml``) or in its generated template example rows.
+(``counties/<key>.yaml`` and every ``counties/<key>.<part>.yaml``: agreement, goals, organisations …)
+or in its generated template example rows.
 """
 from __future__ import annotations
 
@@ -42,9 +43,9 @@ def profile_texts(key: str, directory: Path = REGISTRY_DIR) -> list[str]:
     from data_pipeline.manual import Regions, _example_row
 
     texts: list[str] = []
-    for suffix in ("", ".agreement", ".goals"):
-        path = directory / "counties" / f"{key}{suffix}.yaml"
-        texts += _strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+    for path in sorted((directory / "counties").glob(f"{key}*.yaml")):  # the profile and its parts
+        if path.stem == key or path.stem.startswith(f"{key}."):
+            texts += _strings(yaml.safe_load(path.read_text(encoding="utf-8")))
     reg = Registry(directory=directory, county=key)
     regions = Regions.from_registry(reg)
     for name, tpl in reg.templates.templates.items():

@@ -85,3 +85,38 @@ def test_hc006_workers_share_answers_through_redis(tmp_path, monkeypatch):
     assert second.data == first.data
     redis.Redis.from_url(url).flushdb()
     engine.dispose()
+
+
+def test_hc007_a_hit_is_sent_precompressed_to_clients_that_accept_gzip(client):
+    import gzip
+
+    first = client.get("/tietojohtaminen", headers={"Accept-Encoding": "gzip"})
+    hit = client.get("/tietojohtaminen", headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/tietojohtaminen")
+    assert hit.headers["X-Cache"] == "hit" and hit.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in hit.headers["Vary"] and "Content-Encoding" not in plain.headers
+    assert gzip.decompress(hit.data) == plain.data == (gzip.decompress(first.data)
+                                                        if first.headers.get("Content-Encoding") else first.data)
+
+
+def test_hc008_first_view_downloads_are_warmed_and_the_renderer_stopped_before_fork(tmp_path):
+    from dashboard import create_app
+    from dashboard.deliver import export
+    from dashboard.web.warm_exports import warm_exports
+    from tests.dashboard.data import REGISTRY, build_database, write_geometry
+
+    engine = build_database(tmp_path / "db.sqlite3")
+    write_geometry(tmp_path / "geo")
+    app = create_app(engine=engine, registry=REGISTRY, geo_dir=tmp_path / "geo")
+    done = warm_exports(app, limit=3)
+    assert done["exports"] == 3 and done["errors"] == 0
+    assert not export.RENDERER.running
+    client = app.server.test_client()
+    deps = DashClient(client)
+    page = render_page(deps, "/asuminen").get_json()
+    from dashboard.web.warm_exports import _links
+
+    first = _links(page, [])[0]
+    resp = client.get(first)
+    assert resp.status_code == 200 and resp.headers["X-Cache"] == "hit" and resp.data[:4] == b"\x89PNG"
+    engine.dispose()
