@@ -15,7 +15,14 @@ from dashboard.format import number
 from tests.browser.conftest import served_test_app
 from tests.browser.test_dashboard_browser import axe_violations, wait_map
 from tests.dashboard.data import REGISTRY
-from tests.meeting.helpers import CODE, KEY, NEW_VALUE, YEAR, moment_between_writes, refresh_changes_a_value
+from tests.meeting.helpers import (
+    CODE,
+    KEY,
+    NEW_VALUE,
+    YEAR,
+    moment_between_writes,
+    refresh_changes_a_value,
+)
 
 SEQUENCE = """\
 title: Strateginen foorumi 12/2026
