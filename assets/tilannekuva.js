@@ -328,7 +328,10 @@
 
       syncUrl: function (view) {
         if (!view || typeof view !== "object") return NO_UPDATE();
-        var target = window.location.pathname + queryString(view.query);
+        // A pinned view (?tilanne=, Python decided it for the whole page) stays pinned.
+        var pinned = new URLSearchParams(window.location.search).get("tilanne");
+        var query = pinned && !(view.query || {}).tilanne ? Object.assign({}, view.query, { tilanne: pinned }) : view.query;
+        var target = window.location.pathname + queryString(query);
         if (target !== here()) {
           if (view.push === true) window.history.pushState({ tk: true }, "", target + window.location.hash);
           else window.history.replaceState(window.history.state, "", target + window.location.hash);

@@ -15,7 +15,14 @@ from dashboard.core.format import number
 from tests.browser.conftest import served_test_app
 from tests.browser.test_dashboard_browser import axe_violations, wait_map
 from tests.dashboard.data import REGISTRY
-from tests.meeting.helpers import CODE, KEY, NEW_VALUE, YEAR, moment_between_writes, refresh_changes_a_value
+from tests.meeting.helpers import (
+    CODE,
+    KEY,
+    NEW_VALUE,
+    YEAR,
+    moment_between_writes,
+    refresh_changes_a_value,
+)
 
 SEQUENCE = """\
 title: Strateginen foorumi 12/2026
@@ -177,7 +184,11 @@ def test_mb004_a_pinned_view_shows_the_old_value_after_a_refresh_changed_it(meet
     pinned_row = _hameenlinna_text(page)
     assert number(old, decimals, "fi") in pinned_row and number(NEW_VALUE, decimals, "fi") not in pinned_row
     expect(page.locator("#area-map-source")).to_contain_text("tilanne ")
-    assert "tilanne=" in page.url
+    # Stepping the year in the browser keeps the view pinned (the URL too).
+    page.locator("#area-prev-year").click()
+    expect(page.locator("#area-year-label")).to_have_text(str(YEAR - 1))
+    expect(page).to_have_url(re.compile(rf"vuosi={YEAR - 1}.*tilanne=|tilanne=.*vuosi={YEAR - 1}"))
+    expect(page.locator(".tk-pinned")).to_be_visible()
     page.goto(base + view)
     wait_map(page)
     assert number(NEW_VALUE, decimals, "fi") in _hameenlinna_text(page)
@@ -192,3 +203,22 @@ def test_mb005_axe_finds_no_violations_on_the_board_and_in_a_sequence(meeting_ap
     expect(page.locator("main h1").first).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert axe_violations(page) == []
+
+
+def test_mb006_paper_gets_the_url_date_and_sources_and_no_controls_or_hints(meeting_app, screen):
+    page, errors = screen(1366, 900)
+    base = meeting_app[1]
+    page.goto(base + f"/asuminen?indikaattori={KEY}&vuosi=2020")
+    wait_map(page)
+    expect(page.locator(".tk-print-meta")).to_be_hidden()  # on screen: not there
+    page.emulate_media(media="print")
+    meta = page.locator(".tk-print-meta")
+    expect(meta).to_be_visible()
+    expect(meta).to_contain_text(f"Näkymän osoite: {base}/asuminen?indikaattori={KEY}&vuosi=2020")
+    expect(meta).to_contain_text("Tulostettu ")
+    expect(meta).to_contain_text("lisenssi CC BY 4.0")
+    expect(page.locator("#area-map-source")).to_be_visible()  # each chart's own source line stays
+    for hidden in (".tk-controls", ".tk-nav", ".tk-hint", "details.export-menu", ".tk-forum-toggle"):
+        assert all(not el.is_visible() for el in page.locator(hidden).all()), hidden
+    assert page.get_by_text("Valitse kunta napsauttamalla").first.is_hidden()
+    assert not errors, errors

@@ -7,7 +7,14 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.imagediff import MAX_SHARE, THRESHOLD, compare, diff_image, save_png
-from tests.browser.test_screenshots import BASELINES, UPDATE, Shot, screenshot, settle, shot_server  # noqa: F401
+from tests.browser.test_screenshots import (  # noqa: F401
+    BASELINES,
+    UPDATE,
+    Shot,
+    screenshot,
+    settle,
+    shot_server,
+)
 
 SIZES = [(1920, 1080), (1280, 720)]
 
