@@ -51,22 +51,29 @@ def method_layout(**query):
 # --- Tutkittavaa ------------------------------------------------------------------------------
 
 
-def _one(query: dict, name: str, allowed, default: str) -> str:
-    value = query.get(name)
-    if isinstance(value, (list, tuple)):
-        value = value[0] if len(value) == 1 else None
-    return value if isinstance(value, str) and value in allowed else default
-
-
-def agenda_params(query: dict, registry) -> dict:
-    """The agenda's own URL parameters, each checked against its whitelist (default when invalid)."""
+def agenda_params(query: dict, registry, problems: list | None = None) -> dict:
+    """The agenda's own URL parameters, each checked against its whitelist; an invalid value falls
+    back to the default and is reported in ``problems`` as (parameter, value shown)."""
     areas = [a.key for a in registry.agreement.areas]
+
+    def one(name, allowed, default):
+        value = query.get(name)
+        if isinstance(value, (list, tuple)):
+            value = value[0] if len(value) == 1 else repr(list(value))
+        if value is None or value == "":
+            return default
+        if isinstance(value, str) and value in allowed:
+            return value
+        if problems is not None:
+            problems.append((name, "".join(ch for ch in str(value) if ch.isprintable())[:40]))
+        return default
+
     return {
-        "painopiste": _one(query, "painopiste", areas, areas[0]),
-        "vertailu": _one(query, "vertailu", agenda.BENCHMARKS, "maakunta"),
-        "nayta": _one(query, "nayta", agenda.FILTERS, "kaikki"),
-        "jarjestys": _one(query, "jarjestys", agenda.SORT_KEYS, "indikaattori"),
-        "laskeva": _one(query, "laskeva", ("0", "1"), "0"),
+        "painopiste": one("painopiste", areas, areas[0]),
+        "vertailu": one("vertailu", agenda.BENCHMARKS, "maakunta"),
+        "nayta": one("nayta", agenda.FILTERS, "kaikki"),
+        "jarjestys": one("jarjestys", agenda.SORT_KEYS, "indikaattori"),
+        "laskeva": one("laskeva", ("0", "1"), "0"),
     }
 
 
@@ -138,7 +145,8 @@ def _trend_cell(trend: str, lang: str):
 def build_agenda(ctx, state, parsed, query: dict | None = None) -> Built:
     registry = ctx.registry
     lang = state.lang
-    params = agenda_params(query or {}, registry)
+    problems: list = []
+    params = agenda_params(query or {}, registry, problems)
     area = next(a for a in registry.agreement.areas if a.key == params["painopiste"])
     bench_name = _bench_name(registry, params["vertailu"], lang)
     rows = agenda.agenda_rows(ctx.engine, registry, area.key, params["vertailu"], lang)
@@ -176,6 +184,8 @@ def build_agenda(ctx, state, parsed, query: dict | None = None) -> Built:
     content = html.Div([
         html.H1(t("agenda.title", lang, area=area.short.get(lang)), className="tk-h1"),
         html.P(t("agenda.lead", lang), className="tk-lead"),
+        *[html.P(t("agenda.bad_param", lang, name=name, value=value), className="tk-notice tk-notice--warning",
+                 role="alert") for name, value in problems],
         _form(registry, state, params, lang),
         html.P(t("agenda.count", lang, n=len(shown)), className="tk-hint", role="status", id="agenda-count"),
         exports,
@@ -309,7 +319,11 @@ def register_routes(server) -> None:
         if fmt not in ("csv", "xlsx"):
             return Response(t("export.errors.bad_kind", lang, value=fmt[:20]), status=400, mimetype="text/plain")
         ctx = current_context()
-        params = agenda_params(request.args.to_dict(flat=True), ctx.registry)
+        problems: list = []
+        params = agenda_params(request.args.to_dict(flat=False), ctx.registry, problems)
+        if problems:
+            name, value = problems[0]
+            return Response(t("agenda.bad_param", lang, name=name, value=value), status=400, mimetype="text/plain")
         chart = agenda_chart(ctx, params, lang)
         resp = Response(export.table_export(chart, fmt, lang), status=200, mimetype=export.MIME[fmt].split(";")[0])
         resp.headers["Content-Type"] = export.MIME[fmt]
