@@ -38,6 +38,8 @@ def build_method(ctx, state, parsed) -> Built:
             [html.H2(t(f"method.{part}_h", lang), id=f"method-{part}")]
             + [html.P(t(f"method.{part}_{i}", lang)) for i in range(1, items + 1)],
             className="tk-section tk-prose", **{"aria-labelledby": f"method-{part}"}))
+    sections.append(html.Section([html.H2(t("similar.title", lang), id="method-similar"), html.P(t("similar.method", lang))],
+                                 className="tk-section tk-prose", **{"aria-labelledby": "method-similar"}))
     content = html.Div([html.H1(t("method.title", lang), className="tk-h1"),
                         html.P(t("method.lead", lang), className="tk-lead"), *sections], className="tk-method")
     return Built(content=content, title=t("method.title", lang))
@@ -153,17 +155,19 @@ def build_agenda(ctx, state, parsed, query: dict | None = None) -> Built:
     shown = agenda.select_rows(rows, only_agenda=params["nayta"] == "tutkittavaa", sort=params["jarjestys"],
                                descending=params["laskeva"] == "1")
     slug = _area_slug(registry, area.key)
+    labels = {k: t(f"agenda.col_{k}", lang) for k in ("region", "year", "value", "compare", "trend")}
     body = []
     for r in shown:
         view = page_href(f"/{slug}", state, indikaattori=r.indicator, kunta=r.region, vuosi=r.year)
         cls = "is-agenda" if r.on_agenda else None
         body.append(html.Tr([
             html.Th(html.A([r.indicator_title, html.Span(" " + r.unit, className="tk-unit")], href=view), scope="row"),
-            html.Td(html.A(r.region_name, href=view)),
-            html.Td(html.A(str(r.year), href=view), className="is-num"),
-            html.Td(html.A(r.value_text + (" *" if r.synthetic else ""), href=view), className="is-num"),
-            html.Td(html.A(_verdict_cell(r.verdict, lang, bench_name), href=view)),
-            html.Td(html.A(_trend_cell(r.trend, lang), href=view)),
+            html.Td(html.A(r.region_name, href=view), **{"data-label": labels["region"]}),
+            html.Td(html.A(str(r.year), href=view), className="is-num", **{"data-label": labels["year"]}),
+            html.Td(html.A(r.value_text + (" *" if r.synthetic else ""), href=view), className="is-num",
+                    **{"data-label": labels["value"]}),
+            html.Td(html.A(_verdict_cell(r.verdict, lang, bench_name), href=view), **{"data-label": labels["compare"]}),
+            html.Td(html.A(_trend_cell(r.trend, lang), href=view), **{"data-label": labels["trend"]}),
         ], className=cls, **{"data-region": r.region, "data-indicator": r.indicator}))
     caption = t("agenda.caption", lang, area=area.short.get(lang), benchmark=bench_name)
     head = html.Thead(html.Tr([
