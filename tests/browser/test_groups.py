@@ -135,11 +135,12 @@ def test_grp002_agenda_sorts_by_a_header_link_and_says_so_with_aria_sort(browser
     context.close()
 
 
+@pytest.mark.parametrize("width", [1366, 390])
 @pytest.mark.parametrize("path", ["/tutkittavaa?painopiste=hyvinvointityo&nayta=tutkittavaa", "/menetelma",
                                   "/kuntaprofiili?kunta=981", "/tutkittavaa?painopiste=asuminen&kieli=en",
                                   "/menetelma?kieli=sv", "/mika-muuttui?alkaen=2026-11-01", "/"])
-def test_grp003_axe_finds_no_violations_on_the_new_pages(browser, base, path):
-    context, page, _ = _page(browser, bypass_csp=True)
+def test_grp003_axe_finds_no_violations_on_the_new_pages(browser, base, path, width):
+    context, page, _ = _page(browser, width=width, height=844 if width < 600 else 900, bypass_csp=True)
     page.goto(base + path)
     expect(page.locator("main h1").first).to_be_visible()
     page.wait_for_load_state("networkidle")

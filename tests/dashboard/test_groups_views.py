@@ -66,6 +66,10 @@ def test_agd004_agenda_exports_csv_and_xlsx_with_the_rows_shown(client):
     values = [c for r in sheet.iter_rows(values_only=True) for c in r if c]
     assert "Indicator" in values and "Trend" in values
     assert client.get("/tutkittavaa/vienti.pdf").status_code == 400
+    bad = client.get("/tutkittavaa/vienti.csv?painopiste=<script>")
+    assert bad.status_code == 400
+    assert bad.data.decode() == "Parametrin painopiste arvo ”<script>” ei kelpaa; näytetään oletus."
+    assert bad.mimetype == "text/plain"
 
 
 def _status(key, status, label):

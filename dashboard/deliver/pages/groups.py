@@ -38,6 +38,8 @@ def build_method(ctx, state, parsed) -> Built:
             [html.H2(t(f"method.{part}_h", lang), id=f"method-{part}")]
             + [html.P(t(f"method.{part}_{i}", lang)) for i in range(1, items + 1)],
             className="tk-section tk-prose", **{"aria-labelledby": f"method-{part}"}))
+    sections.append(html.Section([html.H2(t("similar.title", lang), id="method-similar"), html.P(t("similar.method", lang))],
+                                 className="tk-section tk-prose", **{"aria-labelledby": "method-similar"}))
     content = html.Div([html.H1(t("method.title", lang), className="tk-h1"),
                         html.P(t("method.lead", lang), className="tk-lead"), *sections], className="tk-method")
     return Built(content=content, title=t("method.title", lang))
@@ -51,22 +53,29 @@ def method_layout(**query):
 # --- Tutkittavaa ------------------------------------------------------------------------------
 
 
-def _one(query: dict, name: str, allowed, default: str) -> str:
-    value = query.get(name)
-    if isinstance(value, (list, tuple)):
-        value = value[0] if len(value) == 1 else None
-    return value if isinstance(value, str) and value in allowed else default
-
-
-def agenda_params(query: dict, registry) -> dict:
-    """The agenda's own URL parameters, each checked against its whitelist (default when invalid)."""
+def agenda_params(query: dict, registry, problems: list | None = None) -> dict:
+    """The agenda's own URL parameters, each checked against its whitelist; an invalid value falls
+    back to the default and is reported in ``problems`` as (parameter, value shown)."""
     areas = [a.key for a in registry.agreement.areas]
+
+    def one(name, allowed, default):
+        value = query.get(name)
+        if isinstance(value, (list, tuple)):
+            value = value[0] if len(value) == 1 else repr(list(value))
+        if value is None or value == "":
+            return default
+        if isinstance(value, str) and value in allowed:
+            return value
+        if problems is not None:
+            problems.append((name, "".join(ch for ch in str(value) if ch.isprintable())[:40]))
+        return default
+
     return {
-        "painopiste": _one(query, "painopiste", areas, areas[0]),
-        "vertailu": _one(query, "vertailu", agenda.BENCHMARKS, "maakunta"),
-        "nayta": _one(query, "nayta", agenda.FILTERS, "kaikki"),
-        "jarjestys": _one(query, "jarjestys", agenda.SORT_KEYS, "indikaattori"),
-        "laskeva": _one(query, "laskeva", ("0", "1"), "0"),
+        "painopiste": one("painopiste", areas, areas[0]),
+        "vertailu": one("vertailu", agenda.BENCHMARKS, "maakunta"),
+        "nayta": one("nayta", agenda.FILTERS, "kaikki"),
+        "jarjestys": one("jarjestys", agenda.SORT_KEYS, "indikaattori"),
+        "laskeva": one("laskeva", ("0", "1"), "0"),
     }
 
 
@@ -138,24 +147,27 @@ def _trend_cell(trend: str, lang: str):
 def build_agenda(ctx, state, parsed, query: dict | None = None) -> Built:
     registry = ctx.registry
     lang = state.lang
-    params = agenda_params(query or {}, registry)
+    problems: list = []
+    params = agenda_params(query or {}, registry, problems)
     area = next(a for a in registry.agreement.areas if a.key == params["painopiste"])
     bench_name = _bench_name(registry, params["vertailu"], lang)
     rows = agenda.agenda_rows(ctx.engine, registry, area.key, params["vertailu"], lang)
     shown = agenda.select_rows(rows, only_agenda=params["nayta"] == "tutkittavaa", sort=params["jarjestys"],
                                descending=params["laskeva"] == "1")
     slug = _area_slug(registry, area.key)
+    labels = {k: t(f"agenda.col_{k}", lang) for k in ("region", "year", "value", "compare", "trend")}
     body = []
     for r in shown:
         view = page_href(f"/{slug}", state, indikaattori=r.indicator, kunta=r.region, vuosi=r.year)
         cls = "is-agenda" if r.on_agenda else None
         body.append(html.Tr([
             html.Th(html.A([r.indicator_title, html.Span(" " + r.unit, className="tk-unit")], href=view), scope="row"),
-            html.Td(html.A(r.region_name, href=view)),
-            html.Td(html.A(str(r.year), href=view), className="is-num"),
-            html.Td(html.A(r.value_text + (" *" if r.synthetic else ""), href=view), className="is-num"),
-            html.Td(html.A(_verdict_cell(r.verdict, lang, bench_name), href=view)),
-            html.Td(html.A(_trend_cell(r.trend, lang), href=view)),
+            html.Td(html.A(r.region_name, href=view), **{"data-label": labels["region"]}),
+            html.Td(html.A(str(r.year), href=view), className="is-num", **{"data-label": labels["year"]}),
+            html.Td(html.A(r.value_text + (" *" if r.synthetic else ""), href=view), className="is-num",
+                    **{"data-label": labels["value"]}),
+            html.Td(html.A(_verdict_cell(r.verdict, lang, bench_name), href=view), **{"data-label": labels["compare"]}),
+            html.Td(html.A(_trend_cell(r.trend, lang), href=view), **{"data-label": labels["trend"]}),
         ], className=cls, **{"data-region": r.region, "data-indicator": r.indicator}))
     caption = t("agenda.caption", lang, area=area.short.get(lang), benchmark=bench_name)
     head = html.Thead(html.Tr([
@@ -176,6 +188,8 @@ def build_agenda(ctx, state, parsed, query: dict | None = None) -> Built:
     content = html.Div([
         html.H1(t("agenda.title", lang, area=area.short.get(lang)), className="tk-h1"),
         html.P(t("agenda.lead", lang), className="tk-lead"),
+        *[html.P(t("agenda.bad_param", lang, name=name, value=value), className="tk-notice tk-notice--warning",
+                 role="alert") for name, value in problems],
         _form(registry, state, params, lang),
         html.P(t("agenda.count", lang, n=len(shown)), className="tk-hint", role="status", id="agenda-count"),
         exports,
@@ -309,7 +323,11 @@ def register_routes(server) -> None:
         if fmt not in ("csv", "xlsx"):
             return Response(t("export.errors.bad_kind", lang, value=fmt[:20]), status=400, mimetype="text/plain")
         ctx = current_context()
-        params = agenda_params(request.args.to_dict(flat=True), ctx.registry)
+        problems: list = []
+        params = agenda_params(request.args.to_dict(flat=False), ctx.registry, problems)
+        if problems:
+            name, value = problems[0]
+            return Response(t("agenda.bad_param", lang, name=name, value=value), status=400, mimetype="text/plain")
         chart = agenda_chart(ctx, params, lang)
         resp = Response(export.table_export(chart, fmt, lang), status=200, mimetype=export.MIME[fmt].split(";")[0])
         resp.headers["Content-Type"] = export.MIME[fmt]
