@@ -15,7 +15,7 @@ from functools import wraps
 import pandas as pd
 from datetime import date
 
-from sqlalchemy import Engine, Table, and_, func, inspect, or_, select, true
+from sqlalchemy import Engine, Table, and_, func, or_, select, true
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.data import pin
@@ -290,18 +290,11 @@ def indicator_runs(engine: Engine, key: str) -> pd.DataFrame:
 
 
 @cached
-def _has_synthetic_column(engine: Engine) -> bool:
-    """manual_entry.synthetic arrived in migration 0002; an older database simply has no demo rows."""
-    return "synthetic" in {col["name"] for col in inspect(engine).get_columns("manual_entry")}
-
-
 @cached
 def manual_entries(engine: Engine, template: str) -> pd.DataFrame:
     """Current (not superseded) manual entries of a template: region_code, period, data, synthetic, entered_at."""
     cols = [manual_entry.c.region_code, manual_entry.c.period, manual_entry.c.data, manual_entry.c.entered_at,
-            manual_entry.c.load_run_id, manual_entry.c.submission_id]
-    if _has_synthetic_column(engine):
-        cols.append(manual_entry.c.synthetic)
+            manual_entry.c.load_run_id, manual_entry.c.submission_id, manual_entry.c.synthetic]
     stmt = (
         select(*cols)
         .where(and_(manual_entry.c.template == template, manual_entry.c.superseded_at.is_(None), visible(manual_entry)))

@@ -449,28 +449,3 @@ def test_goal060_evaluate_goals_against_a_migrated_database(engine, registry):
     only_safety = evaluate_goals(engine, registry, lang="sv", area="turvallisuus", today=TODAY)
     assert {s.area for s in only_safety} == {"turvallisuus"} and len(only_safety) == 3
     assert only_safety[0].lang == "sv" and only_safety[0].label in {"Uppnått", "Framskrider enligt målet"}
-
-
-def test_goal061_database_before_the_synthetic_column_still_evaluates(sqlite_url, registry):
-    from data_pipeline.db.engine import make_engine
-    from data_pipeline.db.migrate import upgrade
-    from data_pipeline.db.schema import load_run, manual_entry
-    from data_pipeline.sync import sync_registry
-
-    eng = make_engine(sqlite_url)
-    upgrade(eng, "0001")  # manual_entry without `synthetic`
-    now = datetime(2026, 11, 1, tzinfo=UTC)
-    with eng.begin() as conn:
-        sync_registry(conn, registry)
-        run_id = conn.execute(load_run.insert().values(
-            source="manual", dataset="t", location="t", started_at=now, status="success", code_version="t",
-        )).inserted_primary_key[0]
-        for code in registry.county.municipality_codes:
-            conn.execute(manual_entry.insert().values(
-                template="varautumissopimukset", region_code=code, period="2026", data={"tila": "voimassa"},
-                entered_by="t", entered_at=now, source_file="t.csv", source_row=1, load_run_id=run_id,
-            ))
-    (status,) = evaluate_goals(eng, registry, area="turvallisuus", today=TODAY)[1:2]
-    assert status.key == "varautumissopimukset_kaikille"
-    assert (status.status, status.value, status.synthetic) == ("achieved", 11.0, False)
-    eng.dispose()
