@@ -78,6 +78,11 @@ def data_version(engine: Engine) -> tuple[int, int, int]:
     return version
 
 
+def version_tag(version: tuple) -> str:
+    """The data version as one string: ETags, API responses and file notes all name it so."""
+    return ".".join(str(part) for part in version)
+
+
 _MISSING = object()
 
 

@@ -118,7 +118,6 @@ def test_col005_review_publication_embargo_and_history(any_engine, registry, peo
     publish_on = TODAY + timedelta(days=10)
     collect.accept_and_publish(any_engine, registry, sub["id"], publish_on, "Kiitos", people["coord"], TODAY)
     queries.clear_cache()
-    key = "turvallisuuskuva_toimitettu"
     shown = lambda: queries.manual_entries.uncached(any_engine, "turvallisuuskuva")
     version_before = queries.data_version(any_engine)
     assert shown().empty  # embargoed
@@ -132,7 +131,6 @@ def test_col005_review_publication_embargo_and_history(any_engine, registry, peo
     monkeypatch.setattr(queries, "visibility_today", lambda: publish_on)
     assert queries.data_version(any_engine) != version_before
     assert list(shown()["region_code"]) == ["109"]
-    assert key  # the indicator key the public pages read
     with any_engine.connect() as conn:
         hist = collect.history(conn)
     assert {h["column"] for h in hist} >= {"tila", "kausi"} and all(h["old_value"] is None for h in hist)
@@ -272,3 +270,42 @@ def test_col012_round_organisations_default_to_the_forms_reporters_and_must_fit_
         rid = collect.open_round(conn, registry, template="varautumissopimukset", name="z", period="2026",
                                  due_date=TODAY, organisations=["kanta-hameen-pelastuslaitos"], actor=coord)
         assert collect.get_round(conn, rid)["organisations"] == ["kanta-hameen-pelastuslaitos"]
+
+
+def test_col013_an_embargoed_partner_value_never_leaves_the_api_or_its_bulk_files_early(any_engine, registry, people,
+                                                                                      tmp_path, monkeypatch):
+    """The publication rule of the pages holds for the open data API and its bulk download too."""
+    import io
+    import zipfile
+
+    from dashboard import create_app
+    from dashboard.data import queries
+
+    rid = _open(any_engine, registry, people["coord"])
+    with any_engine.begin() as conn:
+        rnd = collect.get_round(conn, rid)
+        sub = collect.get_submission(conn, rid, "hameenlinna")
+        valid, problems = validate_records("turvallisuuskuva", [_row()], registry)
+        checked = collect.check_rows(registry, rnd, "hameenlinna", valid, problems)
+        collect.save_draft(conn, sub, checked.rows, people["rep"], how="form")
+        collect.submit(conn, collect.get_submission(conn, rid, "hameenlinna"), people["rep"])
+    publish_on = TODAY + timedelta(days=10)
+    collect.accept_and_publish(any_engine, registry, sub["id"], publish_on, "", people["coord"], TODAY)
+    client = create_app(engine=any_engine, registry=registry, geo_dir=tmp_path / "geo").server.test_client()
+    key = "turvallisuuskuva_kierrokset"  # derived from the round reports
+
+    def published() -> tuple[list, bool]:
+        queries.clear_cache()
+        answer = client.get(f"/api/v1/observations?indicator={key}&region=109")
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        rows = answer.get_json()["data"]
+        bulk = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/bulk/tilannekuva.zip").data))
+        csv_name = next(n for n in bulk.namelist() if n.startswith("observations"))
+        in_bulk = any(line.startswith(f"{key};109") or line.startswith(f"{key},109")
+                      for line in bulk.read(csv_name).decode("utf-8-sig").splitlines())
+        return [r for r in rows if r["value"] is not None], in_bulk
+
+    assert published() == ([], False)  # before the publication date: not in the API, not in the bulk file
+    monkeypatch.setattr(queries, "visibility_today", lambda: publish_on)
+    rows, in_bulk = published()
+    assert rows and in_bulk and all(r["partner_reported"] for r in rows)

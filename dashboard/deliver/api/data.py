@@ -241,7 +241,7 @@ def readme_text(registry, version) -> str:
     lines = [t("api.bulk_readme", "fi"), "", t("api.bulk_readme", "en"), "",
              f"{lic['name']} {lic['url']}"]
     lines += [f"- {a['publisher']['fi']} / {a['publisher']['en']}" for a in lic["attribution"]]
-    lines += ["", lic["notice"]["fi"], lic["notice"]["en"], "", f"data_version: {version[0]}.{version[1]}"]
+    lines += ["", lic["notice"]["fi"], lic["notice"]["en"], "", f"data_version: {queries.version_tag(version)}"]
     return "\n".join(lines) + "\n"
 
 

@@ -242,7 +242,7 @@ def embed(kind: str):
         version = queries.data_version(engine)
     except SQLAlchemyError:
         return _error_page(t("export.errors.data_unavailable", lang), lang, 503)
-    raw = f"embed|{version[0]}.{version[1]}|{request.path}|{request.query_string.decode('latin-1')}"
+    raw = f"embed|{queries.version_tag(version)}|{request.path}|{request.query_string.decode('latin-1')}"
     etag = hashlib.sha256(raw.encode()).hexdigest()[:32]
     from dashboard.deliver.api.v1 import client_has
 

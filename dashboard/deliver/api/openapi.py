@@ -19,7 +19,7 @@ _STR_OR_NULL = {"type": ["string", "null"]}
 def _envelope(item_ref: str, extra: dict | None = None) -> dict:
     props = {
         "api_version": {"const": "v1"},
-        "data_version": {"type": "string", "description": "newest load run id . number of load runs"},
+        "data_version": {"type": "string", "description": "newest load run id . number of load runs . publications visible today"},
         "licence": {"$ref": "#/components/schemas/Licence"},
         "count": {"type": "integer", "minimum": 0},
         "data": {"type": "array", "items": {"$ref": item_ref}},

@@ -156,7 +156,7 @@ def _one_year(params: dict, name: str) -> int | None:
 
 def _etag(engine) -> str:
     version = queries.data_version(engine)
-    raw = f"v1|{version[0]}.{version[1]}|{request.path}|{request.query_string.decode('latin-1')}"
+    raw = f"v1|{queries.version_tag(version)}|{request.path}|{request.query_string.decode('latin-1')}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -198,7 +198,7 @@ def _file(body: bytes, mimetype: str, filename: str, etag: str, registry) -> Res
 
 def _envelope(ctx, items: list[dict], **extra) -> dict:
     version = queries.data_version(ctx.engine)
-    return {"api_version": "v1", "data_version": f"{version[0]}.{version[1]}",
+    return {"api_version": "v1", "data_version": f"{queries.version_tag(version)}",
             "licence": data.licence(ctx.registry), **extra, "count": len(items), "data": items}
 
 
@@ -230,7 +230,7 @@ def index(ctx, etag):
         ("observations", "/observations"), ("bulk_zip", "/bulk/tilannekuva.zip"),
         ("bulk_parquet", "/bulk/tilannekuva.parquet"))}
     version = queries.data_version(ctx.engine)
-    return _json({"api_version": "v1", "data_version": f"{version[0]}.{version[1]}",
+    return _json({"api_version": "v1", "data_version": f"{queries.version_tag(version)}",
                   "licence": data.licence(ctx.registry), "links": links}, etag, ctx.registry)
 
 
@@ -271,7 +271,7 @@ def indicator(ctx, etag, key):
         raise err from None
     rec = data.indicator_record(ctx.registry, ctx.registry.indicators[key])
     version = queries.data_version(ctx.engine)
-    return _json({"api_version": "v1", "data_version": f"{version[0]}.{version[1]}",
+    return _json({"api_version": "v1", "data_version": f"{queries.version_tag(version)}",
                   "licence": data.licence(ctx.registry), "data": rec}, etag, ctx.registry)
 
 
