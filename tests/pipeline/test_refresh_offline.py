@@ -176,6 +176,8 @@ def test_off002_statfin_only_on_empty_database_uses_the_recorded_region_list(eng
 def test_off003_statfin_only_without_any_region_list_loads_the_county(engine, registry, offline_dir, settings_for, tmp_path):
     folder = tmp_path / "only-statfin"
     for ds in registry.sources.statfin.values():
+        if not (offline_dir / ds.snapshot).exists():  # a dataset the recording lacks (road traffic)
+            continue
         (folder / ds.snapshot).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(offline_dir / ds.snapshot, folder / ds.snapshot)
     report = run_refresh(engine, settings_for(str(engine.url)), sources=["statfin"], offline_dir=folder)
