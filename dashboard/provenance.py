@@ -161,30 +161,37 @@ def chart_source(registry, indicator, lang: str, prov: Provenance, *, with_bound
     return f"{line} · {note}" if note else line
 
 
+def _period_words(period, lang: str) -> str:
+    """"tilastovuosi 2024" for a year, "tilastokausi 2025/H2" for a half-year, quarter or month."""
+    text = str(period)
+    if text.isdigit():
+        return t("period.year", lang, year=text)
+    from dashboard.goals import fmt_period
+
+    return t("period.period", lang, period=fmt_period(text))
+
+
 def goal_source(conn, registry, goal, status, lang: str) -> str:
     """The source and period of the value a goal card judges: "Lähde: … · tilastovuosi 2024"."""
     key = getattr(goal, "indicator", None)
     period = status.latest_period
     if key and key in registry.indicators:
         indicator = registry.indicators[key]
-        if not period:
-            return provenance_free_line(registry, indicator, lang)
+        if not period:  # no value judged: no source to name (a synthetic one still says so)
+            return t("source.synthetic_only", lang) if status.synthetic else ""
         region = registry.county.resolve_region(getattr(goal, "region", "county"))
         c = observation.c
         row = conn.execute(select(c.synthetic, c.citation).where(
             c.indicator_key == key, c.region_code == region, c.period == str(period), c.sex == "total")).first()
         text = value_source(registry, indicator, lang, synthetic=bool(row.synthetic) if row else False,
                             citation=row.citation if row else None)
-        return f"{text} · {t('period.year', lang, year=period)}"
+        return f"{text} · {_period_words(period, lang)}"
     manual = registry.sources.providers["manual"].attribution.get(lang)
     if status.synthetic:
         manual = t("source.synthetic_only", lang)
-    return f"{manual} · {t('period.year', lang, year=period)}" if period else manual
-
-
-def provenance_free_line(registry, indicator, lang: str) -> str:
-    """The indicator's own source, when no value is judged yet."""
-    return source_line(registry, indicator, lang)
+    elif not period:
+        return ""
+    return f"{manual} · {_period_words(period, lang)}" if period else manual
 
 
 def break_note(registry, goal, status, lang: str) -> str:
