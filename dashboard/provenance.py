@@ -25,7 +25,6 @@ from data_pipeline.registry import CADENCE_YEARS
 from dashboard.i18n import t
 
 KINDS = ("statistic", "reported", "cited", "synthetic")
-PROVIDER_OF = {"sotkanet": "sotkanet", "statfin": "statfin", "manual": "manual"}
 #: How many citations a source line names before "and N more" (the table names each one).
 NAMED_CITATIONS = 3
 
@@ -98,7 +97,7 @@ def source_line(registry, indicator, lang: str, *, with_boundaries: bool = False
     Without ``prov`` the indicator's own source kind is assumed (a statistic or a partner's
     entry). ``organisation`` names the partner that reported the values (the collection area)."""
     providers = registry.sources.providers
-    provider = providers[PROVIDER_OF[indicator.source.kind]]
+    provider = providers[indicator.source.kind]  # each source kind is a provider in sources.yaml
     kinds = prov.kinds if prov is not None else frozenset({value_kind(indicator, synthetic=False, citation=None)})
     parts: list[str] = []
     if "reported" in kinds and organisation:
@@ -126,7 +125,7 @@ def value_source(registry, indicator, lang: str, *, synthetic: bool, citation: s
         return t("source.synthetic_value", lang)
     if kind == "cited":
         return t("source.cited_value", lang, ref=citation)
-    return registry.sources.providers[PROVIDER_OF[indicator.source.kind]].attribution.get(lang)
+    return registry.sources.providers[indicator.source.kind].attribution.get(lang)
 
 
 def is_stale(indicator, last_year: int | None, today: date | None = None) -> bool:

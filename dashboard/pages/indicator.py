@@ -13,6 +13,7 @@ from dash import dcc, html
 from dashboard import integrations, model, provenance, queries
 from dashboard.charts import build_chart, manual_rule
 from dashboard.components import data_table, figure_block, graph, page_href, source_text, table_wrap
+from dashboard.figures.trend import with_breaks
 from dashboard.format import date_text, number
 from dashboard.i18n import t
 from dashboard.pages.base import Built, render
@@ -102,7 +103,8 @@ def build_for(key):
             synthetic = table_chart.synthetic
             blocks.append(html.Section([
                 html.H2(t("section.trend", lang), id="ind-trend-h"),
-                figure_block(graph("indicator-trend", table_chart, lang, class_name="tk-graph--trend"), table_chart,
+                figure_block(graph("indicator-trend", table_chart, lang, class_name="tk-graph--trend",
+                                   figure=with_breaks(table_chart.figure, table_chart.extra.get("breaks"))), table_chart,
                              lang=lang, download=integrations.download_menu("indicator-trend", "trend", s)),
             ], className="tk-section", **{"aria-labelledby": "ind-trend-h"}))
             all_years = table_chart.extra["years"]

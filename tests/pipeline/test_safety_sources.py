@@ -65,7 +65,8 @@ def test_saf003_offline_refresh_loads_the_traffic_dataset_once(engine, registry,
     assert again.get("statfin", "tieliikenne").inserted == 0 and again.get("statfin", "tieliikenne").updated == 0
 
 
-def test_saf004_without_a_recording_the_traffic_dataset_says_so(engine, mini_offline, settings_for):
+def test_saf004_without_a_recording_the_traffic_dataset_says_so(engine, registry, mini_offline, settings_for):
+    (mini_offline / registry.sources.statfin["tieliikenne"].snapshot).unlink()
     report = run_refresh(engine, settings_for(str(engine.url)), offline_dir=mini_offline, sources=("statfin",))
     result = report.get("statfin", "tieliikenne")
     assert result.status == "no_data" and "statfin/tieliikenne_kunnittain.json" in result.message
