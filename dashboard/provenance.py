@@ -20,9 +20,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from dashboard.i18n import t
 from data_pipeline.db.schema import observation
 from data_pipeline.registry import CADENCE_YEARS
-from dashboard.i18n import t
 
 KINDS = ("statistic", "reported", "cited", "synthetic")
 #: How many citations a source line names before "and N more" (the table names each one).

@@ -39,8 +39,7 @@ from data_pipeline.http import HttpClient
 from data_pipeline.load import LoadCounts, recorded_load, upsert_observations, utcnow
 from data_pipeline.progress import Progress
 from data_pipeline.registry import REGISTRY_DIR, Registry, load_registry
-from data_pipeline.snapshot import Snapshot
-from data_pipeline.snapshot import sha256_bytes
+from data_pipeline.snapshot import Snapshot, sha256_bytes
 from data_pipeline.sources import Fetcher, facts, sotkanet, statfin
 from data_pipeline.sources.pxweb import parse_jsonstat
 from data_pipeline.sync import sync_registry

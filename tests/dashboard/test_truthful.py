@@ -19,7 +19,7 @@ from tests.dashboard.data import REGISTRY, write_geometry
 from tests.dashboard.real_data import build_real_database
 
 try:
-    from .export_fixtures import warm_renderer  # noqa: F401
+    from .export_fixtures import warm_renderer
     from .test_export import svg_text
 except ImportError:  # pragma: no cover
     from export_fixtures import warm_renderer  # noqa: F401
