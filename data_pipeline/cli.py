@@ -21,10 +21,10 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from data_pipeline.errors import InputError, SourceUnavailable
+from data_pipeline.refresh import SOURCES
 from data_pipeline.registry import RegistryError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-SOURCES = ("sotkanet", "statfin", "facts", "boundaries")  # data_pipeline.refresh.SOURCES (imported lazily)
 
 
 def _years(text: str) -> tuple[int, int]:

@@ -7,7 +7,9 @@ Order, and why:
   4. Sotkanet data, one dataset (and one load run) per indicator;
   5. StatFin datasets, one load run each;
   6. published figures (``--facts FILE``), after the statistics so that they never overwrite one;
-  7. boundaries (``data_pipeline.sources.boundaries``), when that module is present.
+  7. boundaries (``data_pipeline.sources.boundaries``).
+
+The steps are the source connectors of :data:`CONNECTORS`, run in that order.
 
 A failing dataset records a failed load run and the refresh goes on with the others; the report
 says what happened to each. Live mode reads the network and writes every response to
@@ -21,10 +23,8 @@ other areas are skipped and counted.
 """
 from __future__ import annotations
 
-import importlib
-import inspect
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,14 +39,12 @@ from data_pipeline.http import HttpClient
 from data_pipeline.load import LoadCounts, recorded_load, upsert_observations, utcnow
 from data_pipeline.progress import Progress
 from data_pipeline.registry import REGISTRY_DIR, Registry, load_registry
-from data_pipeline.snapshot import Snapshot
-from data_pipeline.snapshot import sha256_bytes
+from data_pipeline.snapshot import Snapshot, sha256_bytes
 from data_pipeline.sources import Fetcher, facts, sotkanet, statfin
 from data_pipeline.sources.pxweb import parse_jsonstat
 from data_pipeline.sync import sync_registry
 from data_pipeline.validate import validate_observations
 
-SOURCES = ("sotkanet", "statfin", "facts", "boundaries")
 OK_STATUSES = ("success", "no_data", "skipped")
 #: After this many unreachable Sotkanet data requests in a row, the rest are skipped.
 MAX_CONSECUTIVE_UNAVAILABLE = 3
@@ -147,6 +145,8 @@ class _Refresh:
     progress: Progress
     report: RefreshReport
     years: tuple[int, int] | None
+    offline_dir: Path | None = None
+    facts_file: Path | None = None
 
     @property
     def offline(self) -> bool:
@@ -383,8 +383,9 @@ def _refresh_statfin(ctx: _Refresh) -> None:
         ctx.load("statfin", key, snap, body)
 
 
-def _refresh_facts(ctx: _Refresh, path: Path | None) -> None:
+def _refresh_facts(ctx: _Refresh) -> None:
     """Published figures from one CSV, each value with its citation (see ``sources.facts``)."""
+    path = ctx.facts_file
     if path is None:
         ctx.add(DatasetResult("facts", "facts", "skipped", message="no facts file (refresh --facts FILE or TILANNEKUVA_FACTS_FILE)"))
         return
@@ -412,24 +413,19 @@ def _refresh_facts(ctx: _Refresh, path: Path | None) -> None:
     ctx.load("facts", path.name, snap, body)
 
 
-def _refresh_boundaries(ctx: _Refresh, offline_dir: Path | None) -> None:
+def _refresh_boundaries(ctx: _Refresh) -> None:
+    from data_pipeline.sources import boundaries
+
     started = time.perf_counter()
-    try:
-        module = importlib.import_module("data_pipeline.sources.boundaries")
-    except ModuleNotFoundError as exc:
-        if exc.name != "data_pipeline.sources.boundaries":
-            raise
-        ctx.add(DatasetResult("boundaries", "municipalities", "skipped", message="boundaries not available yet"))
-        return
-    kwargs = {"offline_dir": offline_dir, "progress": ctx.progress}
-    if "http" in inspect.signature(module.refresh_boundaries).parameters and ctx.fetcher.http is not None:
+    kwargs = {"offline_dir": ctx.offline_dir, "progress": ctx.progress}
+    if ctx.fetcher.http is not None:
         kwargs["http"] = ctx.fetcher.http
     layer = ctx.registry.sources.boundaries["municipalities"]
     result = DatasetResult("boundaries", layer.layer, "success")
     before = _max_run_id(ctx.engine)
     error: BaseException | None = None
     try:
-        out = module.refresh_boundaries(ctx.engine, ctx.settings, ctx.registry, **kwargs)
+        out = boundaries.refresh_boundaries(ctx.engine, ctx.settings, ctx.registry, **kwargs)
         out = out if isinstance(out, dict) else {}
         result.run_id, result.location = out.get("run_id"), out.get("location")
         result.rows = int(out.get("features") or 0)
@@ -466,6 +462,36 @@ def _counts_of_run(engine: Engine, result: DatasetResult) -> None:
         result.inserted, result.updated, result.unchanged = row.rows_inserted, row.rows_updated, row.rows_unchanged
 
 
+@dataclass(frozen=True)
+class Connector:
+    """One source connector: what the refresh, the CLI (``--source``) and the status output iterate.
+
+    ``provider`` is its entry in ``registry/sources.yaml`` ``providers`` (name, licence and the
+    attribution its values cite); ``config`` the section of ``sources.yaml`` it reads (a pydantic
+    model of :class:`data_pipeline.registry.Sources`), ``step`` loads it within one refresh."""
+
+    key: str
+    provider: str
+    config: str
+    description: str
+    step: Callable[[_Refresh], None]
+
+
+#: Every source connector, in refresh order (statistics before the cited figures, which never
+#: overwrite them). A new source is a module in ``data_pipeline/sources/`` plus an entry here.
+CONNECTORS: tuple[Connector, ...] = (
+    Connector("sotkanet", "sotkanet", "sotkanet", "THL Sotkanet REST 1.1: regions, catalogue, one dataset per indicator",
+              _refresh_sotkanet),
+    Connector("statfin", "statfin", "statfin", "Statistics Finland StatFin PxWeb, JSON-stat 2.0 datasets",
+              _refresh_statfin),
+    Connector("facts", "facts", "facts", "published figures from a CSV, each value with its citation (--facts FILE)",
+              _refresh_facts),
+    Connector("boundaries", "boundaries", "boundaries", "municipal boundaries (WFS, GeoJSON) for the map",
+              _refresh_boundaries),
+)
+SOURCES = tuple(c.key for c in CONNECTORS)
+
+
 def run_refresh(
     engine: Engine,
     settings,
@@ -498,19 +524,16 @@ def run_refresh(
         fetcher = Fetcher(root=Path(settings.snapshot_dir), offline=False, http=http or make_http_client(settings))
     progress = progress or Progress(quiet=True)
     report = RefreshReport(offline=offline)
-    ctx = _Refresh(engine, settings, registry, fetcher, progress, report, years)
+    facts = facts_file if facts_file is not None else getattr(settings, "facts_file", None)
+    ctx = _Refresh(engine, settings, registry, fetcher, progress, report, years,
+                   offline_dir=Path(offline_dir) if offline else None, facts_file=Path(facts) if facts else None)
     progress.step(f"refresh ({'offline from ' + str(offline_dir) if offline else 'live'}): {', '.join(sources)}")
 
-    if "sotkanet" in sources:
-        _refresh_sotkanet(ctx)
-    else:
+    if "sotkanet" not in sources:  # the Sotkanet step syncs the registry with the national region list
         ctx.sync(*_recorded_regions(ctx), from_sotkanet=False)
-    if "statfin" in sources:
-        _refresh_statfin(ctx)
-    if "facts" in sources:
-        _refresh_facts(ctx, facts_file if facts_file is not None else getattr(settings, "facts_file", None))
-    if "boundaries" in sources:
-        _refresh_boundaries(ctx, Path(offline_dir) if offline else None)
+    for connector in CONNECTORS:
+        if connector.key in sources:
+            connector.step(ctx)
 
     report.seconds = time.perf_counter() - started
     progress.step(report.render())

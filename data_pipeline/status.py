@@ -111,8 +111,17 @@ def collect_status(engine: Engine) -> dict:
             "failed_runs": sum(1 for r in runs if r.status == "failed"),
         },
         "sources": sources,
+        "connectors": _connectors(sources),
         "indicators": per_indicator,
     }
+
+
+def _connectors(sources: dict) -> list[dict]:
+    """Every registered source connector (``refresh.CONNECTORS``), whether it has run or not."""
+    from data_pipeline.refresh import CONNECTORS
+
+    return [{"key": c.key, "description": c.description, "provider": c.provider, "has_run": c.key in sources}
+            for c in CONNECTORS]
 
 
 def render_status(status: dict) -> str:
@@ -128,6 +137,9 @@ def render_status(status: dict) -> str:
     ]
     if not status["sources"]:
         lines.append("  nothing loaded yet — run: python -m data_pipeline refresh")
+    never = [c["key"] for c in status.get("connectors", []) if not c["has_run"]]
+    if never:
+        lines.append(f"  never run: {', '.join(never)} (refresh --source {' '.join(never)})")
     for name, s in sorted(status["sources"].items()):
         last = s["last_run"]
         lines.append(

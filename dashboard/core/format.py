@@ -65,3 +65,16 @@ def slug(text: str) -> str:
     """ASCII file-name slug: ``Kanta-Häme`` -> ``kanta-hame``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+_PERIOD_RE = re.compile(r"^(\d{4})(?:([HQM])(\d{1,2}))?$")
+
+
+def fmt_period(period: str | None) -> str:
+    """A period as people write it: 2025, 2025/H2, 2025/Q3, 2025/M5 (a dash when there is none)."""
+    if not period:
+        return "–"
+    m = _PERIOD_RE.match(str(period))
+    if m and m.group(2):
+        return f"{m.group(1)}/{m.group(2)}{int(m.group(3))}"
+    return str(period)

@@ -18,11 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from data_pipeline.registry import CADENCE_YEARS
 from dashboard.core.i18n import t
+from data_pipeline.registry import CADENCE_YEARS
 
 KINDS = ("statistic", "reported", "cited", "synthetic")
-PROVIDER_OF = {"sotkanet": "sotkanet", "statfin": "statfin", "manual": "manual"}
 #: How many citations a source line names before "and N more" (the table names each one).
 NAMED_CITATIONS = 3
 
@@ -96,7 +95,7 @@ def source_line(registry, indicator, lang: str, *, with_boundaries: bool = False
     Without ``prov`` the indicator's own source kind is assumed (a statistic or a partner's
     entry). ``organisation`` names the partner that reported the values (the collection area)."""
     providers = registry.sources.providers
-    provider = providers[PROVIDER_OF[indicator.source.kind]]
+    provider = providers[indicator.source.kind]  # each source kind is a provider in sources.yaml
     kinds = prov.kinds if prov is not None else frozenset({value_kind(indicator, synthetic=False, citation=None)})
     parts: list[str] = []
     if "reported" in kinds and organisation:
@@ -124,7 +123,7 @@ def value_source(registry, indicator, lang: str, *, synthetic: bool, citation: s
         return t("source.synthetic_value", lang)
     if kind == "cited":
         return t("source.cited_value", lang, ref=citation)
-    return registry.sources.providers[PROVIDER_OF[indicator.source.kind]].attribution.get(lang)
+    return registry.sources.providers[indicator.source.kind].attribution.get(lang)
 
 
 def is_stale(indicator, last_year: int | None, today: date | None = None) -> bool:
@@ -159,6 +158,16 @@ def chart_source(registry, indicator, lang: str, prov: Provenance, *, with_bound
     return f"{line} · {note}" if note else line
 
 
+def _period_words(period, lang: str) -> str:
+    """"tilastovuosi 2024" for a year, "tilastokausi 2025/H2" for a half-year, quarter or month."""
+    text = str(period)
+    if text.isdigit():
+        return t("period.year", lang, year=text)
+    from dashboard.core.format import fmt_period
+
+    return t("period.period", lang, period=fmt_period(text))
+
+
 def goal_source(engine, registry, goal, status, lang: str) -> str:
     """The source and period of the value a goal card judges: "Lähde: … · tilastovuosi 2024"."""
     from dashboard.data import queries
@@ -167,8 +176,8 @@ def goal_source(engine, registry, goal, status, lang: str) -> str:
     period = status.latest_period
     if key and key in registry.indicators:
         indicator = registry.indicators[key]
-        if not period:
-            return provenance_free_line(registry, indicator, lang)
+        if not period:  # no value judged: no source to name (a synthetic one still says so)
+            return t("source.synthetic_only", lang) if status.synthetic else ""
         region = registry.county.resolve_region(getattr(goal, "region", "county"))
         rows = queries.period_observations(engine, key, region)
         row = rows[rows["period"] == str(period)].head(1) if not rows.empty else rows
@@ -176,16 +185,13 @@ def goal_source(engine, registry, goal, status, lang: str) -> str:
         citation = row["citation"].iloc[0] if len(row) else None
         text = value_source(registry, indicator, lang, synthetic=synthetic,
                             citation=citation if isinstance(citation, str) and citation else None)
-        return f"{text} · {t('period.year', lang, year=period)}"
+        return f"{text} · {_period_words(period, lang)}"
     manual = registry.sources.providers["manual"].attribution.get(lang)
     if status.synthetic:
         manual = t("source.synthetic_only", lang)
-    return f"{manual} · {t('period.year', lang, year=period)}" if period else manual
-
-
-def provenance_free_line(registry, indicator, lang: str) -> str:
-    """The indicator's own source, when no value is judged yet."""
-    return source_line(registry, indicator, lang)
+    elif not period:
+        return ""
+    return f"{manual} · {_period_words(period, lang)}" if period else manual
 
 
 def break_note(registry, goal, status, lang: str) -> str:

@@ -47,6 +47,7 @@ import pandas as pd
 from dashboard.core import tokens
 from dashboard.core.format import date_text, separators
 from dashboard.core.i18n import normalise_lang, t
+from dashboard.draw.figures.trend import with_breaks
 
 log = logging.getLogger(__name__)
 
@@ -317,7 +318,8 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
     if not chart.figure or not chart.figure.get("data"):
         raise ExportError("chart has no figure")
     p = PRESETS[preset]
-    fig = copy.deepcopy(chart.figure)
+    # A trend's series breaks are drawn in every export (the screen's explorer trend has none yet).
+    fig = copy.deepcopy(with_breaks(chart.figure, (getattr(chart, "extra", None) or {}).get("breaks")))
     fig.setdefault("data", [])
     _inline_geojson(fig, chart.geojson_path)
     layout = fig.setdefault("layout", {})

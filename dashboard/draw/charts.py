@@ -101,6 +101,11 @@ def source_line(registry, indicator, lang: str, with_boundaries: bool = False, e
     return provenance.chart_source(registry, indicator, lang, prov, with_boundaries=with_boundaries)
 
 
+def _breaks(indicator, lang) -> list[tuple[int, str]]:
+    """(year, marker label) of the indicator's series breaks (``figures.trend.with_breaks``)."""
+    return [(b.year, t("breaks.marker", lang, year=b.year, label=b.label.get(lang))) for b in indicator.series_breaks]
+
+
 def _value_source(registry, indicator, lang, *, synthetic: bool, citation: str | None) -> str:
     return provenance.value_source(registry, indicator, lang, synthetic=synthetic, citation=citation)
 
@@ -313,7 +318,6 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
         labels={"context": t("trend.context", lang, county=county.name.get(lang)),
                 "synthetic_legend": t("chart.synthetic_legend", lang)},
         digits=indicator.decimals + 2,
-        breaks=[(b.year, t("breaks.marker", lang, year=b.year, label=b.label.get(lang))) for b in indicator.series_breaks],
     )
     years = sorted({y for s in shown for y in s.years})
     table_rows = []
@@ -343,7 +347,7 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
         kind="trend", figure=fig, table=pd.DataFrame(table_rows), title=title, subtitle=subtitle, unit=unit,
         source=source, data_date=load_date or "", synthetic=synthetic, filename_stem=stem,
         summary=" ".join(summary_parts) or _no_values(None, lang),
-        extra={"focus": focus_code, "years": years,
+        extra={"focus": focus_code, "years": years, "breaks": _breaks(indicator, lang),
                "display_columns": [_col("year", lang)] + [f"{s.name}: {_col('shown', lang)}" for s in shown]},
     )
 
@@ -453,7 +457,7 @@ def _table(state, ctx, indicator, lang) -> ChartData:
         kind="table", figure=base.figure, table=pd.DataFrame(rows), title=base.title, subtitle=base.subtitle,
         unit=base.unit, source=base.source, data_date=base.data_date, synthetic=base.synthetic or any(
             any(s.synthetic) for s in all_series), filename_stem=stem, summary=base.summary,
-        extra={"years": years},
+        extra={"years": years, "breaks": base.extra.get("breaks", [])},
     )
 
 

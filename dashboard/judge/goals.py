@@ -52,7 +52,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.core.format import number
+from dashboard.core.format import fmt_period, number
 from dashboard.core.i18n import catalogue, normalise_lang, t
 from dashboard.judge.progress import (  # noqa: F401 - Trend, ols_trend, t_critical_975 are re-exported
     MIN_POINTS,
@@ -158,15 +158,6 @@ def _fmt_value(x: float | None, indicator, lang: str) -> str:
     number = fmt_number(x, decimals, lang)
     unit = indicator.unit.text(lang) if indicator is not None else ""
     return f"{number} {unit}".strip()
-
-
-def fmt_period(period: str | None) -> str:
-    if not period:
-        return "–"
-    m = _PERIOD_RE.match(str(period))
-    if m and m.group(2):
-        return f"{m.group(1)}/{m.group(2)}{int(m.group(3))}"
-    return str(period)
 
 
 def join_words(items: list[str], lang: str, conjunction: str = "and") -> str:

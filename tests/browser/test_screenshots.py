@@ -9,6 +9,12 @@ up to 16 levels (anti-aliasing) and accepts up to 0.5 % differing pixels; the si
 Baselines are stored with a 256-colour palette to stay small (~100-250 KB) when that changes no
 more than 0.05 % of the pixels beyond the threshold (checked when they are written; else true colour).
 
+The pages show the real recorded values: the app serves the database an offline refresh of the
+recording (``../shared/data/snapshot``) and the published figures (``../shared/data/facts``) gives,
+plus the labelled demo fill for indicators the recording lacks (drawn as synthetic, as `make run`
+shows them). Every load run is pinned to :data:`LOADED_AT` and the old-data judgement to
+:data:`TODAY`, so neither the "haettu" date nor "vanha tieto" moves with the calendar.
+
 Today's date: the goal gauges are evaluated against today's date on the server: the expected-pace
 tick on a bar moves daily, statuses flip at mid-year and year boundaries, and the wording ("so far
 this year", the expected value) changes length and with it the layout below, which a mask cannot
@@ -30,7 +36,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -43,8 +49,10 @@ from tests.browser.test_dashboard_browser import wait_map
 
 BASELINES = Path(__file__).resolve().parent / "baselines"
 UPDATE = os.environ.get("TILANNEKUVA_UPDATE_BASELINES") == "1"
-#: the day the goal gauges are evaluated against (the test data's last load run is 2026-11-20)
-TODAY = date(2026, 11, 22)
+#: the day the goal gauges and the old-data warning are evaluated against (two days after the load)
+TODAY = date(2026, 12, 7)
+#: the time every load run of the screenshot database is pinned to
+LOADED_AT = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
 VIEWPORT = {"width": 1366, "height": 900}
 #: the day the app asked goals to be evaluated against, per evaluation (replaced by TODAY)
 PINNED_CALLS: list = []
@@ -60,16 +68,25 @@ class Shot:
 
 SHOTS = [
     Shot("overview", "/"),
-    Shot("area-asuminen", "/asuminen?indikaattori=asunnottomat_yksinaiset_per1000&vuosi=2020", map=True),
+    # Real StatFin values (crime 1987–2020), the old-data warning in the source line.
+    Shot("area-turvallisuus", "/turvallisuus?indikaattori=rikokset_henki_terveys_per1000&vuosi=2020", map=True),
     Shot("profile-109", "/kuntaprofiili?kunta=109"),
 ]
 
 
+class _PinnedDate(date):
+    @classmethod
+    def today(cls):
+        return TODAY
+
+
 @pytest.fixture(scope="module")
-def shot_server(tmp_path_factory):
-    """Base URL of an app of its own (its caches are not shared with ``live_app``, which evaluates
-    goals against the real date) whose goal evaluation uses :data:`TODAY`."""
+def shot_server(tmp_path_factory, offline_dir, facts_file):
+    """Base URL of an app of its own on the real recorded values (its caches are not shared with
+    ``live_app``, which evaluates goals against the real date) whose goal evaluation and old-data
+    judgement use :data:`TODAY`."""
     import dashboard.data.goal_data as goals
+    import dashboard.data.provenance as provenance
 
     real = goals.evaluate_goals
 
@@ -80,7 +97,9 @@ def shot_server(tmp_path_factory):
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(goals, "evaluate_goals", evaluate_goals)
-        with served_test_app(tmp_path_factory.mktemp("screenshots")) as (_app, url):
+        mp.setattr(provenance, "date", _PinnedDate)
+        with served_test_app(tmp_path_factory.mktemp("screenshots"),
+                             real=(offline_dir, facts_file, LOADED_AT)) as (_app, url):
             yield url
 
 
@@ -167,3 +186,16 @@ def test_shot001_page_matches_its_baseline(shot_page, shot_server, shot, tmp_pat
                     f"  actual: {actual_path}\n  diff:   {diff_path}\n"
                     "If the change is intended, rewrite the baselines with TILANNEKUVA_UPDATE_BASELINES=1.",
                     pytrace=False)
+
+
+def test_shot002_crime_chart_says_its_last_statistical_year_and_that_it_is_old(shot_page, shot_server):
+    """The crime series ends in 2020: every chart of it says so and carries the old-data warning,
+    apart from the date the data was fetched."""
+    page, errors = shot_page
+    page.goto(shot_server + SHOTS[1].path)
+    settle(page, SHOTS[1])
+    main = page.locator("main")
+    expect(main).to_contain_text("tilastovuodet 1987–2020")
+    expect(main).to_contain_text("VANHA TIETO: uusin tilastovuosi 2020")
+    expect(main).to_contain_text("haettu 5.12.2026")
+    assert not errors, errors

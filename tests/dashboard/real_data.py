@@ -3,18 +3,24 @@
 demo fill for the indicators the recording lacks — what `make run` shows."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy import update
 
 from data_pipeline.db.engine import make_engine
 from data_pipeline.db.migrate import upgrade
+from data_pipeline.db.schema import load_run
 from data_pipeline.demo import fill_demo
 from data_pipeline.refresh import run_refresh
 from data_pipeline.settings import Settings
 
 
-def build_real_database(path: Path, offline_dir: Path, facts_file: Path, *, demo: bool = True):
+def build_real_database(path: Path, offline_dir: Path, facts_file: Path, *, demo: bool = True,
+                        loaded_at: datetime | None = None):
     """Migrated SQLite database at ``path`` with the recording, the cited figures and (``demo``)
-    the labelled synthetic fill. Returns the engine."""
+    the labelled synthetic fill. ``loaded_at`` pins every load run's time (the "haettu" date a
+    screenshot shows would otherwise move with the calendar). Returns the engine."""
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     upgrade(engine)
@@ -25,4 +31,7 @@ def build_real_database(path: Path, offline_dir: Path, facts_file: Path, *, demo
     assert report.ok, report.render()
     if demo:
         fill_demo(engine)
+    if loaded_at is not None:
+        with engine.begin() as conn:
+            conn.execute(update(load_run).values(started_at=loaded_at, finished_at=loaded_at))
     return engine

@@ -203,7 +203,7 @@ def test_exp010_csv_header_block_and_exact_rows_for_finnish_excel():
     head, body = _csv_parts(table_export(chart, "csv", "fi"))
     assert head[0] == "Otsikko;Yksin elävät asunnottomat, Kanta-Häme"
     assert "Yksikkö;/ 1 000 asukasta" in head and "Lähde;THL, Sotkanet (ARA/Varke)" in head
-    assert "Tiedot päivitetty;22.11.2026" in head and "Lisenssi;CC BY 4.0" in head
+    assert "Haettu;22.11.2026" in head and "Lisenssi;CC BY 4.0" in head
     assert "Huom.;synteettinen esimerkkiaineisto" in head
     lines = body.rstrip("\r\n").split("\r\n")
     assert lines[0] == "Alue;Vuosi;Arvo;Asukkaita"
@@ -227,7 +227,7 @@ def test_exp011_xlsx_header_block_and_numbers_as_numbers():
     meta = {r[0]: r[1] for r in rows if r[0] and r[1] is not None and r[0] != "Alue"}
     assert meta["Otsikko"] == "Yksin elävät asunnottomat, Kanta-Häme"
     assert meta["Yksikkö"] == "/ 1 000 asukasta" and meta["Lisenssi"] == "CC BY 4.0"
-    assert meta["Lähde"] == "THL, Sotkanet (ARA/Varke)" and meta["Tiedot päivitetty"] == "22.11.2026"
+    assert meta["Lähde"] == "THL, Sotkanet (ARA/Varke)" and meta["Haettu"] == "22.11.2026"
     assert meta["Huom."] == "synteettinen esimerkkiaineisto"
     start = next(i for i, r in enumerate(rows) if r[:4] == ["Alue", "Vuosi", "Arvo", "Asukkaita"])
     data = rows[start + 1:]
@@ -282,7 +282,7 @@ def test_exp015_attribution_line_and_on_screen_footer_are_not_doubled():
     texts = [a["text"] for a in layout["annotations"]]
     assert "on-screen footer" not in texts and "Hämeenlinna" in texts
     footer = texts[-1]
-    assert footer.startswith("Lähde: sotkanet.fi, THL; Lisenssi CC BY 4.0 · Tiedot: 22.11.2026")
+    assert footer.startswith("Lähde: sotkanet.fi, THL; Lisenssi CC BY 4.0 · Haettu: 22.11.2026")
     assert footer.count("Lähde") == 1 and footer.count("CC BY") == 1
     assert "<b>synteettinen esimerkkiaineisto</b>" in footer
     assert layout["title"]["subtitle"]["text"] == "/ 1 000 asukasta · 2023 · Kanta-Häme"

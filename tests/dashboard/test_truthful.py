@@ -10,16 +10,16 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from dashboard.core.state import ViewState
+from dashboard.deliver.export import export_figure, render_image, table_export
 from dashboard.draw.charts import build_chart
 from dashboard.judge.compare import trend
-from dashboard.deliver.export import render_image, table_export
-from dashboard.core.state import ViewState
-from tests.dashboard.conftest import DashClient, render_page, texts
+from tests.dashboard.conftest import DashClient, find, render_page, texts
 from tests.dashboard.data import REGISTRY, write_geometry
 from tests.dashboard.real_data import build_real_database
 
 try:
-    from .export_fixtures import warm_renderer  # noqa: F401
+    from .export_fixtures import warm_renderer
     from .test_export import svg_text
 except ImportError:  # pragma: no cover
     from export_fixtures import warm_renderer  # noqa: F401
@@ -106,17 +106,21 @@ def test_tru003_crime_series_says_its_last_statistical_year_and_that_it_is_old(r
 def test_tru004_a_series_break_is_a_labelled_marker_on_the_trend_and_in_its_svg(real_env, real_client, warm_renderer):
     engine, _ = real_env
     # Sotkanet 493 is recorded to 2011 only: the 2017 break lies after the data and is not drawn …
-    assert not [s for s in _chart(engine, "trend", "toimeentulotuki_pct").figure["layout"].get("shapes", [])
+    assert not [s for s in export_figure(_chart(engine, "trend", "toimeentulotuki_pct"))["layout"].get("shapes", [])
                 if s.get("name") == "break"]
     # … while a series across 2023 (demo values, labelled synthetic) shows the reform's marker.
     chart = _chart(engine, "trend", "tehostettu_palveluasuminen_65_pct")
-    layout = chart.figure["layout"]
+    layout = export_figure(chart)["layout"]
     assert [s["x0"] for s in layout["shapes"] if s.get("name") == "break"] == [2022.5]
     label = "katkos 2023: hyvinvointialueuudistus"
     assert any(a.get("name") == "break" and a["text"] == label for a in layout["annotations"])
     assert label in svg_text(render_image(chart, "svg", "slide", "fi"))
     text = _page_text(real_client, "/indikaattori/toimeentulotuki_pct")
     assert "katkos 2017: perustoimeentulotuki Kelaan" in text and "siirtyi kunnilta Kelalle 1.1.2017" in text
+    # On screen: the indicator page's trend draws the marker.
+    page = render_page(real_client, "/indikaattori/tehostettu_palveluasuminen_65_pct").get_json()
+    trend = find(page, "indicator-trend")["figure"]["layout"]
+    assert any(a.get("name") == "break" and a["text"] == label for a in trend["annotations"])
 
 
 def test_tru005_a_trend_never_spans_a_break():

@@ -25,6 +25,7 @@ def build_mini_recording(root: Path, registry) -> Path:
         cfg.sotkanet.data_snapshot.format(id=181): FIXTURES / "sotkanet" / "data" / "181.json",
         cfg.statfin["rikokset"].snapshot: FIXTURES / "statfin" / "rikokset_small.json",
         cfg.statfin["vaesto_kuukausi"].snapshot: FIXTURES / "statfin" / "vaesto_sparse.json",
+        cfg.statfin["tieliikenne"].snapshot: FIXTURES / "statfin" / "tieliikenne_small.json",
     }
     for rel, src in files.items():
         dest = root / rel

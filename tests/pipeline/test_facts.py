@@ -94,8 +94,9 @@ def test_fac003_without_a_file_the_source_is_skipped_and_says_how_to_give_one(en
 
 def test_fac004_a_statistic_loaded_later_replaces_a_cited_figure_and_its_citation(engine, tmp_path, mini_offline,
                                                                                   settings_for):
-    from data_pipeline.load import recorded_load, upsert_observations
     import pandas as pd
+
+    from data_pipeline.load import recorded_load, upsert_observations
 
     facts = tmp_path / "facts.csv"
     facts.write_text("indicator_key,region_code,year,value,source_url_or_repo,source_note\n"

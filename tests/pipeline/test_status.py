@@ -27,6 +27,10 @@ def _indicator(status, key):
 def test_st001_sources_and_indicator_coverage(loaded, mini_offline):
     status = collect_status(loaded)
     assert set(status["sources"]) == {"sotkanet", "statfin"}
+    # Every registered connector is listed, including the ones this refresh did not run.
+    assert [(c["key"], c["has_run"]) for c in status["connectors"]] == [
+        ("sotkanet", True), ("statfin", True), ("facts", False), ("boundaries", False)]
+    assert "never run: facts, boundaries" in render_status(status)
     sot = status["sources"]["sotkanet"]
     assert sot["last_run"]["status"] == "success" and sot["failed_runs"] == 0
     assert set(sot["datasets"]) >= {"regions", "indicators", "vaesto", "tyottomat_pct"}

@@ -16,7 +16,7 @@ from dashboard.data.goal_data import goal_statuses
 from dashboard.data import model
 from dashboard.deliver.components import page_href
 from dashboard.draw.gauges import TONE, status_symbol
-from dashboard.judge.goals import fmt_period
+from dashboard.core.format import fmt_period
 from dashboard.core.i18n import t
 from dashboard.deliver.meeting.spark import data_uri, spark_svg
 

@@ -18,6 +18,7 @@ from dashboard.deliver.components import data_table, figure_block, graph, page_h
 from dashboard.deliver.export_routes import download_menu
 from dashboard.deliver.pages.base import Built, render
 from dashboard.draw.charts import build_chart, manual_rule
+from dashboard.draw.figures.trend import with_breaks
 
 MODULE = "dashboard.deliver.pages.indicator"
 
@@ -103,7 +104,8 @@ def build_for(key):
             synthetic = table_chart.synthetic
             blocks.append(html.Section([
                 html.H2(t("section.trend", lang), id="ind-trend-h"),
-                figure_block(graph("indicator-trend", table_chart, lang, class_name="tk-graph--trend"), table_chart,
+                figure_block(graph("indicator-trend", table_chart, lang, class_name="tk-graph--trend",
+                                   figure=with_breaks(table_chart.figure, table_chart.extra.get("breaks"))), table_chart,
                              lang=lang, download=download_menu("indicator-trend", "trend", s)),
             ], className="tk-section", **{"aria-labelledby": "ind-trend-h"}))
             all_years = table_chart.extra["years"]

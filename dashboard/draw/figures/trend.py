@@ -29,10 +29,7 @@ def _hover(series) -> list[str]:
 
 
 def trend_figure(*, focus, county, country, context: list, lang: str, title: str, subtitle: str, footer: str,
-                 axis_title: str, labels: dict, digits: int = 4, breaks=()) -> dict:
-    """``breaks``: (year, marker label) of the series breaks, drawn as labelled dashed lines
-    between the last year before and the break year (they are part of the figure, so every
-    export shows them too)."""
+                 axis_title: str, labels: dict, digits: int = 4) -> dict:
     data: list[dict] = []
     for s in context:
         data.append({
@@ -80,19 +77,34 @@ def trend_figure(*, focus, county, country, context: list, lang: str, title: str
         "legend": legend,
         "hovermode": "closest",
     })
+    if years and span <= 14:
+        # Explicit ticks: every year labelled once (an axis dtick made plotly.js loop forever here).
+        layout["xaxis"].update(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
+    return {"data": data, "layout": layout}
+
+
+
+def with_breaks(figure: dict, breaks) -> dict:
+    """The trend with its series breaks ((year, marker label), registry ``series_breaks``) drawn
+    as labelled dotted lines between the last year before and the break year, for breaks inside
+    the years shown. The exports and the indicator page draw them; the area page's trend is
+    redrawn by the browser's explorer, which receives the breaks in its payload (``sb``) but does
+    not draw them yet, so its screen figure stays without."""
+    if not breaks:
+        return figure
+    years = sorted({int(y) for tr in figure.get("data", []) for y in (tr.get("x") or []) if y is not None})
     shapes, notes = [], []
-    for i, (year, label) in enumerate(breaks):
+    for year, label in breaks:
         if years and not (years[0] < year <= years[-1]):
             continue
         shapes.append({"type": "line", "name": "break", "xref": "x", "yref": "paper", "x0": year - 0.5,
                        "x1": year - 0.5, "y0": 0, "y1": 1, "line": {"color": MUTED, "width": 1.5, "dash": "dot"}})
         notes.append({"name": "break", "text": label, "showarrow": False, "xref": "x", "yref": "paper",
-                      "x": year - 0.5, "y": 1 - 0.08 * i, "xanchor": "left", "yanchor": "top", "align": "left",
-                      "font": {"size": 11, "color": MUTED}, "bgcolor": "rgba(255,255,255,0.85)"})
-    if shapes:
-        layout["shapes"] = list(layout.get("shapes") or []) + shapes
-        layout["annotations"] = list(layout.get("annotations") or []) + notes
-    if years and span <= 14:
-        # Explicit ticks: every year labelled once (an axis dtick made plotly.js loop forever here).
-        layout["xaxis"].update(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
-    return {"data": data, "layout": layout}
+                      "x": year - 0.5, "y": 1 - 0.08 * len(notes), "xanchor": "left", "yanchor": "top",
+                      "align": "left", "font": {"size": 11, "color": MUTED}, "bgcolor": "rgba(255,255,255,0.85)"})
+    if not shapes:
+        return figure
+    layout = dict(figure.get("layout", {}))
+    layout["shapes"] = list(layout.get("shapes") or []) + shapes
+    layout["annotations"] = list(layout.get("annotations") or []) + notes
+    return {**figure, "layout": layout}
