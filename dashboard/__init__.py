@@ -18,7 +18,7 @@ from dash import ClientsideFunction, Input, Output, dcc, html
 from dashboard.core import tokens
 from dashboard.data import geo
 from dashboard.data.context import AppContext, install
-from dashboard.deliver import pages
+from dashboard.deliver import errors, pages
 from dashboard.deliver.export_routes import register_export_routes
 from dashboard.web import ratelimit, security
 
@@ -79,6 +79,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
         assets_folder=str(ASSETS),
         title=f"Yhteinen tilannekuva – {registry.county.name.fi}",
         update_title=None,
+        on_error=errors.callback_error,  # one handler for every server callback
         compress=True,
         serve_locally=True,
         suppress_callback_exceptions=True,
@@ -117,6 +118,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
     security.register(app, ctx)
     ratelimit.init_app(server)
     register_export_routes(server)
+    errors.register(server)
     return app
 
 

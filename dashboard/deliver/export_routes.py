@@ -191,9 +191,7 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
         except export.ExportUnavailable:
             return text_response(t("export.errors.unavailable", lang), 503, Retry_After="30")
         except DataUnavailable:
-            # The database cannot be read right now (outage, restart): a temporary condition.
-            log.warning("export of %r: database unavailable", name, exc_info=True)
-            return text_response(t("export.errors.data_unavailable", lang), 503, Retry_After="30")
+            raise  # the one handler: dashboard.deliver.errors (503, try again later)
         except export.ExportError:
             return text_response(t("export.errors.no_figure", lang), 400)
         except (LookupError, ValueError, TypeError):
