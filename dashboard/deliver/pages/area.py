@@ -505,20 +505,15 @@ def register_callbacks(app) -> None:
     # The step buttons (and the forum-mode arrow keys that press them) change the control values in
     # the browser at once, so quick repeated presses step from the value just set, never race the
     # server; the explorer callback then reacts to the new value.
-    app.clientside_callback(
-        ClientsideFunction("tilannekuva", "stepYear"),
-        Output("area-year", "value", allow_duplicate=True),
-        Input("area-prev-year", "n_clicks"), Input("area-next-year", "n_clicks"),
-        State("area-year", "value"), State("area-year", "marks"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        ClientsideFunction("tilannekuva", "stepIndicator"),
-        Output("area-indicator", "value", allow_duplicate=True),
-        Input("area-prev-ind", "n_clicks"), Input("area-next-ind", "n_clicks"),
-        State("area-indicator", "value"), State("area-indicator", "options"),
-        prevent_initial_call=True,
-    )
+    for control, prop, fn in (("year", "marks", "stepYear"), ("ind", "options", "stepIndicator")):
+        target = "area-year" if control == "year" else "area-indicator"
+        app.clientside_callback(
+            ClientsideFunction("tilannekuva", fn),
+            Output(target, "value", allow_duplicate=True),
+            Input(f"area-prev-{control}", "n_clicks"), Input(f"area-next-{control}", "n_clicks"),
+            State(target, "value"), State(target, prop),
+            prevent_initial_call=True,
+        )
     # Click on the map or a bar selects the municipality (runs in the browser).
     app.clientside_callback(
         ClientsideFunction("tilannekuva", "selectMunicipality"),
