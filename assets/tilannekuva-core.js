@@ -1,11 +1,10 @@
-/* Tilannekuva: the explorer drawn in the browser from the values of the page's store.
+/* Tilannekuva: the explorer drawn in the browser from the page's store.
  *
- * An area page carries all values of its indicators (dashboard/explorer_data.py). Switching the
- * indicator, the year or the municipality is drawn here, with no request: the same classes and
- * legend labels as dashboard/classify.py, the same number and date formats as dashboard/format.py,
- * and the same map, bar, trend, texts and tables as dashboard/charts.py builds on the server for a
- * page load or an export. Python stays the reference; tests run this file in Chromium and compare
- * it with Python (classifier and formats on many vectors, whole views against server renders).
+ * An area page carries all it can show for its indicators (dashboard/deliver/explorer.py): values,
+ * formatted texts, map classes and legends per year, the county reference per year, dates, colours
+ * and the download menu, all decided in Python. Switching the indicator, the year or the
+ * municipality selects from the store and fills the figures, texts and tables here, with no
+ * request. Tests compare the result with the server's charts (tests/browser/test_explorer_parity.py).
  *
  * Pure functions only (no DOM, no Dash): window.tilannekuvaCore. The clientside callback that uses
  * them is in tilannekuva.js. A static asset, so it runs under the strict CSP (script-src 'self').
@@ -13,22 +12,12 @@
 (function (root) {
   "use strict";
 
-  var THIN_SPACE = "\u202f";
-  var MINUS = "\u2212";
   var EN_DASH = "\u2013";
-  var MAX_CLASSES = 5;
   // Colours come with the page's store ("tok", from dashboard/core/tokens.yaml): none is written here.
   var TOK = null;
   var HATCH = "/";
-  var SPECIAL = ["suppressed", "secondary", "missing"];
-  var LEGEND_SLOTS = MAX_CLASSES + SPECIAL.length;
   var STATUS = { o: "ok", m: "missing", s: "suppressed", x: "secondary", "-": "missing" };
   var VERDICT = { b: "better", s: "similar", w: "worse", h: "higher", l: "lower", n: "none" };
-  var MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
-
-  function isMissing(v) {
-    return v === null || v === undefined || (typeof v === "number" && isNaN(v));
-  }
 
   // --- numbers (dashboard/format.py) --------------------------------------------------------
 
@@ -57,34 +46,6 @@
     return v < 0 || (v === 0 && 1 / v < 0) ? -r : r;
   }
 
-  function separators(lang) {
-    return lang === "en" ? [".", ","] : [",", THIN_SPACE];
-  }
-
-  /* dashboard.format.number: 12345.678 -> "12 345,7" (fi, 1 decimal); missing -> en dash. */
-  function number(value, decimals, lang, sign) {
-    if (isMissing(value)) return EN_DASH;
-    var v = Number(value);
-    var sep = separators(lang);
-    var digits = fixedDigits(Math.abs(v), decimals || 0);
-    var parts = digits.split(".");
-    var grouped = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, "\u0000").split("\u0000").join(sep[1]);
-    var text = grouped + (parts.length > 1 ? sep[0] + parts[1] : "");
-    var roundedZero = Number(digits) === 0;
-    if (v < 0 && !roundedZero) return MINUS + text;
-    if (sign && v > 0 && !roundedZero) return "+" + text;
-    return text;
-  }
-
-  /* dashboard.format.date_text: 2026-11-22 -> 22.11.2026 (fi, sv) or 22 Nov 2026 (en). */
-  function dateText(iso, lang) {
-    if (!iso) return EN_DASH;
-    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-    if (!m) return iso;
-    var y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
-    return lang === "en" ? d + " " + MONTHS[mo - 1] + " " + y : d + "." + mo + "." + y;
-  }
-
   /* dashboard.i18n.t with values: "{name}" placeholders. */
   function fill(template, values) {
     return String(template).replace(/\{(\w+)\}/g, function (whole, key) {
@@ -96,98 +57,6 @@
 
   function cmp(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
-  }
-
-  // --- classes (dashboard/classify.py) ------------------------------------------------------
-
-  /* numpy.quantile(sorted, q), method "linear", exactly as numpy computes it. */
-  function quantile(sorted, q) {
-    var n = sorted.length;
-    var vi = (n - 1) * q;
-    if (vi >= n - 1) return sorted[n - 1];
-    if (vi < 0) return sorted[0];
-    var prev = Math.floor(vi);
-    var a = sorted[prev], b = sorted[prev + 1];
-    var t = vi - prev;
-    var diff = b - a;
-    return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
-  }
-
-  function dedupe(breaks, lo, hi) {
-    var out = [];
-    breaks.slice().sort(function (a, b) { return a - b; }).forEach(function (b) {
-      if (b <= lo || b > hi) return;
-      if (!out.length || b > out[out.length - 1]) out.push(b);
-    });
-    return out;
-  }
-
-  function computeBreaks(values, method, decimals, fixed, k) {
-    k = k === undefined ? MAX_CLASSES : k;
-    var vals = values.map(function (v) { return round(v, decimals); }).sort(function (a, b) { return a - b; });
-    if (method === "fixed") return (fixed || []).map(Number).sort(function (a, b) { return a - b; });
-    if (!vals.length) return [];
-    var distinct = [];
-    vals.forEach(function (v) {
-      if (!distinct.length || v !== distinct[distinct.length - 1]) distinct.push(v);
-    });
-    k = Math.min(k, distinct.length);
-    var lo = vals[0], hi = vals[vals.length - 1];
-    if (k <= 1) return [];
-    var raw = [], i;
-    if (method === "equal") {
-      for (i = 1; i < k; i++) raw.push(lo + i * (hi - lo) / k);
-    } else if (method === "quantile") {
-      if (distinct.length <= MAX_CLASSES) return distinct.slice(1);
-      for (i = 1; i < k; i++) raw.push(quantile(vals, i / k));
-    } else {
-      throw new Error("unknown classification method " + method);
-    }
-    return dedupe(raw.map(function (b) { return round(b, decimals); }), lo, hi);
-  }
-
-  function labels(breaks, decimals, lang, lo, hi) {
-    var fmt = function (v) { return number(v, decimals, lang); };
-    if (!breaks.length) {
-      if (lo === null || lo === undefined) return [EN_DASH];
-      return hi === null || hi === undefined || lo === hi ? [fmt(lo)] : [fmt(lo) + " " + EN_DASH + " " + fmt(hi)];
-    }
-    var integer = decimals === 0 && breaks.every(function (b) { return Number.isInteger(b); });
-    var out = ["< " + fmt(breaks[0])];
-    for (var i = 0; i + 1 < breaks.length; i++) {
-      var a = breaks[i], b = breaks[i + 1];
-      if (integer && b - a === 1) out.push(fmt(a));
-      else if (integer) out.push(fmt(a) + EN_DASH + fmt(b - 1));
-      else out.push(fmt(a) + " " + EN_DASH + " < " + fmt(b));
-    }
-    out.push("\u2265 " + fmt(breaks[breaks.length - 1]));
-    return out;
-  }
-
-  /* dashboard.classify.classify: {method, breaks, bins: [{lower, upper, color, label}], decimals}. */
-  function classify(values, method, decimals, lang, fixed) {
-    var vals = values.filter(function (v) { return !isMissing(v); }).map(Number);
-    var breaks = computeBreaks(vals, method, decimals, fixed);
-    var n = breaks.length + 1;
-    var colors = [];
-    for (var i = 0; i < n; i++) colors.push(n <= MAX_CLASSES ? TOK.palettes[Math.min(n, MAX_CLASSES)][i]
-      : TOK.palettes[MAX_CLASSES][Math.min(i, MAX_CLASSES - 1)]);
-    var lo = vals.length ? round(Math.min.apply(null, vals), decimals) : null;
-    var hi = vals.length ? round(Math.max.apply(null, vals), decimals) : null;
-    var texts = labels(breaks, decimals, lang, lo, hi);
-    var edges = [null].concat(breaks, [null]);
-    var bins = [];
-    for (var j = 0; j < n; j++) bins.push({ lower: edges[j], upper: edges[j + 1], color: colors[j], label: texts[j] });
-    return { method: method, breaks: breaks, bins: bins, decimals: decimals };
-  }
-
-  /* Classification.index: the class of a value (rounded first), null when missing. */
-  function classIndex(cls, value) {
-    if (isMissing(value)) return null;
-    var v = round(value, cls.decimals);
-    var i = 0;
-    cls.breaks.forEach(function (b) { if (v >= b) i += 1; });
-    return Math.min(i, cls.bins.length - 1);
   }
 
   // --- the store ------------------------------------------------------------------------------
@@ -208,12 +77,6 @@
     return fill(st.t[key], values);
   }
 
-  function hiddenText(ind, status) {
-    if (status === "suppressed") return ind.sup ? "< " + ind.sup : "..";
-    if (status === "secondary") return "..";
-    return EN_DASH;
-  }
-
   /* A model.Cell of region ``code`` in ``year``. */
   function cell(st, ind, code, name, year) {
     var i = year === null ? -1 : ind.Y.indexOf(year);
@@ -225,7 +88,7 @@
     return {
       code: code, name: name, value: value, status: status, row: letter !== "-",
       synthetic: (flags & 1) === 1, provisional: (flags & 2) === 2,
-      text: value !== null ? number(value, ind.dec, st.lang) : hiddenText(ind, status),
+      text: r && i >= 0 ? r[3][i] : EN_DASH,
       verdict: ind.vc[code] && i >= 0 ? VERDICT[ind.vc[code].charAt(i)] : "none",
     };
   }
@@ -240,12 +103,11 @@
     var ref = ind.ref.charAt(yr >= 0 ? yr : ind.Y.length) === "w" ? st.welfare : st.county;  // decided in Python (model.reference_code)
     var county = cell(st, ind, ref[0], ref[1], year);
     var country = cell(st, ind, st.country[0], st.country[1], year);
-    var shownValues = munis.filter(function (c) { return c.status === "ok"; }).map(function (c) { return c.value; });
     var cells = munis.concat([county, country]);
     var yi = year === null ? -1 : ind.Y.indexOf(year);
     return {
       key: key, ind: ind, year: year, years: years, municipalities: munis, county: county, country: country,
-      classification: classify(shownValues, ind.cls, ind.dec, st.lang, ind.brk),
+      classes: ind.K[year === null ? 0 : years.indexOf(year)],  // decided in Python (explorer._classes)
       loadDate: yi >= 0 ? ind.md[yi] : null,
       synthetic: cells.some(function (c) { return c.synthetic && c.status !== "missing"; }),
     };
@@ -265,22 +127,16 @@
       s.values.push(shown ? r[0][i] : null);
       s.statuses.push(status);
       s.synthetic.push((Number(r[2].charAt(i)) & 1) === 1);
-      s.texts.push(shown ? number(r[0][i], ind.dec, st.lang) : hiddenText(ind, status));
+      s.texts.push(r[3][i]);
     });
     return s;
   }
 
   // --- figures (dashboard/figures/*.py) -------------------------------------------------------
 
-  function categories(st, cells, cls) {
-    var colors = cls.bins.map(function (b) { return b.color; })
-      .concat([st.colors.suppressed, st.colors.suppressed, st.colors.missing]);
-    var n = cls.bins.length;
-    var idx = cells.map(function (c) {
-      if (c.status === "ok") return classIndex(cls, c.value);
-      return n + Math.max(0, SPECIAL.indexOf(c.status));
-    });
-    return { idx: idx, colors: colors };
+  /* The map classes of the view, from the store: {idx: class of each municipality, colors}. */
+  function categories(iy) {
+    return { idx: iy.classes[0], colors: iy.classes[1] };
   }
 
   function steppedColorscale(colors) {
@@ -289,26 +145,9 @@
     return out;
   }
 
-  /* The legend of map_figure: value classes, then the special classes that occur (at most
-   * LEGEND_SLOTS entries, as the figure's legend traces); [label, colour, shown]. */
-  function legendEntries(st, iy, cat) {
-    var n = iy.classification.bins.length;
-    var legend = iy.classification.bins.map(function (b) { return [b.label, b.color, true]; });
-    var specialLabels = {
-      suppressed: T(st, "map.suppressed", { threshold: iy.ind.sup || 5 }),
-      secondary: T(st, "map.secondary"),
-      missing: T(st, "map.no_data"),
-    };
-    SPECIAL.forEach(function (s, j) {
-      legend.push([specialLabels[s], cat.colors[n + j], cat.idx.some(function (i) { return i === n + j; })]);
-    });
-    return legend.slice(0, LEGEND_SLOTS);
-  }
-
-  /* figures.map.legend_items: (label, colour) of the entries shown. */
+  /* figures.map.legend_items: (label, colour) of the entries shown (from the store). */
   function legendItems(st, iy) {
-    var cat = categories(st, iy.municipalities, iy.classification);
-    return legendEntries(st, iy, cat).filter(function (e) { return e[2]; }).map(function (e) { return [e[0], e[1]]; });
+    return iy.classes[2];
   }
 
   /* components.map_legend's items (the children of the HTML legend). */
@@ -326,7 +165,7 @@
    * [path, value] operations. */
   function mapOperations(st, iy, highlight) {
     var cells = iy.municipalities;
-    var cat = categories(st, cells, iy.classification);
+    var cat = categories(iy);
     var fills = cat.idx.map(function (i) { return cat.colors[i]; });
     var codes = cells.map(function (c) { return c.code; });
     var note = T(st, "chart.synthetic_point");
@@ -394,7 +233,7 @@
   /* figures.bar.bar_figure for the view, keeping the layout and trace styles of ``current``. */
   function barFigure(st, iy, highlight, current) {
     var rank = ranked(iy);
-    var cat = categories(st, iy.municipalities, iy.classification);
+    var cat = categories(iy);
     var colorBy = {};
     iy.municipalities.forEach(function (c, i) { colorBy[c.code] = cat.colors[cat.idx[i]]; });
     var syntheticLabel = T(st, "chart.synthetic_point");
@@ -530,7 +369,7 @@
 
   function sourceText(st, source, dataDate, synthetic) {
     var parts = [source];
-    if (dataDate) parts.push(T(st, "chart.data_date", { date: dateText(dataDate, st.lang) }));
+    if (dataDate) parts.push(T(st, "chart.data_date", { date: st.dt[dataDate] || dataDate }));
     if (synthetic) parts.push(T(st, "chart.synthetic_note"));
     return parts.join(" \u00b7 ");
   }
@@ -781,8 +620,7 @@
   }
 
   root.tilannekuvaCore = {
-    number: number, round: round, dateText: dateText, fill: fill, quantile: quantile,
-    computeBreaks: computeBreaks, labels: labels, classify: classify, classIndex: classIndex,
+    round: round, fill: fill,
     store: store, indicatorYear: indicatorYear, series: series, mapPatch: mapPatch, mapOperations: mapOperations,
     applyOperations: applyOperations, legendItems: legendItems, barFigure: barFigure,
     trendView: trendView, trendFigure: trendFigure, yearMarks: yearMarks, query: query, urlencode: urlencode,

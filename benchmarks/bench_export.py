@@ -29,6 +29,7 @@ def _state(app) -> dict:
 
 def run(data, repeats: int = 10, warmup: int = 2) -> dict:
     from dashboard.core.state import validate_state
+    from dashboard.data.context import current_context
     from dashboard.deliver import export
     from dashboard.draw.charts import build_chart
 
@@ -51,7 +52,7 @@ def run(data, repeats: int = 10, warmup: int = 2) -> dict:
                 route_s.append(dt)
                 sizes.append(len(resp.data))
         with app.server.app_context():
-            chart = build_chart(kind, validate_state(params), data.engine())
+            chart = build_chart(kind, validate_state(params, current_context()), data.engine())
         render_s = []
         for i in range(warmup + repeats):
             t0 = time.perf_counter()

@@ -18,7 +18,7 @@ from dash import ClientsideFunction, Input, Output, dcc, html
 from dashboard.core import tokens
 from dashboard.data import geo
 from dashboard.data.context import AppContext, install
-from dashboard.deliver import api, collect, pages
+from dashboard.deliver import api, collect, errors, pages
 from dashboard.deliver.meeting import routes as meeting_routes
 from dashboard.deliver.pages.groups import register_routes as register_group_routes
 from dashboard.deliver.export_routes import register_export_routes
@@ -81,6 +81,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
         assets_folder=str(ASSETS),
         title=f"Yhteinen tilannekuva – {registry.county.name.fi}",
         update_title=None,
+        on_error=errors.callback_error,  # one handler for every server callback
         compress=True,
         serve_locally=True,
         suppress_callback_exceptions=True,
@@ -121,6 +122,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
     httpcache.register(server, ctx)
     ratelimit.init_app(server)
     register_export_routes(server)
+    errors.register(server)
     collect.register(server)  # the authenticated collection area /tiedonkeruu
     api.register(server)  # the open data API /api/v1/ and embeds /upotus/
     meeting_routes.register(server)  # meeting sequences /kokous/ and their PDF pre-reads

@@ -313,16 +313,15 @@ def parse_view(params: Mapping[str, Any], registry, *, page: str | None = None, 
     return Parsed(state, problems)
 
 
-def validate_state(params: Mapping[str, Any], *, registry=None, engine=None) -> ViewState:
+def validate_state(params: Mapping[str, Any], ctx) -> ViewState:
     """Strict validation of view parameters (Finnish URL names or ViewState field names).
 
     Used by the export routes: any invalid field raises :class:`InvalidState` (a Finnish,
-    user-readable ``message``). Years are checked against the years that have data for the
-    indicator when the database answers, otherwise against :data:`YEAR_BOUNDS`.
+    user-readable ``message``). ``ctx`` gives the whitelists: ``ctx.registry`` and
+    ``ctx.years_for(indicator)`` (the app context; passed in, never looked up here). Years are
+    checked against the years that have data for the indicator when the database answers,
+    otherwise against :data:`YEAR_BOUNDS`.
     """
-    from dashboard.data.context import current_context
-
-    ctx = current_context(registry=registry, engine=engine)
     registry = ctx.registry
     page = check_page(_get(params, "page"), registry)
     area = page if page not in FIXED_PAGES else None

@@ -89,6 +89,12 @@ def municipalities_sorted(registry, lang: str) -> list:
     return sorted(registry.county.municipalities, key=lambda m: m.name.get(lang))
 
 
+def value_text(indicator, status: str, value, lang: str) -> str:
+    """What a cell shows: the formatted value, or the mark of a hidden or missing one."""
+    return number(value, indicator.decimals, lang) if status == STATUS_OK and value is not None \
+        else _hidden_text(indicator, status)
+
+
 def _hidden_text(indicator, status: str) -> str:
     if status == STATUS_SUPPRESSED:
         return f"< {indicator.suppress_below}" if indicator.suppress_below else ".."
@@ -143,7 +149,7 @@ def _cell(row, registry, indicator, lang, code, year) -> Cell:
         return Cell(code=code, name=name, year=year, value=None, status=STATUS_MISSING)
     status = row["status"]
     value = None if status != STATUS_OK else float(row["value"])
-    text = number(value, indicator.decimals, lang) if value is not None else _hidden_text(indicator, status)
+    text = value_text(indicator, status, value, lang)
     run = row["load_run_id"]
     return Cell(
         code=code, name=name, year=int(row["year"]), value=value, status=status,
@@ -299,7 +305,7 @@ def _all_series(engine, registry, key: str, lang: str) -> dict[str, Series]:
                 s.values.append(float(value) if shown else None)
                 s.statuses.append(status)
                 s.synthetic.append(bool(synthetic))
-                s.texts.append(number(value, indicator.decimals, lang) if shown else _hidden_text(indicator, status))
+                s.texts.append(value_text(indicator, status, float(value) if shown else None, lang))
             out[code] = s
         return out
 

@@ -1,32 +1,35 @@
-"""The explorer's data in the browser: every value an area page's map, bar, trend and tables can show.
+"""The explorer's data in the browser: everything an area page's map, bar, trend and tables can show.
 
 An area page carries this payload in a ``dcc.Store`` (``area-data``) filled when the page is
 rendered, so switching the indicator, the year or the municipality is drawn in the browser
 (``assets/tilannekuva-core.js``) with no request at all; only a change of the map type (another
-geometry file) asks the server. The payload holds, for every explorer indicator of the area, the
-shaped observations of the county's municipalities, the county region, the welfare area and the
-country — values already suppressed by :mod:`dashboard.data.model` (a hidden value never leaves the
-server), one status letter and one flag digit per year — plus the strings the browser cannot
-derive itself: titles, units, source lines, translated message templates, the comparison with
-the county (:func:`dashboard.judge.compare.compare_indicator`) and the recent-trend words
-(:func:`dashboard.judge.compare.trend`). Classes, labels and number formats are computed in the browser
-with the same rules as :mod:`dashboard.judge.classify` and :mod:`dashboard.core.format` (a browser test
-checks that both give identical results).
+geometry file) asks the server. Python decides everything here and the browser only selects:
+per indicator the shaped observations of the county's municipalities, the county region, the
+welfare area and the country — values already suppressed by :mod:`dashboard.data.model` (a hidden
+value never leaves the server) with their formatted texts —, the map classes and legend of each
+selectable year (:func:`dashboard.judge.classify.classify`), the county reference per year
+(:func:`dashboard.data.model.reference_code`), titles, units, source lines, formatted dates,
+translated message templates, the comparison with the county and the recent-trend words
+(:mod:`dashboard.judge.compare`), colours (design tokens) and the download menu.
 
 Encoding (per indicator, aligned with its list of years ``Y``):
-``r[code] = [values, statuses, flags]``: value or null when not shown; status letters
+``r[code] = [values, statuses, flags, texts]``: value or null when not shown; status letters
 ``o`` shown, ``m`` missing, ``s`` suppressed, ``x`` hidden by complementary suppression, ``-``
-no row at all; flag digits ``synthetic + 2 × provisional``.
+no row at all; flag digits ``synthetic + 2 × provisional``; the text a cell shows.
+``K`` (aligned with ``years``; one entry when there are none): [class index per municipality in
+name order, colours, legend].
 """
 from __future__ import annotations
 
 import json
 
 from dashboard.core import tokens
+from dashboard.core.format import date_text
 from dashboard.core.i18n import t
 from dashboard.data import model, queries
 from dashboard.deliver.export import MENU
-from dashboard.draw.charts import EXPLORER_KINDS, manual_rule, source_line
+from dashboard.draw.charts import EXPLORER_KINDS, manual_rule, source_line, special_labels
+from dashboard.draw.figures.map import categories_for, value_legend
 from dashboard.judge.classify import (
     NO_DATA_COLOR,
     NO_DATA_OUTLINE,
@@ -69,6 +72,15 @@ def _map_load_date(rows: dict, registry, indicator, dates: dict) -> str | None:
     return max((dates.get(i) for i in ids if dates.get(i)), default=None)
 
 
+def _classes(engine, registry, indicator, year: int | None, lang: str) -> list:
+    """The map classes of one year, as the browser applies them: [class index of each municipality
+    (in name order), the colour of each index, the legend's shown entries [label, colour]]."""
+    iy = model.indicator_year(engine, registry, indicator.key, year, lang)
+    idx, colors = categories_for(iy.municipalities, iy.classification)
+    legend = value_legend(iy.classification, idx, colors, special_labels(indicator, lang))
+    return [idx, colors, [[label, color] for label, color, shown in legend if shown]]
+
+
 def indicator_payload(ctx, key: str, lang: str) -> dict:
     """One indicator's part of the payload (see the module docstring)."""
     engine, registry = ctx.engine, ctx.registry
@@ -86,22 +98,24 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
     for code in codes:
         if code not in present:
             continue
-        values, statuses, flags, run_dates = [], [], [], []
+        values, statuses, flags, texts, run_dates = [], [], [], [], []
         for y in years_all:
             row = by_year[y].get(code)
             if row is None:
                 values.append(None)
                 statuses.append("-")
                 flags.append("0")
+                texts.append(model.value_text(indicator, model.STATUS_MISSING, None, lang))
                 continue
             shown = row["status"] == model.STATUS_OK
             values.append(_compact(float(row["value"])) if shown else None)
+            texts.append(model.value_text(indicator, row["status"], float(row["value"]) if shown else None, lang))
             statuses.append(STATUS_LETTERS[row["status"]])
             flags.append(str(int(bool(row["synthetic"])) + 2 * int(bool(row["provisional"]))))
             run = row["load_run_id"]
             if run is not None and run == run and dates.get(int(run)):
                 run_dates.append(dates[int(run)])
-        regions[code] = [values, "".join(statuses), "".join(flags)]
+        regions[code] = [values, "".join(statuses), "".join(flags), texts]
         latest[code] = max(run_dates) if run_dates else None
     # Comparison with the county value of the same year (the county cell of the map, including
     # the welfare-area fallback of region-level indicators).
@@ -125,13 +139,12 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
     words = {code: t(f"trend.{trend(s.years, s.values, indicator.direction, breaks).key}", lang)
              for code, s in series.items() if s.years}
     return {
+        # per selectable year; with none, one entry for the view without a year
+        "K": [_classes(engine, registry, indicator, year, lang) for year in model.selectable_years(engine, registry, key)]
+        or [_classes(engine, registry, indicator, None, lang)],
         "title": indicator.title.get(lang),
         "unit": indicator.unit.text(lang),
         "dec": indicator.decimals,
-        "cls": indicator.classes,
-        "brk": [float(b) for b in (indicator.breaks or [])],
-        "sup": indicator.suppress_below,
-        "lvl": indicator.level,
         "src": {"geo": source_line(registry, indicator, lang, with_boundaries=True, engine=engine),
                 "tiles": source_line(registry, indicator, lang, engine=engine)},
         "years": model.selectable_years(engine, registry, key),
@@ -168,9 +181,14 @@ def status_indicators(registry, area_key: str) -> list:
     return [i for i in registry.indicators_for_area(area_key) if manual_rule(registry, i) in ("status", "rounds")]
 
 
+def _dates(ctx, lang: str) -> dict:
+    """Every load date as the page writes it (the browser looks dates up, never formats them)."""
+    return {iso: date_text(iso, lang) for iso in sorted(set(queries.load_dates(ctx.engine).values()))}
+
+
 def store_tokens() -> dict:
     """The design tokens the browser draws with (dashboard/core/tokens.yaml): no colour in assets/."""
-    return {"palettes": PALETTES, "text": tokens.TEXT, "muted": tokens.MUTED, "accent": tokens.ACCENT,
+    return {"text": tokens.TEXT, "muted": tokens.MUTED, "accent": tokens.ACCENT,
             "county": tokens.COUNTY, "country": tokens.COUNTRY, "context": tokens.CONTEXT, "bg": tokens.BG,
             "outline": tokens.OUTLINE, "highlight": tokens.HIGHLIGHT, "no_class": tokens.NO_CLASS}
 
@@ -207,6 +225,7 @@ def payload(ctx, area_key: str, lang: str) -> dict:
         "colors": {"suppressed": SUPPRESSED_COLOR, "missing": NO_DATA_COLOR, "outline": OUTLINE_COLOR,
                    "noDataOutline": NO_DATA_OUTLINE},
         "textColor": {c: text_color(c) for c in sorted(colors)},
+        "dt": _dates(ctx, lang),
         "t": {k: t(k, lang) for k in TEMPLATES},
         "ind": {ind.key: indicator_payload(ctx, ind.key, lang) for ind in explorer_indicators(registry, area_key)},
     }

@@ -21,6 +21,7 @@ from dashboard.core import state as state_module
 from dashboard.core.format import slug
 from dashboard.core.i18n import normalise_lang, t
 from dashboard.core.state import InvalidState
+from dashboard.data.context import current_context
 from dashboard.deliver import export
 from dashboard.draw import charts
 from dashboard.draw.charts import DataUnavailable
@@ -184,7 +185,7 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
             kind, fmt, preset, params = parse_request(name, request.args, lang)
             if known is not None and kind not in known:
                 raise BadRequest(t("export.errors.bad_kind", lang, value=_shown(kind)))
-            state = validate(params)
+            state = validate(params, current_context())
             chart = build(kind, state)
             body = export.FORMATS[fmt].write(chart, preset, lang)
         except BadRequest as exc:
@@ -194,9 +195,7 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
         except export.ExportUnavailable:
             return text_response(t("export.errors.unavailable", lang), 503, Retry_After="30")
         except DataUnavailable:
-            # The database cannot be read right now (outage, restart): a temporary condition.
-            log.warning("export of %r: database unavailable", name, exc_info=True)
-            return text_response(t("export.errors.data_unavailable", lang), 503, Retry_After="30")
+            raise  # the one handler: dashboard.deliver.errors (503, try again later)
         except export.ExportError:
             return text_response(t("export.errors.no_figure", lang), 400)
         except (LookupError, ValueError, TypeError):

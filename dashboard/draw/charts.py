@@ -161,6 +161,15 @@ def _note(cell, lang: str) -> str:
 # --- kinds ------------------------------------------------------------------------------------
 
 
+def special_labels(indicator, lang: str) -> dict:
+    """The legend labels of cells without a shown value (map and the explorer's store)."""
+    return {
+        "suppressed": t("map.suppressed", lang, threshold=indicator.suppress_below or 5),
+        "secondary": t("map.secondary", lang),
+        "missing": t("map.no_data", lang),
+    }
+
+
 def _map(state, ctx, indicator, lang) -> ChartData:
     registry = ctx.registry
     iy = model.indicator_year(ctx.engine, registry, indicator.key, state.year, lang)
@@ -172,11 +181,7 @@ def _map(state, ctx, indicator, lang) -> ChartData:
         cells=iy.municipalities, classification=iy.classification, geojson_url=geo.url,
         labels=ctx.geo.label_points(state.map_mode), lang=lang, title=wrap(title, 64), subtitle=subtitle,
         footer=_footer(source, iy.load_date, iy.synthetic, lang),
-        special_labels={
-            "suppressed": t("map.suppressed", lang, threshold=indicator.suppress_below or 5),
-            "secondary": t("map.secondary", lang),
-            "missing": t("map.no_data", lang),
-        },
+        special_labels=special_labels(indicator, lang),
         note_texts={"synthetic": t("chart.synthetic_point", lang)},
         highlight=state.municipality, tiles=tiles, height=760 if state.forum else 560,
         bounds=ctx.geo.bounds(state.map_mode),

@@ -161,6 +161,7 @@ def test_rte009_database_outage_is_503_with_retry_after(engine, registry, tmp_pa
 
     from dashboard.data import queries
     from dashboard.data.context import AppContext, install
+    from dashboard.deliver import errors as error_handlers
     from dashboard.draw.charts import DataUnavailable
 
     def down():
@@ -175,6 +176,7 @@ def test_rte009_database_outage_is_503_with_retry_after(engine, registry, tmp_pa
     server = Flask("vienti-outage")
     install(server, AppContext(registry=registry, engine=engine, geo_dir=tmp_path))
     register_export_routes(server, build_chart=build)
+    error_handlers.register(server)  # as create_app does: the one handler answers an outage
     client = server.test_client()
     for url in ("/vienti/bar.csv", "/vienti/map.png"):
         resp = client.get(url)

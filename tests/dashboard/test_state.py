@@ -12,6 +12,7 @@ from dashboard.core.state import (
     parse_view,
     validate_state,
 )
+from dashboard.data.context import current_context
 from tests.dashboard.data import REGISTRY
 
 
@@ -22,16 +23,16 @@ def _app_context(dash_app):
 
 
 def test_st001_valid_finnish_parameters_make_a_state():
-    s = validate_state({"sivu": "asuminen", "indikaattori": "asunnottomat_yksinaiset_per1000", "vuosi": "2020",
+    s = _validate({"sivu": "asuminen", "indikaattori": "asunnottomat_yksinaiset_per1000", "vuosi": "2020",
                         "kunta": "109", "kartta": "ruudut", "kieli": "sv", "esitys": "1"})
     assert s == ViewState(page="asuminen", indicator="asunnottomat_yksinaiset_per1000", year=2020,
                           municipality="109", map_mode="tiles", lang="sv", forum=True)
 
 
 def test_st002_field_names_and_defaults_work_too():
-    s = validate_state({"page": "overview"})
+    s = _validate({"page": "overview"})
     assert s == ViewState()
-    assert validate_state({"indicator": "tyottomat_pct", "year": 2020}).year == 2020
+    assert _validate({"indicator": "tyottomat_pct", "year": 2020}).year == 2020
 
 
 def test_st003_query_string_round_trips():
@@ -63,7 +64,7 @@ def test_st003_query_string_round_trips():
 )
 def test_st004_rejected_inputs_raise_invalid_state_with_a_finnish_message(params, field, reason):
     with pytest.raises(InvalidState) as err:
-        validate_state(params)
+        _validate(params)
     assert err.value.field == field and err.value.reason == reason
     assert err.value.message and "Traceback" not in err.value.message
     assert err.value.text("en") != err.value.message  # translated
@@ -103,5 +104,10 @@ def test_st008_lenient_parse_reports_problems_and_keeps_the_rest():
 
 def test_st009_message_never_echoes_more_than_a_short_printable_value():
     with pytest.raises(InvalidState) as err:
-        validate_state({"indikaattori": "a" * 500 + "\x00\n"})
+        _validate({"indikaattori": "a" * 500 + "\x00\n"})
     assert len(err.value.value) <= 40 and "\x00" not in err.value.message
+
+
+def _validate(params):
+    """validate_state against the app's context (as the export routes call it)."""
+    return validate_state(params, current_context())

@@ -250,7 +250,7 @@ def embed(kind: str):
         resp = Response(status=304)
     else:
         try:
-            state = validate_state(params)
+            state = validate_state(params, current_context())
             body = queries.memo(engine, "embed_page", (current_context().registry.county.key, kind, state),
                                 lambda: _page(kind, state))
         except InvalidState as exc:

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
@@ -116,7 +117,8 @@ def parse_view_url(url: str, registry) -> ViewState:
         page = next((a.key for a in registry.agreement.areas if f"/{a.slug}" == path), None)
         if page is None:
             raise InvalidState("page", "invalid_page", parts.path)
-    return validate_state({**params, "sivu": page}, registry=registry)
+    # Checked against the registry and the static year bounds: the values are read when it is played.
+    return validate_state({**params, "sivu": page}, SimpleNamespace(registry=registry, years_for=None))
 
 
 def parse_sequence(slug: str, text: str, registry, *, where: str | None = None) -> Sequence:

@@ -21,7 +21,7 @@ import logging
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from dashboard.core.i18n import t
 from dashboard.core.state import (
@@ -43,7 +43,6 @@ from dashboard.deliver.components import (
     figure_block,
     graph,
     map_legend,
-    notice,
     page_href,
     source_text,
     table_wrap,
@@ -52,7 +51,7 @@ from dashboard.deliver.explorer import explorer_indicators, status_indicators
 from dashboard.deliver.export import MENU
 from dashboard.deliver.export_routes import download_links, download_menu
 from dashboard.deliver.pages.base import Built, render
-from dashboard.draw.charts import EXPLORER_KINDS, DataUnavailable, build_chart, default_indicator, manual_rule
+from dashboard.draw.charts import EXPLORER_KINDS, build_chart, default_indicator, manual_rule
 from dashboard.draw.figures.map import legend_items, screen_figure
 from dashboard.draw.figures.status import ROUND_STYLE, status_color
 from dashboard.draw.gauges import goal_gauges
@@ -492,27 +491,9 @@ def register_callbacks(app) -> None:
                   State("page-meta", "data"), State("view-state", "data"),
                   prevent_initial_call=True)
     def explorer(map_mode, indicator, year, municipality, meta, view):
+        # Errors go to the one handler (dashboard.deliver.errors): a notice in area-notice.
         lang = meta.get("lang") if isinstance(meta, dict) and meta.get("lang") in ("fi", "sv", "en") else "fi"
-        keep = [no_update] * len(MODE_OUTPUTS)
-        try:
-            out = update_area(indicator, year, map_mode, municipality, meta)
-        except InvalidState as exc:
-            keep[-1] = notice(t("notice.invalid_input", lang, message=exc.text(lang)), "warning")
-            return keep
-        except DataUnavailable:
-            log.warning("database error in the explorer callback", exc_info=True)
-            keep[-1] = notice(t("dberror.body", lang), "error")
-            return keep
-        except Exception:
-            log.exception("explorer callback failed")
-            keep[-1] = notice(t("dberror.contact", lang), "error")
-            return keep
-        try:
-            return _mode_outputs(out, lang)
-        except Exception:
-            log.exception("explorer outputs failed")
-            keep[-1] = notice(t("dberror.contact", lang), "error")
-            return keep
+        return _mode_outputs(update_area(indicator, year, map_mode, municipality, meta), lang)
 
     # Indicator, year and municipality: drawn in the browser from the page's store.
     app.clientside_callback(
@@ -527,20 +508,15 @@ def register_callbacks(app) -> None:
     # The step buttons (and the forum-mode arrow keys that press them) change the control values in
     # the browser at once, so quick repeated presses step from the value just set, never race the
     # server; the explorer callback then reacts to the new value.
-    app.clientside_callback(
-        ClientsideFunction("tilannekuva", "stepYear"),
-        Output("area-year", "value", allow_duplicate=True),
-        Input("area-prev-year", "n_clicks"), Input("area-next-year", "n_clicks"),
-        State("area-year", "value"), State("area-year", "marks"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        ClientsideFunction("tilannekuva", "stepIndicator"),
-        Output("area-indicator", "value", allow_duplicate=True),
-        Input("area-prev-ind", "n_clicks"), Input("area-next-ind", "n_clicks"),
-        State("area-indicator", "value"), State("area-indicator", "options"),
-        prevent_initial_call=True,
-    )
+    for control, prop, fn in (("year", "marks", "stepYear"), ("ind", "options", "stepIndicator")):
+        target = "area-year" if control == "year" else "area-indicator"
+        app.clientside_callback(
+            ClientsideFunction("tilannekuva", fn),
+            Output(target, "value", allow_duplicate=True),
+            Input(f"area-prev-{control}", "n_clicks"), Input(f"area-next-{control}", "n_clicks"),
+            State(target, "value"), State(target, prop),
+            prevent_initial_call=True,
+        )
     # Click on the map or a bar selects the municipality (runs in the browser).
     app.clientside_callback(
         ClientsideFunction("tilannekuva", "selectMunicipality"),

@@ -11,16 +11,16 @@ import logging
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, dcc, html
 
-from dashboard.core.i18n import normalise_lang, t
+from dashboard.core.i18n import t
 from dashboard.core.state import InvalidState, ViewState, check_lang, check_region
 from dashboard.data import model
 from dashboard.data.context import current_context
-from dashboard.deliver.components import notice, page_href, synthetic_banner, table_wrap
+from dashboard.deliver.components import page_href, synthetic_banner, table_wrap
 from dashboard.deliver.pages.base import Built, render
 from dashboard.deliver.pages.groups import similar_section
-from dashboard.draw.charts import DataUnavailable, manual_rule
+from dashboard.draw.charts import manual_rule
 from dashboard.judge.compare import SYMBOLS, comparable, compare_indicator, trend
 
 log = logging.getLogger(__name__)
@@ -167,22 +167,14 @@ def register_callbacks(app) -> None:
     )
     def change(code, meta):
         meta = meta if isinstance(meta, dict) else {}
-        lang = normalise_lang(meta.get("lang") if isinstance(meta.get("lang"), str) else None)
         forum = meta.get("forum") is True
         ctx = current_context()
-        try:
-            lang = check_lang(meta.get("lang"))  # an unknown language is a notice, in Finnish
-            muni = check_region(code, ctx.registry, municipalities_only=True)
-            if muni is None:
-                raise InvalidState("municipality", "invalid_region", code)
-            sections, synthetic = profile_rows(ctx, muni, lang, forum)
-        except InvalidState as exc:
-            return no_update, no_update, no_update, notice(t("notice.invalid_input", lang, message=exc.text(lang)), "warning")
-        except DataUnavailable:
-            return no_update, no_update, no_update, notice(t("dberror.body", lang), "error")
-        except Exception:
-            log.exception("profile of %r failed", code)
-            return no_update, no_update, no_update, notice(t("dberror.contact", lang), "error")
+        # Errors go to the one handler (dashboard.deliver.errors): a notice in profile-notice.
+        lang = check_lang(meta.get("lang"))  # an unknown language is a notice, in Finnish
+        muni = check_region(code, ctx.registry, municipalities_only=True)
+        if muni is None:
+            raise InvalidState("municipality", "invalid_region", code)
+        sections, synthetic = profile_rows(ctx, muni, lang, forum)
         state = ViewState(page="profile", municipality=muni, lang=lang, forum=forum)
         return ([*sections, similar_section(ctx, muni, state)],
                 {"path": "/kuntaprofiili", "query": state.query(), "push": True, "page": "profile"},

@@ -55,6 +55,16 @@ def categories_for(cells, classification, special_colors: dict | None = None):
     return idx, colors
 
 
+def value_legend(classification, idx: list[int], colors: list[str], special_labels: dict) -> list[tuple]:
+    """(label, colour, shown) of the map legend: every value class (the scale stays continuous),
+    then the special classes, shown only when a cell has one."""
+    n_bins = len(classification.bins)
+    legend = [(b.label, b.color, True) for b in classification.bins]
+    legend += [(special_labels[s], colors[n_bins + j], any(i == n_bins + j for i in idx))
+               for j, s in enumerate(SPECIAL)]
+    return legend[:LEGEND_SLOTS]
+
+
 def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: str, title: str, subtitle: str,
                footer: str, special_labels: dict, note_texts: dict,
                highlight: str | None = None, height: int = 560, tiles: bool = False,
@@ -69,11 +79,7 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
     codes = [c.code for c in cells]
     if categorical is None:
         idx, colors = categories_for(cells, classification)
-        # Every value class is listed (the scale stays continuous); special classes only when used.
-        legend = [(b.label, b.color, True) for b in classification.bins]
-        n_bins = len(classification.bins)
-        legend += [(special_labels[s], colors[n_bins + j], any(i == n_bins + j for i in idx))
-                   for j, s in enumerate(SPECIAL)]
+        legend = value_legend(classification, idx, colors, special_labels)
         fills = [colors[i] for i in idx]
     else:
         colors = [col for _, col in categorical]
