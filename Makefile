@@ -50,7 +50,7 @@ run: install frontend
 	$(BIN)/python app.py
 
 # ruff (pyproject.toml [tool.ruff]) before the tests: lint findings fail fast.
-LINTED := dashboard benchmarks tests app.py gunicorn.conf.py
+LINTED := .
 
 test: install frontend
 	$(BIN)/ruff check $(LINTED)

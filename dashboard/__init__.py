@@ -15,14 +15,14 @@ import dash
 import flask
 from dash import ClientsideFunction, Input, Output, dcc, html
 
-from dashboard.core import tokens
+from dashboard.core import ratelimit, tokens
 from dashboard.data import geo
 from dashboard.data.context import AppContext, install
 from dashboard.deliver import api, collect, errors, pages
+from dashboard.deliver.export_routes import register_export_routes
 from dashboard.deliver.meeting import routes as meeting_routes
 from dashboard.deliver.pages.groups import register_routes as register_group_routes
-from dashboard.deliver.export_routes import register_export_routes
-from dashboard.web import edges, httpcache, ratelimit, security
+from dashboard.web import edges, httpcache, security
 
 log = logging.getLogger(__name__)
 

@@ -101,10 +101,21 @@ def add_user(conn: Connection, registry: Registry, *, username: str, display_nam
     return int(new_id)
 
 
-def get_user(conn: Connection, *, user_id: int | None = None, username: str | None = None) -> dict | None:
-    cond = account.c.id == user_id if user_id is not None else account.c.username == (username or "").strip().lower()
+def get_user(conn: Connection, *, user_id: int | None = None, username: str | None = None,
+             oidc_subject: str | None = None) -> dict | None:
+    if user_id is not None:
+        cond = account.c.id == user_id
+    elif oidc_subject is not None:
+        cond = account.c.oidc_subject == oidc_subject
+    else:
+        cond = account.c.username == (username or "").strip().lower()
     row = conn.execute(select(account).where(cond)).mappings().first()
     return dict(row) if row else None
+
+
+def set_role_from_provider(conn: Connection, user_id: int, role: str, organisation: str | None) -> None:
+    """Single sign-on: the provider's claims are the source of truth for role and organisation."""
+    conn.execute(update(account).where(account.c.id == user_id).values(role=role, organisation=organisation))
 
 
 def list_users(conn: Connection) -> list[dict]:

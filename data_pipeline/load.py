@@ -17,7 +17,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -45,7 +45,7 @@ CHUNK = 5000
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,7 +84,7 @@ class LoadCounts:
     unchanged: int = 0
     deleted: int = 0
 
-    def __iadd__(self, other: "LoadCounts") -> "LoadCounts":
+    def __iadd__(self, other: LoadCounts) -> LoadCounts:
         self.inserted += other.inserted
         self.updated += other.updated
         self.unchanged += other.unchanged
@@ -239,7 +239,7 @@ def upsert_frame(
         pk_col = pk[0] if len(pk) == 1 and pk[0] not in key else None
         set_cols = compare + list(extra)
         if pk_col:
-            rows = records(changed.assign(**{"_pk": changed[pk_col]}), compare + ["_pk"])
+            rows = records(changed.assign(_pk=changed[pk_col]), compare + ["_pk"])
             stmt = update(table).where(table.c[pk_col] == bindparam("_pk")).values(
                 {c: bindparam(f"_v_{c}") for c in set_cols}
             )

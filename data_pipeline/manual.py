@@ -137,7 +137,7 @@ class Regions:
     example_names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_registry(cls, registry: Registry) -> "Regions":
+    def from_registry(cls, registry: Registry) -> Regions:
         county = registry.county
         levels = {
             "kunta": [m.code for m in county.municipalities],

@@ -314,8 +314,9 @@ def _refresh_sotkanet(ctx: _Refresh) -> None:
             continue
         params = sotkanet.data_params(res.sotkanet_id, years, ind.source.genders)
         url = sotkanet.BASE_URL + "json"
-        snap = ctx.fetch("sotkanet", res.key, f.location(relpath, url, params), lambda: f.get(
-            relpath, url, params=params, source="sotkanet", licence=licence))
+        snap = ctx.fetch("sotkanet", res.key, f.location(relpath, url, params),
+                         lambda relpath=relpath, url=url, params=params: f.get(
+                             relpath, url, params=params, source="sotkanet", licence=licence))
         if snap is None:
             unavailable_in_row = unavailable_in_row + 1 if ctx.report.results[-1].status == "unavailable" else 0
             continue

@@ -58,7 +58,7 @@ class Settings:
     facts_file: Path | None = None
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         offline = env.get("TILANNEKUVA_OFFLINE_DIR") or None
         facts = env.get("TILANNEKUVA_FACTS_FILE") or None

@@ -13,6 +13,7 @@ Recordings made elsewhere may lack sidecars; the sha256 is then computed from th
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -69,10 +70,8 @@ def readable_dirs(folder: Path) -> None:
     for p in missing:
         os.chmod(p, DIR_MODE)
     if folder.stat().st_mode & 0o055 != 0o055:
-        try:
+        with contextlib.suppress(PermissionError):
             os.chmod(folder, folder.stat().st_mode | 0o055)
-        except PermissionError:
-            pass
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, case, func, select
 
@@ -98,7 +98,7 @@ def collect_status(engine: Engine) -> dict:
             }
         )
     return {
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": engine.url.render_as_string(hide_password=True),
         "totals": {
             "observations": sum(i["rows"] for i in per_indicator),

@@ -78,7 +78,7 @@ class ViewState:
     map_mode: str = "geo"  # 'geo' | 'tiles'
     lang: str = "fi"  # 'fi' | 'sv' | 'en'
     forum: bool = False
-    as_of: str | None = None  # pinned moment (dashboard.data.pin), None = live values
+    as_of: str | None = None  # pinned moment (dashboard.core.pin), None = live values
 
     def replace(self, **changes: Any) -> ViewState:
         return replace(self, **changes)
@@ -212,8 +212,8 @@ def check_year(value: Any, years: Iterable[int] | None = None) -> int | None:
 
 
 def check_as_of(value: Any) -> str | None:
-    """The pinned moment ``tilanne`` (rules in :mod:`dashboard.data.pin`)."""
-    from dashboard.data.pin import check_as_of as check
+    """The pinned moment ``tilanne`` (rules in :mod:`dashboard.core.pin`)."""
+    from dashboard.core.pin import check_as_of as check
 
     return check(value)
 

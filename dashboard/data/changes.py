@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import select
-
 from dashboard.core.i18n import t
+from dashboard.data import queries
 
 
 @dataclass(frozen=True)
@@ -62,16 +61,9 @@ def _aware(value) -> datetime:
 
 def loads_since(engine, since: date) -> list[LoadItem]:
     """Successful load runs finished on or after ``since``, newest first."""
-    from data_pipeline.db.schema import load_run
-
-    c = load_run.c
     start = datetime.combine(since, time.min, tzinfo=UTC)
-    stmt = (select(c.id, c.source, c.dataset, c.finished_at, c.rows_inserted, c.rows_updated)
-            .where(c.status == "success", c.finished_at.is_not(None), c.finished_at >= start)
-            .order_by(c.finished_at.desc(), c.id.desc()).limit(200))
-    with engine.connect() as conn:
-        return [LoadItem(r.id, r.source, r.dataset, _aware(r.finished_at), int(r.rows_inserted or 0) + int(r.rows_updated or 0))
-                for r in conn.execute(stmt)]
+    return [LoadItem(r.id, r.source, r.dataset, _aware(r.finished_at), int(r.rows_inserted or 0) + int(r.rows_updated or 0))
+            for r in queries.load_runs_since(engine, start)]
 
 
 def what_changed(engine, registry, since: date, lang: str, today: date | None = None) -> Changes:

@@ -56,8 +56,7 @@ class Provenance:
 
 def provenance(engine, registry, key: str) -> Provenance:
     """Kinds, citations and statistical years of an indicator in the county's view (cached)."""
-    from dashboard.data import model
-    from dashboard.data import queries
+    from dashboard.data import model, queries
 
     def compute() -> Provenance:
         indicator = registry.indicators[key]

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from datetime import timezone
+from datetime import UTC, date
 from functools import wraps
 
 import pandas as pd
-from datetime import date
-
 from sqlalchemy import Engine, Table, and_, func, or_, select, true
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.data import pin
+from dashboard.core import pin
 from dashboard.data.context import iso_date
 from data_pipeline.db.schema import load_run, manual_entry, observation, observation_history, submission
 
@@ -66,12 +64,15 @@ def data_version(engine: Engine) -> tuple[int, int, int]:
     key = f"_tk_version_{_engine_key(engine)}"
     if has_request_context() and hasattr(g, key):
         return getattr(g, key)
-    with engine.connect() as conn:
-        row = conn.execute(select(func.max(load_run.c.id), func.count(load_run.c.id))).one()
-        published = conn.execute(
-            select(func.count()).select_from(submission).where(
-                submission.c.status == "published", submission.c.publish_on <= visibility_today())
-        ).scalar_one()
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(select(func.max(load_run.c.id), func.count(load_run.c.id))).one()
+            published = conn.execute(
+                select(func.count()).select_from(submission).where(
+                    submission.c.status == "published", submission.c.publish_on <= visibility_today())
+            ).scalar_one()
+    except SQLAlchemyError as exc:
+        raise DataUnavailable(type(exc).__name__) from exc
     version = (int(row[0] or 0), int(row[1] or 0), int(published or 0))
     if has_request_context():
         setattr(g, key, version)
@@ -213,7 +214,7 @@ def annualise(frame: pd.DataFrame) -> pd.DataFrame:
 def current_observations():
     """(relation, condition) every observation read selects from: the live table under the
     publication rule, or the versions valid at the moment the view is pinned to (``?tilanne=``,
-    :mod:`dashboard.data.pin`), which apply the publication rule of that day themselves."""
+    :mod:`dashboard.core.pin`), which apply the publication rule of that day themselves."""
     as_of = pin.current()
     if as_of is None:
         return observation, visible()
@@ -334,7 +335,7 @@ def observations_at(as_of):
     ``observation``: every version is kept in ``observation_history`` by database triggers, so a
     pinned view reads exactly what the database held then, after any later refresh or correction."""
     h = observation_history.c
-    stamp = as_of.astimezone(timezone.utc).replace(tzinfo=None) if as_of.tzinfo else as_of
+    stamp = as_of.astimezone(UTC).replace(tzinfo=None) if as_of.tzinfo else as_of
     return (
         select(*[h[c] for c in OBS_COLUMNS], h.sex)
         .where(h.valid_from <= stamp, or_(h.valid_to.is_(None), h.valid_to > stamp),
@@ -371,3 +372,34 @@ def api_regions(engine: Engine, codes: tuple[str, ...]) -> list[dict]:
     with engine.connect() as conn:
         rows = {r["code"]: dict(r) for r in conn.execute(stmt).mappings()}
     return [rows[c] for c in codes if c in rows]
+
+
+# --- what changed, similar municipalities (dashboard/data/changes.py, dashboard/data/similar.py) ----
+
+
+def load_runs_since(engine: Engine, start) -> list:
+    """Successful load runs finished at or after ``start`` (a UTC datetime), newest first (at most 200)."""
+    c = load_run.c
+    stmt = (select(c.id, c.source, c.dataset, c.finished_at, c.rows_inserted, c.rows_updated)
+            .where(c.status == "success", c.finished_at.is_not(None), c.finished_at >= start)
+            .order_by(c.finished_at.desc(), c.id.desc()).limit(200))
+    try:
+        with engine.connect() as conn:
+            return conn.execute(stmt).all()
+    except SQLAlchemyError as exc:
+        raise DataUnavailable(type(exc).__name__) from exc
+
+
+@cached
+def municipal_values(engine: Engine, keys: tuple[str, ...]) -> list[tuple]:
+    """(indicator, municipality, year, value) of every municipality of the country: the variables
+    similar municipalities are found by."""
+    from data_pipeline.db.schema import region
+
+    o, r = observation.c, region.c
+    stmt = (select(o.indicator_key, o.region_code, o.year, o.value)
+            .join(region, region.c.code == o.region_code)
+            .where(r.level == "kunta", o.sex == "total", o.period_type == "Y", o.value.is_not(None),
+                   o.indicator_key.in_(list(keys)), visible()))
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(stmt)]

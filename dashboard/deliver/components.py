@@ -169,7 +169,7 @@ def _print_meta(state: ViewState, path: str, lang: str) -> html.Div:
 
 def pinned_notice(state: ViewState, path: str) -> html.Div:
     """A pinned view says so at the top, with a link to the same view with today's values."""
-    from dashboard.data.pin import as_of_text
+    from dashboard.core.pin import as_of_text
 
     live = path + state.query_string(as_of=None)
     return html.Div([html.Strong(as_of_text(state.as_of, state.lang)), " ", t("meeting.pin.notice", state.lang), " ",
@@ -345,8 +345,8 @@ def source_text(chart, lang: str) -> str:
     parts = [chart.source]
     if chart.data_date:
         parts.append(t("chart.data_date", lang, date=date_text(chart.data_date, lang)))
-    if (getattr(chart, "extra", None) or {}).get("as_of"):  # a pinned view (dashboard.data.pin)
-        from dashboard.data.pin import as_of_text
+    if (getattr(chart, "extra", None) or {}).get("as_of"):  # a pinned view (dashboard.core.pin)
+        from dashboard.core.pin import as_of_text
 
         parts.append(as_of_text(chart.extra["as_of"], lang))
     if chart.synthetic:

@@ -220,8 +220,8 @@ def footer_lines(chart, lang: str = "fi") -> list[str]:
     if "cc by" not in source.lower():
         parts.append(f"{t('export.licence_label', lang)}: {LICENCE}")
     lines = [" · ".join(parts)]
-    if (getattr(chart, "extra", None) or {}).get("as_of"):  # pinned view (dashboard.data.pin)
-        from dashboard.data.pin import as_of_text
+    if (getattr(chart, "extra", None) or {}).get("as_of"):  # pinned view (dashboard.core.pin)
+        from dashboard.core.pin import as_of_text
 
         lines.append(as_of_text(chart.extra["as_of"], lang))
     if chart.synthetic:
@@ -461,8 +461,8 @@ def header_block(chart, lang: str = "fi", today: date | None = None) -> list[tup
         (t("export.meta.licence", lang), LICENCE),
         (t("export.meta.downloaded", lang), date_text((today or date.today()).isoformat(), lang)),
     ]
-    if (getattr(chart, "extra", None) or {}).get("as_of"):  # pinned view (dashboard.data.pin)
-        from dashboard.data.pin import as_of_text
+    if (getattr(chart, "extra", None) or {}).get("as_of"):  # pinned view (dashboard.core.pin)
+        from dashboard.core.pin import as_of_text
 
         rows.append((t("meeting.pin.label", lang), as_of_text(chart.extra["as_of"], lang)))
     if chart.synthetic:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard.core.format import date_text, number, slug
+from dashboard.core import pin
+from dashboard.core.format import date_text, slug
 from dashboard.core.i18n import t
 from dashboard.core.state import InvalidState, ViewState
-from dashboard.data import model, pin, provenance
+from dashboard.data import model, provenance
 from dashboard.data.context import current_context
 from dashboard.data.queries import DataUnavailable
 from dashboard.draw.figures.bar import bar_figure

@@ -526,7 +526,6 @@ def evaluate_goal(goal, data: GoalData, county, today: date | None = None, lang:
 
 def _with_benchmark_and_trend(status: GoalStatus, data: GoalData, lang: str) -> GoalStatus:
     """The benchmark and trend judgements of a goal with an indicator series (others unchanged)."""
-    from dataclasses import replace
 
     from dashboard.judge.compare import compare_indicator
 

@@ -35,8 +35,8 @@ def _links(node, out: list[str]) -> list[str]:
 
 
 def warm_exports(dash_app, limit: int = 48) -> dict:
-    from dashboard.deliver import export
     from dashboard.data.context import current_context
+    from dashboard.deliver import export
 
     started = time.monotonic()
     done = {"exports": 0, "errors": 0}

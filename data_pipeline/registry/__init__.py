@@ -72,7 +72,7 @@ class Agreement(_Strict):
     areas: list[Area]
 
     @model_validator(mode="after")
-    def _unique(self) -> "Agreement":
+    def _unique(self) -> Agreement:
         keys = [a.key for a in self.areas]
         if len(set(keys)) != len(keys):
             raise ValueError(f"duplicate area keys: {keys}")
@@ -113,7 +113,7 @@ class SotkanetSource(_Strict):
     genders: list[Literal["total", "male", "female"]] = ["total"]
 
     @model_validator(mode="after")
-    def _id_or_title(self) -> "SotkanetSource":
+    def _id_or_title(self) -> SotkanetSource:
         if self.id is None and not self.title_fi:
             raise ValueError("a Sotkanet source needs an id or a title_fi to resolve it by")
         return self
@@ -171,7 +171,7 @@ class Indicator(_Strict):
     series_breaks: list[SeriesBreak] = []
 
     @model_validator(mode="after")
-    def _breaks(self) -> "Indicator":
+    def _breaks(self) -> Indicator:
         if self.classes == "fixed" and not self.breaks:
             raise ValueError("classes: fixed needs breaks")
         if self.breaks != sorted(self.breaks):
@@ -213,7 +213,7 @@ class NumericTargetGoal(_GoalBase):
     target_year: int
 
     @model_validator(mode="after")
-    def _years(self) -> "NumericTargetGoal":
+    def _years(self) -> NumericTargetGoal:
         if self.target_year <= self.baseline_year:
             raise ValueError("target_year must be after baseline_year")
         return self
@@ -359,7 +359,7 @@ class County(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _consistent(self) -> "County":
+    def _consistent(self) -> County:
         codes = [m.code for m in self.municipalities]
         if len(set(codes)) != len(codes):
             raise ValueError(f"duplicate municipality codes in {codes}")

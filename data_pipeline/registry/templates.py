@@ -30,7 +30,7 @@ class Column(_Strict):
     help: Text
 
     @model_validator(mode="after")
-    def _enum_choices(self) -> "Column":
+    def _enum_choices(self) -> Column:
         if self.type == "enum" and not self.choices:
             raise ValueError(f"column {self.name}: enum needs choices")
         return self
@@ -53,7 +53,7 @@ class Derivation(_Strict):
     of: str | None = None
 
     @model_validator(mode="after")
-    def _one_rule(self) -> "Derivation":
+    def _one_rule(self) -> Derivation:
         rules = [self.column, self.ratio, self.boolean, self.status_in, self.count_status]
         if sum(r is not None for r in rules) != 1:
             raise ValueError("a derivation needs exactly one of column, ratio, boolean, status_in, count_status")
@@ -82,7 +82,7 @@ class Template(_Strict):
         return [c.name for c in self.columns]
 
     @model_validator(mode="after")
-    def _references(self) -> "Template":
+    def _references(self) -> Template:
         names = set(self.column_names)
         if "alue" not in names:
             raise ValueError("every template needs an `alue` column (region code)")

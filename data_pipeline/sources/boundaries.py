@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -370,7 +370,7 @@ def refresh_boundaries(
         meta = built.files["meta.json"]
         meta["vertices"] = built.vertices
         meta["bytes"] = dict(sizes)
-        meta["built_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        meta["built_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         sizes["meta.json"] = write_json_atomic(out_dir / "meta.json", meta, compact=False)
         same = len(previous) == 2 and all((out_dir / n).read_bytes() == b for n, b in previous.items())
         if same:

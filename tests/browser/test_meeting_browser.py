@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from dashboard.data.context import EXTENSION_KEY
 from dashboard.core.format import number
+from dashboard.data.context import EXTENSION_KEY
 from tests.browser.conftest import served_test_app
 from tests.browser.test_dashboard_browser import axe_violations, wait_map
 from tests.dashboard.data import REGISTRY

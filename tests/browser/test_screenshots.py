@@ -36,7 +36,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -52,7 +52,7 @@ UPDATE = os.environ.get("TILANNEKUVA_UPDATE_BASELINES") == "1"
 #: the day the goal gauges and the old-data warning are evaluated against (two days after the load)
 TODAY = date(2026, 12, 7)
 #: the time every load run of the screenshot database is pinned to
-LOADED_AT = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
+LOADED_AT = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
 VIEWPORT = {"width": 1366, "height": 900}
 #: the day the app asked goals to be evaluated against, per evaluation (replaced by TODAY)
 PINNED_CALLS: list = []

@@ -10,13 +10,13 @@ from html import unescape
 
 import pytest
 
+from dashboard.core.state import ViewState
 from dashboard.deliver.api.embed import (
     EmbedConfigError,
     frame_ancestors,
     iframe_code,
     menu_item,
 )
-from dashboard.core.state import ViewState
 
 MAP = "/upotus/map?sivu=asuminen&indikaattori=asunnottomat_yksinaiset_per1000&vuosi=2024"
 

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 from openpyxl import load_workbook
 
-from dashboard.judge.agenda import AgendaRow, agenda_rows, select_rows
 from dashboard.data.changes import goal_changes
+from dashboard.deliver.agenda import AgendaRow, agenda_rows, select_rows
 from dashboard.judge.compare import compare_indicator
 from dashboard.judge.goals import GoalStatus
 from tests.dashboard.data import REGISTRY

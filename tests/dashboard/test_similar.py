@@ -1,4 +1,4 @@
-"""Comparison sets and similar municipalities (dashboard.judge.similar): the nearest-neighbour method on
+"""Comparison sets and similar municipalities (dashboard.data.similar): the nearest-neighbour method on
 hand-made tables and on the real recording (population 127, unemployment 181, boundary areas)."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.judge import similar
+from dashboard.data import similar
 from data_pipeline.registry import load_registry
 
 SNAPSHOT = Path(os.environ.get("TILANNEKUVA_OFFLINE_DIR", "/work/shared/data/snapshot"))

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
-from dashboard.data import pin
-from dashboard.deliver.meeting import sequence
+from dashboard.core import pin
 from dashboard.core.state import InvalidState, ViewState
+from dashboard.deliver.meeting import sequence
 from tests.dashboard.data import REGISTRY, build_database, write_geometry
 from tests.meeting.helpers import (
     CODE,
@@ -125,9 +125,9 @@ def test_mt012_the_file_store_saves_and_reads_back_the_same_sequence(app_on):
 
 
 def test_mt020_a_pinned_chart_keeps_the_value_of_its_moment_after_a_refresh(app_on):
-    from dashboard.draw.charts import build_chart
     from dashboard.deliver.components import source_text
     from dashboard.deliver.export import footer_lines, header_block
+    from dashboard.draw.charts import build_chart
 
     app, engine, _folder = app_on
     as_of = moment_between_writes()

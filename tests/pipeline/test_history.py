@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
 from sqlalchemy import select, update
 
-from dashboard.data.pin import pinned
+from dashboard.core.pin import pinned
 from dashboard.data.queries import clear_cache, indicator_observations
 from data_pipeline.db.schema import observation, observation_history
 from data_pipeline.load import recorded_load, upsert_observations
@@ -24,7 +24,7 @@ FIXTURES = __import__("pathlib").Path(__file__).resolve().parent.parent / "fixtu
 def _moment() -> datetime:
     """A moment strictly between two writes (the triggers stamp to the millisecond)."""
     time.sleep(0.01)
-    moment = datetime.now(timezone.utc)
+    moment = datetime.now(UTC)
     time.sleep(0.01)
     return moment
 
@@ -54,10 +54,10 @@ def test_his001_refresh_that_changes_a_value_keeps_the_earlier_one(any_engine, r
     year = target["year"]
     assert _values(indicator_observations(any_engine, "vaesto"))[("109", year)] == old_value + 1000
     assert _values(indicator_observations_at(any_engine, "vaesto", None, first))[("109", year)] == old_value
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert _values(indicator_observations_at(any_engine, "vaesto", None, now))[("109", year)] == old_value + 1000
     # Before anything was loaded, nothing was there.
-    assert indicator_observations_at(any_engine, "vaesto", None, datetime(2000, 1, 1, tzinfo=timezone.utc)).empty
+    assert indicator_observations_at(any_engine, "vaesto", None, datetime(2000, 1, 1, tzinfo=UTC)).empty
 
 
 def test_his002_manual_correction_keeps_the_earlier_value(any_engine, registry, tmp_path):
@@ -93,7 +93,7 @@ def test_his003_every_write_path_is_recorded_even_raw_sql(any_engine, registry):
     at = lambda t: _values(indicator_observations_at(any_engine, "tyottomat_pct", ("109",), t))
     assert at(t1) == {("109", 2020): 10.0}
     assert at(t2) == {("109", 2020): 11.0}
-    assert at(datetime.now(timezone.utc)) == {}
+    assert at(datetime.now(UTC)) == {}
     with any_engine.connect() as conn:
         versions = conn.execute(select(observation_history.c.value, observation_history.c.valid_to)
                                 .order_by(observation_history.c.id)).all()

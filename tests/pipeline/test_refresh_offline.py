@@ -270,7 +270,7 @@ def test_off007_every_source_connector_is_one_registry_entry(engine, mini_offlin
     """The refresh, the CLI's --source and the report iterate the same connectors, in order."""
     from data_pipeline.cli import build_parser
 
-    assert refresh_module.SOURCES == tuple(c.key for c in refresh_module.CONNECTORS)
+    assert tuple(c.key for c in refresh_module.CONNECTORS) == refresh_module.SOURCES
     assert refresh_module.SOURCES == ("sotkanet", "statfin", "facts", "boundaries")
     choices = next(a.choices for a in build_parser()._subparsers._group_actions[0].choices["refresh"]._actions
                    if a.dest == "source")

@@ -14,11 +14,9 @@ import json
 import math
 import zipfile
 
-from dashboard.data import model
-
-from dashboard.data import queries
-from dashboard.draw.charts import provider_key
 from dashboard.core.i18n import LANGS, t
+from dashboard.data import model, queries
+from dashboard.draw.charts import provider_key
 
 #: Column order of observations in CSV, the zip and Parquet (JSON nests load_run and source).
 OBS_CSV_COLUMNS = [

@@ -23,8 +23,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
 
-from dashboard.data import queries
 from dashboard.core.i18n import normalise_lang, t
+from dashboard.data import queries
 
 log = logging.getLogger(__name__)
 
@@ -185,9 +185,9 @@ def _figure_json(chart, lang: str) -> str:
 
 
 def _page(kind: str, state) -> str:
-    from dashboard.draw.charts import build_chart
-    from dashboard.deliver.export import _numeric_columns
     from dashboard.core.format import date_text
+    from dashboard.deliver.export import _numeric_columns
+    from dashboard.draw.charts import build_chart
 
     lang = state.lang
     chart = build_chart(kind, state)
@@ -223,12 +223,10 @@ def _error_page(message: str, lang: str, status: int) -> Response:
 
 @bp.get("/<kind>")
 def embed(kind: str):
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from dashboard.draw.charts import KINDS, DataUnavailable
+    from dashboard.core.state import InvalidState, validate_state
     from dashboard.data.context import current_context
     from dashboard.deliver.export_routes import MAX_PARAM_LENGTH, STATE_PARAMS
-    from dashboard.core.state import InvalidState, validate_state
+    from dashboard.draw.charts import KINDS, DataUnavailable
 
     lang = normalise_lang(request.args.get("kieli"))
     params = request.args.to_dict(flat=False)
@@ -240,7 +238,7 @@ def embed(kind: str):
     engine = current_context().engine
     try:
         version = queries.data_version(engine)
-    except SQLAlchemyError:
+    except DataUnavailable:
         return _error_page(t("export.errors.data_unavailable", lang), lang, 503)
     raw = f"embed|{queries.version_tag(version)}|{request.path}|{request.query_string.decode('latin-1')}"
     etag = hashlib.sha256(raw.encode()).hexdigest()[:32]
@@ -255,7 +253,7 @@ def embed(kind: str):
                                 lambda: _page(kind, state))
         except InvalidState as exc:
             return _error_page(exc.text(lang), lang, 400)
-        except (DataUnavailable, SQLAlchemyError):
+        except DataUnavailable:
             log.warning("embed %s: database unavailable", kind, exc_info=True)
             return _error_page(t("export.errors.data_unavailable", lang), lang, 503)
         except (LookupError, ValueError, TypeError):

@@ -6,7 +6,7 @@ else is a 400 with a JSON body that says what and where in Finnish, Swedish and 
 response carries the licence (JSON field, or ``Link: rel="license"`` and ``X-Attribution``
 headers for CSV and files), an ETag made of the data version and the request, and
 ``Cache-Control``; a matching ``If-None-Match`` answers 304 before any data is read. The whole
-blueprint is rate-limited through the server's one limiter (``dashboard.web.ratelimit``).
+blueprint is rate-limited through the server's one limiter (``dashboard.core.ratelimit``).
 
 A v2 gets its own module and blueprint under ``/api/v2``; v1 stays as it is.
 """
@@ -17,15 +17,14 @@ import logging
 import os
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard.core.i18n import LANGS, t
+from dashboard.core.ratelimit import limiter
+from dashboard.core.state import InvalidState, check_indicator, check_region, check_year
 from dashboard.data import queries
+from dashboard.data.context import current_context
 from dashboard.deliver.api import data
 from dashboard.deliver.api.openapi import spec
-from dashboard.data.context import current_context
-from dashboard.core.i18n import LANGS, t
-from dashboard.web.ratelimit import limiter
-from dashboard.core.state import InvalidState, check_indicator, check_region, check_year
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +82,7 @@ def _rate_limited(exc):
     return resp
 
 
-@bp.errorhandler(SQLAlchemyError)
+@bp.errorhandler(queries.DataUnavailable)
 def _database_down(exc):
     log.warning("API: database unavailable: %s", type(exc).__name__)
     resp = _error_response(ApiError.of(503, None, "api.errors.unavailable"))

@@ -236,7 +236,7 @@ def start_session(row: dict, method: str) -> None:
 
 def login_refused(username: str) -> bool:
     """True when this user name has used up its wrong-password allowance (minute or hour)."""
-    from dashboard.web.ratelimit import limiter
+    from dashboard.core.ratelimit import limiter
 
     key = (username or "").strip().lower()
     return not (all(limiter.limiter.test(item, "tk-login", key) for item in LOGIN_LIMITS)
@@ -244,7 +244,7 @@ def login_refused(username: str) -> bool:
 
 
 def count_failure(username: str) -> None:
-    from dashboard.web.ratelimit import limiter
+    from dashboard.core.ratelimit import limiter
 
     key = (username or "").strip().lower()
     for item in LOGIN_LIMITS:

@@ -76,11 +76,7 @@ def sso_return():
     if not subject:
         abort(403)
     with _engine().begin() as conn:
-        from sqlalchemy import select, update
-
-        from data_pipeline.db.schema import account
-
-        row = conn.execute(select(account).where(account.c.oidc_subject == subject)).mappings().first()
+        row = collect.get_user(conn, oidc_subject=subject)
         if row is None:
             try:
                 uid = collect.add_user(conn, _registry(), username=claims.get("email") or f"sso:{subject}",
@@ -104,7 +100,7 @@ def sso_return():
                     collect.audit(conn, "login_failed", account_id=row["id"], username=row["username"],
                                   ip=request.remote_addr, reason="oidc_claims", error=str(exc))
                     abort(403)
-                conn.execute(update(account).where(account.c.id == row["id"]).values(role=role, organisation=org))
+                collect.set_role_from_provider(conn, row["id"], role, org)
                 row.update(role=role, organisation=org)
         collect.audit(conn, "login", account_id=row["id"], username=row["username"], ip=request.remote_addr,
                       method="oidc")

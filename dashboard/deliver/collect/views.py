@@ -12,6 +12,7 @@ from datetime import date
 from flask import abort, redirect, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
+from dashboard.core.i18n import t
 from dashboard.deliver.collect import (
     _engine,
     _registry,
@@ -26,7 +27,6 @@ from dashboard.deliver.collect import (
     start_session,
     today,
 )
-from dashboard.core.i18n import t
 from data_pipeline import collect
 
 STATES = ("not_started", "draft", "submitted", "returned", "accepted", "published")

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 
 from dash import dcc, html
 
-from dashboard.data.goal_data import goal_statuses
-
-from dashboard.data import model
-from dashboard.deliver.components import page_href
-from dashboard.draw.gauges import TONE, status_symbol
 from dashboard.core.format import fmt_period
 from dashboard.core.i18n import t
+from dashboard.data import model
+from dashboard.data.goal_data import goal_statuses
+from dashboard.deliver.components import page_href
 from dashboard.deliver.meeting.spark import data_uri, spark_svg
+from dashboard.draw.gauges import TONE, status_symbol
 
 SPARK_YEARS = 10
 

@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
-from dashboard.data.context import current_context
+from dashboard.core import pin
 from dashboard.core.format import date_text
-from dashboard.draw.gauges import status_symbol
 from dashboard.core.i18n import t
-from dashboard.data import pin
+from dashboard.data.context import current_context
 from dashboard.deliver.meeting import board, slides
 from dashboard.deliver.meeting.sequence import PlannedSlide, Sequence
+from dashboard.draw.gauges import status_symbol
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +51,8 @@ def _svg_img(svg: str | bytes, alt: str, cls: str) -> str:
 def _chart_svg(chart, lang: str) -> bytes | None:
     """The chart's export SVG, kept per data version (a pinned sequence's PDF is asked again and
     again before a meeting; its pictures do not change)."""
+    from dashboard.data import model, queries
     from dashboard.deliver import export
-    from dashboard.data import model
-    from dashboard.data import queries
 
     ctx = current_context()
     key = (model.registry_key(ctx.registry), chart.kind, chart.filename_stem, chart.title, chart.summary,

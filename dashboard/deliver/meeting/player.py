@@ -10,14 +10,14 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.deliver.components import figure_block, frame, notice
-from dashboard.data.context import current_context
 from dashboard.core.format import date_text
-from dashboard.draw.gauges import goal_gauges
 from dashboard.core.i18n import t
-from dashboard.deliver.meeting import board, sequence, slides
-from dashboard.data.pin import pinned
+from dashboard.core.pin import pinned
 from dashboard.core.state import InvalidState, ViewState, check_lang
+from dashboard.data.context import current_context
+from dashboard.deliver.components import figure_block, frame, notice
+from dashboard.deliver.meeting import board, sequence, slides
+from dashboard.draw.gauges import goal_gauges
 
 MODULE = "dashboard.deliver.meeting.player"
 

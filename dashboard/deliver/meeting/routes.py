@@ -9,14 +9,13 @@ from __future__ import annotations
 import logging
 
 from flask import Response, request
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.draw.charts import DataUnavailable
-from dashboard.data.context import current_context
 from dashboard.core.i18n import t
-from dashboard.deliver.meeting import pdf, sequence
-from dashboard.web.ratelimit import limiter
+from dashboard.core.ratelimit import limiter
 from dashboard.core.state import InvalidState
+from dashboard.data.context import current_context
+from dashboard.deliver.meeting import pdf, sequence
+from dashboard.draw.charts import DataUnavailable
 
 log = logging.getLogger(__name__)
 LIMIT = "20/minute"
@@ -36,7 +35,7 @@ def _pdf(build, filename: str) -> Response:
         return _text(str(exc), 404 if "ei löydy" in str(exc) else 400)
     except InvalidState as exc:
         return _text(exc.message, 400)
-    except (DataUnavailable, SQLAlchemyError):
+    except DataUnavailable:
         log.warning("PDF: database unavailable", exc_info=True)
         return _text(t("export.errors.data_unavailable", "fi"), 503)
     resp = Response(body, status=200, mimetype="application/pdf")

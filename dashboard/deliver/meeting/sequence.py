@@ -105,7 +105,7 @@ def parse_view_url(url: str, registry) -> ViewState:
     """A dashboard URL (path and query, host ignored) as a validated view state."""
     parts = urlsplit(url)
     path = parts.path.rstrip("/") or "/"
-    params = {k: v for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    params = dict(parse_qs(parts.query, keep_blank_values=True))
     if path == "/":
         page = "overview"
     elif path == "/kuntaprofiili":

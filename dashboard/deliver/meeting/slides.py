@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from dashboard.data.goal_data import goal_statuses
-from dashboard.draw.charts import ChartData, build_chart, default_indicator, manual_rule
-from dashboard.data.context import current_context
+from dashboard.core import pin
 from dashboard.core.format import date_text
 from dashboard.core.i18n import t
-from dashboard.data import pin
+from dashboard.data.context import current_context
+from dashboard.data.goal_data import goal_statuses
 from dashboard.deliver.meeting import board
+from dashboard.draw.charts import ChartData, build_chart, default_indicator, manual_rule
 
 log = logging.getLogger(__name__)
 

@@ -433,9 +433,7 @@ def update_area(indicator, year, map_mode, municipality, meta):
     year = check_year(year, years if years else None)
     modes = ctx.geo.modes()
     mode = mode if mode in modes else modes[-1]
-    from dashboard.core.state import ViewState
-
-    from dashboard.core.state import check_as_of
+    from dashboard.core.state import ViewState, check_as_of
 
     state = ViewState(page=area_key, indicator=key, year=year, municipality=muni, map_mode=mode, lang=lang, forum=forum,
                       as_of=check_as_of(meta.get("as_of")))

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from dash import html
 
 from dashboard.core.i18n import t
+from dashboard.core.pin import pinned
 from dashboard.core.state import parse_view
 from dashboard.data.context import current_context
-from dashboard.data.pin import pinned
 from dashboard.deliver.components import db_error_state, empty_state, frame, invalid_notices, notice
 from dashboard.draw.charts import DataUnavailable
 

@@ -12,13 +12,13 @@ from datetime import date, timedelta
 import dash
 from dash import dcc, html
 
-from dashboard.judge import agenda
-from dashboard.judge.compare import SYMBOLS
-from dashboard.deliver.components import page_href, table_wrap
 from dashboard.core.format import number
-from dashboard.draw.gauges import JUDGEMENT_SYMBOL, METHOD_PATH
 from dashboard.core.i18n import normalise_lang, t
+from dashboard.deliver import agenda
+from dashboard.deliver.components import page_href, table_wrap
 from dashboard.deliver.pages.base import Built, render
+from dashboard.draw.gauges import JUDGEMENT_SYMBOL, METHOD_PATH
+from dashboard.judge.compare import SYMBOLS
 
 log = logging.getLogger(__name__)
 AGENDA_PATH = "/tutkittavaa"
@@ -314,8 +314,8 @@ def register_routes(server) -> None:
     """The agenda's CSV/XLSX and the Atom feed of what changed."""
     from flask import Response, request
 
-    from dashboard.deliver import export
     from dashboard.data.context import current_context
+    from dashboard.deliver import export
     from dashboard.deliver.export_routes import content_disposition
 
     def agenda_export(fmt: str):
@@ -353,10 +353,8 @@ def register_routes(server) -> None:
 
 def similar_section(ctx, code: str, state):
     """The municipality's comparison sets: its sub-region and its similar municipalities with the
-    variables they were found by (dashboard.judge.similar); nothing when the variables are not loaded."""
-    from dashboard.judge import similar
-    from dashboard.data import model
-    from dashboard.data import queries
+    variables they were found by (dashboard.data.similar); nothing when the variables are not loaded."""
+    from dashboard.data import model, queries, similar
 
     lang = state.lang
     registry = ctx.registry

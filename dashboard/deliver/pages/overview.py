@@ -19,7 +19,7 @@ from dashboard.deliver.meeting import board
 from dashboard.deliver.meeting.spark import data_uri, spark_svg
 from dashboard.deliver.pages.base import Built, render
 from dashboard.draw.charts import manual_rule
-from dashboard.draw.figures.spark import HEIGHT, SPARK_CONFIG, SPARK_YEARS, WIDTH, sparkline_figure
+from dashboard.draw.figures.spark import HEIGHT, SPARK_YEARS, WIDTH
 from dashboard.draw.gauges import goal_gauges
 from dashboard.judge.compare import comparable, trend
 

@@ -131,17 +131,9 @@ def table_from_db(engine) -> tuple[dict[str, dict[str, float]], dict[str, int | 
     """({code: variables}, {variable: year}) of every municipality in the database with population
     and unemployment (the density needs the whole country's polygons, which only the pipeline's
     boundary snapshot has: :func:`features` uses it when given)."""
-    from sqlalchemy import select
+    from dashboard.data import queries
 
-    from data_pipeline.db.schema import observation, region
-
-    o, r = observation.c, region.c
-    stmt = (select(o.indicator_key, o.region_code, o.year, o.value)
-            .join(region, region.c.code == o.region_code)
-            .where(r.level == "kunta", o.sex == "total", o.period_type == "Y", o.value.is_not(None),
-                   o.indicator_key.in_(list(DB_VARIABLES.values()))))
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
+    rows = queries.municipal_values(engine, tuple(DB_VARIABLES.values()))
     per: dict[str, dict[int, dict[str, float]]] = {}
     for key, code, year, value in rows:
         per.setdefault(key, {}).setdefault(int(year), {})[code] = float(value)
