@@ -36,9 +36,9 @@ def test_arc001_every_layer_imports_only_from_the_layers_below_it():
     for path, layer, tree in _modules():
         for line, name in _imported(tree):
             parts = name.split(".")
-            if parts[0] == "dashboard" and len(parts) > 1 and parts[1] in LAYERS:
-                if LAYERS.index(parts[1]) > LAYERS.index(layer):
-                    upward.append(f"{path.relative_to(DASHBOARD)}:{line} imports {name}")
+            above = parts[0] == "dashboard" and len(parts) > 1 and parts[1] in LAYERS
+            if above and LAYERS.index(parts[1]) > LAYERS.index(layer):
+                upward.append(f"{path.relative_to(DASHBOARD)}:{line} imports {name}")
     assert upward == []
 
 
