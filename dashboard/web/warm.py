@@ -76,11 +76,17 @@ def warm(dash_app) -> dict:
         log.warning("cache warm-up failed", exc_info=True)
         done["errors"] += 1
     finally:
-        try:
-            with server.app_context():
-                # Connections opened here must not be shared with forked workers.
-                current_context().engine.dispose()
-        except Exception:
-            log.warning("could not close the warm-up connections", exc_info=True)
+        release_connections(server)
     done["seconds"] = round(time.monotonic() - started, 1)
     return done
+
+
+def release_connections(server) -> None:
+    """Close what a warm-up opened in the master: connections must not be shared with forked workers."""
+    from dashboard.data.context import current_context
+
+    try:
+        with server.app_context():
+            current_context().engine.dispose()
+    except Exception:
+        log.warning("could not close the warm-up connections", exc_info=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 
-from dashboard.web.warm import _body, _callback, page_paths
+from dashboard.web.warm import _body, _callback, page_paths, release_connections
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +64,6 @@ def warm_exports(dash_app, limit: int = 48) -> dict:
         done["errors"] += 1
     finally:
         export.RENDERER.stop()  # no browser or loop thread may be inherited by the workers
-        try:
-            with server.app_context():
-                current_context().engine.dispose()
-        except Exception:
-            log.warning("could not close the warm-up connections", exc_info=True)
+        release_connections(server)
     done["seconds"] = round(time.monotonic() - started, 1)
     return done
