@@ -16,8 +16,11 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     HOST=0.0.0.0 PORT=8050 WEB_CONCURRENCY=2 \
     TILANNEKUVA_GEO_DIR=/app/geo
-# Chromium is needed by kaleido for server-side PNG/SVG export.
+# Set TILANNEKUVA_SECRET_KEY (the same on every instance) and REDIS_URL in production: sessions of the
+# collection area, rate limits and the shared cache then work across workers and instances.
+# Chromium is needed by kaleido for server-side PNG/SVG export; Pango for WeasyPrint's PDF pre-reads.
 RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
