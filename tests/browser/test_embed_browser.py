@@ -99,3 +99,27 @@ def test_be003_axe_finds_no_violations_on_the_embed_page(browser, two_origins):
         problems = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
         context.close()
         assert problems == [], (path, problems)
+
+
+def test_be004_upota_code_follows_the_view_switched_in_the_browser(browser, two_origins):
+    """The area explorer switches views without the server; the menu's iframe code and image
+    fallback follow, and the code's page shows the switched view."""
+    base, _ = two_origins
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(base + "/asuminen?indikaattori=asunnottomat_yksinaiset_per1000&vuosi=2020")
+    expect(page.locator("#area-map-vienti summary")).to_be_visible()
+    page.select_option("#area-indicator", "tehostettu_palveluasuminen_65_pct")
+    expect(page.locator("#area-map-title")).to_contain_text("ehostet")
+    page.click("#area-map-vienti summary")
+    code = page.locator("#area-map-upotus-koodi").input_value()
+    assert "indikaattori=tehostettu_palveluasuminen_65_pct" in code, code
+    assert "koko=" not in code and 'title="' in code
+    title = page.locator("#area-map-title").inner_text().strip()
+    assert f'title="{title} – Yhteinen tilannekuva"' in code.replace("&amp;", "&"), code
+    fallback = page.locator("#area-map-upotus-kuva").get_attribute("href")
+    assert "tehostettu_palveluasuminen_65_pct" in fallback and fallback.startswith("/vienti/map.png?")
+    src = code.split('src="')[1].split('"')[0].replace("&amp;", "&")
+    page.goto(src)
+    expect(page.locator("h1")).to_have_text(title)
+    context.close()

@@ -109,13 +109,17 @@ def full_view_href(state) -> str:
     return path + (f"?{query}" if query else "")
 
 
-def iframe_code(kind: str, state, title: str, origin: str = "") -> str:
+def iframe_code(src: str, title: str, lang: str) -> str:
     """The ``<iframe>`` a site pastes (with a title attribute for screen readers)."""
     from markupsafe import escape
 
-    src = origin.rstrip("/") + embed_href(kind, state)
-    return (f'<iframe src="{escape(src)}" title="{escape(t("embed.frame_title", state.lang, title=title))}" '
+    return (f'<iframe src="{escape(src)}" title="{escape(t("embed.frame_title", lang, title=title))}" '
             f'width="100%" height="{FRAME_HEIGHT}" style="border:0" loading="lazy"></iframe>')
+
+
+def _template(kind: str, lang: str, origin: str) -> str:
+    """The iframe code with ``__QUERY__`` and ``__TITLE__`` for the browser to fill in."""
+    return iframe_code(f"{origin.rstrip('/')}{PREFIX}/{kind}__QUERY__", "__TITLE__", lang)
 
 
 def menu_item(chart_id: str, kind: str, state):
@@ -142,8 +146,13 @@ def menu_item(chart_id: str, kind: str, state):
         [
             html.Span(t("embed.menu_entry", lang), className="export-menu__embed-title"),
             html.Label(t("embed.code_label", lang), htmlFor=code_id, className="export-menu__embed-label"),
-            html.Textarea(iframe_code(kind, state, title, origin), id=code_id, readOnly=True, rows=4,
-                          className="export-menu__embed-code"),
+            html.Textarea(iframe_code(origin.rstrip("/") + embed_href(kind, state), title, lang), id=code_id,
+                          readOnly=True, rows=4, className="export-menu__embed-code",
+                          # The browser's explorer switches views without asking the server; then
+                          # assets/embed-menu.js fills this template with the view of the menu's own
+                          # (kept current) PNG link and the chart's current title.
+                          **{"data-template": _template(kind, lang, origin), "data-title": title,
+                             "data-title-id": f"{chart_id}-title"}),
             html.A(t("embed.image_link", lang), href=png, id=f"{chart_id}-upotus-kuva",
                    className="export-menu__embed-link"),
         ],
