@@ -237,7 +237,8 @@ SNAPSHOT = """
   const out = {url: location.search, map: graph('area-map'), bar: graph('area-bar'), trend: graph('area-trend')};
   for (const g of ['area-map', 'area-bar', 'area-trend']) {
     for (const part of ['title', 'subtitle', 'summary', 'source']) out[g + '-' + part] = text(g + '-' + part);
-    out[g + '-links'] = Array.from(document.querySelectorAll('#' + g + '-vienti a')).map(a => a.getAttribute('href'));
+    // the downloads (the Upota entry's image link follows them when its menu opens: test_embed_browser)
+    out[g + '-links'] = Array.from(document.querySelectorAll('#' + g + '-vienti a[id*="-vienti-"]')).map(a => a.getAttribute('href'));
   }
   out.legend = document.getElementById('area-map-legend').innerHTML;
   out.tables = ['area-map-table-body', 'area-trend-table-body'].map(id => document.getElementById(id).innerHTML);
