@@ -364,9 +364,12 @@ def similar_section(ctx, code: str, state):
         return None
     sets = similar.comparison_sets(registry.county, code, table)
     neighbours = similar.nearest(table, code)
+    # Neighbours come from the whole country: their names from the region table.
+    shown = tuple(dict.fromkeys([code, *sets["subregion"], *(n.code for n in neighbours)]))
+    national = {r["code"]: r.get(f"name_{lang}") or r["name_fi"] for r in queries.api_regions(ctx.engine, shown)}
 
     def name(c):
-        return model.region_name(registry, c, lang) or c
+        return national.get(c) or model.region_name(registry, c, lang)
 
     def cells(values):
         return [html.Td(number(10 ** values["population_log10"], 0, lang), className="is-num"),
