@@ -60,8 +60,17 @@ def pirkanmaa_server(tmp_path_factory, offline_dir):
 
 
 def _text(page) -> str:
+    """The page's text, without the similar-municipalities table: it compares with the whole
+    country on purpose, so it may name any municipality (the profile's own words may not)."""
     page.wait_for_load_state("networkidle")
-    return page.locator("body").inner_text()
+    return page.evaluate("""() => {
+        const body = document.body.cloneNode(true);
+        body.querySelectorAll('#similar-table').forEach(e => e.remove());
+        document.documentElement.appendChild(body);
+        const text = body.innerText;
+        body.remove();
+        return text;
+    }""")
 
 
 def test_tp001_pages_quote_pirkanmaas_agreement_and_name_only_its_municipalities(page, pirkanmaa_server):
