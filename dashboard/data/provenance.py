@@ -52,6 +52,8 @@ class Provenance:
     #: latest year with a real (non-synthetic) value in the county's view
     last_year: int | None = None
     first_year: int | None = None
+    #: keys of the organisations that reported the values shown (the collection area)
+    organisations: tuple[str, ...] = ()
 
 
 def provenance(engine, registry, key: str) -> Provenance:
@@ -73,7 +75,9 @@ def provenance(engine, registry, key: str) -> Provenance:
             if citation and not synthetic:
                 cited.setdefault(citation_label(citation), set()).add(int(year))
         real = rows[~rows["synthetic"].astype(bool)]
+        reporters = real.get("reported_by", [])
         return Provenance(
+            organisations=tuple(sorted({k for k in reporters if isinstance(k, str) and k})),
             kinds=frozenset(kinds or {value_kind(indicator, synthetic=False, citation=None)}),
             citations=tuple(sorted(((c, tuple(sorted(ys))) for c, ys in cited.items()), key=lambda x: (x[1][0], x[0]))),
             last_year=int(real["year"].max()) if not real.empty else None,
@@ -149,10 +153,18 @@ def period_note(indicator, prov: Provenance, lang: str, today: date | None = Non
     return text
 
 
+def organisation_names(registry, keys, lang: str) -> str:
+    """The reporting organisations by name ("Hämeenlinna, Forssa"), in the UI language."""
+    known = registry.organisations.by_key if getattr(registry, "organisations", None) else {}
+    return ", ".join(known[k].label(lang) if k in known else k for k in keys)
+
+
 def chart_source(registry, indicator, lang: str, prov: Provenance, *, with_boundaries: bool = False,
                  today: date | None = None) -> str:
-    """The source line with the period note: what every chart, export and explorer view shows."""
-    line = source_line(registry, indicator, lang, with_boundaries=with_boundaries, prov=prov)
+    """The source line with the period note: what every chart, export and explorer view shows.
+    Partner-reported values name the organisations that reported them, not a statistical authority."""
+    line = source_line(registry, indicator, lang, with_boundaries=with_boundaries, prov=prov,
+                       organisation=organisation_names(registry, prov.organisations, lang) or None)
     note = period_note(indicator, prov, lang, today)
     return f"{line} · {note}" if note else line
 

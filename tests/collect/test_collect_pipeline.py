@@ -309,3 +309,9 @@ def test_col013_an_embargoed_partner_value_never_leaves_the_api_or_its_bulk_file
     monkeypatch.setattr(queries, "visibility_today", lambda: publish_on)
     rows, in_bulk = published()
     assert rows and in_bulk and all(r["partner_reported"] for r in rows)
+    # From its publication date the value's source line names the organisation, not an authority.
+    from dashboard.data import provenance
+
+    line = provenance.chart_source(registry, registry.indicators[key], "fi",
+                                   provenance.provenance(any_engine, registry, key))
+    assert "Hämeenlinna (kumppanin ilmoitus)" in line and "THL" not in line
