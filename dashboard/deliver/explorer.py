@@ -159,9 +159,6 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
                                 == county.welfare_area.code else "c"),
         "tref": "w" if model.reference_code(registry, indicator, lambda code: code in series and bool(series[code].years))
                 == county.welfare_area.code else "c",
-        # Series breaks [year, marker label] for the trend (registry series_breaks); the server's
-        # trend figure draws them, the browser's trend is still to draw them from here.
-        "sb": [[b.year, t("breaks.marker", lang, year=b.year, label=b.label.get(lang))] for b in indicator.series_breaks],
     }
 
 

@@ -102,8 +102,8 @@ def source_line(registry, indicator, lang: str, with_boundaries: bool = False, e
     return provenance.chart_source(registry, indicator, lang, prov, with_boundaries=with_boundaries)
 
 
-def _breaks(indicator, lang) -> list[tuple[int, str]]:
-    """(year, marker label) of the indicator's series breaks (``figures.trend.with_breaks``)."""
+def break_labels(indicator, lang) -> list[tuple[int, str]]:
+    """The one wording of a series break: (year, marker label) of the indicator's series breaks (``figures.trend.with_breaks``)."""
     return [(b.year, t("breaks.marker", lang, year=b.year, label=b.label.get(lang))) for b in indicator.series_breaks]
 
 
@@ -353,7 +353,7 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
         kind="trend", figure=fig, table=pd.DataFrame(table_rows), title=title, subtitle=subtitle, unit=unit,
         source=source, data_date=load_date or "", synthetic=synthetic, filename_stem=stem,
         summary=" ".join(summary_parts) or _no_values(None, lang),
-        extra={"focus": focus_code, "years": years, "breaks": _breaks(indicator, lang),
+        extra={"focus": focus_code, "years": years, "breaks": break_labels(indicator, lang),
                "display_columns": [_col("year", lang)] + [f"{s.name}: {_col('shown', lang)}" for s in shown]},
     )
 

@@ -17,7 +17,7 @@ from dashboard.data import model, provenance, queries
 from dashboard.deliver.components import data_table, figure_block, graph, page_href, source_text, table_wrap
 from dashboard.deliver.export_routes import download_menu
 from dashboard.deliver.pages.base import Built, render
-from dashboard.draw.charts import build_chart, manual_rule
+from dashboard.draw.charts import break_labels, build_chart, manual_rule
 from dashboard.draw.figures.trend import with_breaks
 
 MODULE = "dashboard.deliver.pages.indicator"
@@ -81,9 +81,8 @@ def build_for(key):
             facts.append(("indicator.caveats", t("indicator.suppression", lang, threshold=ind.suppress_below)))
         if ind.caveats:
             facts.append(("indicator.caveats", ind.caveats.get(lang)))
-        for b in ind.series_breaks:
-            facts.append(("breaks.heading", [html.Strong(t("breaks.marker", lang, year=b.year, label=b.label.get(lang))),
-                                              " — ", b.explanation.get(lang)]))
+        for b, (_year, marker) in zip(ind.series_breaks, break_labels(ind, lang)):
+            facts.append(("breaks.heading", [html.Strong(marker), " — ", b.explanation.get(lang)]))
         prov = provenance.provenance(ctx.engine, registry, key)
         for label, years in prov.citations:
             facts.append(("source.column", t("source.cited_value", lang, ref=f"{label} ({', '.join(map(str, years))})")))
