@@ -253,7 +253,7 @@
       return c.status === "ok" ? c.text + (c.synthetic ? " *" : "") : "";
     });
     base0.marker.color = rank.map(function (c) { return colorBy[c.code] || TOK.no_class; });
-    base0.marker.line.color = rank.map(function (c) { return c.code === highlight ? TOK.highlight : "rgba(0,0,0,0.25)"; });
+    base0.marker.line.color = rank.map(function (c) { return c.code === highlight ? TOK.highlight : TOK.rank_outline; });
     base0.marker.line.width = rank.map(function (c) { return c.code === highlight ? 2.5 : 0.5; });
     base0.marker.pattern.shape = rank.map(function (c) { return c.synthetic && c.status === "ok" ? HATCH : ""; });
     base0.customdata = rank.map(function (c) { return [c.code, c.name, c.text, c.synthetic ? syntheticLabel : ""]; });

@@ -376,7 +376,7 @@
           });
           barPatch = new Patch()
             .assign(["data", 0, "marker", "line", "color"], codes.map(function (c) {
-              return c === code ? tok.highlight : "rgba(0,0,0,0.25)";
+              return c === code ? tok.highlight : tok.rank_outline;
             }))
             .assign(["data", 0, "marker", "line", "width"], codes.map(function (c) {
               return c === code ? 2.5 : 0.5;

@@ -187,7 +187,8 @@ def store_tokens() -> dict:
     """The design tokens the browser draws with (dashboard/core/tokens.yaml): no colour in assets/."""
     return {"text": tokens.TEXT, "muted": tokens.MUTED, "accent": tokens.ACCENT,
             "county": tokens.COUNTY, "country": tokens.COUNTRY, "context": tokens.CONTEXT, "bg": tokens.BG,
-            "outline": tokens.OUTLINE, "highlight": tokens.HIGHLIGHT, "no_class": tokens.NO_CLASS}
+            "outline": tokens.OUTLINE, "highlight": tokens.HIGHLIGHT, "no_class": tokens.NO_CLASS,
+            "rank_outline": tokens.RANK_OUTLINE}
 
 
 def payload(ctx, area_key: str, lang: str) -> dict:

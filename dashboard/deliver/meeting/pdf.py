@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import time
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
-from dashboard.core import pin
+from dashboard.core import pin, tokens
 from dashboard.core.format import date_text
 from dashboard.core.i18n import t
 from dashboard.data.context import current_context
@@ -27,6 +28,12 @@ from dashboard.draw.gauges import status_symbol
 log = logging.getLogger(__name__)
 
 CSS_FILE = Path(__file__).with_name("pdf.css")
+_TOKEN_VAR = re.compile(r"var\(--tk-([a-z0-9-]+)\)")
+
+
+def _with_token_values(css: str) -> str:
+    """The stylesheet with each ``var(--tk-…)`` written out: page margin boxes do not inherit :root variables."""
+    return _TOKEN_VAR.sub(lambda m: getattr(tokens, m.group(1).replace("-", "_").upper()), css)
 
 
 def now_as_of() -> str:
@@ -141,7 +148,7 @@ def document_html(seq: Sequence, base_url: str) -> str:
     body = "".join(_slide_html(c, base_url, lang) for c in contents)
     running = escape(f"{seq.title} · {as_of}")
     page_word = escape(t("meeting.pdf.page", lang))
-    css = CSS_FILE.read_text(encoding="utf-8").replace("RUNNING_TITLE", running.replace('"', "'")).replace(
+    css = _with_token_values(CSS_FILE.read_text(encoding="utf-8")).replace("RUNNING_TITLE", running.replace('"', "'")).replace(
         "PAGE_WORD", page_word)
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(seq.title)}</title>'
             f"<style>{css}</style></head><body>{cover}{body}</body></html>")

@@ -43,13 +43,13 @@ def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, 
             "marker": {
                 "color": [colors.get(c.code, tokens.NO_CLASS) for c in ranked],
                 "line": {
-                    "color": [tokens.HIGHLIGHT if c.code == highlight else "rgba(0,0,0,0.25)" for c in ranked],
+                    "color": [tokens.HIGHLIGHT if c.code == highlight else tokens.RANK_OUTLINE for c in ranked],
                     "width": [2.5 if c.code == highlight else 0.5 for c in ranked],
                 },
                 "pattern": {
                     "shape": [HATCH if c.synthetic and c.status == "ok" else "" for c in ranked],
                     "fillmode": "overlay", "fgcolor": tokens.TEXT, "fgopacity": 0.3, "size": 7, "solidity": 0.15,
-                    "bgcolor": "rgba(0,0,0,0)",
+                    "bgcolor": tokens.TRANSPARENT,
                 },
             },
             "customdata": [[c.code, c.name, c.text, labels["synthetic"] if c.synthetic else ""] for c in ranked],
@@ -118,7 +118,7 @@ def highlight_patch(ranked_codes: list[str], highlight: str | None):
     from dash import Patch
 
     patch = Patch()
-    patch["data"][0]["marker"]["line"]["color"] = [tokens.HIGHLIGHT if c == highlight else "rgba(0,0,0,0.25)" for c in ranked_codes]
+    patch["data"][0]["marker"]["line"]["color"] = [tokens.HIGHLIGHT if c == highlight else tokens.RANK_OUTLINE for c in ranked_codes]
     patch["data"][0]["marker"]["line"]["width"] = [2.5 if c == highlight else 0.5 for c in ranked_codes]
     return patch
 

@@ -24,6 +24,7 @@ from dashboard.core.tokens import (
     SIZE_FONT_SMALL,
     SIZE_FONT_TITLE,
     TEXT,
+    TRANSPARENT,
 )
 
 __all__ = ["ACCENT", "CONTEXT", "COUNTRY", "COUNTY", "GRID", "MUTED", "TEXT"]
@@ -106,7 +107,7 @@ def top_legend(rows: int = 1) -> tuple[dict, int]:
     legend = {
         "orientation": "h", "x": 0, "xanchor": "left", "xref": "paper",
         "y": 1.0, "yref": "paper", "yanchor": "bottom",
-        "font": {"size": SIZE_FONT_SMALL}, "itemclick": False, "itemdoubleclick": False, "bgcolor": "rgba(0,0,0,0)",
+        "font": {"size": SIZE_FONT_SMALL}, "itemclick": False, "itemdoubleclick": False, "bgcolor": TRANSPARENT,
         "traceorder": "normal",
     }
     return legend, 12 + LEGEND_ROW_PX * rows

@@ -24,7 +24,7 @@ from dashboard.judge.classify import (
 SPECIAL = ("suppressed", "secondary", "missing")
 LEGEND_SLOTS = MAX_CLASSES + len(SPECIAL)
 FILL, HIGHLIGHT, LABELS, LEGEND0 = 0, 1, 2, 3
-TRANSPARENT = "rgba(0,0,0,0)"
+TRANSPARENT = tokens.TRANSPARENT
 
 
 def stepped_colorscale(colors: list[str]) -> list:
@@ -172,7 +172,7 @@ def geo_layout(bounds: list[float] | None) -> dict:
     Explicit lon/lat ranges from the geometry's bounds (plus 3 %) fill the plot area much better
     than ``fitbounds`` (measured: 616×460 px vs 436×326 px in a 640×560 figure).
     """
-    geo = {"visible": False, "projection": {"type": "mercator"}, "bgcolor": "rgba(0,0,0,0)",
+    geo = {"visible": False, "projection": {"type": "mercator"}, "bgcolor": TRANSPARENT,
            "domain": {"x": [0, 1], "y": [0, 1]}}
     if bounds and len(bounds) == 4:
         x0, y0, x1, y1 = bounds

@@ -6,6 +6,7 @@ the country line grey and dashed (never colour alone), the latest county value i
 """
 from __future__ import annotations
 
+from dashboard.core.tokens import TRANSPARENT
 from dashboard.draw.figures.common import COUNTRY, COUNTY, round_values
 
 #: How many recent years a sparkline shows.
@@ -32,7 +33,7 @@ def sparkline_figure(years: list[int], county: list, country: list, digits: int 
         "data": data,
         "layout": {
             "width": WIDTH, "height": HEIGHT, "margin": {"l": 3, "r": 4, "t": 4, "b": 4},
-            "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "showlegend": False,
+            "paper_bgcolor": TRANSPARENT, "plot_bgcolor": TRANSPARENT, "showlegend": False,
             "xaxis": {**axis, "range": [years[0] - 0.3, years[-1] + 0.3] if years else None},
             "yaxis": axis, "hovermode": False,
         },

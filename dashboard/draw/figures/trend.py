@@ -101,7 +101,7 @@ def with_breaks(figure: dict, breaks) -> dict:
                        "x1": year - 0.5, "y0": 0, "y1": 1, "line": {"color": MUTED, "width": 1.5, "dash": "dot"}})
         notes.append({"name": "break", "text": label, "showarrow": False, "xref": "x", "yref": "paper",
                       "x": year - 0.5, "y": 1 - 0.08 * len(notes), "xanchor": "left", "yanchor": "top",
-                      "align": "left", "font": {"size": 11, "color": MUTED}, "bgcolor": "rgba(255,255,255,0.85)"})
+                      "align": "left", "font": {"size": 11, "color": MUTED}, "bgcolor": tokens.LABEL_BG})
     if not shapes:
         return figure
     layout = dict(figure.get("layout", {}))
