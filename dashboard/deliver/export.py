@@ -315,7 +315,7 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
     lang = normalise_lang(lang)
     if preset not in PRESETS:
         raise ExportError(f"unknown preset {preset!r}")
-    if not chart.figure or not chart.figure.get("data"):
+    if not chart.figure:  # a figure without traces (a trend with no values) exports as the screen shows it
         raise ExportError("chart has no figure")
     p = PRESETS[preset]
     # A trend's series breaks are drawn in every export (the screen's explorer trend has none yet).
@@ -323,6 +323,11 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
     fig.setdefault("data", [])
     _inline_geojson(fig, chart.geojson_path)
     layout = fig.setdefault("layout", {})
+    if not fig["data"]:  # nothing to draw: the image says so in the chart's own words, without empty axes
+        for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+            layout[key] = {**(layout.get(key) or {}), "visible": False}
+        layout["annotations"] = [{"text": _esc(chart.summary or ""), "showarrow": False, "xref": "paper",
+                                  "yref": "paper", "x": 0.5, "y": 0.5, "font": {"size": p.font_size * 1.3}}]
     font = p.font_size
     line_px = round(font * 1.35)
 

@@ -13,7 +13,8 @@ computation, not 100. So for the public, deterministic endpoints (Dash's page sh
   ``REDIS_URL`` is set, process memory otherwise), so a repeat is a lookup.
 
 Requests that carry cookies or an ``Authorization`` header (a logged-in partner) are never cached or
-answered from the cache, nor are answers that set a cookie, are not 200, or say ``no-store``.
+answered from the cache, nor are answers that set a cookie, are not 200, say ``no-store`` or carry a
+failure worded by ``dashboard.deliver.errors`` (a page or callback that failed this time).
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ import os
 
 from flask import Flask, Response, g, request
 from flask_caching import Cache
+
+from dashboard.deliver.errors import request_failed
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +124,9 @@ def register(server: Flask, ctx) -> None:
     @server.after_request
     def store_in_cache(response: Response):
         key = getattr(g, "tk_cache_key", None)
+        if key and request_failed():  # a failure is worded for now, never replayed
+            response.headers["Cache-Control"] = "no-store"
+            return response
         if not key or response.status_code != 200 or response.direct_passthrough or response.is_streamed:
             return response
         if "Set-Cookie" in response.headers or "no-store" in (response.headers.get("Cache-Control") or ""):

@@ -239,7 +239,7 @@ def _status_sections(ctx, registry, area_key: str, state) -> list:
     out = []
     for ind in status_indicators(registry, area_key):
         rule = manual_rule(registry, ind)
-        s = state.replace(indicator=ind.key)
+        s = state.replace(indicator=ind.key, year=None)  # the latest status / every round: no year of the page
         if rule == "status":
             chart = build_chart("status_map", s, ctx.engine)
             cells = chart.extra["cells"]

@@ -13,8 +13,8 @@ from dashboard.core.i18n import t
 from dashboard.core.pin import pinned
 from dashboard.core.state import parse_view
 from dashboard.data.context import current_context
-from dashboard.deliver.components import db_error_state, empty_state, frame, invalid_notices, notice
-from dashboard.draw.charts import DataUnavailable
+from dashboard.deliver import errors
+from dashboard.deliver.components import db_error_state, empty_state, frame, invalid_notices
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +63,8 @@ def _built_frame(registry, state, active, path, title, build, parsed, notices):
     try:
         with pinned(state.as_of):  # a pinned view (?tilanne=) reads the values of its moment
             built = build(ctx, state, parsed)
-    except DataUnavailable:
-        log.warning("database error while rendering %s", path, exc_info=True)
-        return frame(registry, state, active=active, path=path, title=t("dberror.title", lang),
-                     content=db_error_state(lang), notices=notices)
-    except Exception:
-        log.exception("rendering %s failed", path)
-        return frame(registry, state, active=active, path=path, title=title,
-                     content=html.Section([html.H1(title), notice(t("dberror.contact", lang), "error")]),
-                     notices=notices)
+    except Exception as exc:  # noqa: BLE001 - the one handler (dashboard.deliver.errors) words and logs it; the frame stays
+        return frame(registry, state, active=active, path=path, title=errors.error_title(exc, lang),
+                     content=errors.error_page(exc, lang, path), notices=notices)
     return frame(registry, state, active=active, path=path, title=built.title, content=built.content,
                  view=built.view, synthetic=built.synthetic, notices=notices)
