@@ -129,6 +129,12 @@ def value_source(registry, indicator, lang: str, *, synthetic: bool, citation: s
     return registry.sources.providers[indicator.source.kind].attribution.get(lang)
 
 
+def hover_citation(citation: str | None, lang: str) -> str:
+    """A cited value's citation as its tooltip line (map, bar, trend; the explorer's store carries
+    the same text); empty for a value without a citation."""
+    return t("source.cited_value", lang, ref=citation) if citation else ""
+
+
 def is_stale(indicator, last_year: int | None, today: date | None = None) -> bool:
     """The latest statistical year lags more than ``stale_cadences`` cadences behind last year
     (the newest year a statistic can already describe). Series without a schedule are never old."""
