@@ -144,3 +144,48 @@ def test_tru006_a_synthetic_series_names_no_statistical_authority(real_env):
 def test_tru007_sources_page_shows_the_demo_fill_as_generated(real_client):
     text = _page_text(real_client, "/tietolahteet")
     assert "luotu (synteettinen)" in text and "tiedostosta" in text
+
+
+def test_tru008_a_cited_value_shows_its_citation_in_the_map_bar_and_trend_tooltips(real_env):
+    engine, _ = real_env
+    hame = "julkaistu luku: " + AKX + " data/83/Hämeenlinna.json"
+    map_fig = _chart(engine, "map", TURNOUT, year=2017).figure["data"][0]
+    notes = dict(zip(map_fig["locations"], map_fig["customdata"]))
+    assert notes["109"][0] == "57,3" and notes["109"][1].startswith(hame)
+    assert "%{customdata[1]}" in map_fig["hovertemplate"]
+    bar = {row[0]: row for row in _chart(engine, "bar", TURNOUT, year=2017).figure["data"][0]["customdata"]}
+    assert bar["109"][3].startswith(hame)
+    trend = _chart(engine, "trend", TURNOUT, municipality="109").figure
+    focus = next(tr for tr in trend["data"] if tr.get("name") == "Hämeenlinna" and tr.get("customdata"))
+    hover = dict(zip(focus["x"], focus["customdata"]))
+    assert hover[2017].startswith("57,3<br>" + hame) and hover[2012] == "57,3"  # Sotkanet's 2012: no citation
+    # A value from a statistical source carries no citation line in its tooltip.
+    assert all(row[1] == "" for row in _chart(engine, "map", TURNOUT, year=2012).figure["data"][0]["customdata"])
+
+
+def test_tru009_the_explorer_store_carries_the_same_citation_line_per_value(real_env):
+    from dashboard.deliver.explorer import indicator_payload
+
+    engine, geo_dir = real_env
+
+    class Ctx:
+        pass
+
+    ctx = Ctx()
+    ctx.engine, ctx.registry = engine, REGISTRY
+    store = indicator_payload(ctx, TURNOUT, "fi")
+    notes = store["c"]["109"]
+    assert notes[store["Y"].index(2017)].startswith("julkaistu luku: " + AKX + " data/83/Hämeenlinna.json")
+    assert notes[store["Y"].index(2012)] == ""
+
+
+def test_tru010_persons_killed_and_injured_in_road_traffic_are_on_the_safety_page(real_env, real_client):
+    engine, _ = real_env
+    text = _page_text(real_client, "/turvallisuus")
+    assert "Tieliikenteessä kuolleet" in text and "Tieliikenteessä loukkaantuneet" in text
+    # The whole country's published figures 2010–2019, each with its citation.
+    chart = _chart(engine, "trend", "tieliikenne_kuolleet_lkm")
+    country = next(tr for tr in chart.figure["data"] if tr.get("name") == "Koko maa" and tr.get("customdata"))
+    hover = dict(zip(country["x"], country["customdata"]))
+    assert hover[2019].startswith("211<br>julkaistu luku: https://stat.fi/til/ton/2019/")
+    assert "tilastovuodet 2010–2019" in chart.source and not chart.synthetic
