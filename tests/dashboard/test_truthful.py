@@ -6,6 +6,7 @@ was generated."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -189,3 +190,42 @@ def test_tru010_persons_killed_and_injured_in_road_traffic_are_on_the_safety_pag
     hover = dict(zip(country["x"], country["customdata"]))
     assert hover[2019].startswith("211<br>julkaistu luku: https://stat.fi/til/ton/2019/")
     assert "tilastovuodet 2010–2019" in chart.source and not chart.synthetic
+
+
+UPDATED = "päivitetty lähteessä 12.5.2021"  # the crime table's own "updated" (JSON-stat), 2021-05-12
+
+
+def test_tru011_where_the_source_states_its_update_the_chart_and_every_export_say_so(real_env, real_client,
+                                                                                    warm_renderer):
+    engine, _ = real_env
+    chart = _chart(engine, "trend", "rikokset_omaisuus_per1000")
+    # Beside the statistic's own years; the fetch date stays apart ("Haettu").
+    assert "tilastovuodet 1987–2020 · " + UPDATED in chart.source
+    drawn = svg_text(render_image(chart, "svg", "slide", "fi"))
+    assert UPDATED in drawn and "tilastovuodet 1987–2020" in drawn and "Haettu: " in drawn
+    assert UPDATED in table_export(chart, "csv", "fi").decode("utf-8-sig")
+    sheet = load_workbook(io.BytesIO(table_export(chart, "xlsx", "fi"))).active
+    assert any(UPDATED in str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
+    # On screen: the indicator page, and a series whose source states nothing says nothing.
+    assert UPDATED in _page_text(real_client, "/indikaattori/rikokset_omaisuus_per1000")
+    assert "päivitetty lähteessä" not in _chart(engine, "trend", "tyottomat_pct").source
+    sv = build_chart("trend", ViewState(page="turvallisuus", indicator="rikokset_omaisuus_per1000", lang="sv"),
+                     engine=engine)
+    assert "uppdaterad i källan 12.5.2021" in sv.source
+
+
+def test_tru012_sources_page_shows_what_each_source_stated_about_its_update(real_client):
+    text = _page_text(real_client, "/tietolahteet")
+    assert "Lähteen ilmoittama päivitys" in text
+    assert UPDATED in text and "päivitetty lähteessä 28.5.2025" in text  # crime 135l, population 11s5
+
+
+def test_tru013_a_stated_next_update_is_worded_beside_the_last_one():
+    from dashboard.data.provenance import Provenance, period_note
+
+    prov = Provenance(kinds=frozenset({"statistic"}), first_year=2015, last_year=2024,
+                      source_updated="2025-05-28", next_update="2026-05-27")
+    note = period_note(REGISTRY.indicators["tyottomat_pct"], prov, "fi", today=date(2025, 6, 1))
+    assert note == "tilastovuodet 2015–2024 · päivitetty lähteessä 28.5.2025 · seuraava päivitys 27.5.2026"
+    en = period_note(REGISTRY.indicators["tyottomat_pct"], prov, "en", today=date(2025, 6, 1))
+    assert "updated at the source 28 May 2025 · next update 27 May 2026" in en

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from data_pipeline.db.schema import observation
+from data_pipeline.db.schema import load_run, observation
 from data_pipeline.manual import load_manual_files, write_templates
 from data_pipeline.refresh import run_refresh
 from data_pipeline.sources import statfin
@@ -70,6 +70,11 @@ def test_saf003_offline_refresh_loads_the_traffic_dataset_once(engine, registry,
     values = _values(engine, FATAL)
     assert values[("061", "2021")] == 1 and values[("694", "2020")] == 1
     assert _values(engine, KILLED)[("109", "2021")] == 4 and _values(engine, INJURED)[("061", "2020")] == 17
+    # The run records when Statistics Finland says it last updated the table (JSON-stat "updated").
+    with engine.connect() as conn:
+        stated = conn.execute(select(load_run.c.source_updated, load_run.c.source_next_update)
+                              .where(load_run.c.id == result.run_id)).one()
+    assert str(stated.source_updated)[:16] == "2022-05-19 05:00" and stated.source_next_update is None
     again = run_refresh(engine, settings, offline_dir=mini_offline, sources=("statfin",))
     assert again.get("statfin", "tieliikenne").inserted == 0 and again.get("statfin", "tieliikenne").updated == 0
 
