@@ -229,3 +229,28 @@ def test_tru013_a_stated_next_update_is_worded_beside_the_last_one():
     assert note == "tilastovuodet 2015–2024 · päivitetty lähteessä 28.5.2025 · seuraava päivitys 27.5.2026"
     en = period_note(REGISTRY.indicators["tyottomat_pct"], prov, "en", today=date(2025, 6, 1))
     assert "updated at the source 28 May 2025 · next update 27 May 2026" in en
+
+
+def test_tru014_the_test_database_flags_its_invented_values_synthetic(tmp_path):
+    """No test fixture presents invented values as a statistical authority's: every observation of
+    tests/dashboard/data.py is synthetic, so no chart built on it names THL or Statistics Finland."""
+    from sqlalchemy import select
+
+    from dashboard.data.provenance import value_kind
+    from data_pipeline.db.schema import observation
+    from tests.dashboard.data import build_database
+
+    engine = build_database(tmp_path / "fixture.sqlite3")
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(observation.c.indicator_key, observation.c.synthetic,
+                                       observation.c.citation)).all()
+        assert rows and all(r.synthetic for r in rows)
+        assert {value_kind(REGISTRY.indicators[r.indicator_key], synthetic=r.synthetic, citation=r.citation)
+                for r in rows} == {"synthetic"}
+        for key in sorted({r.indicator_key for r in rows}):
+            source = _chart(engine, "trend", key).source
+            assert source.startswith("Synteettinen esimerkkiaineisto"), (key, source)
+            assert "THL" not in source and "Tilastokeskus" not in source, (key, source)
+    finally:
+        engine.dispose()
