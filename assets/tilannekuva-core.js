@@ -89,6 +89,7 @@
       code: code, name: name, value: value, status: status, row: letter !== "-",
       synthetic: (flags & 1) === 1, provisional: (flags & 2) === 2,
       text: r && i >= 0 ? r[3][i] : EN_DASH,
+      cite: ind.c && ind.c[code] && i >= 0 ? ind.c[code][i] : "",  // a cited value's tooltip line (Python)
       verdict: ind.vc[code] && i >= 0 ? VERDICT[ind.vc[code].charAt(i)] : "none",
     };
   }
@@ -115,8 +116,9 @@
 
   /* model.series of one region. */
   function series(st, ind, code, name) {
-    var s = { code: code, name: name, years: [], values: [], statuses: [], synthetic: [], texts: [] };
+    var s = { code: code, name: name, years: [], values: [], statuses: [], synthetic: [], texts: [], cites: [] };
     var r = ind.r[code];
+    var c = ind.c && ind.c[code];
     if (!r) return s;
     ind.Y.forEach(function (y, i) {
       var letter = r[1].charAt(i);
@@ -128,6 +130,7 @@
       s.statuses.push(status);
       s.synthetic.push((Number(r[2].charAt(i)) & 1) === 1);
       s.texts.push(r[3][i]);
+      s.cites.push(c ? c[i] : "");
     });
     return s;
   }
@@ -174,7 +177,7 @@
       [["data", 0, "z"], cat.idx.map(function (i) { return i + 0.5; })],
       [["data", 0, "zmax"], cat.colors.length],
       [["data", 0, "colorscale"], steppedColorscale(cat.colors)],
-      [["data", 0, "customdata"], cells.map(function (c) { return [c.text, c.synthetic ? note : ""]; })],
+      [["data", 0, "customdata"], cells.map(function (c) { return [c.text, c.synthetic ? note : c.cite]; })],
       [["data", 0, "marker", "line", "color"], cells.map(function (c) {
         return c.status === "missing" ? st.colors.noDataOutline : st.colors.outline;
       })],
@@ -256,7 +259,7 @@
     base0.marker.line.color = rank.map(function (c) { return c.code === highlight ? TOK.highlight : TOK.rank_outline; });
     base0.marker.line.width = rank.map(function (c) { return c.code === highlight ? 2.5 : 0.5; });
     base0.marker.pattern.shape = rank.map(function (c) { return c.synthetic && c.status === "ok" ? HATCH : ""; });
-    base0.customdata = rank.map(function (c) { return [c.code, c.name, c.text, c.synthetic ? syntheticLabel : ""]; });
+    base0.customdata = rank.map(function (c) { return [c.code, c.name, c.text, c.synthetic ? syntheticLabel : c.cite]; });
     var hidden = rank.filter(function (c) { return c.status !== "ok"; });
     base1.y = hidden.map(function (c) { return c.name; });
     base1.x = hidden.map(function () { return low; });
@@ -313,8 +316,9 @@
     return values.map(function (v) { return v === null ? null : round(v, digits); });
   }
 
-  /* figures.trend.trend_figure for the view, keeping the layout of ``current``. */
-  function trendFigure(st, tv, current) {
+  /* figures.trend.trend_figure for the view, keeping the layout of ``current``; the series-break
+   * markers are the ones Python drew for the indicator (store ``tb``, figures.trend.break_marks). */
+  function trendFigure(st, tv, current, forum) {
     var digits = tv.ind.dec + 2;
     var data = [];
     tv.context.forEach(function (s) {
@@ -334,7 +338,8 @@
           line: { color: spec[1], width: spec[2], dash: spec[3] },
           marker: { color: spec[1], size: spec[4], symbol: s.synthetic.map(function (x) { return x ? "circle-open" : "circle"; }),
             line: { color: spec[1], width: 2 } },
-          customdata: s.texts.slice(), hovertemplate: "<b>" + s.name + "</b> %{x}<br>%{customdata}<extra></extra>",
+          customdata: s.texts.map(function (text, i) { return s.cites[i] ? text + "<br>" + s.cites[i] : text; }),
+          hovertemplate: "<b>" + s.name + "</b> %{x}<br>%{customdata}<extra></extra>",
           connectgaps: false });
       });
     if (tv.shown.some(function (s) { return s.synthetic.some(Boolean); })) {
@@ -351,6 +356,11 @@
     var years = Object.keys(yearSet).map(Number).sort(function (a, b) { return a - b; });
     var fig = clone(current);
     fig.data = data;
+    var marks = tv.ind.tb || [[], [], []];
+    var notBreak = function (item) { return item.name !== "break"; };
+    var shapes = (fig.layout.shapes || []).filter(notBreak).concat(clone(marks[0]));
+    if (shapes.length) fig.layout.shapes = shapes; else delete fig.layout.shapes;
+    fig.layout.annotations = (fig.layout.annotations || []).filter(notBreak).concat(clone(forum ? marks[2] : marks[1]));
     fig.layout.yaxis.title.text = tv.ind.unit;
     fig.layout.yaxis.rangemode = values.length && Math.min.apply(null, values) >= 0 ? "tozero" : "normal";
     var x = fig.layout.xaxis;
@@ -590,7 +600,7 @@
     }
     var tv = trendView(st, view.indicator, v.municipality);
     if (parts.trend) {
-      out.trend = trendFigure(st, tv, figures.trend);
+      out.trend = trendFigure(st, tv, figures.trend, v.forum);
       out.trendTexts = trendTexts(st, tv);
       out.trendTable = trendTable(st, tv, out.trendTexts.title + " (" + out.trendTexts.subtitle + ")");
     }

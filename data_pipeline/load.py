@@ -103,6 +103,9 @@ class RunHandle:
     id: int
     counts: LoadCounts = field(default_factory=LoadCounts)
     note: str | None = None
+    #: when the source says it last updated / will next update the data (None: it does not say)
+    source_updated: datetime | None = None
+    source_next_update: datetime | None = None
 
 
 @contextmanager
@@ -159,6 +162,8 @@ def recorded_load(
                 rows_unchanged=run.counts.unchanged,
                 rows_deleted=run.counts.deleted,
                 error=run.note,
+                source_updated=run.source_updated,
+                source_next_update=run.source_next_update,
             )
         )
 

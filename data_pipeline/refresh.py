@@ -379,6 +379,7 @@ def _refresh_statfin(ctx: _Refresh) -> None:
                                           problems=sf.problems) if not sf.frame.empty else sf.frame
             if not frame.empty:
                 run.counts += upsert_observations(conn, frame, run.id)
+            run.source_updated = js.updated_at  # the table's own "updated" (JSON-stat); no next date is stated
             return len(frame), sf.summary()
 
         ctx.load("statfin", key, snap, body)

@@ -159,6 +159,11 @@ def _cell(row, registry, indicator, lang, code, year) -> Cell:
     )
 
 
+def citation_of(row) -> str | None:
+    """A row's citation (a published figure's, ``sources.facts``), or None."""
+    return _citation(row)
+
+
 def _citation(row) -> str | None:
     value = row.get("citation") if hasattr(row, "get") else None
     return value if isinstance(value, str) and value else None

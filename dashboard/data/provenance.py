@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from dashboard.core.format import date_text
 from dashboard.core.i18n import t
 from data_pipeline.registry import CADENCE_YEARS
 
@@ -54,6 +55,9 @@ class Provenance:
     first_year: int | None = None
     #: keys of the organisations that reported the values shown (the collection area)
     organisations: tuple[str, ...] = ()
+    #: ISO dates the source states: when it last updated the data shown, when it updates next
+    source_updated: str | None = None
+    next_update: str | None = None
 
 
 def provenance(engine, registry, key: str) -> Provenance:
@@ -76,7 +80,13 @@ def provenance(engine, registry, key: str) -> Provenance:
                 cited.setdefault(citation_label(citation), set()).add(int(year))
         real = rows[~rows["synthetic"].astype(bool)]
         reporters = real.get("reported_by", [])
+        stated = queries.source_dates(engine)
+        runs = {int(r) for r in real["load_run_id"].dropna().unique()} if "load_run_id" in real else set()
+        updated = [stated[r][0] for r in runs if r in stated and stated[r][0]]
+        upcoming = [stated[r][1] for r in runs if r in stated and stated[r][1]]
         return Provenance(
+            source_updated=max(updated) if updated else None,
+            next_update=max(upcoming) if upcoming else None,
             organisations=tuple(sorted({k for k in reporters if isinstance(k, str) and k})),
             kinds=frozenset(kinds or {value_kind(indicator, synthetic=False, citation=None)}),
             citations=tuple(sorted(((c, tuple(sorted(ys))) for c, ys in cited.items()), key=lambda x: (x[1][0], x[0]))),
@@ -129,6 +139,12 @@ def value_source(registry, indicator, lang: str, *, synthetic: bool, citation: s
     return registry.sources.providers[indicator.source.kind].attribution.get(lang)
 
 
+def hover_citation(citation: str | None, lang: str) -> str:
+    """A cited value's citation as its tooltip line (map, bar, trend; the explorer's store carries
+    the same text); empty for a value without a citation."""
+    return t("source.cited_value", lang, ref=citation) if citation else ""
+
+
 def is_stale(indicator, last_year: int | None, today: date | None = None) -> bool:
     """The latest statistical year lags more than ``stale_cadences`` cadences behind last year
     (the newest year a statistic can already describe). Series without a schedule are never old."""
@@ -139,15 +155,35 @@ def is_stale(indicator, last_year: int | None, today: date | None = None) -> boo
     return (today.year - 1 - last_year) > indicator.stale_cadences * step
 
 
+def stated_dates(updated: str | None, upcoming: str | None, lang: str) -> str:
+    """"päivitetty lähteessä 12.5.2021 · seuraava päivitys 1.6.2026" — what a source itself states
+    about its data (``load_run.source_updated`` / ``source_next_update``, ISO dates); "" when nothing."""
+    parts = []
+    if updated:
+        parts.append(t("period.source_updated", lang, date=date_text(updated, lang)))
+    if upcoming:
+        parts.append(t("period.next_update", lang, date=date_text(upcoming, lang)))
+    return " · ".join(parts)
+
+
+def source_dates_note(prov: Provenance, lang: str) -> str:
+    """:func:`stated_dates` of the data an indicator shows."""
+    return stated_dates(prov.source_updated, prov.next_update, lang)
+
+
 def period_note(indicator, prov: Provenance, lang: str, today: date | None = None) -> str:
-    """"tilastovuodet 1987–2020 · VANHA TIETO: …" — the statistic's own years, apart from the
-    date it was fetched, and the old-data warning when the series is behind its cadence."""
+    """"tilastovuodet 1987–2020 · päivitetty lähteessä 12.5.2021 · VANHA TIETO: …" — the statistic's
+    own years, apart from the date it was fetched, what the source states about its updates, and the
+    old-data warning when the series is behind its cadence."""
     if prov.last_year is None:
         return ""
     if prov.first_year is not None and prov.first_year != prov.last_year:
         text = t("period.years", lang, first=prov.first_year, last=prov.last_year)
     else:
         text = t("period.year", lang, year=prov.last_year)
+    stated = source_dates_note(prov, lang)
+    if stated:
+        text += " · " + stated
     if is_stale(indicator, prov.last_year, today):
         text += " · " + t("period.stale", lang, year=prov.last_year)
     return text

@@ -171,6 +171,7 @@ def load_runs(engine: Engine, limit: int = 40) -> pd.DataFrame:
             load_run.c.id, load_run.c.source, load_run.c.dataset, load_run.c.location, load_run.c.started_at,
             load_run.c.finished_at, load_run.c.status, load_run.c.rows_inserted, load_run.c.rows_updated,
             load_run.c.rows_unchanged, load_run.c.rows_deleted, load_run.c.offline, load_run.c.error,
+            load_run.c.source_updated, load_run.c.source_next_update,
         )
         .order_by(load_run.c.id.desc())
         .limit(limit)
@@ -185,6 +186,18 @@ def load_dates(engine: Engine) -> dict[int, str]:
     stmt = select(load_run.c.id, load_run.c.finished_at, load_run.c.started_at)
     with engine.connect() as conn:
         return {r.id: iso_date(r.finished_at or r.started_at) for r in conn.execute(stmt)}
+
+
+@cached
+def source_dates(engine: Engine) -> dict[int, tuple[str | None, str | None]]:
+    """load_run id -> (ISO date the source says it last updated the data, ISO date it says it will
+    update next); only runs whose source stated either."""
+    stmt = (select(load_run.c.id, load_run.c.source_updated, load_run.c.source_next_update)
+            .where(or_(load_run.c.source_updated.is_not(None), load_run.c.source_next_update.is_not(None))))
+    with engine.connect() as conn:
+        return {r.id: (iso_date(r.source_updated) if r.source_updated else None,
+                       iso_date(r.source_next_update) if r.source_next_update else None)
+                for r in conn.execute(stmt)}
 
 
 # --- observations -----------------------------------------------------------------------------

@@ -16,6 +16,10 @@ Encoding (per indicator, aligned with its list of years ``Y``):
 ``r[code] = [values, statuses, flags, texts]``: value or null when not shown; status letters
 ``o`` shown, ``m`` missing, ``s`` suppressed, ``x`` hidden by complementary suppression, ``-``
 no row at all; flag digits ``synthetic + 2 × provisional``; the text a cell shows.
+``c[code]`` (only regions with cited values): per year the tooltip line of a cited value's citation
+(``provenance.hover_citation``), else "".
+``tb`` (only with series breaks in the years shown): the trend's break markers as
+``figures.trend.break_marks`` draws them, [shapes, annotations, annotations in forum mode].
 ``K`` (aligned with ``years``; one entry when there are none): [class index per municipality in
 name order, colours, legend].
 """
@@ -27,9 +31,19 @@ from dashboard.core import tokens
 from dashboard.core.format import date_text
 from dashboard.core.i18n import t
 from dashboard.data import model, queries
+from dashboard.data.provenance import hover_citation
 from dashboard.deliver.export import MENU
-from dashboard.draw.charts import EXPLORER_KINDS, manual_rule, source_line, special_labels
+from dashboard.draw.charts import (
+    EXPLORER_KINDS,
+    FORUM_FONT_SCALE,
+    break_labels,
+    manual_rule,
+    source_line,
+    special_labels,
+)
+from dashboard.draw.figures.common import scale_fonts
 from dashboard.draw.figures.map import categories_for, value_legend
+from dashboard.draw.figures.trend import break_marks
 from dashboard.judge.classify import (
     NO_DATA_COLOR,
     NO_DATA_OUTLINE,
@@ -94,13 +108,16 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
     years_all = sorted(by_year)
     present = set(frame["region_code"]) if not frame.empty else set()
     regions: dict[str, list] = {}
+    cites: dict[str, list[str]] = {}
     latest: dict[str, str | None] = {}
     for code in codes:
         if code not in present:
             continue
-        values, statuses, flags, texts, run_dates = [], [], [], [], []
+        values, statuses, flags, texts, run_dates, notes = [], [], [], [], [], []
         for y in years_all:
             row = by_year[y].get(code)
+            notes.append("" if row is None or row["synthetic"] or row["status"] == model.STATUS_MISSING
+                         else hover_citation(model.citation_of(row), lang))
             if row is None:
                 values.append(None)
                 statuses.append("-")
@@ -116,6 +133,8 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
             if run is not None and run == run and dates.get(int(run)):
                 run_dates.append(dates[int(run)])
         regions[code] = [values, "".join(statuses), "".join(flags), texts]
+        if any(notes):
+            cites[code] = notes
         latest[code] = max(run_dates) if run_dates else None
     # Comparison with the county value of the same year (the county cell of the map, including
     # the welfare-area fallback of region-level indicators).
@@ -138,7 +157,7 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
     breaks = [b.year for b in indicator.series_breaks]
     words = {code: t(f"trend.{trend(s.years, s.values, indicator.direction, breaks).key}", lang)
              for code, s in series.items() if s.years}
-    return {
+    out = {
         # per selectable year; with none, one entry for the view without a year
         "K": [_classes(engine, registry, indicator, year, lang) for year in model.selectable_years(engine, registry, key)]
         or [_classes(engine, registry, indicator, None, lang)],
@@ -152,6 +171,7 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
         "r": regions,
         "md": map_dates,
         "rd": latest,
+        "c": cites,
         "tw": words,
         "vc": {code: "".join(v) for code, v in verdicts.items()},
         # per year, then one more for a view with no year (nothing has data then)
@@ -160,6 +180,11 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
         "tref": "w" if model.reference_code(registry, indicator, lambda code: code in series and bool(series[code].years))
                 == county.welfare_area.code else "c",
     }
+    shapes, notes = break_marks(break_labels(indicator, lang), [y for s in series.values() for y in s.years])
+    if shapes:
+        # the trend's series-break markers, ready to draw: [shapes, annotations, forum-mode annotations]
+        out["tb"] = [shapes, notes, scale_fonts(json.loads(json.dumps(notes)), FORUM_FONT_SCALE)]
+    return out
 
 
 def explorer_indicators(registry, area_key: str) -> list:

@@ -24,7 +24,7 @@ from dashboard.draw.figures.bar import bar_figure
 from dashboard.draw.figures.common import footer_text, wrap
 from dashboard.draw.figures.map import map_figure
 from dashboard.draw.figures.status import AGREEMENT_COLORS, NO_ENTRY_COLOR, rounds_figure, status_color
-from dashboard.draw.figures.trend import trend_figure
+from dashboard.draw.figures.trend import trend_figure, with_breaks
 from dashboard.judge.compare import compare_indicator, trend
 
 #: Forum (projector) mode: every figure font this much larger.
@@ -107,6 +107,12 @@ def break_labels(indicator, lang) -> list[tuple[int, str]]:
     return [(b.year, t("breaks.marker", lang, year=b.year, label=b.label.get(lang))) for b in indicator.series_breaks]
 
 
+def _cite_notes(cells, lang) -> dict[str, str]:
+    """code -> the tooltip line of each cited value among ``cells`` (provenance.hover_citation)."""
+    return {c.code: provenance.hover_citation(c.citation, lang) for c in cells
+            if getattr(c, "citation", None) and not c.synthetic and c.status != model.STATUS_MISSING}
+
+
 def _value_source(registry, indicator, lang, *, synthetic: bool, citation: str | None) -> str:
     return provenance.value_source(registry, indicator, lang, synthetic=synthetic, citation=citation)
 
@@ -185,7 +191,7 @@ def _map(state, ctx, indicator, lang) -> ChartData:
         special_labels=special_labels(indicator, lang),
         note_texts={"synthetic": t("chart.synthetic_point", lang)},
         highlight=state.municipality, tiles=tiles, height=760 if state.forum else 560,
-        bounds=ctx.geo.bounds(state.map_mode),
+        bounds=ctx.geo.bounds(state.map_mode), cite_notes=_cite_notes(iy.municipalities, lang),
     )
     value_col = _col("value", lang, unit=unit)
     rows = []
@@ -263,6 +269,7 @@ def _bar(state, ctx, indicator, lang) -> ChartData:
             "synthetic": t("chart.synthetic_point", lang), "synthetic_legend": t("chart.synthetic_legend", lang),
             "hidden": t("bar.hidden", lang), "missing": t("bar.missing", lang),
         },
+        cite_notes=_cite_notes(ranked, lang),
     )
     value_col = _col("value", lang, unit=unit)
     rows = []
@@ -325,6 +332,7 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
                 "synthetic_legend": t("chart.synthetic_legend", lang)},
         digits=indicator.decimals + 2,
     )
+    fig = with_breaks(fig, break_labels(indicator, lang))
     years = sorted({y for s in shown for y in s.years})
     table_rows = []
     for y in years:

@@ -95,6 +95,10 @@ load_run = Table(
     Column("code_version", String(64), nullable=False),
     Column("host", String(255), nullable=True, comment="host name of the loading process"),
     Column("pid", Integer, nullable=True, comment="process id of the loading process"),
+    Column("source_updated", DateTime(timezone=True), nullable=True,
+           comment="when the source last updated the data, as the source states it"),
+    Column("source_next_update", DateTime(timezone=True), nullable=True,
+           comment="when the source will update the data next, as the source states it"),
 )
 
 observation = Table(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,18 @@ class JsonStat:
     roles: dict[str, list[str]] = field(default_factory=dict)
     label: str = ""
     updated: str | None = None
+
+    @property
+    def updated_at(self) -> datetime | None:
+        """The dataset's ``updated`` stamp (when Statistics Finland last updated the table) as a
+        UTC time; None when the response has none or it is not an ISO time (the values still load)."""
+        if not self.updated:
+            return None
+        try:
+            stamp = datetime.fromisoformat(str(self.updated).strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def _is_int(v) -> bool:

@@ -115,8 +115,10 @@ def build_database(path: Path, *, with_data: bool = True):
             for month in (6, 12):
                 rows.append(dict(indicator_key="vaesto_kuukausi", region_code=code, period=f"2024M{month:02d}",
                                  period_type="M", year=2024, value=10000.0 + month, load_run_id=2))
-        defaults = dict(sex="total", count=None, suppressed=False, provisional=False, synthetic=False)
-        conn.execute(insert(observation), [{**defaults, **r} for r in rows])
+        # Every value here is invented: flagged synthetic, so no test presents it as a statistical
+        # authority's figure (its source line says "synteettinen", not "sotkanet.fi, THL").
+        defaults = dict(sex="total", count=None, suppressed=False, provisional=False)
+        conn.execute(insert(observation), [{**defaults, **r, "synthetic": True} for r in rows])
 
         entries = []
         statuses = ["in_force", "signed", "in_negotiation", "in_preparation", "not_started", "in_force",

@@ -21,9 +21,10 @@ def test_ch001_chartdata_has_every_field_of_the_interface():
     assert isinstance(c, ChartData) and c.kind == "map"
     assert isinstance(c.table, pd.DataFrame) and len(c.table) == 11
     assert c.title.startswith("Asunnottomat") and "2020" in c.subtitle and c.unit == "/ 1 000 asukasta"
-    assert c.source.startswith("Lähde: sotkanet.fi, THL") and "CC BY 4.0" in c.source
+    # The test database's values are invented and flagged so: no statistical authority is named.
+    assert c.source.startswith("Synteettinen esimerkkiaineisto, ei tilastolähdettä") and "THL" not in c.source
     assert c.data_date == "2026-11-18"
-    assert c.synthetic is False
+    assert c.synthetic is True
     assert c.filename_stem == "kanta-hame-asunnottomat-yksinaiset-per1000-2020-kartta"
 
 
@@ -52,7 +53,7 @@ def test_ch004_small_counts_are_suppressed_identically_in_map_and_bar():
         assert shown["103"] == "0" and shown["109"] == "39"
     fig = build_chart("map", state).figure
     labels = dict(zip(fig["data"][0]["locations"], fig["data"][2]["text"]))
-    assert labels["433"] == "<b>Loppi</b><br>< 5"  # the hidden value is nowhere in the figure
+    assert labels["433"] == "<b>Loppi</b><br>< 5 *"  # the hidden value is nowhere in the figure (* synthetic)
     hover = dict(zip(fig["data"][0]["locations"], fig["data"][0]["customdata"]))
     assert hover["433"][0] == "< 5"
 

@@ -37,7 +37,7 @@ def test_emb001_embed_page_has_chart_title_legend_source_year_table_and_link_bac
     html = resp.data.decode()
     assert '<html lang="fi">' in html
     assert re.search(r"<h1[^>]*>Asunnottomat yksinäiset", html)
-    assert "Lähde: sotkanet.fi, THL" in html and "Tietovuosi 2024" in html
+    assert "Synteettinen esimerkkiaineisto, ei tilastolähdettä" in html and "Tietovuosi 2024" in html
     assert 'href="/asuminen?indikaattori=asunnottomat_yksinaiset_per1000&amp;vuosi=2024"' in html
     assert "<table>" in html and "Hämeenlinna" in html  # the data without JavaScript
     figure = figure_of(html)

@@ -253,7 +253,8 @@ def test_rte008_real_charts_export_end_to_end(real_client, warm_renderer):
     assert svg.status_code == 200
     text = svg.get_data(as_text=True)
     drawn = text.split("</desc>", 1)[1]  # the footer drawn once; <title>/<desc> repeat it as metadata
-    assert "Lähde: sotkanet.fi, THL" in drawn and drawn.count("Lähde:") == 1
+    line = "Synteettinen esimerkkiaineisto, ei tilastolähdettä"
+    assert line in drawn and drawn.count(line) == 1 and "THL" not in drawn
     csv = real_client.get(f"/vienti/map.csv?{ind}")
     assert csv.status_code == 200
     body = csv.data.decode("utf-8-sig").split("\r\n\r\n", 1)[1].strip().split("\r\n")

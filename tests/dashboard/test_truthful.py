@@ -6,6 +6,7 @@ was generated."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -144,3 +145,112 @@ def test_tru006_a_synthetic_series_names_no_statistical_authority(real_env):
 def test_tru007_sources_page_shows_the_demo_fill_as_generated(real_client):
     text = _page_text(real_client, "/tietolahteet")
     assert "luotu (synteettinen)" in text and "tiedostosta" in text
+
+
+def test_tru008_a_cited_value_shows_its_citation_in_the_map_bar_and_trend_tooltips(real_env):
+    engine, _ = real_env
+    hame = "julkaistu luku: " + AKX + " data/83/Hämeenlinna.json"
+    map_fig = _chart(engine, "map", TURNOUT, year=2017).figure["data"][0]
+    notes = dict(zip(map_fig["locations"], map_fig["customdata"]))
+    assert notes["109"][0] == "57,3" and notes["109"][1].startswith(hame)
+    assert "%{customdata[1]}" in map_fig["hovertemplate"]
+    bar = {row[0]: row for row in _chart(engine, "bar", TURNOUT, year=2017).figure["data"][0]["customdata"]}
+    assert bar["109"][3].startswith(hame)
+    trend = _chart(engine, "trend", TURNOUT, municipality="109").figure
+    focus = next(tr for tr in trend["data"] if tr.get("name") == "Hämeenlinna" and tr.get("customdata"))
+    hover = dict(zip(focus["x"], focus["customdata"]))
+    assert hover[2017].startswith("57,3<br>" + hame) and hover[2012] == "57,3"  # Sotkanet's 2012: no citation
+    # A value from a statistical source carries no citation line in its tooltip.
+    assert all(row[1] == "" for row in _chart(engine, "map", TURNOUT, year=2012).figure["data"][0]["customdata"])
+
+
+def test_tru009_the_explorer_store_carries_the_same_citation_line_per_value(real_env):
+    from dashboard.deliver.explorer import indicator_payload
+
+    engine, geo_dir = real_env
+
+    class Ctx:
+        pass
+
+    ctx = Ctx()
+    ctx.engine, ctx.registry = engine, REGISTRY
+    store = indicator_payload(ctx, TURNOUT, "fi")
+    notes = store["c"]["109"]
+    assert notes[store["Y"].index(2017)].startswith("julkaistu luku: " + AKX + " data/83/Hämeenlinna.json")
+    assert notes[store["Y"].index(2012)] == ""
+
+
+def test_tru010_persons_killed_and_injured_in_road_traffic_are_on_the_safety_page(real_env, real_client):
+    engine, _ = real_env
+    text = _page_text(real_client, "/turvallisuus")
+    assert "Tieliikenteessä kuolleet" in text and "Tieliikenteessä loukkaantuneet" in text
+    # The whole country's published figures 2010–2019, each with its citation.
+    chart = _chart(engine, "trend", "tieliikenne_kuolleet_lkm")
+    country = next(tr for tr in chart.figure["data"] if tr.get("name") == "Koko maa" and tr.get("customdata"))
+    hover = dict(zip(country["x"], country["customdata"]))
+    assert hover[2019].startswith("211<br>julkaistu luku: https://stat.fi/til/ton/2019/")
+    assert "tilastovuodet 2010–2019" in chart.source and not chart.synthetic
+
+
+UPDATED = "päivitetty lähteessä 12.5.2021"  # the crime table's own "updated" (JSON-stat), 2021-05-12
+
+
+def test_tru011_where_the_source_states_its_update_the_chart_and_every_export_say_so(real_env, real_client,
+                                                                                    warm_renderer):
+    engine, _ = real_env
+    chart = _chart(engine, "trend", "rikokset_omaisuus_per1000")
+    # Beside the statistic's own years; the fetch date stays apart ("Haettu").
+    assert "tilastovuodet 1987–2020 · " + UPDATED in chart.source
+    drawn = svg_text(render_image(chart, "svg", "slide", "fi"))
+    assert UPDATED in drawn and "tilastovuodet 1987–2020" in drawn and "Haettu: " in drawn
+    assert UPDATED in table_export(chart, "csv", "fi").decode("utf-8-sig")
+    sheet = load_workbook(io.BytesIO(table_export(chart, "xlsx", "fi"))).active
+    assert any(UPDATED in str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
+    # On screen: the indicator page, and a series whose source states nothing says nothing.
+    assert UPDATED in _page_text(real_client, "/indikaattori/rikokset_omaisuus_per1000")
+    assert "päivitetty lähteessä" not in _chart(engine, "trend", "tyottomat_pct").source
+    sv = build_chart("trend", ViewState(page="turvallisuus", indicator="rikokset_omaisuus_per1000", lang="sv"),
+                     engine=engine)
+    assert "uppdaterad i källan 12.5.2021" in sv.source
+
+
+def test_tru012_sources_page_shows_what_each_source_stated_about_its_update(real_client):
+    text = _page_text(real_client, "/tietolahteet")
+    assert "Lähteen ilmoittama päivitys" in text
+    assert UPDATED in text and "päivitetty lähteessä 28.5.2025" in text  # crime 135l, population 11s5
+
+
+def test_tru013_a_stated_next_update_is_worded_beside_the_last_one():
+    from dashboard.data.provenance import Provenance, period_note
+
+    prov = Provenance(kinds=frozenset({"statistic"}), first_year=2015, last_year=2024,
+                      source_updated="2025-05-28", next_update="2026-05-27")
+    note = period_note(REGISTRY.indicators["tyottomat_pct"], prov, "fi", today=date(2025, 6, 1))
+    assert note == "tilastovuodet 2015–2024 · päivitetty lähteessä 28.5.2025 · seuraava päivitys 27.5.2026"
+    en = period_note(REGISTRY.indicators["tyottomat_pct"], prov, "en", today=date(2025, 6, 1))
+    assert "updated at the source 28 May 2025 · next update 27 May 2026" in en
+
+
+def test_tru014_the_test_database_flags_its_invented_values_synthetic(tmp_path):
+    """No test fixture presents invented values as a statistical authority's: every observation of
+    tests/dashboard/data.py is synthetic, so no chart built on it names THL or Statistics Finland."""
+    from sqlalchemy import select
+
+    from dashboard.data.provenance import value_kind
+    from data_pipeline.db.schema import observation
+    from tests.dashboard.data import build_database
+
+    engine = build_database(tmp_path / "fixture.sqlite3")
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(observation.c.indicator_key, observation.c.synthetic,
+                                       observation.c.citation)).all()
+        assert rows and all(r.synthetic for r in rows)
+        assert {value_kind(REGISTRY.indicators[r.indicator_key], synthetic=r.synthetic, citation=r.citation)
+                for r in rows} == {"synthetic"}
+        for key in sorted({r.indicator_key for r in rows}):
+            source = _chart(engine, "trend", key).source
+            assert source.startswith("Synteettinen esimerkkiaineisto"), (key, source)
+            assert "THL" not in source and "Tilastokeskus" not in source, (key, source)
+    finally:
+        engine.dispose()

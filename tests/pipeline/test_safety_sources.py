@@ -1,5 +1,5 @@
-"""The missing safety measures: road traffic accidents by municipality from StatFin (table 12qh,
-JSON-stat 2.0 fixture in the table's real layout) and building fires / rescue call-outs reported
+"""The missing safety measures: road traffic accidents and the persons killed and injured in them by
+municipality from StatFin (table 12qh, JSON-stat 2.0 fixture in the table's real layout) and building fires / rescue call-outs reported
 by the rescue department on a template (Pronto has no open machine-readable interface)."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from data_pipeline.db.schema import observation
+from data_pipeline.db.schema import load_run, observation
 from data_pipeline.manual import load_manual_files, write_templates
 from data_pipeline.refresh import run_refresh
 from data_pipeline.sources import statfin
@@ -18,6 +18,7 @@ from data_pipeline.sources.pxweb import read_jsonstat
 FIX = Path(__file__).resolve().parent.parent / "fixtures"
 TRAFFIC = FIX / "statfin" / "tieliikenne_small.json"
 FATAL, INJURY = "tieliikenne_kuolemaan_johtaneet_lkm", "tieliikenne_loukkaantumiseen_johtaneet_lkm"
+KILLED, INJURED = "tieliikenne_kuolleet_lkm", "tieliikenne_loukkaantuneet_lkm"
 
 
 def _values(engine, key):
@@ -33,8 +34,11 @@ def test_saf001_traffic_request_selects_the_12qh_codes(registry):
     body = statfin.request_body(ds)
     assert body["response"] == {"format": "json-stat2"}
     codes = {q["code"]: q["selection"]["values"] for q in body["query"]}
-    assert codes == {"Tiedot": ["kuolonn", "loukonn"], "Tielaji": ["SSS"], "Osallinen": ["SSS"]}
-    assert {i.key for i in statfin.dataset_indicators(registry, "tieliikenne")} == {FATAL, INJURY}
+    assert codes == {"Tiedot": ["kuolonn", "loukonn", "kuol", "louk"], "Tielaji": ["SSS"], "Osallinen": ["SSS"]}
+    assert {i.key for i in statfin.dataset_indicators(registry, "tieliikenne")} == {FATAL, INJURY, KILLED, INJURED}
+    for key in (KILLED, INJURED):
+        ind = registry.indicators[key]
+        assert ind.area == "turvallisuus" and ind.level == "kunta" and ind.unit.fi == "henkilöä"
 
 
 def test_saf002_traffic_cells_become_municipal_observations(registry):
@@ -48,6 +52,10 @@ def test_saf002_traffic_cells_become_municipal_observations(registry):
     assert got[(FATAL, "109", "2021")] == 3 and got[(INJURY, "109", "2020")] == 61
     assert got[(FATAL, "SSS", "2020")] == 199 and got[(INJURY, "MK05", "2021")] == 131
     assert (INJURY, "981", "2021") not in got or got[(INJURY, "981", "2021")] != got[(INJURY, "981", "2021")]
+    # Persons, not accidents: one fatal accident in Hämeenlinna 2021 killed more than one person.
+    assert got[(KILLED, "109", "2021")] == 4 and got[(FATAL, "109", "2021")] == 3
+    assert got[(INJURED, "109", "2020")] == 78 and got[(INJURED, "MK05", "2021")] == 167
+    assert got[(KILLED, "SSS", "2020")] == 223 and (INJURED, "981", "2021") not in got
 
 
 def test_saf003_offline_refresh_loads_the_traffic_dataset_once(engine, registry, mini_offline, settings_for):
@@ -61,6 +69,12 @@ def test_saf003_offline_refresh_loads_the_traffic_dataset_once(engine, registry,
     assert result.status == "success" and result.inserted > 0
     values = _values(engine, FATAL)
     assert values[("061", "2021")] == 1 and values[("694", "2020")] == 1
+    assert _values(engine, KILLED)[("109", "2021")] == 4 and _values(engine, INJURED)[("061", "2020")] == 17
+    # The run records when Statistics Finland says it last updated the table (JSON-stat "updated").
+    with engine.connect() as conn:
+        stated = conn.execute(select(load_run.c.source_updated, load_run.c.source_next_update)
+                              .where(load_run.c.id == result.run_id)).one()
+    assert str(stated.source_updated)[:16] == "2022-05-19 05:00" and stated.source_next_update is None
     again = run_refresh(engine, settings, offline_dir=mini_offline, sources=("statfin",))
     assert again.get("statfin", "tieliikenne").inserted == 0 and again.get("statfin", "tieliikenne").updated == 0
 

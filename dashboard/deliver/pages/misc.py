@@ -9,6 +9,8 @@ from dash import html
 from dashboard.core.format import date_text, number
 from dashboard.core.i18n import t
 from dashboard.data import queries
+from dashboard.data.context import iso_date
+from dashboard.data.provenance import stated_dates
 from dashboard.deliver.components import table_wrap
 from dashboard.deliver.pages.base import Built, render
 
@@ -25,6 +27,12 @@ def _run_mode(run) -> str:
     if run["source"] in ("manual", "facts"):
         return "sources.mode_file"
     return "sources.mode_offline" if run["offline"] else "sources.mode_live"
+
+
+def _stated(run, lang: str) -> str:
+    """What the source itself said about the data of a run: last updated, next update ("–": nothing)."""
+    dates = [None if c not in run or pd.isna(run[c]) else iso_date(run[c]) for c in ("source_updated", "source_next_update")]
+    return stated_dates(*dates, lang) or "–"
 
 
 def build_sources(ctx, state, parsed) -> Built:
@@ -49,7 +57,8 @@ def build_sources(ctx, state, parsed) -> Built:
         loads = html.P(t("sources.no_loads", lang), className="tk-hint")
     else:
         head = html.Thead(html.Tr([html.Th(t(f"sources.{c}", lang), scope="col", className="is-num" if c in ("col_id", "col_rows") else None)
-                                   for c in ("col_id", "col_source", "col_dataset", "col_finished", "col_status", "col_rows", "col_mode")]))
+                                   for c in ("col_id", "col_source", "col_dataset", "col_finished", "col_status", "col_rows", "col_mode",
+                                             "col_stated")]))
         body = []
         for _, r in runs.iterrows():
             finished = None if pd.isna(r["finished_at"]) else r["finished_at"]  # NULL arrives as NaT
@@ -63,6 +72,7 @@ def build_sources(ctx, state, parsed) -> Built:
                 html.Td(html.Span(t(f"sources.{status_key}", lang), className=f"tk-run tk-run--{r['status']}")),
                 html.Td(rows_text, className="is-num"),
                 html.Td(t(_run_mode(r), lang)),
+                html.Td(_stated(r, lang)),
             ]))
         loads = table_wrap(html.Table([html.Caption(t("sources.loads_caption", lang)), head, html.Tbody(body)],
                                       className="tk-table"), lang)

@@ -14,11 +14,12 @@ HATCH = "/"
 
 
 def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, subtitle: str, footer: str,
-               axis_title: str, labels: dict, highlight: str | None = None) -> dict:
+               axis_title: str, labels: dict, highlight: str | None = None, cite_notes: dict | None = None) -> dict:
     """``ranked``: cells (code, name, value, text, status, synthetic) in display order, largest first.
 
     ``colors``: code -> fill colour (the map class). ``labels``: i18n strings for legend entries
     (county, country, synthetic, hidden, missing). ``county`` / ``country``: cells or None.
+    ``cite_notes``: code -> the tooltip line of a cited value's citation.
     """
     names = [c.name for c in ranked]
     values = [c.value if c.status == "ok" else None for c in ranked]
@@ -52,7 +53,8 @@ def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, 
                     "bgcolor": tokens.TRANSPARENT,
                 },
             },
-            "customdata": [[c.code, c.name, c.text, labels["synthetic"] if c.synthetic else ""] for c in ranked],
+            "customdata": [[c.code, c.name, c.text, labels["synthetic"] if c.synthetic
+                            else (cite_notes or {}).get(c.code, "")] for c in ranked],
             "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>",
             "showlegend": False,
         },

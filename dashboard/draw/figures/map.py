@@ -69,7 +69,7 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
                footer: str, special_labels: dict, note_texts: dict,
                highlight: str | None = None, height: int = 560, tiles: bool = False,
                categorical: list[tuple[str, str]] | None = None, cell_colors: list[str] | None = None,
-               bounds: list[float] | None = None) -> dict:
+               bounds: list[float] | None = None, cite_notes: dict | None = None) -> dict:
     """The map figure.
 
     ``cells``: objects with code, name, text, status ('ok'|'missing'|'suppressed'|'secondary'),
@@ -89,7 +89,8 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
     z = [i + 0.5 for i in idx]
     line_colors = [NO_DATA_OUTLINE if c.status == "missing" else OUTLINE_COLOR for c in cells]
     line_widths = [1.0 if c.status == "missing" else 1.5 for c in cells]
-    notes = [note_texts.get("synthetic", "") if c.synthetic else "" for c in cells]
+    # a cell's tooltip note: synthetic, or a cited value's citation (``cite_notes``: code -> line)
+    notes = [note_texts.get("synthetic", "") if c.synthetic else (cite_notes or {}).get(c.code, "") for c in cells]
     # Names go into hovertext (static); customdata carries only what changes with the values.
     customdata = [[c.text, notes[i]] for i, c in enumerate(cells)]
     points = [labels.get(c.code, (None, None)) for c in cells]

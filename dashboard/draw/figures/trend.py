@@ -7,6 +7,7 @@ with a legend entry; hidden values ("< 5") are gaps.
 from __future__ import annotations
 
 from dashboard.core import tokens
+from dashboard.data.provenance import hover_citation
 from dashboard.draw.figures.common import (
     ACCENT,
     CONTEXT,
@@ -24,8 +25,14 @@ def _symbols(series, filled: str = "circle") -> list[str]:
     return [f"{filled}-open" if syn else filled for syn in series.synthetic]
 
 
-def _hover(series) -> list[str]:
-    return list(series.texts)
+def _hover(series, lang: str) -> list[str]:
+    """Each point's tooltip text; a cited value adds its citation on a line of its own."""
+    cites = list(getattr(series, "citations", None) or []) + [None] * len(series.texts)
+    out = []
+    for text, synthetic, status, cite in zip(series.texts, series.synthetic, series.statuses, cites):
+        note = "" if synthetic or status == "missing" else hover_citation(cite, lang)
+        out.append(f"{text}<br>{note}" if note else text)
+    return out
 
 
 def trend_figure(*, focus, county, country, context: list, lang: str, title: str, subtitle: str, footer: str,
@@ -52,7 +59,7 @@ def trend_figure(*, focus, county, country, context: list, lang: str, title: str
             "type": "scatter", "mode": "lines+markers", "name": s.name, "x": s.years, "y": round_values(s.values, digits),
             "line": {"color": color, "width": width, "dash": dash},
             "marker": {"color": color, "size": size, "symbol": _symbols(s), "line": {"color": color, "width": 2}},
-            "customdata": _hover(s),
+            "customdata": _hover(s, lang),
             "hovertemplate": f"<b>{s.name}</b> %{{x}}<br>%{{customdata}}<extra></extra>",
             "connectgaps": False,
         })
@@ -84,17 +91,14 @@ def trend_figure(*, focus, county, country, context: list, lang: str, title: str
 
 
 
-def with_breaks(figure: dict, breaks) -> dict:
-    """The trend with its series breaks ((year, marker label), registry ``series_breaks``) drawn
-    as labelled dotted lines between the last year before and the break year, for breaks inside
-    the years shown. The exports and the indicator page draw them; the area page's trend is
-    redrawn by the browser's explorer, which receives the breaks in its payload (``sb``) but does
-    not draw them yet, so its screen figure stays without."""
-    if not breaks:
-        return figure
-    years = sorted({int(y) for tr in figure.get("data", []) for y in (tr.get("x") or []) if y is not None})
+def break_marks(breaks, years) -> tuple[list[dict], list[dict]]:
+    """The labelled dotted lines of series breaks ((year, marker label), registry ``series_breaks``)
+    between the last year before and the break year, for breaks inside ``years``: (shapes,
+    annotations). The one drawing of a break: server figures (:func:`with_breaks`) and the browser's
+    explorer (its store carries these, ``dashboard.deliver.explorer``) both use it."""
+    years = sorted({int(y) for y in years if y is not None})
     shapes, notes = [], []
-    for year, label in breaks:
+    for year, label in breaks or ():
         if years and not (years[0] < year <= years[-1]):
             continue
         shapes.append({"type": "line", "name": "break", "xref": "x", "yref": "paper", "x0": year - 0.5,
@@ -102,9 +106,21 @@ def with_breaks(figure: dict, breaks) -> dict:
         notes.append({"name": "break", "text": label, "showarrow": False, "xref": "x", "yref": "paper",
                       "x": year - 0.5, "y": 1 - 0.08 * len(notes), "xanchor": "left", "yanchor": "top",
                       "align": "left", "font": {"size": 11, "color": MUTED}, "bgcolor": tokens.LABEL_BG})
+    return shapes, notes
+
+
+def with_breaks(figure: dict, breaks) -> dict:
+    """The trend with its series breaks drawn (:func:`break_marks`) for the years its traces show.
+    A figure that already carries its breaks (every trend chart does, ``charts._trend``) is returned
+    as it is, so its forum-mode font sizes stay."""
+    layout = figure.get("layout", {})
+    if not breaks or any(sh.get("name") == "break" for sh in layout.get("shapes") or []):
+        return figure
+    years = [y for tr in figure.get("data", []) for y in (tr.get("x") or [])]
+    shapes, notes = break_marks(breaks, years)
     if not shapes:
         return figure
-    layout = dict(figure.get("layout", {}))
+    layout = dict(layout)
     layout["shapes"] = list(layout.get("shapes") or []) + shapes
     layout["annotations"] = list(layout.get("annotations") or []) + notes
     return {**figure, "layout": layout}
