@@ -261,6 +261,18 @@ def indicator_year(engine, registry, key: str, year: int | None, lang: str = "fi
                         lambda: _indicator_year(engine, registry, key, year, lang))
 
 
+def map_classes(indicator, values, benchmark: Cell | None, lang: str) -> Classification:
+    """The map classes of ``values`` with the indicator's polarity, centred on ``benchmark`` (the
+    county cell by default; another comparison passes its own cell). One call for the county map
+    and the whole-country map (:func:`dashboard.judge.classify.classify` holds the rule)."""
+    from dashboard.judge.compare import comparable
+
+    shown = benchmark is not None and benchmark.shown
+    return classify(values, indicator.classes, indicator.decimals, lang, indicator.breaks,
+                    direction=indicator.direction, benchmark=benchmark.value if shown else None,
+                    benchmark_name=benchmark.name if benchmark is not None else "", comparable=comparable(indicator))
+
+
 def _indicator_year(engine, registry, key: str, year: int | None, lang: str) -> IndicatorYear:
     indicator = registry.indicators[key]
     county = registry.county
@@ -274,8 +286,7 @@ def _indicator_year(engine, registry, key: str, year: int | None, lang: str) -> 
     ref = reference_code(registry, indicator, lambda code: row_has_data(by_code.get(code)))
     county_cell = _cell(by_code.get(ref), registry, indicator, lang, ref, year)
     country_cell = _cell(by_code.get(county.country.code), registry, indicator, lang, county.country.code, year)
-    shown_values = [c.value for c in munis if c.shown]
-    classification = classify(shown_values, indicator.classes, indicator.decimals, lang, indicator.breaks)
+    classification = map_classes(indicator, [c.value for c in munis if c.shown], county_cell, lang)
     cells = [*munis, county_cell, country_cell]
     dates = queries.load_dates(engine)
     load_ids = {c.load_run_id for c in cells if c.load_run_id is not None}
