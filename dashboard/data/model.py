@@ -390,3 +390,61 @@ def status_grid(engine, registry, template: str, lang: str = "fi", column: str =
                                                  bool(r["synthetic"]), data)
         rows.append((m.code, m.name.get(lang), cells))
     return periods, rows
+
+
+# --- the whole country ------------------------------------------------------------------------
+
+
+@dataclass
+class CountryYear:
+    """One indicator in one year across every municipality of Finland (the whole-country map)."""
+
+    year: int | None
+    cells: list[Cell]  # in the order of ``codes`` (the geometry's municipalities)
+    classification: Classification
+    county: Cell  # the benchmark the colours are centred on
+
+
+def country_frame(engine, registry, key: str, codes: tuple[str, ...]) -> pd.DataFrame:
+    """Annual observations of every municipality in ``codes`` and the country, suppression applied
+    across the country; a county municipality keeps the county view's status (its complementary
+    suppression), so the whole-country map never shows a value the county map hides. Cached."""
+    def compute() -> pd.DataFrame:
+        indicator = registry.indicators[key]
+        county = registry.county
+        frame = queries.indicator_observations(engine, key, tuple(codes) + (county.country.code,))
+        frame = with_status(frame, indicator, list(codes), county.country.code)
+        if frame.empty:
+            return frame
+        own = indicator_frame(engine, registry, key)
+        hidden = own[(own["status"] != STATUS_OK) & own["region_code"].isin(county.municipality_codes)]
+        keys = set(zip(hidden["region_code"], hidden["year"].astype(int)))
+        status = dict(zip(zip(hidden["region_code"], hidden["year"].astype(int)), hidden["status"]))
+        pairs = list(zip(frame["region_code"], frame["year"].astype(int)))
+        mask = np.array([p in keys for p in pairs], dtype=bool)
+        if mask.any():
+            frame = frame.copy()
+            frame.loc[mask, "status"] = [status[p] for p, m in zip(pairs, mask) if m]
+            frame.loc[mask, "value"] = float("nan")
+        return frame
+
+    return queries.memo(engine, "country_frame", (registry_key(registry), key, tuple(codes)), compute)
+
+
+def country_year(engine, registry, key: str, year: int | None, codes: list[str], names: dict, lang: str = "fi",
+                 benchmark: Cell | None = None) -> CountryYear:
+    """Every municipality of ``codes`` in ``year``; classes computed over the whole country with the
+    same rule as the county map (:func:`map_classes`), centred on the county by default."""
+    indicator = registry.indicators[key]
+    frame = country_frame(engine, registry, key, tuple(codes))
+    rows = {} if frame.empty or year is None else {r["region_code"]: r for r in frame[frame["year"] == year].to_dict("records")}
+    cells = []
+    for code in codes:
+        name = (names.get(code) or {}).get(lang, code)
+        cell = _cell(rows.get(code), registry, indicator, lang, code, year)
+        cell.name = name
+        cells.append(cell)
+    if benchmark is None:
+        benchmark = indicator_year(engine, registry, key, year, lang).county
+    classification = map_classes(indicator, [c.value for c in cells if c.shown], benchmark, lang)
+    return CountryYear(year=year, cells=cells, classification=classification, county=benchmark)

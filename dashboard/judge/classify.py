@@ -171,7 +171,7 @@ def classify(values, method: str, decimals: int, lang: str = "fi", fixed=(), *, 
         return _diverging(vals, float(benchmark), direction, decimals, lang, benchmark_name)
     breaks = compute_breaks(vals, method, decimals, fixed)
     used = method if method == "fixed" or not vals else sequential_method(
-        [round(v, decimals) for v in vals], method, min(MAX_CLASSES, len(set(round(v, decimals) for v in vals))))
+        [round(v, decimals) for v in vals], method, min(MAX_CLASSES, len({round(v, decimals) for v in vals})))
     n = len(breaks) + 1
     colors = PALETTES[min(n, MAX_CLASSES)] if n <= MAX_CLASSES else _stretch(n)
     lo = round(min(vals), decimals) if vals else None
