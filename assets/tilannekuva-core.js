@@ -210,7 +210,10 @@
     var years = ind.years;
     if (year === null || year === undefined || years.indexOf(year) < 0) year = years.length ? years[years.length - 1] : null;
     var k = c.K[year === null ? 0 : years.indexOf(year)];
-    return { year: year, idx: k[0], colors: k[1], legend: k[2], texts: k[3], status: k[4], flags: k[5], summary: k[6] };
+    // 0: no whole-country values that year (Python's COUNTRY_COVERAGE): every municipality without data.
+    var summary = k ? k[6] : fill(cst.nv, { year: year === null ? "" : year });
+    if (!k) k = cst.empty;
+    return { year: year, idx: k[0], colors: k[1], legend: k[2], texts: k[3], status: k[4], flags: k[5], summary: summary };
   }
 
   /* figures.map.value_patch of the whole-country map: its fill and highlight (it has no labels). */

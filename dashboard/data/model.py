@@ -431,13 +431,38 @@ def country_frame(engine, registry, key: str, codes: tuple[str, ...]) -> pd.Data
     return queries.memo(engine, "country_frame", (registry_key(registry), key, tuple(codes)), compute)
 
 
+#: A year is drawn on the whole-country map when at least this share of the geometry's
+#: municipalities has a row (a value or a hidden one) — "values for all municipalities", allowing
+#: for the few codes a merger changed between the statistic's and the boundaries' year.
+COUNTRY_COVERAGE = 0.9
+
+
+def country_rows(engine, registry, key: str, codes: tuple[str, ...]) -> dict:
+    """year -> {municipality code -> row} of :func:`country_frame` (cached)."""
+    def compute() -> dict:
+        frame = country_frame(engine, registry, key, codes)
+        out: dict = {}
+        for row in frame.to_dict("records"):
+            out.setdefault(int(row["year"]), {})[row["region_code"]] = row
+        return out
+
+    return queries.memo(engine, "country_rows", (registry_key(registry), key, codes), compute)
+
+
+def country_years(engine, registry, key: str, codes: tuple[str, ...]) -> list[int]:
+    """Years in which the indicator covers the whole country (:data:`COUNTRY_COVERAGE`)."""
+    wanted = set(codes)
+    need = COUNTRY_COVERAGE * len(wanted)
+    return sorted(y for y, rows in country_rows(engine, registry, key, codes).items()
+                  if wanted and len(wanted.intersection(rows)) >= need)
+
+
 def country_year(engine, registry, key: str, year: int | None, codes: list[str], names: dict, lang: str = "fi",
                  benchmark: Cell | None = None) -> CountryYear:
     """Every municipality of ``codes`` in ``year``; classes computed over the whole country with the
     same rule as the county map (:func:`map_classes`), centred on the county by default."""
     indicator = registry.indicators[key]
-    frame = country_frame(engine, registry, key, tuple(codes))
-    rows = {} if frame.empty or year is None else {r["region_code"]: r for r in frame[frame["year"] == year].to_dict("records")}
+    rows = country_rows(engine, registry, key, tuple(codes)).get(year, {}) if year is not None else {}
     cells = []
     for code in codes:
         name = (names.get(code) or {}).get(lang, code)

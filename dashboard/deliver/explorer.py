@@ -253,16 +253,23 @@ def _country_classes(ctx, indicator, year: int | None, lang: str) -> list:
 def country_payload(ctx, area_key: str, lang: str) -> dict:
     """The whole-country map's part of the explorer (``area-country``, sent when the map type
     "koko maa" is chosen): per indicator of the area and per selectable year (aligned with the
-    area store's ``years``) the classes over every municipality of Finland, decided here."""
+    area store's ``years``) the classes over every municipality of Finland, decided here; 0 for
+    a year that does not cover the country (:data:`dashboard.data.model.COUNTRY_COVERAGE`)."""
     registry = ctx.registry
     county = registry.county
+    codes = tuple(ctx.geo.country_codes())
     ind = {}
+    empty = None
     for indicator in explorer_indicators(registry, area_key):
+        covered = set(model.country_years(ctx.engine, registry, indicator.key, codes))
+        if empty is None:
+            empty = _country_classes(ctx, indicator, None, lang)[:6]
         years = model.selectable_years(ctx.engine, registry, indicator.key)
-        ind[indicator.key] = {"K": [_country_classes(ctx, indicator, y, lang) for y in years]
-                              or [_country_classes(ctx, indicator, None, lang)]}
-    return {"v": VERSION, "codes": ctx.geo.country_codes(), "place": county.country.name.get(lang),
-            "lw": list(line_widths(True)), "ind": ind}
+        # 0: the year does not cover the whole country; the map shows "empty" and "nv".
+        ind[indicator.key] = {"K": [_country_classes(ctx, indicator, y, lang) if y in covered else 0 for y in years]
+                              or [0]}
+    return {"v": VERSION, "codes": list(codes), "place": county.country.name.get(lang),
+            "lw": list(line_widths(True)), "ind": ind, "empty": empty, "nv": t("country.no_values", lang)}
 
 
 def country_json(ctx, area_key: str, lang: str) -> str:
