@@ -278,11 +278,18 @@
   }
 
   /* figures.bar.bar_figure for the view, keeping the layout and trace styles of ``current``. */
-  function barFigure(st, iy, highlight, current) {
+  function barFigure(st, iy, highlight, current, cy, cst) {
     var rank = ranked(iy);
     var cat = categories(iy);
     var colorBy = {};
     iy.municipalities.forEach(function (c, i) { colorBy[c.code] = cat.colors[cat.idx[i]]; });
+    if (cy) {
+      // Beside the whole-country map the bars take its classes (charts._bar).
+      iy.municipalities.forEach(function (c) {
+        var j = cst.codes.indexOf(c.code);
+        if (j >= 0) colorBy[c.code] = cy.colors[cy.idx[j]];
+      });
+    }
     var syntheticLabel = T(st, "chart.synthetic_point");
     var values = rank.map(function (c) { return c.status === "ok" ? c.value : null; });
     var shown = values.filter(function (v) { return v !== null; });
@@ -640,7 +647,7 @@
       out.mapTexts = { title: title, subtitle: sub, summary: summaryValues(st, iy),
         source: sourceText(st, iy.ind.src[v.mode === "country" ? "geo" : v.mode], iy.loadDate, iy.synthetic) };
     }
-    var bar = barFigure(st, iy, v.municipality, figures.bar);
+    var bar = barFigure(st, iy, v.municipality, figures.bar, cy, cst);
     if (parts.bar) {
       out.bar = bar.figure;
       out.barTexts = { title: title, subtitle: sub, summary: summaryRanking(st, bar.ranked, iy),

@@ -291,6 +291,11 @@ def _bar(state, ctx, indicator, lang) -> ChartData:
 
     idx, colors = categories_for(iy.municipalities, iy.classification)
     color_by_code = {c.code: colors[i] for c, i in zip(iy.municipalities, idx)}
+    if state.map_mode == "country" and ctx.geo.file("municipalities") is not None:
+        # Beside the whole-country map the bars take its classes, so the two still read as one.
+        cy = country_year(ctx, indicator, iy.year, lang)
+        cidx, ccolors = categories_for(cy.cells, cy.classification)
+        color_by_code = {c.code: ccolors[i] for c, i in zip(cy.cells, cidx) if c.code in color_by_code}
     # A count's county and country values are totals: never on the municipalities' axis.
     totals = not comparable(indicator)
     fig = bar_figure(

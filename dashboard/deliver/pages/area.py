@@ -443,7 +443,8 @@ def update_area(indicator, year, map_mode, municipality, meta):
                       as_of=check_as_of(meta.get("as_of")))
     map_chart = build_chart("map", state, ctx.engine)
     state = state.replace(year=map_chart.extra["year"])
-    return {"state": state, "map": map_chart}
+    # The bars take the classes of the map beside them (the whole country's or the county's).
+    return {"state": state, "map": map_chart, "bar": build_chart("bar", state, ctx.engine)}
 
 
 TEXT_PARTS = ("title", "subtitle", "summary", "source")
@@ -474,7 +475,7 @@ MODE_OUTPUTS = [
     Output("view-state", "data", allow_duplicate=True), Output("area-notice", "children", allow_duplicate=True),
     Output("area-country", "data"), Output("area-map-legend", "children", allow_duplicate=True),
     Output("area-map-summary", "children", allow_duplicate=True),
-    Output("area-map-subtitle", "children", allow_duplicate=True),
+    Output("area-map-subtitle", "children", allow_duplicate=True), Output("area-bar", "figure", allow_duplicate=True),
 ]
 
 
@@ -489,6 +490,7 @@ def _mode_outputs(out, lang):
         None,
         explorer_data.country_json(current_context(), state.page, lang) if state.map_mode == "country" else no_update,
         map_legend(legend_items(map_chart.figure), lang).children, map_chart.summary, map_chart.subtitle,
+        out["bar"].figure,
     ]
 
 
