@@ -243,7 +243,23 @@
     return p.build();
   }
 
-  /* The operations applied to a copy of a figure's data (only the changed traces are copied). */
+  function sameValue(a, b) {
+    if (a === b) return true;
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+
+  function current(obj, path) {
+    for (var k = 2; k < path.length; k++) {
+      if (obj === undefined || obj === null) return undefined;
+      obj = obj[path[k]];
+    }
+    return obj;
+  }
+
+  /* The operations applied to a copy of a figure's data (only the changed traces are copied; an
+   * operation that sets the value already there is left out, so plotly.js redraws only what changed:
+   * outlines and line widths mostly stay). */
   function applyOperations(data, ops) {
     var out = data.slice();
     var copied = {};
@@ -251,6 +267,7 @@
       var path = op[0];
       if (path[0] !== "data") return;
       var i = path[1];
+      if (sameValue(current(out[i], path), op[1])) return;
       if (!copied[i]) { out[i] = clone(out[i]); copied[i] = true; }
       var obj = out[i];
       for (var k = 2; k < path.length - 1; k++) {
