@@ -22,8 +22,8 @@ VIEW = "/hyvinvointityo?indikaattori=tyottomat_pct&vuosi=2021"
 def country_app(tmp_path_factory, offline_dir, facts_file):
     """The app on the real recording and the real boundaries (county and all of Finland)."""
     root = tmp_path_factory.mktemp("country")
-    with served_test_app(root, real=(offline_dir, facts_file, LOADED_AT), real_geometry=True) as (_app, url):
-        yield url, root
+    with served_test_app(root, real=(offline_dir, facts_file, LOADED_AT), real_geometry=True) as (app, url):
+        yield url, app
 
 
 def boundary_codes(offline_dir: Path) -> set[str]:
@@ -53,7 +53,7 @@ def wait_country(page):
 
 def test_cm001_whole_country_map_draws_every_municipality_of_the_boundaries_with_a_value(browser, country_app,
                                                                                          offline_dir):
-    url, _root = country_app
+    url, _app = country_app
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.set_default_timeout(30_000)
     errors = []
@@ -76,7 +76,7 @@ def test_cm001_whole_country_map_draws_every_municipality_of_the_boundaries_with
 
 
 def test_cm002_toggle_by_keyboard_keeps_url_and_switches_are_drawn_without_a_request(browser, country_app):
-    url, _root = country_app
+    url, app = country_app
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.set_default_timeout(30_000)
     page.goto(url + VIEW)
@@ -96,17 +96,46 @@ def test_cm002_toggle_by_keyboard_keeps_url_and_switches_are_drawn_without_a_req
     after = drawn(page)
     assert len(after["locations"]) == 309 and after["texts"] != before["texts"]
     assert requests == []
+    # what the browser drew from the store is what the server draws for that view
+    from dashboard.core.state import ViewState
+    from dashboard.draw.charts import build_chart
+
+    with app.server.test_request_context():
+        server = build_chart("map", ViewState(page="hyvinvointityo", indicator="tyottomat_pct", year=2020,
+                                              map_mode="country"))
+    fill = server.figure["data"][0]
+    assert after["locations"] == fill["locations"] and after["z"] == fill["z"]
+    assert after["texts"] == [c[0] for c in fill["customdata"]]
+    legend = page.locator("#area-map-legend li").all_inner_texts()
+    from dashboard.draw.figures.map import legend_items
+
+    assert [x.strip() for x in legend] == [label for label, _c in legend_items(server.figure)]
+    assert page.locator("#area-map-summary").inner_text() == server.summary
+    bar = page.evaluate("() => document.querySelector('#area-bar .js-plotly-plot').data[0].marker.color")
+    server_bar = build_bar(app)
+    assert bar == server_bar
     page.close()
     # Swedish and English name the toggle
     for lang, name in (("sv", "hela landet (alla kommuner)"), ("en", "whole country (all municipalities)")):
         page = browser.new_page()
+        page.set_default_timeout(30_000)
         page.goto(url + VIEW + f"&kartta=suomi&kieli={lang}")
-        expect(page.get_by_role("radio", name=name)).to_be_checked()
+        expect(page.get_by_role("radio", name=name)).to_be_checked(timeout=30_000)
         page.close()
 
 
+def build_bar(app) -> list:
+    from dashboard.core.state import ViewState
+    from dashboard.draw.charts import build_chart
+
+    with app.server.test_request_context():
+        chart = build_chart("bar", ViewState(page="hyvinvointityo", indicator="tyottomat_pct", year=2020,
+                                             map_mode="country"))
+    return chart.figure["data"][0]["marker"]["color"]
+
+
 def test_cm003_axe_finds_no_violations_with_the_country_map_on(browser, country_app):
-    url, _root = country_app
+    url, _app = country_app
     context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
