@@ -4,7 +4,7 @@ indicator and year switches are drawn from the store without a request, and axe 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import served_test_app
 from tests.browser.test_dashboard_browser import AXE, AXE_TAGS
 
-LOADED_AT = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+LOADED_AT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 #: Sotkanet 181 (unemployed, % of the labour force): every municipality of the 2021 division.
 VIEW = "/hyvinvointityo?indikaattori=tyottomat_pct&vuosi=2021"
 
