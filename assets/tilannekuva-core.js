@@ -73,6 +73,18 @@
     return parsed.data;
   }
 
+  var parsedCountry = { src: null, data: null };
+
+  /* The whole-country map's store (area-country, dashboard/deliver/explorer.py country_payload). */
+  function countryStore(json) {
+    if (typeof json !== "string" || !json) return null;
+    if (parsedCountry.src !== json) {
+      parsedCountry.data = JSON.parse(json);
+      parsedCountry.src = json;
+    }
+    return parsedCountry.data;
+  }
+
   function T(st, key, values) {
     return fill(st.t[key], values);
   }
@@ -192,14 +204,65 @@
     ];
   }
 
+  /* One indicator and year of the whole-country map, from its store (classes decided in Python:
+   * explorer._country_classes), aligned with the area store's years. */
+  function countryYear(st, cst, key, year) {
+    var ind = st.ind[key];
+    var c = cst && cst.ind ? cst.ind[key] : null;
+    if (!ind || !c) return null;
+    var years = ind.years;
+    if (year === null || year === undefined || years.indexOf(year) < 0) year = years.length ? years[years.length - 1] : null;
+    var k = c.K[year === null ? 0 : years.indexOf(year)];
+    // 0: no whole-country values that year (Python's COUNTRY_COVERAGE): every municipality without data.
+    var summary = k ? k[6] : fill(cst.nv, { year: year === null ? "" : year });
+    if (!k) k = cst.empty;
+    return { year: year, idx: k[0], colors: k[1], legend: k[2], texts: k[3], status: k[4], flags: k[5], summary: summary };
+  }
+
+  /* figures.map.value_patch of the whole-country map: its fill and highlight (it has no labels). */
+  function countryOperations(st, cst, cy, highlight) {
+    var note = T(st, "chart.synthetic_point");
+    var lit = highlight && cst.codes.indexOf(highlight) >= 0;
+    var missing = function (i) { var s = cy.status.charAt(i); return s === "m" || s === "-"; };
+    return [
+      [["data", 0, "z"], cy.idx.map(function (i) { return i + 0.5; })],
+      [["data", 0, "zmax"], cy.colors.length],
+      [["data", 0, "colorscale"], steppedColorscale(cy.colors)],
+      [["data", 0, "customdata"], cy.texts.map(function (text, i) { return [text, cy.flags.charAt(i) === "1" ? note : ""]; })],
+      [["data", 0, "marker", "line", "color"], cy.texts.map(function (_t, i) {
+        return missing(i) ? st.colors.noDataOutline : st.colors.outline;
+      })],
+      [["data", 0, "marker", "line", "width"], cy.texts.map(function (_t, i) { return missing(i) ? cst.lw[1] : cst.lw[0]; })],
+      [["data", 1, "locations"], lit ? [highlight] : []],
+      [["data", 1, "z"], lit ? [0] : []],
+      [["layout", "annotations"], []],
+    ];
+  }
+
   /* The operations as a Dash Patch (dash_clientside.Patch). */
-  function mapPatch(st, iy, highlight, Patch) {
+  function mapPatch(st, iy, highlight, Patch, ops) {
     var p = new Patch();
-    mapOperations(st, iy, highlight).forEach(function (op) { p.assign(op[0], op[1]); });
+    (ops || mapOperations(st, iy, highlight)).forEach(function (op) { p.assign(op[0], op[1]); });
     return p.build();
   }
 
-  /* The operations applied to a copy of a figure's data (only the changed traces are copied). */
+  function sameValue(a, b) {
+    if (a === b) return true;
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+
+  function current(obj, path) {
+    for (var k = 2; k < path.length; k++) {
+      if (obj === undefined || obj === null) return undefined;
+      obj = obj[path[k]];
+    }
+    return obj;
+  }
+
+  /* The operations applied to a copy of a figure's data (only the changed traces are copied; an
+   * operation that sets the value already there is left out, so plotly.js redraws only what changed:
+   * outlines and line widths mostly stay). */
   function applyOperations(data, ops) {
     var out = data.slice();
     var copied = {};
@@ -207,6 +270,7 @@
       var path = op[0];
       if (path[0] !== "data") return;
       var i = path[1];
+      if (sameValue(current(out[i], path), op[1])) return;
       if (!copied[i]) { out[i] = clone(out[i]); copied[i] = true; }
       var obj = out[i];
       for (var k = 2; k < path.length - 1; k++) {
@@ -234,15 +298,24 @@
   }
 
   /* figures.bar.bar_figure for the view, keeping the layout and trace styles of ``current``. */
-  function barFigure(st, iy, highlight, current) {
+  function barFigure(st, iy, highlight, current, cy, cst) {
     var rank = ranked(iy);
     var cat = categories(iy);
     var colorBy = {};
     iy.municipalities.forEach(function (c, i) { colorBy[c.code] = cat.colors[cat.idx[i]]; });
+    if (cy) {
+      // Beside the whole-country map the bars take its classes (charts._bar).
+      iy.municipalities.forEach(function (c) {
+        var j = cst.codes.indexOf(c.code);
+        if (j >= 0) colorBy[c.code] = cy.colors[cy.idx[j]];
+      });
+    }
     var syntheticLabel = T(st, "chart.synthetic_point");
     var values = rank.map(function (c) { return c.status === "ok" ? c.value : null; });
     var shown = values.filter(function (v) { return v !== null; });
-    var refs = [iy.county, iy.country].filter(function (c) { return c && c.status === "ok"; })
+    // A count's totals stay off the axis (ind.tot, decided in Python: charts._bar).
+    var onAxis = iy.ind.tot ? [] : [iy.county, iy.country];
+    var refs = onAxis.filter(function (c) { return c && c.status === "ok"; })
       .map(function (c) { return c.value; });
     var all = shown.concat(refs, [0.0]);
     var top = Math.max.apply(null, all);
@@ -270,7 +343,7 @@
     base1.customdata = hidden.map(function (c) { return [c.code, c.name, c.text, ""]; });
     var data = [base0, base1];
     var shapes = [];
-    [[iy.county, TOK.county, "solid"], [iy.country, TOK.country, "dash"]].forEach(function (spec) {
+    [[onAxis[0], TOK.county, "solid"], [onAxis[1], TOK.country, "dash"]].forEach(function (spec) {
       var ref = spec[0];
       if (!ref || ref.status !== "ok") return;
       shapes.push({ type: "line", xref: "x", yref: "paper", x0: ref.value, x1: ref.value, y0: 0, y1: 1,
@@ -411,7 +484,9 @@
     if (!shown.length) return noValues(st, iy.year);
     var order = shown.map(function (c) { return c.name + " " + c.text; }).join(", ");
     var text = T(st, "summary.ranking", { year: iy.year, order: order });
-    if (iy.county.status === "ok") text += " " + T(st, "summary.reference", { name: iy.county.name, value: iy.county.text });
+    if (iy.ind.tot) text += " " + T(st, "classes.count_refs", { county: iy.county.name, county_value: iy.county.text,
+      country: iy.country.name, country_value: iy.country.text });
+    else if (iy.county.status === "ok") text += " " + T(st, "summary.reference", { name: iy.county.name, value: iy.county.text });
     return text;
   }
 
@@ -530,6 +605,7 @@
     if (view.year !== null && view.year !== undefined) q.vuosi = String(view.year);
     if (view.municipality) q.kunta = view.municipality;
     if (view.mode === "tiles") q.kartta = "ruudut";
+    if (view.mode === "country") q.kartta = "suomi";
     if (view.lang !== "fi") q.kieli = view.lang;
     if (view.forum) q.esitys = "1";
     return q;
@@ -577,21 +653,28 @@
 
   /* Everything the explorer shows for a view ({indicator, year, municipality, mode, forum}).
    * ``parts``: which charts to rebuild ({map, bar, trend}); the rest is returned as null. */
-  function explore(st, view, figures, Patch, parts) {
+  function explore(st, view, figures, Patch, parts, cst) {
     var iy = indicatorYear(st, view.indicator, view.year);
     var v = { page: st.page, indicator: view.indicator, year: iy.year, municipality: view.municipality || null,
-      mode: view.mode === "tiles" ? "tiles" : "geo", lang: st.lang, forum: !!view.forum };
+      mode: view.mode === "tiles" || view.mode === "country" ? view.mode : "geo", lang: st.lang, forum: !!view.forum };
     var out = { view: v, iy: iy, years: iy.years };
     var title = iy.ind.title;
     var sub = subtitle(st, iy);
     var caption = title + (sub ? " (" + sub + ")" : "");
-    if (parts.map) {
+    var cy = v.mode === "country" ? countryYear(st, cst, view.indicator, iy.year) : null;
+    if (parts.map && cy) {
+      out.map = mapPatch(st, iy, v.municipality, Patch, countryOperations(st, cst, cy, v.municipality));
+      out.legend = legendChildren(cy.legend);
+      out.mapTexts = { title: title, subtitle: [iy.ind.unit, iy.year !== null ? String(iy.year) : "", cst.place]
+        .filter(Boolean).join(" \u00b7 "), summary: cy.summary,
+        source: sourceText(st, iy.ind.src.geo, iy.loadDate, iy.synthetic) };
+    } else if (parts.map) {
       out.map = mapPatch(st, iy, v.municipality, Patch);
       out.legend = legendChildren(legendItems(st, iy));
       out.mapTexts = { title: title, subtitle: sub, summary: summaryValues(st, iy),
-        source: sourceText(st, iy.ind.src[v.mode], iy.loadDate, iy.synthetic) };
+        source: sourceText(st, iy.ind.src[v.mode === "country" ? "geo" : v.mode], iy.loadDate, iy.synthetic) };
     }
-    var bar = barFigure(st, iy, v.municipality, figures.bar);
+    var bar = barFigure(st, iy, v.municipality, figures.bar, cy, cst);
     if (parts.bar) {
       out.bar = bar.figure;
       out.barTexts = { title: title, subtitle: sub, summary: summaryRanking(st, bar.ranked, iy),
@@ -631,7 +714,8 @@
 
   root.tilannekuvaCore = {
     round: round, fill: fill,
-    store: store, indicatorYear: indicatorYear, series: series, mapPatch: mapPatch, mapOperations: mapOperations,
+    store: store, countryStore: countryStore, countryYear: countryYear, countryOperations: countryOperations,
+    indicatorYear: indicatorYear, series: series, mapPatch: mapPatch, mapOperations: mapOperations,
     applyOperations: applyOperations, legendItems: legendItems, barFigure: barFigure,
     trendView: trendView, trendFigure: trendFigure, yearMarks: yearMarks, query: query, urlencode: urlencode,
     downloadHrefs: downloadHrefs, pageHref: pageHref, explore: explore, snapYear: snapYear,

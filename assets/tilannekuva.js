@@ -168,7 +168,17 @@
     var st = core.store(layoutProp("area-data", "data"));
     if (!st || !st.ind || !st.ind[indicator]) return undefined;
     var iy = core.indicatorYear(st, indicator, typeof year === "number" ? year : null);
-    var ops = core.mapOperations(st, iy, layoutProp("area-municipality", "value") || null);
+    var highlight = layoutProp("area-municipality", "value") || null;
+    var ops;
+    if (layoutProp("area-mapmode", "value") === "country") {
+      // The whole-country map: its classes come with the country store; without it, Dash decides.
+      var cst = core.countryStore(layoutProp("area-country", "data"));
+      var cy = cst && core.countryYear(st, cst, indicator, iy.year);
+      if (!cy) return undefined;
+      ops = core.countryOperations(st, cst, cy, highlight);
+    } else {
+      ops = core.mapOperations(st, iy, highlight);
+    }
     window.Plotly.react(gd, core.applyOperations(gd.data, ops), gd.layout);
     return iy.year;
   }
@@ -263,7 +273,7 @@
        * values in the page's store (tilannekuva-core.js) — no request to the server. A year step
        * leaves the trend alone (it does not depend on the year); tables behind a closed
        * disclosure are built when it is opened. */
-      explorer: function (indicator, year, municipality, storeJson, mode, meta, barFigure, trendFigure) {
+      explorer: function (indicator, year, municipality, storeJson, mode, meta, barFigure, trendFigure, countryJson) {
         pending = null;  // Dash has caught up with the controls
         var core = window.tilannekuvaCore;
         var st = core && core.store(storeJson);
@@ -278,7 +288,8 @@
         var out = core.explore(st, {
           indicator: indicator, year: typeof year === "number" ? year : null, municipality: municipality || null,
           mode: mode, forum: !!(meta && meta.forum === true),
-        }, { bar: barFigure, trend: trendFigure }, window.dash_clientside.Patch, { map: true, bar: true, trend: !yearOnly });
+        }, { bar: barFigure, trend: trendFigure }, window.dash_clientside.Patch, { map: true, bar: true, trend: !yearOnly },
+        core.countryStore(countryJson));
         var v = {
           "area-map.figure": out.map, "area-bar.figure": out.bar,
           "area-map-table-body.children": tableOutput("area-map-table-body", out.barTable),
@@ -355,6 +366,9 @@
         var id = triggeredId();
         var code = id === "area-map" ? pointCode(mapClick, "map") : pointCode(barClick, "bar");
         if (!code) return NO_UPDATE();
+        // The whole-country map shows municipalities outside the county: only the county's are chosen.
+        var st = window.tilannekuvaCore && window.tilannekuvaCore.store(layoutProp("area-data", "data"));
+        if (st && !st.munis.some(function (m) { return m[0] === code; })) return NO_UPDATE();
         return code === current ? "" : code;
       },
 

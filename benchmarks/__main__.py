@@ -22,11 +22,12 @@ from benchmarks import report
 from benchmarks._common import BenchSetupError, build_bench_data, default_offline_dir, machine_info, target
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-NAMES = ("map", "first_view", "export", "load", "refresh", "capacity")
+NAMES = ("map", "first_view", "export", "load", "refresh", "capacity", "country_map")
 
 #: (full, quick) settings per benchmark
 SETTINGS = {
     "map": ({"switches": 20, "warmup": 2}, {"switches": 10, "warmup": 1}),
+    "country_map": ({"switches": 20, "warmup": 2}, {"switches": 10, "warmup": 1}),
     "first_view": ({"repeats": 7, "warmup": 1}, {"repeats": 3, "warmup": 1}),
     "export": ({"repeats": 10, "warmup": 2}, {"repeats": 10, "warmup": 1}),
     "load": ({"users": 50, "duration_s": 30.0, "warmup_s": 5.0}, {"users": 50, "duration_s": 10.0, "warmup_s": 3.0}),
@@ -63,6 +64,10 @@ def run_one(name: str, data, offline_dir: Path, quick: bool) -> dict:
         from benchmarks import bench_map
 
         return bench_map.run(data, **settings)
+    if name == "country_map":
+        from benchmarks import bench_country_map
+
+        return bench_country_map.run(data, **settings)
     if name == "first_view":
         from benchmarks import bench_first_view
 

@@ -14,11 +14,12 @@ TITLES = {
     "load": "4. 50 simulated users against gunicorn",
     "export": "5. Warm server-side chart export",
     "capacity": "6. 100 clients without think time against gunicorn (this tree vs present main)",
+    "country_map": "7. Whole-country map indicator/year switch, 309 municipalities (headless Chromium)",
 }
-ORDER = ("map", "first_view", "refresh", "load", "export", "capacity")
+ORDER = ("map", "first_view", "refresh", "load", "export", "capacity", "country_map")
 RERUN = """```sh
 make bench                                  # all five, writes benchmarks/results/latest.{json,md}
-.venv/bin/python -m benchmarks --only map   # one benchmark (map, first_view, refresh, load, export, capacity)
+.venv/bin/python -m benchmarks --only map   # one benchmark (map, first_view, refresh, load, export, capacity, country_map)
 .venv/bin/python -m benchmarks --quick      # smoke run with fewer repeats (not written to results/)
 ```
 Needs the recorded responses (`TILANNEKUVA_OFFLINE_DIR`, default `../shared/data/snapshot`), Debian's
@@ -198,7 +199,7 @@ def _details_capacity(r: dict) -> list[str]:
     return out
 
 
-DETAILS = {"capacity": _details_capacity, "map": _details_map, "first_view": _details_first_view, "refresh": _details_refresh,
+DETAILS = {"capacity": _details_capacity, "map": _details_map, "country_map": _details_map, "first_view": _details_first_view, "refresh": _details_refresh,
            "load": _details_load, "export": _details_export}
 
 

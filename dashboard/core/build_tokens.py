@@ -40,6 +40,8 @@ def _python(tokens: dict) -> str:
     out += [f"SIZE_{k.upper()} = {v!r}" for k, v in tokens["size"].items()]
     out.append("#: Map class colours by number of classes.")
     out.append("PALETTES = {" + ", ".join(f"{int(k)}: {v!r}" for k, v in tokens["palette"].items()) + "}")
+    out.append("#: Diverging map classes around the benchmark, ordered worse -> better.")
+    out.append(f"DIVERGING = {list(tokens['diverging'])!r}")
     out.append(f"AGREEMENT_COLORS = {dict(tokens['agreement'])!r}")
     out.append(f"ROUND_COLORS = {dict(tokens['rounds'])!r}")
     return "\n".join(out) + "\n"

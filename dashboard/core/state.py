@@ -29,7 +29,7 @@ PARAMS = {
     "as_of": "tilanne",
 }
 #: Map modes and their Finnish URL values.
-MAP_MODES = {"geo": "rajat", "tiles": "ruudut"}
+MAP_MODES = {"geo": "rajat", "tiles": "ruudut", "country": "suomi"}
 #: Pages that are not priority areas.
 FIXED_PAGES = ("overview", "profile", "indicator", "sources")
 #: Years outside this range are rejected even when the database cannot be asked.
@@ -75,7 +75,7 @@ class ViewState:
     indicator: str | None = None
     year: int | None = None
     municipality: str | None = None  # region code
-    map_mode: str = "geo"  # 'geo' | 'tiles'
+    map_mode: str = "geo"  # 'geo' | 'tiles' | 'country' (every municipality of Finland)
     lang: str = "fi"  # 'fi' | 'sv' | 'en'
     forum: bool = False
     as_of: str | None = None  # pinned moment (dashboard.core.pin), None = live values

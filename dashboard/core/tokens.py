@@ -105,5 +105,7 @@ SIZE_FONT_FOOTNOTE = 11
 SIZE_RADIUS = 6
 #: Map class colours by number of classes.
 PALETTES = {1: ['#43a2ca'], 2: ['#a8ddb5', '#0868ac'], 3: ['#ccebc5', '#7bccc4', '#0868ac'], 4: ['#ccebc5', '#7bccc4', '#43a2ca', '#0868ac'], 5: ['#ccebc5', '#a8ddb5', '#7bccc4', '#43a2ca', '#0868ac']}
+#: Diverging map classes around the benchmark, ordered worse -> better.
+DIVERGING = ['#b35806', '#f1a340', '#e3e3e3', '#92c5de', '#2166ac']
 AGREEMENT_COLORS = {'in_force': '#0072B2', 'signed': '#56B4E9', 'renewed': '#009E73', 'under_review': '#F0E442', 'in_negotiation': '#E69F00', 'in_preparation': '#F3D1A0', 'not_started': '#D55E00', 'expired': '#CC79A7', 'not_needed': '#D9D9D9'}
 ROUND_COLORS = {'submitted': '#56B4E9', 'submitted_late': '#F3D1A0', 'requested': '#F0E442', 'not_submitted': '#D55E00', 'not_requested': '#EDEDED', 'not_applicable': '#D9D9D9'}

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from flask import Response, abort, request
 
-FILES = {"county": "county.json", "tiles": "tiles.json", "municipalities": "municipalities.json"}
-MODE_FILE = {"geo": "county", "tiles": "tiles"}
+FILES = {"county": "county.json", "tiles": "tiles.json", "municipalities": "municipalities.json",
+         "outline": "outline.json"}
+MODE_FILE = {"geo": "county", "tiles": "tiles", "country": "municipalities"}
 CACHE_SECONDS = 7 * 24 * 3600
 GEOJSON_MIMETYPES = ["application/json", "application/geo+json"]
 
@@ -62,10 +63,47 @@ class GeoStore:
                 write_json_atomic(path, doc)
         return path
 
+    def _outline(self) -> Path | None:
+        """The county's outer boundary, dissolved from the whole-country municipalities (the same
+        simplified coverage, so it lies exactly on their edges); written once per geometry version."""
+        source = self.file("municipalities")
+        if source is None:
+            return None
+        folder = Path(tempfile.gettempdir()) / "tilannekuva-geo"
+        path = folder / f"{self.registry.county.key}-outline-{source.version}.json"
+        with self._lock:
+            if path.is_file():
+                return path
+        from shapely.geometry import mapping, shape
+        from shapely.geometry.polygon import orient
+        from shapely.ops import unary_union
+
+        from data_pipeline.geo_tiles import write_json_atomic
+
+        codes = set(self.registry.county.municipality_codes)
+        doc = json.loads(source.path.read_text(encoding="utf-8"))
+        parts = [shape(f["geometry"]) for f in doc.get("features", []) if (f.get("properties") or {}).get("code") in codes]
+        if not parts:
+            return None
+        merged = unary_union(parts)
+        polys = list(merged.geoms) if merged.geom_type == "MultiPolygon" else [merged]
+        # Clockwise exterior rings: the d3-geo convention of plotly's geo subplot (see geo/README.md).
+        geometry = mapping(unary_union([orient(p, sign=-1.0) for p in polys]) if len(polys) > 1 else orient(polys[0], sign=-1.0))
+        code = self.registry.county.region.code
+        feature = {"type": "Feature", "properties": {"code": code}, "geometry": geometry}
+        with self._lock:
+            write_json_atomic(path, {"type": "FeatureCollection", "features": [feature]})
+        return path
+
     def file(self, name: str) -> GeoFile | None:
         if name not in FILES:
             return None
         path = self.build_dir / FILES[name]
+        if name == "outline" and not path.is_file():
+            found = self._outline()
+            if found is None:
+                return None
+            path = found
         if not path.is_file():
             if name != "tiles":
                 return None
@@ -75,8 +113,44 @@ class GeoStore:
         return GeoFile(name, path, version)
 
     def modes(self) -> list[str]:
-        """Map modes that can be drawn: 'geo' only when boundaries were built."""
-        return ["geo", "tiles"] if self.file("county") else ["tiles"]
+        """Map modes that can be drawn: 'geo' only when boundaries were built, 'country' when the
+        whole country's municipalities were built too."""
+        modes = ["geo", "tiles"] if self.file("county") else ["tiles"]
+        return modes + ["country"] if self.file("municipalities") else modes
+
+    def country_codes(self) -> list[str]:
+        """Every municipality code of the whole-country geometry, in code order ([] without it)."""
+        gf = self.file("municipalities")
+        if gf is None:
+            return []
+        key = ("codes", gf.name, gf.version)
+        with self._lock:
+            if key in self._labels:
+                return self._labels[key]  # type: ignore[return-value]
+        doc = json.loads(gf.path.read_text(encoding="utf-8"))
+        codes = sorted({(f.get("properties") or {}).get("code") for f in doc.get("features", [])} - {None})
+        with self._lock:
+            self._labels[key] = codes  # type: ignore[assignment]
+        return codes
+
+    def names(self) -> dict[str, dict[str, str]]:
+        """code -> {fi, sv, en} names of every municipality of the whole-country geometry."""
+        gf = self.file("municipalities")
+        if gf is None:
+            return {}
+        key = ("names", gf.name, gf.version)
+        with self._lock:
+            if key in self._labels:
+                return self._labels[key]  # type: ignore[return-value]
+        doc = json.loads(gf.path.read_text(encoding="utf-8"))
+        out = {}
+        for f in doc.get("features", []):
+            p = f.get("properties") or {}
+            if p.get("code"):
+                out[p["code"]] = {lang: p.get(f"name_{lang}") or p.get("name_fi") or p["code"] for lang in ("fi", "sv", "en")}
+        with self._lock:
+            self._labels[key] = out  # type: ignore[assignment]
+        return out
 
     def for_mode(self, mode: str) -> GeoFile:
         """The file of a map mode, falling back to tiles when the boundaries are missing."""
@@ -86,7 +160,7 @@ class GeoStore:
     def bounds(self, mode: str) -> list[float] | None:
         """[min lon, min lat, max lon, max lat] of the county in a map mode."""
         gf = self.for_mode(mode)
-        key = ("bounds", gf.name, gf.version)
+        key = ("bounds", gf.name, gf.version, mode)
         with self._lock:
             if key in self._labels:
                 return self._labels[key]  # type: ignore[return-value]
@@ -103,7 +177,7 @@ class GeoStore:
 
         codes = set(self.registry.county.municipality_codes)
         for feat in doc.get("features", []):
-            if (feat.get("properties") or {}).get("code") in codes:
+            if mode == "country" or (feat.get("properties") or {}).get("code") in codes:
                 walk((feat.get("geometry") or {}).get("coordinates") or [])
         result = [min(xs), min(ys), max(xs), max(ys)] if xs else None
         with self._lock:

@@ -266,6 +266,18 @@ def indicator_year(engine, registry, key: str, year: int | None, lang: str = "fi
                         lambda: _indicator_year(engine, registry, key, year, lang))
 
 
+def map_classes(indicator, values, benchmark: Cell | None, lang: str) -> Classification:
+    """The map classes of ``values`` with the indicator's polarity, centred on ``benchmark`` (the
+    county cell by default; another comparison passes its own cell). One call for the county map
+    and the whole-country map (:func:`dashboard.judge.classify.classify` holds the rule)."""
+    from dashboard.judge.compare import comparable
+
+    shown = benchmark is not None and benchmark.shown
+    return classify(values, indicator.classes, indicator.decimals, lang, indicator.breaks,
+                    direction=indicator.direction, benchmark=benchmark.value if shown else None,
+                    benchmark_name=benchmark.name if benchmark is not None else "", comparable=comparable(indicator))
+
+
 def _indicator_year(engine, registry, key: str, year: int | None, lang: str) -> IndicatorYear:
     indicator = registry.indicators[key]
     county = registry.county
@@ -279,8 +291,7 @@ def _indicator_year(engine, registry, key: str, year: int | None, lang: str) -> 
     ref = reference_code(registry, indicator, lambda code: row_has_data(by_code.get(code)))
     county_cell = _cell(by_code.get(ref), registry, indicator, lang, ref, year)
     country_cell = _cell(by_code.get(county.country.code), registry, indicator, lang, county.country.code, year)
-    shown_values = [c.value for c in munis if c.shown]
-    classification = classify(shown_values, indicator.classes, indicator.decimals, lang, indicator.breaks)
+    classification = map_classes(indicator, [c.value for c in munis if c.shown], county_cell, lang)
     cells = [*munis, county_cell, country_cell]
     dates = queries.load_dates(engine)
     load_ids = {c.load_run_id for c in cells if c.load_run_id is not None}
@@ -384,3 +395,86 @@ def status_grid(engine, registry, template: str, lang: str = "fi", column: str =
                                                  bool(r["synthetic"]), data)
         rows.append((m.code, m.name.get(lang), cells))
     return periods, rows
+
+
+# --- the whole country ------------------------------------------------------------------------
+
+
+@dataclass
+class CountryYear:
+    """One indicator in one year across every municipality of Finland (the whole-country map)."""
+
+    year: int | None
+    cells: list[Cell]  # in the order of ``codes`` (the geometry's municipalities)
+    classification: Classification
+    county: Cell  # the benchmark the colours are centred on
+
+
+def country_frame(engine, registry, key: str, codes: tuple[str, ...]) -> pd.DataFrame:
+    """Annual observations of every municipality in ``codes`` and the country, suppression applied
+    across the country; a county municipality keeps the county view's status (its complementary
+    suppression), so the whole-country map never shows a value the county map hides. Cached."""
+    def compute() -> pd.DataFrame:
+        indicator = registry.indicators[key]
+        county = registry.county
+        frame = queries.indicator_observations(engine, key, tuple(codes) + (county.country.code,))
+        frame = with_status(frame, indicator, list(codes), county.country.code)
+        if frame.empty:
+            return frame
+        own = indicator_frame(engine, registry, key)
+        hidden = own[(own["status"] != STATUS_OK) & own["region_code"].isin(county.municipality_codes)]
+        keys = set(zip(hidden["region_code"], hidden["year"].astype(int)))
+        status = dict(zip(zip(hidden["region_code"], hidden["year"].astype(int)), hidden["status"]))
+        pairs = list(zip(frame["region_code"], frame["year"].astype(int)))
+        mask = np.array([p in keys for p in pairs], dtype=bool)
+        if mask.any():
+            frame = frame.copy()
+            frame.loc[mask, "status"] = [status[p] for p, m in zip(pairs, mask) if m]
+            frame.loc[mask, "value"] = float("nan")
+        return frame
+
+    return queries.memo(engine, "country_frame", (registry_key(registry), key, tuple(codes)), compute)
+
+
+#: A year is drawn on the whole-country map when at least this share of the geometry's
+#: municipalities has a row (a value or a hidden one) — "values for all municipalities", allowing
+#: for the few codes a merger changed between the statistic's and the boundaries' year.
+COUNTRY_COVERAGE = 0.9
+
+
+def country_rows(engine, registry, key: str, codes: tuple[str, ...]) -> dict:
+    """year -> {municipality code -> row} of :func:`country_frame` (cached)."""
+    def compute() -> dict:
+        frame = country_frame(engine, registry, key, codes)
+        out: dict = {}
+        for row in frame.to_dict("records"):
+            out.setdefault(int(row["year"]), {})[row["region_code"]] = row
+        return out
+
+    return queries.memo(engine, "country_rows", (registry_key(registry), key, codes), compute)
+
+
+def country_years(engine, registry, key: str, codes: tuple[str, ...]) -> list[int]:
+    """Years in which the indicator covers the whole country (:data:`COUNTRY_COVERAGE`)."""
+    wanted = set(codes)
+    need = COUNTRY_COVERAGE * len(wanted)
+    return sorted(y for y, rows in country_rows(engine, registry, key, codes).items()
+                  if wanted and len(wanted.intersection(rows)) >= need)
+
+
+def country_year(engine, registry, key: str, year: int | None, codes: list[str], names: dict, lang: str = "fi",
+                 benchmark: Cell | None = None) -> CountryYear:
+    """Every municipality of ``codes`` in ``year``; classes computed over the whole country with the
+    same rule as the county map (:func:`map_classes`), centred on the county by default."""
+    indicator = registry.indicators[key]
+    rows = country_rows(engine, registry, key, tuple(codes)).get(year, {}) if year is not None else {}
+    cells = []
+    for code in codes:
+        name = (names.get(code) or {}).get(lang, code)
+        cell = _cell(rows.get(code), registry, indicator, lang, code, year)
+        cell.name = name
+        cells.append(cell)
+    if benchmark is None:
+        benchmark = indicator_year(engine, registry, key, year, lang).county
+    classification = map_classes(indicator, [c.value for c in cells if c.shown], benchmark, lang)
+    return CountryYear(year=year, cells=cells, classification=classification, county=benchmark)

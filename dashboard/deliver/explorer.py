@@ -37,14 +37,17 @@ from dashboard.draw.charts import (
     EXPLORER_KINDS,
     FORUM_FONT_SCALE,
     break_labels,
+    country_summary,
+    country_year,
     manual_rule,
     source_line,
     special_labels,
 )
 from dashboard.draw.figures.common import scale_fonts
-from dashboard.draw.figures.map import categories_for, value_legend
+from dashboard.draw.figures.map import categories_for, line_widths, value_legend
 from dashboard.draw.figures.trend import break_marks
 from dashboard.judge.classify import (
+    DIVERGING,
     NO_DATA_COLOR,
     NO_DATA_OUTLINE,
     OUTLINE_COLOR,
@@ -52,7 +55,7 @@ from dashboard.judge.classify import (
     SUPPRESSED_COLOR,
     text_color,
 )
-from dashboard.judge.compare import compare_indicator, trend
+from dashboard.judge.compare import comparable, compare_indicator, trend
 
 STATUS_LETTERS = {model.STATUS_OK: "o", model.STATUS_MISSING: "m", model.STATUS_SUPPRESSED: "s",
                   model.STATUS_SECONDARY: "x"}
@@ -65,7 +68,7 @@ TEMPLATES = (
     "summary.missing", "summary.trend", "table.rank", "table.region", "table.shown", "table.vs_county",
     "table.note", "table.no_values", "table.year", "table.note_hidden", "table.note_missing", "table.note_synthetic",
     "table.note_provisional", "compare.better", "compare.similar", "compare.worse", "compare.higher",
-    "compare.lower", "banner.synthetic", "banner.synthetic_detail",
+    "compare.lower", "banner.synthetic", "banner.synthetic_detail", "classes.count_refs",
 )
 VERSION = 1
 
@@ -164,6 +167,8 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
         "title": indicator.title.get(lang),
         "unit": indicator.unit.text(lang),
         "dec": indicator.decimals,
+        # 1: a count — the county and country values are totals, kept off the bar chart's axis
+        "tot": 0 if comparable(indicator) else 1,
         "src": {"geo": source_line(registry, indicator, lang, with_boundaries=True, engine=engine),
                 "tiles": source_line(registry, indicator, lang, engine=engine)},
         "years": model.selectable_years(engine, registry, key),
@@ -223,7 +228,7 @@ def payload(ctx, area_key: str, lang: str) -> dict:
     area = registry.agreement.area(area_key)
     munis = list(county.municipalities)
     by_name = sorted(range(len(munis)), key=lambda i: munis[i].name.get(lang))
-    colors = {c for pal in PALETTES.values() for c in pal} | {NO_DATA_COLOR, SUPPRESSED_COLOR}
+    colors = {c for pal in PALETTES.values() for c in pal} | set(DIVERGING) | {NO_DATA_COLOR, SUPPRESSED_COLOR}
     status_synthetic = False
     for ind in status_indicators(registry, area_key):
         entries = queries.manual_entries(ctx.engine, ind.source.template)
@@ -252,6 +257,48 @@ def payload(ctx, area_key: str, lang: str) -> dict:
         "t": {k: t(k, lang) for k in TEMPLATES},
         "ind": {ind.key: indicator_payload(ctx, ind.key, lang) for ind in explorer_indicators(registry, area_key)},
     }
+
+
+def _country_classes(ctx, indicator, year: int | None, lang: str) -> list:
+    """One year of the whole-country map, as the browser applies it: [class index per municipality
+    (in the order of ``codes``), colours, legend [label, colour], texts, status letters, flag digits,
+    the map's text alternative]."""
+    cy = country_year(ctx, indicator, year, lang)
+    idx, colors = categories_for(cy.cells, cy.classification)
+    legend = value_legend(cy.classification, idx, colors, special_labels(indicator, lang))
+    return [idx, colors, [[label, color] for label, color, shown in legend if shown], [c.text for c in cy.cells],
+            "".join(STATUS_LETTERS.get(c.status, "m") for c in cy.cells),
+            "".join(str(int(c.synthetic)) for c in cy.cells), country_summary(cy, lang)]
+
+
+def country_payload(ctx, area_key: str, lang: str) -> dict:
+    """The whole-country map's part of the explorer (``area-country``, sent when the map type
+    "koko maa" is chosen): per indicator of the area and per selectable year (aligned with the
+    area store's ``years``) the classes over every municipality of Finland, decided here; 0 for
+    a year that does not cover the country (:data:`dashboard.data.model.COUNTRY_COVERAGE`)."""
+    registry = ctx.registry
+    county = registry.county
+    codes = tuple(ctx.geo.country_codes())
+    ind = {}
+    empty = None
+    for indicator in explorer_indicators(registry, area_key):
+        covered = set(model.country_years(ctx.engine, registry, indicator.key, codes))
+        if empty is None:
+            empty = _country_classes(ctx, indicator, None, lang)[:6]
+        years = model.selectable_years(ctx.engine, registry, indicator.key)
+        # 0: the year does not cover the whole country; the map shows "empty" and "nv".
+        ind[indicator.key] = {"K": [_country_classes(ctx, indicator, y, lang) if y in covered else 0 for y in years]
+                              or [0]}
+    return {"v": VERSION, "codes": list(codes), "place": county.country.name.get(lang),
+            "lw": list(line_widths(True)), "ind": ind, "empty": empty, "nv": t("country.no_values", lang)}
+
+
+def country_json(ctx, area_key: str, lang: str) -> str:
+    """:func:`country_payload` as compact JSON, cached per data version."""
+    gf = ctx.geo.file("municipalities")
+    return queries.memo(
+        ctx.engine, "explorer_country", (model.registry_key(ctx.registry), area_key, lang, gf.version if gf else None),
+        lambda: json.dumps(country_payload(ctx, area_key, lang), ensure_ascii=False, separators=(",", ":"), allow_nan=False))
 
 
 def store_json(ctx, area_key: str, lang: str) -> str:

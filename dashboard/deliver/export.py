@@ -240,13 +240,15 @@ def _read_geojson(path: str, mtime: float) -> dict:
         return json.load(f)
 
 
-def _inline_geojson(figure: dict, geojson_path: str | None) -> None:
-    """Replace a GeoJSON URL in geo/map traces by the GeoJSON itself (kaleido has no server to ask)."""
+def _inline_geojson(figure: dict, geojson_path: str | None, files: dict | None = None) -> None:
+    """Replace a GeoJSON URL in geo/map traces by the GeoJSON itself (kaleido has no server to ask).
+    ``files``: URL -> path of further geometry (the county outline of the whole-country map)."""
     for trace in figure.get("data", []):
         if isinstance(trace.get("geojson"), str):
-            if not geojson_path:
+            path = (files or {}).get(trace["geojson"], geojson_path)
+            if not path:
                 raise ExportError("map trace has a GeoJSON URL but the chart has no geojson_path")
-            p = Path(geojson_path)
+            p = Path(path)
             trace["geojson"] = _read_geojson(str(p), p.stat().st_mtime)
 
 
@@ -321,7 +323,7 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
     # A trend's series breaks are drawn in every export (the screen's explorer trend has none yet).
     fig = copy.deepcopy(with_breaks(chart.figure, (getattr(chart, "extra", None) or {}).get("breaks")))
     fig.setdefault("data", [])
-    _inline_geojson(fig, chart.geojson_path)
+    _inline_geojson(fig, chart.geojson_path, chart.extra.get("geojson_files"))
     layout = fig.setdefault("layout", {})
     if not fig["data"]:  # nothing to draw: the image says so in the chart's own words, without empty axes
         for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:

@@ -25,7 +25,7 @@ from dashboard.draw.figures.common import footer_text, wrap
 from dashboard.draw.figures.map import map_figure
 from dashboard.draw.figures.status import AGREEMENT_COLORS, NO_ENTRY_COLOR, rounds_figure, status_color
 from dashboard.draw.figures.trend import trend_figure, with_breaks
-from dashboard.judge.compare import compare_indicator, trend
+from dashboard.judge.compare import comparable, compare_indicator, trend
 
 #: Forum (projector) mode: every figure font this much larger.
 FORUM_FONT_SCALE = 1.4
@@ -177,43 +177,73 @@ def special_labels(indicator, lang: str) -> dict:
     }
 
 
+def country_summary(cy, lang) -> str:
+    """The text alternative of the whole-country map: how many values, the extremes, the outline."""
+    shown = [c for c in cy.cells if c.shown]
+    if not shown:
+        return t("country.no_values", lang, year=cy.year or "")
+    hi = max(shown, key=lambda c: (c.value, c.name))
+    lo = min(shown, key=lambda c: (c.value, c.name))
+    return t("country.summary", lang, year=cy.year, count=len(shown), high=hi.name, high_value=hi.text,
+             low=lo.name, low_value=lo.text, county=cy.county.name)
+
+
+def country_year(ctx, indicator, year, lang):
+    """:func:`dashboard.data.model.country_year` over the whole-country geometry's municipalities."""
+    return model.country_year(ctx.engine, ctx.registry, indicator.key, year, ctx.geo.country_codes(),
+                              ctx.geo.names(), lang)
+
+
 def _map(state, ctx, indicator, lang) -> ChartData:
     registry = ctx.registry
     iy = model.indicator_year(ctx.engine, registry, indicator.key, state.year, lang)
     geo = ctx.geo.for_mode(state.map_mode)
     tiles = geo.name == "tiles"
+    country = geo.name == "municipalities"
     title, subtitle, unit, stem = _base("map", state, registry, indicator, iy.year, lang)
+    cells, classification, summary, outline, files = iy.municipalities, iy.classification, None, None, {}
+    if country:
+        cy = country_year(ctx, indicator, iy.year, lang)
+        cells, classification, summary = cy.cells, cy.classification, country_summary(cy, lang)
+        line = ctx.geo.file("outline")
+        outline = (line.url, registry.county.region.code, t("country.outline", lang, county=registry.county.name.get(lang))) \
+            if line else None
+        files = {line.url: str(line.path)} if line else {}
+        subtitle = " · ".join(x for x in (unit, str(iy.year) if iy.year else "", registry.county.country.name.get(lang)) if x)
+        stem = stem.replace(slug(registry.county.key), f"{slug(registry.county.key)}-koko-maa", 1)
     source = source_line(registry, indicator, lang, with_boundaries=not tiles, engine=ctx.engine)
     fig = map_figure(
-        cells=iy.municipalities, classification=iy.classification, geojson_url=geo.url,
-        labels=ctx.geo.label_points(state.map_mode), lang=lang, title=wrap(title, 64), subtitle=subtitle,
-        footer=_footer(source, iy.load_date, iy.synthetic, lang),
+        cells=cells, classification=classification, geojson_url=geo.url,
+        labels={} if country else ctx.geo.label_points(state.map_mode), lang=lang, title=wrap(title, 64),
+        subtitle=subtitle, footer=_footer(source, iy.load_date, iy.synthetic, lang),
         special_labels=special_labels(indicator, lang),
         note_texts={"synthetic": t("chart.synthetic_point", lang)},
         highlight=state.municipality, tiles=tiles, height=760 if state.forum else 560,
         bounds=ctx.geo.bounds(state.map_mode), cite_notes=_cite_notes(iy.municipalities, lang),
+        outline=outline if country else None,
     )
     value_col = _col("value", lang, unit=unit)
     rows = []
-    for c in iy.municipalities:
-        idx = iy.classification.index(c.value) if c.shown else None
+    for c in cells:
+        idx = classification.index(c.value) if c.shown else None
         rows.append({
             _col("region", lang): c.name, _col("code", lang): c.code, _col("year", lang): iy.year,
             value_col: c.value, _col("shown", lang): c.text,
-            _col("class", lang): iy.classification.bins[idx].label if idx is not None else c.text,
+            _col("class", lang): classification.bins[idx].label if idx is not None else c.text,
             _col("note", lang): _note(c, lang),
             t("source.column", lang): _value_source(registry, indicator, lang, synthetic=c.synthetic, citation=c.citation)
             if c.status != "missing" else "",
         })
-    summary = _summary_values(iy, lang)
+    summary = summary or _summary_values(iy, lang)
     return ChartData(
         kind="map", figure=fig, table=pd.DataFrame(rows), title=title, subtitle=subtitle, unit=unit, source=source,
         data_date=iy.load_date or "", synthetic=iy.synthetic, filename_stem=stem, geojson_path=str(geo.path),
         summary=summary,
-        extra={"years": iy.years, "year": iy.year, "indicator": indicator.key, "mode": "tiles" if tiles else "geo",
+        extra={"years": iy.years, "year": iy.year, "indicator": indicator.key,
+               "mode": "tiles" if tiles else "country" if country else "geo",
                "display_columns": [_col("region", lang), _col("shown", lang), _col("class", lang), _col("note", lang)],
-               "codes": [c.code for c in iy.municipalities],
-               "legend": [(b.label, b.color) for b in iy.classification.bins]},
+               "codes": [c.code for c in cells], "geojson_files": files,
+               "legend": [(b.label, b.color) for b in classification.bins]},
     )
 
 
@@ -239,13 +269,21 @@ def _summary_values(iy, lang) -> str:
     return " ".join(parts)
 
 
-def _summary_ranking(ranked, iy, lang) -> str:
+def count_refs_note(iy, lang) -> str:
+    """The note that a count's county and country totals are left off the bar chart's axis."""
+    return t("classes.count_refs", lang, county=iy.county.name, county_value=iy.county.text,
+             country=iy.country.name, country_value=iy.country.text)
+
+
+def _summary_ranking(ranked, iy, lang, totals: bool = False) -> str:
     shown = [c for c in ranked if c.shown]
     if not shown:
         return _no_values(iy.year, lang)
     order = ", ".join(f"{c.name} {c.text}" for c in shown)
     text = t("summary.ranking", lang, year=iy.year, order=order)
-    if iy.county.shown:
+    if totals:
+        text += " " + count_refs_note(iy, lang)
+    elif iy.county.shown:
         text += " " + t("summary.reference", lang, name=iy.county.name, value=iy.county.text)
     return text
 
@@ -260,8 +298,16 @@ def _bar(state, ctx, indicator, lang) -> ChartData:
 
     idx, colors = categories_for(iy.municipalities, iy.classification)
     color_by_code = {c.code: colors[i] for c, i in zip(iy.municipalities, idx)}
+    if state.map_mode == "country" and ctx.geo.file("municipalities") is not None:
+        # Beside the whole-country map the bars take its classes, so the two still read as one.
+        cy = country_year(ctx, indicator, iy.year, lang)
+        cidx, ccolors = categories_for(cy.cells, cy.classification)
+        color_by_code = {c.code: ccolors[i] for c, i in zip(cy.cells, cidx) if c.code in color_by_code}
+    # A count's county and country values are totals: never on the municipalities' axis.
+    totals = not comparable(indicator)
     fig = bar_figure(
-        ranked=ranked, colors=color_by_code, county=iy.county, country=iy.country, lang=lang,
+        ranked=ranked, colors=color_by_code, county=None if totals else iy.county,
+        country=None if totals else iy.country, lang=lang,
         title=wrap(title, 60), subtitle=subtitle, footer=_footer(source, iy.load_date, iy.synthetic, lang),
         axis_title=unit, highlight=state.municipality,
         labels={
@@ -295,7 +341,8 @@ def _bar(state, ctx, indicator, lang) -> ChartData:
         })
     return ChartData(
         kind="bar", figure=fig, table=pd.DataFrame(rows), title=title, subtitle=subtitle, unit=unit, source=source,
-        data_date=iy.load_date or "", synthetic=iy.synthetic, filename_stem=stem, summary=_summary_ranking(ranked, iy, lang),
+        data_date=iy.load_date or "", synthetic=iy.synthetic, filename_stem=stem,
+        summary=_summary_ranking(ranked, iy, lang, totals=totals),
         extra={"codes": [c.code for c in ranked], "year": iy.year, "years": iy.years,
                "display_columns": [_col("rank", lang), _col("region", lang), _col("shown", lang),
                                    _col("vs_county", lang, county=iy.county.name), _col("note", lang)]},
@@ -370,6 +417,8 @@ def _status_map(state, ctx, indicator, lang) -> ChartData:
     registry = ctx.registry
     template = indicator.source.template
     cells = model.latest_statuses(ctx.engine, registry, template, lang)
+    if state.map_mode == "country":  # a county's own status measure: its boundaries
+        state = state.replace(map_mode="geo")
     geo = ctx.geo.for_mode(state.map_mode)
     tiles = geo.name == "tiles"
     title = t(f"status.{template}.title", lang)

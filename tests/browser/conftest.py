@@ -52,12 +52,14 @@ def page(browser):
 
 
 @contextmanager
-def served_test_app(root: Path, *, real: tuple[Path, Path, object] | None = None):
+def served_test_app(root: Path, *, real: tuple[Path, Path, object] | None = None, real_geometry: bool = False):
     """(app, base URL): a fresh app on the test database and hand-made geometry in ``root``,
     served by werkzeug in a thread on a free port; closed (server, socket, engine) on exit.
 
     ``real`` = (recording, published figures, load time): the database of real recorded values
-    instead (``tests.dashboard.real_data``), every load run pinned to the load time."""
+    instead (``tests.dashboard.real_data``), every load run pinned to the load time.
+    ``real_geometry``: the recorded boundaries (county and every municipality of Finland), built by
+    the pipeline's boundaries refresh, instead of the hand-made squares (needs ``real``)."""
     from dashboard import create_app
 
     if real is not None:
@@ -67,7 +69,17 @@ def served_test_app(root: Path, *, real: tuple[Path, Path, object] | None = None
         engine = build_real_database(root / "app.sqlite3", offline_dir, facts_file, loaded_at=loaded_at)
     else:
         engine = build_database(root / "app.sqlite3")
-    write_geometry(root / "geo")
+    if real_geometry and real is not None:
+        from data_pipeline.refresh import run_refresh
+        from data_pipeline.settings import Settings
+
+        url = f"sqlite:///{root / 'app.sqlite3'}"
+        settings = Settings.from_env({"DATABASE_URL": url, "TILANNEKUVA_SNAPSHOT_DIR": str(root / "snapshot"),
+                                      "TILANNEKUVA_GEO_DIR": str(root / "geo")})
+        report = run_refresh(engine, settings, sources=("boundaries",), offline_dir=real[0])
+        assert report.ok, report.render()
+    else:
+        write_geometry(root / "geo")
     app = create_app(engine=engine, registry=REGISTRY, geo_dir=root / "geo")
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

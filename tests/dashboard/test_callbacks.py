@@ -95,7 +95,8 @@ def test_cb004_map_type_switch_sends_a_figure_that_references_the_tile_file(dash
     out = body(resp)
     fig = out["area-map"]["figure"]
     assert "data" in fig and fig["data"][0]["geojson"].startswith("/geo/tiles.json")
-    assert len(fig["data"]) == 3  # fill, highlight, labels: the legend is HTML beside the map
+    # fill, highlight, labels, the county outline (empty but on the whole-country map): the legend is HTML
+    assert len(fig["data"]) == 4 and fig["data"][3]["locations"] == []
     text = resp.data.decode()
     assert "coordinates" not in text and "FeatureCollection" not in text
     assert out["view-state"]["data"]["query"] == {"indikaattori": "asunnottomat_yksinaiset_per1000", "vuosi": "2020",

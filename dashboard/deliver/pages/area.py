@@ -21,7 +21,7 @@ import logging
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, State, dcc, html
+from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 
 from dashboard.core.i18n import t
 from dashboard.core.state import (
@@ -202,7 +202,8 @@ def _controls(registry, area_key: str, state, years: list[int], year: int | None
                     dbc.RadioItems(
                         id="area-mapmode",
                         options=[{"label": t("controls.map_geo", lang), "value": "geo", "disabled": "geo" not in modes},
-                                 {"label": t("controls.map_tiles", lang), "value": "tiles"}],
+                                 {"label": t("controls.map_tiles", lang), "value": "tiles"},
+                                 *([{"label": t("country.mode", lang), "value": "country"}] if "country" in modes else [])],
                         value=state.map_mode if state.map_mode in modes else modes[-1],
                         class_name="tk-radios", input_class_name="tk-radio__input", label_class_name="tk-radio__label",
                     ),
@@ -360,6 +361,9 @@ def build_area(area_key: str):
                         # Every value of the area's indicators: indicator, year and municipality
                         # switches are drawn in the browser (assets/tilannekuva-core.js).
                         dcc.Store(id="area-data", data=explorer_data.store_json(ctx, area_key, lang)),
+                        # The whole-country map's classes: only when that map type is shown.
+                        dcc.Store(id="area-country", data=explorer_data.country_json(ctx, area_key, lang)
+                                  if mode == "country" else None),
                     ],
                     className="tk-section tk-explorer", **{"aria-labelledby": "explore-h"},
                 ),
@@ -439,7 +443,8 @@ def update_area(indicator, year, map_mode, municipality, meta):
                       as_of=check_as_of(meta.get("as_of")))
     map_chart = build_chart("map", state, ctx.engine)
     state = state.replace(year=map_chart.extra["year"])
-    return {"state": state, "map": map_chart}
+    # The bars take the classes of the map beside them (the whole country's or the county's).
+    return {"state": state, "map": map_chart, "bar": build_chart("bar", state, ctx.engine)}
 
 
 TEXT_PARTS = ("title", "subtitle", "summary", "source")
@@ -468,6 +473,9 @@ MODE_OUTPUTS = [
     Output("area-map", "figure", allow_duplicate=True), Output("area-map-source", "children", allow_duplicate=True),
     *HREF_OUTPUTS,
     Output("view-state", "data", allow_duplicate=True), Output("area-notice", "children", allow_duplicate=True),
+    Output("area-country", "data"), Output("area-map-legend", "children", allow_duplicate=True),
+    Output("area-map-summary", "children", allow_duplicate=True),
+    Output("area-map-subtitle", "children", allow_duplicate=True), Output("area-bar", "figure", allow_duplicate=True),
 ]
 
 
@@ -480,6 +488,9 @@ def _mode_outputs(out, lang):
         screen_figure(map_chart.figure), source_text(map_chart, lang), *hrefs,
         {"path": page_path, "query": state.query(), "push": True, "page": state.page},
         None,
+        explorer_data.country_json(current_context(), state.page, lang) if state.map_mode == "country" else no_update,
+        map_legend(legend_items(map_chart.figure), lang).children, map_chart.summary, map_chart.subtitle,
+        out["bar"].figure,
     ]
 
 
@@ -499,7 +510,7 @@ def register_callbacks(app) -> None:
         *CLIENT_OUTPUTS,
         Input("area-indicator", "value"), Input("area-year", "value"), Input("area-municipality", "value"),
         State("area-data", "data"), State("area-mapmode", "value"), State("page-meta", "data"),
-        State("area-bar", "figure"), State("area-trend", "figure"),
+        State("area-bar", "figure"), State("area-trend", "figure"), State("area-country", "data"),
         prevent_initial_call=True,
     )
 

@@ -1,7 +1,8 @@
 """Choropleth of the county's municipalities (geographic boundaries or equal-area tiles).
 
 Geometry is referenced by URL (``geojson`` is a string), so the figure holds codes and values
-only. The trace order is fixed — 0 fill, 1 highlight outline, 2 labels, 3… legend keys — so that an
+only. The trace order is fixed — 0 fill, 1 highlight outline, 2 labels, 3 the county's outline (the
+whole-country map; empty otherwise), 4… legend keys — so that an
 update can patch values in place (:func:`value_patch`) without resending or re-laying out anything.
 Classes are drawn with a stepped colour scale on the class index; every municipality is labelled
 with its name and value, so colour is never the only cue, and no-data / suppressed areas are named
@@ -23,7 +24,7 @@ from dashboard.judge.classify import (
 #: Legend slots: value classes, then the special classes.
 SPECIAL = ("suppressed", "secondary", "missing")
 LEGEND_SLOTS = MAX_CLASSES + len(SPECIAL)
-FILL, HIGHLIGHT, LABELS, LEGEND0 = 0, 1, 2, 3
+FILL, HIGHLIGHT, LABELS, OUTLINE, LEGEND0 = 0, 1, 2, 3, 4
 TRANSPARENT = tokens.TRANSPARENT
 
 
@@ -35,6 +36,12 @@ def stepped_colorscale(colors: list[str]) -> list:
         scale.append([i / n, c])
         scale.append([(i + 1) / n, c])
     return scale
+
+
+def line_widths(country: bool) -> tuple[float, float]:
+    """(shown, missing) outline widths: thin on the whole-country map, where 309 outlines of 1.5 px
+    would bury the colours of small municipalities."""
+    return (0.4, 0.4) if country else (1.5, 1.0)
 
 
 def categories_for(cells, classification, special_colors: dict | None = None):
@@ -73,7 +80,9 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
     """The map figure.
 
     ``cells``: objects with code, name, text, status ('ok'|'missing'|'suppressed'|'secondary'),
-    value, synthetic. ``categorical``: for status maps, (label, colour) per category and
+    value, synthetic. ``outline``: (geometry URL, code, name) of the county drawn as a thick line
+    over the whole-country map; with it no municipality is labelled (309 names would hide the map:
+    hover, the summary and the table carry the values). ``categorical``: for status maps, (label, colour) per category and
     ``cell_colors`` per cell instead of classes.
     """
     codes = [c.code for c in cells]
@@ -88,7 +97,8 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
         legend = [(label, col, col in fills) for label, col in categorical]
     z = [i + 0.5 for i in idx]
     line_colors = [NO_DATA_OUTLINE if c.status == "missing" else OUTLINE_COLOR for c in cells]
-    line_widths = [1.0 if c.status == "missing" else 1.5 for c in cells]
+    widths = line_widths(outline is not None)
+    line_widths_ = [widths[1] if c.status == "missing" else widths[0] for c in cells]
     # a cell's tooltip note: synthetic, or a cited value's citation (``cite_notes``: code -> line)
     notes = [note_texts.get("synthetic", "") if c.synthetic else (cite_notes or {}).get(c.code, "") for c in cells]
     # Names go into hovertext (static); customdata carries only what changes with the values.
@@ -96,6 +106,8 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
     points = [labels.get(c.code, (None, None)) for c in cells]
     label_size = 12 if tiles else 11
     label_text = [f"<b>{c.name}</b><br>{c.text}{' *' if c.synthetic else ''}" for c in cells]
+    if outline is not None:
+        points, label_text = [], []
 
     data: list[dict] = [
         {
@@ -110,7 +122,7 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
             "colorscale": stepped_colorscale(colors),
             "showscale": False,
             "showlegend": False,
-            "marker": {"line": {"color": line_colors, "width": line_widths}},
+            "marker": {"line": {"color": line_colors, "width": line_widths_}},
             "hovertext": [c.name for c in cells],
             "customdata": customdata,
             "hovertemplate": "<b>%{hovertext}</b><br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
@@ -137,9 +149,23 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
             "text": label_text,
             # "auto" shadow: a halo in the contrasting colour keeps labels readable where a small
             # municipality's name runs over a neighbour of another class.
-            "textfont": {"size": label_size, "color": [text_color(f) for f in fills], "shadow": "auto"},
+            "textfont": {"size": label_size, "color": [text_color(f) for f in fills] if label_text else [],
+                         "shadow": "auto"},
             "hoverinfo": "skip",
             "showlegend": False,
+        },
+        {
+            "type": "choropleth",
+            "name": outline[2] if outline else "",
+            "geojson": outline[0] if outline else geojson_url,
+            "featureidkey": "properties.code",
+            "locations": [outline[1]] if outline else [],
+            "z": [0] if outline else [],
+            "colorscale": [[0, TRANSPARENT], [1, TRANSPARENT]],
+            "showscale": False,
+            "showlegend": False,
+            "marker": {"line": {"color": tokens.HIGHLIGHT, "width": 2.5}},
+            "hoverinfo": "skip",
         },
     ]
     for k in range(LEGEND_SLOTS if categorical is None else max(LEGEND_SLOTS, len(legend))):
@@ -206,6 +232,7 @@ VALUE_PATHS = {
     FILL: [("z",), ("zmax",), ("colorscale",), ("customdata",), ("marker", "line", "color"), ("marker", "line", "width")],
     HIGHLIGHT: [("locations",), ("z",)],
     LABELS: [("text",), ("textfont", "color")],
+    OUTLINE: [],
 }
 LAYOUT_PATHS = [("annotations",)]
 
