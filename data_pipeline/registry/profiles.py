@@ -55,8 +55,14 @@ def profile_texts(key: str, directory: Path = REGISTRY_DIR) -> list[str]:
 
 def foreign_mentions(key: str, directory: Path = REGISTRY_DIR) -> list[str]:
     """'<other profile>: <name or code> in "<text>"' for each mention of another county; [] when clean."""
-    own_names, own_codes = _identity(Registry(directory=directory, county=key))
-    texts = profile_texts(key, directory)
+    own = Registry(directory=directory, county=key)
+    own_names, own_codes = _identity(own)
+    neighbours = set()
+    for r in own.county.neighbours:  # a profile may name the neighbours it is compared with
+        neighbours |= {r.name.fi, r.name.sv, r.name.en}
+        own_codes.add(r.code)
+    own_names |= neighbours
+    texts = [x for x in profile_texts(key, directory) if x not in neighbours]
     found: list[str] = []
     for other in profile_names(directory):
         if other == key:
