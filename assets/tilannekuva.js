@@ -279,6 +279,10 @@
           indicator: indicator, year: typeof year === "number" ? year : null, municipality: municipality || null,
           mode: mode, forum: !!(meta && meta.forum === true),
         }, { bar: barFigure, trend: trendFigure }, window.dash_clientside.Patch, { map: true, bar: true, trend: !yearOnly });
+        if (out.reload) {  // a comparison set of another municipality: made by the server
+          window.location.assign(out.reload);
+          return byId({});
+        }
         var v = {
           "area-map.figure": out.map, "area-bar.figure": out.bar,
           "area-map-table-body.children": tableOutput("area-map-table-body", out.barTable),

@@ -148,7 +148,7 @@ def _benchmark(engine, registry, key: str, choice: str, municipality: str | None
     county = registry.county
     if choice == "koko-maa":
         s = model.series(engine, registry, key, [county.country.code], lang)[0]
-        return Benchmark(choice, county.country.code, s.name, [], s, {y: "published" for y in s.years})
+        return Benchmark(choice, county.country.code, s.name, [], s, dict.fromkeys(s.years, "published"))
     group = members(engine, registry, choice, municipality, lang) or []
     codes = [c for c, _name in group]
     published_code = None
