@@ -121,8 +121,8 @@ def test_bm020_sub_region_without_a_published_row_is_computed_from_all_its_munic
 
 
 def test_bm021_whole_country_is_the_published_series(ctx):
-    from dashboard.data.benchmarks import benchmark
     from dashboard.data import model
+    from dashboard.data.benchmarks import benchmark
 
     b = benchmark(ctx.engine, ctx.registry, IND, "koko-maa", None, "fi")
     country = model.series(ctx.engine, ctx.registry, IND, [COUNTRY], "fi")[0]
