@@ -45,7 +45,10 @@ def profile_texts(key: str, directory: Path = REGISTRY_DIR) -> list[str]:
     texts: list[str] = []
     for path in sorted((directory / "counties").glob(f"{key}*.yaml")):  # the profile and its parts
         if path.stem == key or path.stem.startswith(f"{key}."):
-            texts += _strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if path.stem == key and isinstance(data, dict):  # the neighbours it is compared with are named on purpose
+                data = {k: v for k, v in data.items() if k != "neighbours"}
+            texts += _strings(data)
     reg = Registry(directory=directory, county=key)
     regions = Regions.from_registry(reg)
     for name, tpl in reg.templates.templates.items():
@@ -55,14 +58,8 @@ def profile_texts(key: str, directory: Path = REGISTRY_DIR) -> list[str]:
 
 def foreign_mentions(key: str, directory: Path = REGISTRY_DIR) -> list[str]:
     """'<other profile>: <name or code> in "<text>"' for each mention of another county; [] when clean."""
-    own = Registry(directory=directory, county=key)
-    own_names, own_codes = _identity(own)
-    neighbours = set()
-    for r in own.county.neighbours:  # a profile may name the neighbours it is compared with
-        neighbours |= {r.name.fi, r.name.sv, r.name.en}
-        own_codes.add(r.code)
-    own_names |= neighbours
-    texts = [x for x in profile_texts(key, directory) if x not in neighbours]
+    own_names, own_codes = _identity(Registry(directory=directory, county=key))
+    texts = profile_texts(key, directory)
     found: list[str] = []
     for other in profile_names(directory):
         if other == key:
