@@ -614,14 +614,15 @@
     out.indicatorHref = pageHref("/indikaattori/" + v.indicator, v);
     // The comparison picker's links keep the view; a set formed for another municipality (cmpBy)
     // is made by the server: the page is loaded again (``reload``).
+    out.cmpHrefs = {};
     (st.cmps || []).forEach(function (c) {
       var q = query({ indicator: v.indicator, year: v.year, municipality: v.municipality, mode: v.mode, lang: v.lang,
         forum: v.forum, comparison: c });
       var text = urlencode(q);
-      out.hrefs["area-vertailu-" + c + ".href"] = st.path + (text ? "?" + text : "");
+      out.cmpHrefs["area-vertailu-" + c + ".href"] = st.path + (text ? "?" + text : "");
     });
     out.reload = st.cmpBy !== null && st.cmpBy !== undefined && (v.municipality || "") !== st.cmpBy
-      ? out.hrefs["area-vertailu-" + st.cmp + ".href"] : null;
+      ? out.cmpHrefs["area-vertailu-" + st.cmp + ".href"] : null;
     out.marks = yearMarks(iy.years);
     return out;
   }

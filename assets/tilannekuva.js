@@ -307,6 +307,7 @@
         }
         if (out.view.year !== asked) v["area-year.value"] = out.view.year;
         Object.keys(out.hrefs).forEach(function (key) { v[key] = out.hrefs[key]; });
+        Object.keys(out.cmpHrefs).forEach(function (key) { v[key] = out.cmpHrefs[key]; });
         return byId(v);
       },
 
