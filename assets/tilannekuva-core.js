@@ -116,6 +116,10 @@
     var ref = ind.ref.charAt(yr >= 0 ? yr : ind.Y.length) === "w" ? st.welfare : st.county;  // decided in Python (model.reference_code)
     var county = cell(st, ind, ref[0], ref[1], year);
     var country = cell(st, ind, st.country[0], st.country[1], year);
+    if (st.bench) {  // the chosen comparison (charts.with_benchmark): its benchmark is the reference
+      if (st.bench[0] === st.country[0]) country = county;
+      county = cell(st, ind, st.bench[0], st.bench[1], year);
+    }
     var cells = munis.concat([county, country]);
     var yi = year === null ? -1 : ind.Y.indexOf(year);
     return {
@@ -372,6 +376,10 @@
     var ref = ind.tref === "w" ? st.welfare : st.county;  // decided in Python (model.reference_code)
     var county = series(st, ind, ref[0], ref[1]);
     var country = series(st, ind, st.country[0], st.country[1]);
+    if (st.bench) {  // the chosen comparison (charts._trend)
+      if (st.bench[0] === st.country[0]) country = county;
+      county = series(st, ind, st.bench[0], st.bench[1]);
+    }
     var focus = focusCode ? series(st, ind, focusCode, st.munis[codes.indexOf(focusCode)][1]) : null;
     var context = st.munis.filter(function (m) { return m[0] !== focusCode; })
       .map(function (m) { return series(st, ind, m[0], m[1]); })
@@ -608,6 +616,7 @@
     if (view.mode === "country") q.kartta = "suomi";
     if (view.lang !== "fi") q.kieli = view.lang;
     if (view.forum) q.esitys = "1";
+    if (view.comparison && view.comparison !== "maakunta") q.vertailu = view.comparison;
     return q;
   }
 
@@ -656,7 +665,7 @@
   function explore(st, view, figures, Patch, parts, cst) {
     var iy = indicatorYear(st, view.indicator, view.year);
     var v = { page: st.page, indicator: view.indicator, year: iy.year, municipality: view.municipality || null,
-      mode: view.mode === "tiles" || view.mode === "country" ? view.mode : "geo", lang: st.lang, forum: !!view.forum };
+      mode: view.mode === "tiles" || view.mode === "country" ? view.mode : "geo", lang: st.lang, forum: !!view.forum, comparison: st.cmp || "maakunta" };
     var out = { view: v, iy: iy, years: iy.years };
     var title = iy.ind.title;
     var sub = subtitle(st, iy);
@@ -696,6 +705,17 @@
       st.menu.forEach(function (m, j) { out.hrefs["area-" + kind + "-vienti-" + m[0] + ".href"] = hrefs[j]; });
     });
     out.indicatorHref = pageHref("/indikaattori/" + v.indicator, v);
+    // The comparison picker's links keep the view; a set formed for another municipality (cmpBy)
+    // is made by the server: the page is loaded again (``reload``).
+    out.cmpHrefs = {};
+    (st.cmps || []).forEach(function (c) {
+      var q = query({ indicator: v.indicator, year: v.year, municipality: v.municipality, mode: v.mode, lang: v.lang,
+        forum: v.forum, comparison: c });
+      var text = urlencode(q);
+      out.cmpHrefs["area-vertailu-" + c + ".href"] = st.path + (text ? "?" + text : "");
+    });
+    out.reload = st.cmpBy !== null && st.cmpBy !== undefined && (v.municipality || "") !== st.cmpBy
+      ? out.cmpHrefs["area-vertailu-" + st.cmp + ".href"] : null;
     out.marks = yearMarks(iy.years);
     return out;
   }

@@ -290,6 +290,10 @@
           mode: mode, forum: !!(meta && meta.forum === true),
         }, { bar: barFigure, trend: trendFigure }, window.dash_clientside.Patch, { map: true, bar: true, trend: !yearOnly },
         core.countryStore(countryJson));
+        if (out.reload) {  // a comparison set of another municipality: made by the server
+          window.location.assign(out.reload);
+          return byId({});
+        }
         var v = {
           "area-map.figure": out.map, "area-bar.figure": out.bar,
           "area-map-table-body.children": tableOutput("area-map-table-body", out.barTable),
@@ -314,6 +318,7 @@
         }
         if (out.view.year !== asked) v["area-year.value"] = out.view.year;
         Object.keys(out.hrefs).forEach(function (key) { v[key] = out.hrefs[key]; });
+        Object.keys(out.cmpHrefs).forEach(function (key) { v[key] = out.cmpHrefs[key]; });
         return byId(v);
       },
 

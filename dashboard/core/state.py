@@ -27,7 +27,11 @@ PARAMS = {
     "lang": "kieli",
     "forum": "esitys",
     "as_of": "tilanne",
+    "comparison": "vertailu",
 }
+#: What a municipality is compared with (URL values; dashboard.data.benchmarks): the county region
+#: (default), its sub-region, similar municipalities, neighbouring regions, the whole country.
+COMPARISONS = ("maakunta", "seutukunta", "samankaltaiset", "naapurit", "koko-maa")
 #: Map modes and their Finnish URL values.
 MAP_MODES = {"geo": "rajat", "tiles": "ruudut", "country": "suomi"}
 #: Pages that are not priority areas.
@@ -79,6 +83,7 @@ class ViewState:
     lang: str = "fi"  # 'fi' | 'sv' | 'en'
     forum: bool = False
     as_of: str | None = None  # pinned moment (dashboard.core.pin), None = live values
+    comparison: str = "maakunta"  # COMPARISONS: the benchmark of map, bar, trend, tables and exports
 
     def replace(self, **changes: Any) -> ViewState:
         return replace(self, **changes)
@@ -103,6 +108,8 @@ class ViewState:
             out[PARAMS["forum"]] = "1"
         if self.as_of:
             out[PARAMS["as_of"]] = self.as_of
+        if self.comparison != "maakunta":
+            out[PARAMS["comparison"]] = self.comparison
         return out
 
     def query_string(self, **overrides: Any) -> str:
@@ -148,6 +155,15 @@ def check_map_mode(value: Any) -> str:
             if v in (mode, finnish):
                 return mode
     raise InvalidState("map_mode", "invalid_map_mode", value)
+
+
+def check_comparison(value: Any) -> str:
+    """``vertailu``: one of :data:`COMPARISONS` (default the county region)."""
+    if _blank(value):
+        return "maakunta"
+    if isinstance(value, str) and value.strip().lower() in COMPARISONS:
+        return value.strip().lower()
+    raise InvalidState("comparison", "invalid_comparison", value, choices=", ".join(COMPARISONS))
 
 
 def check_indicator(value: Any, registry, area: str | None = None) -> str | None:
@@ -242,6 +258,7 @@ _ALIASES = {
     "lang": ("kieli", "lang"),
     "forum": ("esitys", "forum"),
     "as_of": ("tilanne", "as_of"),
+    "comparison": ("vertailu", "comparison"),
 }
 
 
@@ -306,9 +323,10 @@ def parse_view(params: Mapping[str, Any], registry, *, page: str | None = None, 
     municipality = attempt(check_region, None, raw("municipality"), registry)
     year = attempt(check_year, None, raw("year"), _years_for(indicator, years_for) if indicator else None)
     as_of = attempt(check_as_of, None, raw("as_of"))
+    comparison = attempt(check_comparison, "maakunta", raw("comparison"))
     state = ViewState(
         page=page_key, indicator=indicator, year=year, municipality=municipality,
-        map_mode=map_mode, lang=lang, forum=forum, as_of=as_of,
+        map_mode=map_mode, lang=lang, forum=forum, as_of=as_of, comparison=comparison,
     )
     return Parsed(state, problems)
 
@@ -336,4 +354,5 @@ def validate_state(params: Mapping[str, Any], ctx) -> ViewState:
         lang=check_lang(_get(params, "lang")),
         forum=check_forum(_get(params, "forum")),
         as_of=check_as_of(_get(params, "as_of")),
+        comparison=check_comparison(_get(params, "comparison")),
     )

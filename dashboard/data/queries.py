@@ -416,3 +416,14 @@ def municipal_values(engine: Engine, keys: tuple[str, ...]) -> list[tuple]:
                    o.indicator_key.in_(list(keys)), visible()))
     with engine.connect() as conn:
         return [tuple(row) for row in conn.execute(stmt)]
+
+
+@cached
+def municipality_regions(engine: Engine) -> dict[str, str]:
+    """municipality code -> region (maakunta) code of every municipality in the region list: the
+    regions' populations of the set benchmarks (dashboard/data/benchmarks.py)."""
+    from data_pipeline.db.schema import region
+
+    stmt = select(region.c.code, region.c.region_code).where(region.c.level == "kunta", region.c.region_code.is_not(None))
+    with engine.connect() as conn:
+        return {r.code: r.region_code for r in conn.execute(stmt)}

@@ -87,6 +87,7 @@ def frame(registry, state: ViewState, *, active: str, path: str, title: str, con
     agreement = county.agreement
     meta = {
         "lang": lang, "forum": state.forum, "page": state.page, "as_of": state.as_of,
+        "comparison": state.comparison,
         "title": t("app.page_title", lang, page=title, county=county.name.get(lang)),
     }
     return html.Div(

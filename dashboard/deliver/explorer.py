@@ -30,6 +30,7 @@ import json
 from dashboard.core import tokens
 from dashboard.core.format import date_text
 from dashboard.core.i18n import t
+from dashboard.core.state import COMPARISONS
 from dashboard.data import model, queries
 from dashboard.data.provenance import hover_citation
 from dashboard.deliver.export import MENU
@@ -98,10 +99,15 @@ def _classes(engine, registry, indicator, year: int | None, lang: str) -> list:
     return [idx, colors, [[label, color] for label, color, shown in legend if shown]]
 
 
-def indicator_payload(ctx, key: str, lang: str) -> dict:
-    """One indicator's part of the payload (see the module docstring)."""
+def indicator_payload(ctx, key: str, lang: str, comparison: str = "maakunta", municipality: str | None = None) -> dict:
+    """One indicator's part of the payload (see the module docstring). With a chosen comparison
+    (:mod:`dashboard.data.benchmarks`) its benchmark is one more region (``bench`` of the payload)
+    and the verdicts are against it."""
+    from dashboard.data.benchmarks import benchmark
+
     engine, registry = ctx.engine, ctx.registry
     indicator = registry.indicators[key]
+    bench = benchmark(engine, registry, key, comparison, municipality, lang)
     county = registry.county
     frame = model.indicator_frame(engine, registry, key)
     by_year = model.year_rows(engine, registry, key)
@@ -139,7 +145,15 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
         if any(notes):
             cites[code] = notes
         latest[code] = max(run_dates) if run_dates else None
-    # Comparison with the county value of the same year (the county cell of the map, including
+    if bench is not None and bench.code not in regions:
+        b = bench.series
+        at = {y: i for i, y in enumerate(b.years)}
+        regions[bench.code] = [
+            [_compact(float(b.values[at[y]])) if y in at else None for y in years_all],
+            "".join("o" if y in at else "-" for y in years_all),
+            "".join(str(int(b.synthetic[at[y]])) if y in at else "0" for y in years_all),
+            [b.texts[at[y]] if y in at else model.value_text(indicator, model.STATUS_MISSING, None, lang) for y in years_all],
+        ]    # Comparison with the county value of the same year (the county cell of the map, including
     # the welfare-area fallback of region-level indicators).
     verdicts: dict[str, str] = {}
     map_dates = []
@@ -151,6 +165,8 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
         county_row = rows.get(ref)
         county_value = (float(county_row["value"]) if county_row is not None
                         and county_row["status"] == model.STATUS_OK else None)
+        if bench is not None:
+            county_value = bench.cell(y).value
         for code in muni_codes:
             row = rows.get(code)
             value = float(row["value"]) if row is not None and row["status"] == model.STATUS_OK else None
@@ -158,6 +174,8 @@ def indicator_payload(ctx, key: str, lang: str) -> dict:
         map_dates.append(_map_load_date(rows, registry, indicator, dates))
     series = {s.code: s for s in model.series(engine, registry, key, codes, lang)}
     breaks = [b.year for b in indicator.series_breaks]
+    if bench is not None:
+        series.setdefault(bench.code, bench.series)
     words = {code: t(f"trend.{trend(s.years, s.values, indicator.direction, breaks).key}", lang)
              for code, s in series.items() if s.years}
     out = {
@@ -221,9 +239,17 @@ def store_tokens() -> dict:
             "rank_outline": tokens.RANK_OUTLINE}
 
 
-def payload(ctx, area_key: str, lang: str) -> dict:
-    """The whole payload of an area page in one language."""
+def payload(ctx, area_key: str, lang: str, comparison: str = "maakunta", municipality: str | None = None) -> dict:
+    """The whole payload of an area page in one language and comparison (``municipality``: the one
+    a sub-region or similar-municipality comparison is formed for)."""
+    from dashboard.data.benchmarks import BY_MUNICIPALITY, effective_choice
+    from dashboard.draw.charts import place_text
+
     registry = ctx.registry
+    chosen, comparison = comparison, effective_choice(ctx.engine, registry, comparison, municipality)
+    indicators = {ind.key: indicator_payload(ctx, ind.key, lang, comparison, municipality)
+                  for ind in explorer_indicators(registry, area_key)}
+    bench = _bench_name(ctx, area_key, lang, comparison, municipality)
     county = registry.county
     area = registry.agreement.area(area_key)
     munis = list(county.municipalities)
@@ -238,7 +264,13 @@ def payload(ctx, area_key: str, lang: str) -> dict:
         "lang": lang,
         "page": area_key,
         "path": f"/{area.slug}",
-        "place": county.name.get(lang),
+        "place": place_text(registry, bench, lang),
+        # the chosen comparison (URL value) and its benchmark region [code, name]; with a set formed
+        # for one municipality (cmpBy), another municipality is asked from the server
+        "cmp": chosen,
+        "cmps": list(COMPARISONS),
+        "bench": [bench.code, bench.name] if bench is not None else None,
+        "cmpBy": (municipality or "") if chosen in BY_MUNICIPALITY else None,
         "munis": [[m.code, m.name.get(lang)] for m in munis],
         "byName": by_name,
         "county": [county.region.code, county.region.name.get(lang)],
@@ -255,7 +287,7 @@ def payload(ctx, area_key: str, lang: str) -> dict:
         "textColor": {c: text_color(c) for c in sorted(colors)},
         "dt": _dates(ctx, lang),
         "t": {k: t(k, lang) for k in TEMPLATES},
-        "ind": {ind.key: indicator_payload(ctx, ind.key, lang) for ind in explorer_indicators(registry, area_key)},
+        "ind": indicators,
     }
 
 
@@ -301,9 +333,21 @@ def country_json(ctx, area_key: str, lang: str) -> str:
         lambda: json.dumps(country_payload(ctx, area_key, lang), ensure_ascii=False, separators=(",", ":"), allow_nan=False))
 
 
-def store_json(ctx, area_key: str, lang: str) -> str:
+def _bench_name(ctx, area_key: str, lang: str, comparison: str, municipality: str | None):
+    """The benchmark of the comparison (its code and name are the same for every indicator)."""
+    from dashboard.data.benchmarks import benchmark
+
+    inds = explorer_indicators(ctx.registry, area_key)
+    return benchmark(ctx.engine, ctx.registry, inds[0].key, comparison, municipality, lang) if inds else None
+
+
+def store_json(ctx, area_key: str, lang: str, comparison: str = "maakunta", municipality: str | None = None) -> str:
     """The payload as compact JSON (a string in the store: the browser parses it once; Dash passes
-    a string through without walking it). Cached per data version."""
+    a string through without walking it). Cached per data version and comparison."""
+    from dashboard.data.benchmarks import BY_MUNICIPALITY
+
+    muni = municipality if comparison in BY_MUNICIPALITY else None
     return queries.memo(
-        ctx.engine, "explorer_store", (model.registry_key(ctx.registry), area_key, lang),
-        lambda: json.dumps(payload(ctx, area_key, lang), ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+        ctx.engine, "explorer_store", (model.registry_key(ctx.registry), area_key, lang, comparison, muni),
+        lambda: json.dumps(payload(ctx, area_key, lang, comparison, muni), ensure_ascii=False, separators=(",", ":"),
+                           allow_nan=False))

@@ -130,15 +130,46 @@ def _status_label(registry, template: str, code: str | None, lang: str) -> str:
     return code
 
 
-def _base(kind: str, state: ViewState, registry, indicator, year, lang: str):
+def _base(kind: str, state: ViewState, registry, indicator, year, lang: str, bench=None):
     county = registry.county
     title = indicator.title.get(lang)
     unit = indicator.unit.text(lang)
-    place = county.name.get(lang)
+    place = place_text(registry, bench, lang)
     subtitle = " · ".join(x for x in (unit, str(year) if year else "", place) if x)
     stem = "-".join(x for x in (slug(county.key), slug(indicator.key), str(year) if year else "",
-                                CHART_KINDS[kind].file_word) if x)
+                                CHART_KINDS[kind].file_word, _comparison_word(bench)) if x)
     return title, subtitle, unit, stem
+
+
+def place_text(registry, bench, lang: str) -> str:
+    """The county's name, and the chosen comparison when it is not the county region (the subtitle
+    of map and bar on screen, in the browser's store and in every export)."""
+    place = registry.county.name.get(lang)
+    return f"{place} · {t('comparison.export', lang, name=bench.name)}" if bench is not None else place
+
+
+def _comparison_word(bench) -> str:
+    """File-name part of a chosen comparison: ``vs-hameenlinnan-seutukunta``, ``vs-koko-maa``."""
+    return f"vs-{slug(bench.name if bench.choice == 'seutukunta' else bench.choice)}" if bench is not None else ""
+
+
+def chart_benchmark(state, ctx, indicator, lang):
+    """The chosen comparison's benchmark (:mod:`dashboard.data.benchmarks`; None: the county region)."""
+    from dashboard.data.benchmarks import benchmark
+
+    return benchmark(ctx.engine, ctx.registry, indicator.key, state.comparison, state.municipality, lang)
+
+
+def with_benchmark(iy, bench):
+    """The view's reference cell replaced by the benchmark of the chosen comparison; with the whole
+    country as the benchmark the county region stays as the second reference."""
+    if bench is None:
+        return iy
+    from dataclasses import replace
+
+    cell = bench.cell(iy.year)
+    country = iy.county if bench.code == iy.country.code else iy.country
+    return replace(iy, county=cell, country=country, synthetic=iy.synthetic or (cell.synthetic and cell.shown))
 
 
 def _footer(source: str, data_date: str | None, synthetic: bool, lang: str) -> str:
@@ -196,11 +227,12 @@ def country_year(ctx, indicator, year, lang):
 
 def _map(state, ctx, indicator, lang) -> ChartData:
     registry = ctx.registry
-    iy = model.indicator_year(ctx.engine, registry, indicator.key, state.year, lang)
+    bench = chart_benchmark(state, ctx, indicator, lang)
+    iy = with_benchmark(model.indicator_year(ctx.engine, registry, indicator.key, state.year, lang), bench)
     geo = ctx.geo.for_mode(state.map_mode)
     tiles = geo.name == "tiles"
     country = geo.name == "municipalities"
-    title, subtitle, unit, stem = _base("map", state, registry, indicator, iy.year, lang)
+    title, subtitle, unit, stem = _base("map", state, registry, indicator, iy.year, lang, bench)
     cells, classification, summary, outline, files = iy.municipalities, iy.classification, None, None, {}
     if country:
         cy = country_year(ctx, indicator, iy.year, lang)
@@ -290,8 +322,9 @@ def _summary_ranking(ranked, iy, lang, totals: bool = False) -> str:
 
 def _bar(state, ctx, indicator, lang) -> ChartData:
     registry = ctx.registry
-    iy = model.indicator_year(ctx.engine, registry, indicator.key, state.year, lang)
-    title, subtitle, unit, stem = _base("bar", state, registry, indicator, iy.year, lang)
+    bench = chart_benchmark(state, ctx, indicator, lang)
+    iy = with_benchmark(model.indicator_year(ctx.engine, registry, indicator.key, state.year, lang), bench)
+    title, subtitle, unit, stem = _base("bar", state, registry, indicator, iy.year, lang, bench)
     source = source_line(registry, indicator, lang, engine=ctx.engine)
     ranked = iy.ranked
     from dashboard.draw.figures.map import categories_for
@@ -359,6 +392,9 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
     ref = model.reference_code(registry, indicator, lambda code: bool(all_series[code].years))
     county_s = all_series.get(ref) or model.series(ctx.engine, registry, indicator.key, [ref], lang)[0]
     country_s = all_series[county.country.code]
+    bench = chart_benchmark(state, ctx, indicator, lang)
+    if bench is not None:  # the chosen comparison (with the whole country, the county region stays)
+        county_s, country_s = bench.series, (county_s if bench.code == country_s.code else country_s)
     focus = all_series.get(focus_code) if focus_code else None
     context = [all_series[c] for c in munis if c != focus_code and all_series[c].years]
     shown = [s for s in (focus, county_s, country_s) if s is not None]
@@ -370,7 +406,8 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
     who = focus.name if focus else county_s.name
     subtitle = " · ".join((unit, t("trend.subtitle", lang, name=who, county=county_s.name, country=country_s.name)
                            if focus else t("trend.subtitle_county", lang, county=county_s.name, country=country_s.name)))
-    stem = "-".join(x for x in (slug(county.key), slug(indicator.key), slug(who), CHART_KINDS["trend"].file_word) if x)
+    stem = "-".join(x for x in (slug(county.key), slug(indicator.key), slug(who), CHART_KINDS["trend"].file_word,
+                                _comparison_word(bench)) if x)
     source = source_line(registry, indicator, lang, engine=ctx.engine)
     fig = trend_figure(
         focus=focus, county=county_s, country=country_s, context=context, lang=lang, title=wrap(title, 64),

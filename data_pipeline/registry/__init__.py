@@ -350,6 +350,8 @@ class County(_Strict):
     tiles: dict[str, tuple[int, int]] = {}
     #: the municipality template example rows name (default: the first one listed)
     example_municipality: str | None = None
+    #: neighbouring regions (maakunta codes MK##): the "naapurit" comparison set (dashboard.data.benchmarks)
+    neighbours: list[NamedRegion] = []
 
     @field_validator("country")
     @classmethod

@@ -45,7 +45,10 @@ def profile_texts(key: str, directory: Path = REGISTRY_DIR) -> list[str]:
     texts: list[str] = []
     for path in sorted((directory / "counties").glob(f"{key}*.yaml")):  # the profile and its parts
         if path.stem == key or path.stem.startswith(f"{key}."):
-            texts += _strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if path.stem == key and isinstance(data, dict):  # the neighbours it is compared with are named on purpose
+                data = {k: v for k, v in data.items() if k != "neighbours"}
+            texts += _strings(data)
     reg = Registry(directory=directory, county=key)
     regions = Regions.from_registry(reg)
     for name, tpl in reg.templates.templates.items():

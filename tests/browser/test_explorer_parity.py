@@ -117,7 +117,7 @@ HARNESS = """
 """
 
 
-def _views(registry, area_key, lang, forum, engine, mode):
+def _views(registry, area_key, lang, forum, engine, mode, comparison="maakunta", municipality=None):
     from dashboard.core.state import ViewState
     from dashboard.data import model
     from dashboard.deliver.pages.area import explorer_indicators
@@ -128,12 +128,17 @@ def _views(registry, area_key, lang, forum, engine, mode):
         years = model.selectable_years(engine, registry, ind.key) or [None]
         for year in years:
             n += 1
-            muni = munis[n % len(munis)] if n % 2 else None
+            muni = municipality or (munis[n % len(munis)] if n % 2 else None)
             yield ViewState(page=area_key, indicator=ind.key, year=year, municipality=muni, map_mode=mode,
-                            lang=lang, forum=forum)
+                            lang=lang, forum=forum, comparison=comparison)
+
+
+def _area_path(area_key: str) -> str:
+    return "/" + REGISTRY.agreement.area(area_key).slug
 
 
 def _expected(state, status_synthetic: bool) -> dict:
+    from dashboard.core.state import COMPARISONS
     from dashboard.deliver.components import chart_table, map_legend, page_href, source_text
     from dashboard.deliver.export_routes import download_links
     from dashboard.deliver.pages.area import year_marks
@@ -159,6 +164,9 @@ def _expected(state, status_synthetic: bool) -> dict:
         "hrefs": {f"area-{kind}-vienti-{link['key']}.href": link["href"] for kind in ("map", "bar", "trend")
                   for link in download_links(kind, state.replace(year=map_chart.extra["year"]))},
         "indicatorHref": page_href(f"/indikaattori/{state.indicator}", state),
+        # the comparison picker's links keep the view (dashboard/deliver/comparison.py)
+        "cmpHrefs": {f"area-vertailu-{c}.href": _area_path(state.page) + state.replace(
+            year=map_chart.extra["year"], comparison=c).query_string() for c in COMPARISONS},
         "query": state.replace(year=map_chart.extra["year"]).query(),
         "marks": {str(k): v for k, v in year_marks(map_chart.extra["years"]).items()},
         "synthetic": synthetic,
@@ -183,6 +191,7 @@ def _compare(state, got: dict, want: dict) -> list[str]:
         ("trend.layout", got["trend"]["layout"], want["trend"]["layout"]),
         ("barTable", got["barTable"], want["barTable"]), ("trendTable", got["trendTable"], want["trendTable"]),
         ("hrefs", got["hrefs"], want["hrefs"]), ("indicatorHref", got["indicatorHref"], want["indicatorHref"]),
+        ("cmpHrefs", got["cmpHrefs"], want["cmpHrefs"]),
         ("query", got["query"], want["query"]), ("marks", got["marks"], want["marks"]),
         ("synthetic", got["synthetic"], want["synthetic"]),
     ] + [(f"{k}.{part}", got[k][part], want[k][part]) for k in ("mapTexts", "barTexts", "trendTexts")
@@ -193,8 +202,13 @@ def _compare(state, got: dict, want: dict) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("lang,forum,mode", [("fi", False, "geo"), ("sv", True, "tiles"), ("en", False, "geo")])
-def test_par003_every_explorer_view_drawn_in_the_browser_equals_the_servers_charts(core, live_app, lang, forum, mode):
+@pytest.mark.parametrize("lang,forum,mode,comparison,municipality", [
+    ("fi", False, "geo", "maakunta", None), ("sv", True, "tiles", "maakunta", None), ("en", False, "geo", "maakunta", None),
+    # a chosen comparison: the sub-region of one municipality (the store is made for it), the whole country
+    ("fi", False, "geo", "seutukunta", "981"), ("sv", False, "geo", "koko-maa", None),
+])
+def test_par003_every_explorer_view_drawn_in_the_browser_equals_the_servers_charts(core, live_app, lang, forum, mode,
+                                                                                  comparison, municipality):
     from dashboard.data.context import current_context
     from dashboard.deliver import explorer as explorer_data
     from dashboard.draw.charts import build_chart
@@ -204,10 +218,10 @@ def test_par003_every_explorer_view_drawn_in_the_browser_equals_the_servers_char
     with app.server.app_context():
         ctx = current_context()
         for area in REGISTRY.agreement.areas:
-            views = list(_views(REGISTRY, area.key, lang, forum, ctx.engine, mode))
+            views = list(_views(REGISTRY, area.key, lang, forum, ctx.engine, mode, comparison, municipality))
             if not views:
                 continue
-            store = explorer_data.store_json(ctx, area.key, lang)
+            store = explorer_data.store_json(ctx, area.key, lang, comparison, municipality)
             status_synthetic = json.loads(store)["statusSynthetic"]
             first = views[0]
             # The browser keeps the layout of the figures it already shows (another view's).

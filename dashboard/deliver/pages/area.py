@@ -25,6 +25,7 @@ from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 
 from dashboard.core.i18n import t
 from dashboard.core.state import (
+    COMPARISONS,
     InvalidState,
     check_indicator,
     check_lang,
@@ -36,6 +37,7 @@ from dashboard.core.state import (
 from dashboard.data import model
 from dashboard.data.context import current_context
 from dashboard.data.goal_data import goal_statuses
+from dashboard.deliver import comparison as comparison_picker
 from dashboard.deliver import explorer as explorer_data
 from dashboard.deliver.components import (
     chart_table,
@@ -229,6 +231,7 @@ def _controls(registry, area_key: str, state, years: list[int], year: int | None
                 ],
                 className="tk-control tk-control--municipality",
             ),
+            comparison_picker.picker(registry, state, f"/{registry.agreement.area(area_key).slug}", "area"),
         ],
         className="tk-controls", role="group", **{"aria-label": t("area.explore", lang)},
     )
@@ -339,6 +342,7 @@ def build_area(area_key: str):
                         html.H2(t("area.explore", lang), id="explore-h"),
                         html.P(t("forum.help", lang), className="tk-forum-help"),
                         _controls(registry, area_key, s, years, year, key, modes),
+                        comparison_picker.note(ctx, s, s.municipality),
                         html.Div(id="area-notice", role="status"),
                         html.P(t("map.tiles_only", lang), className="tk-hint") if "geo" not in modes else None,
                         html.Div(
@@ -360,7 +364,8 @@ def build_area(area_key: str):
                                  id="area-map-table"),
                         # Every value of the area's indicators: indicator, year and municipality
                         # switches are drawn in the browser (assets/tilannekuva-core.js).
-                        dcc.Store(id="area-data", data=explorer_data.store_json(ctx, area_key, lang)),
+                        dcc.Store(id="area-data", data=explorer_data.store_json(ctx, area_key, lang, s.comparison,
+                                                                                 s.municipality)),
                         # The whole-country map's classes: only when that map type is shown.
                         dcc.Store(id="area-country", data=explorer_data.country_json(ctx, area_key, lang)
                                   if mode == "country" else None),
@@ -437,10 +442,10 @@ def update_area(indicator, year, map_mode, municipality, meta):
     year = check_year(year, years if years else None)
     modes = ctx.geo.modes()
     mode = mode if mode in modes else modes[-1]
-    from dashboard.core.state import ViewState, check_as_of
+    from dashboard.core.state import ViewState, check_as_of, check_comparison
 
     state = ViewState(page=area_key, indicator=key, year=year, municipality=muni, map_mode=mode, lang=lang, forum=forum,
-                      as_of=check_as_of(meta.get("as_of")))
+                      as_of=check_as_of(meta.get("as_of")), comparison=check_comparison(meta.get("comparison")))
     map_chart = build_chart("map", state, ctx.engine)
     state = state.replace(year=map_chart.extra["year"])
     # The bars take the classes of the map beside them (the whole country's or the county's).
@@ -453,6 +458,8 @@ CHARTS = tuple((f"area-{kind}", kind) for kind in EXPLORER_KINDS)
 #: The download links' hrefs follow the view (their menus stay in place).
 HREF_OUTPUTS = [Output(f"{chart}-vienti-{k}", "href", allow_duplicate=True) for chart, _kind in CHARTS
                 for k in DOWNLOAD_KEYS]
+#: The comparison picker's links keep the view too (dashboard/deliver/comparison.py).
+COMPARISON_OUTPUTS = [Output(f"area-vertailu-{c}", "href") for c in COMPARISONS]
 #: What an indicator, year or municipality switch changes: drawn in the browser from the page's
 #: store (assets/tilannekuva.js, explorer), no request.
 CLIENT_OUTPUTS = [
@@ -464,7 +471,7 @@ CLIENT_OUTPUTS = [
     Output("area-year", "min"), Output("area-year", "max"), Output("area-year", "marks"),
     Output("area-year", "value", allow_duplicate=True), Output("area-year-label", "children"),
     Output("area-indicator-link", "href"),
-    *HREF_OUTPUTS,
+    *HREF_OUTPUTS, *COMPARISON_OUTPUTS,
     Output("view-state", "data", allow_duplicate=True), Output("tk-banner", "children", allow_duplicate=True),
     Output("area-notice", "children", allow_duplicate=True),
 ]
