@@ -27,7 +27,10 @@ PARAMS = {
     "lang": "kieli",
     "forum": "esitys",
     "as_of": "tilanne",
+    "breakdown": "jako",
 }
+#: Sex breakdowns and their Finnish URL values (an age group is ``ika_<key>`` in both).
+SEX_URL = {"male": "miehet", "female": "naiset"}
 #: Map modes and their Finnish URL values.
 MAP_MODES = {"geo": "rajat", "tiles": "ruudut"}
 #: Pages that are not priority areas.
@@ -79,6 +82,7 @@ class ViewState:
     lang: str = "fi"  # 'fi' | 'sv' | 'en'
     forum: bool = False
     as_of: str | None = None  # pinned moment (dashboard.core.pin), None = live values
+    breakdown: str | None = None  # 'male' | 'female' | 'ika_<age key>' of the indicator; None = all
 
     def replace(self, **changes: Any) -> ViewState:
         return replace(self, **changes)
@@ -103,6 +107,8 @@ class ViewState:
             out[PARAMS["forum"]] = "1"
         if self.as_of:
             out[PARAMS["as_of"]] = self.as_of
+        if self.breakdown:
+            out[PARAMS["breakdown"]] = SEX_URL.get(self.breakdown, self.breakdown)
         return out
 
     def query_string(self, **overrides: Any) -> str:
@@ -211,6 +217,30 @@ def check_year(value: Any, years: Iterable[int] | None = None) -> int | None:
     return year
 
 
+def breakdown_choices(registry, indicator: str | None) -> list[str]:
+    """The breakdowns an indicator offers (``breakdowns`` in indicators.yaml), in toggle order."""
+    ind = registry.indicators.get(indicator) if indicator else None
+    if ind is None or not ind.breakdowns:
+        return []
+    return [*ind.breakdowns.sex, *(f"ika_{a.key}" for a in ind.breakdowns.age)]
+
+
+def check_breakdown(value: Any, registry, indicator: str | None) -> str | None:
+    """``jako``: one of the indicator's breakdowns (Finnish or English sex word, ``ika_<key>``);
+    blank or ``kaikki`` / ``total`` = all."""
+    if _blank(value):
+        return None
+    if not isinstance(value, str):
+        raise InvalidState("breakdown", "invalid_breakdown", value)
+    v = value.strip().lower()
+    if v in ("kaikki", "total"):
+        return None
+    v = {finnish: sex for sex, finnish in SEX_URL.items()}.get(v, v)
+    if v not in breakdown_choices(registry, indicator):
+        raise InvalidState("breakdown", "invalid_breakdown", value)
+    return v
+
+
 def check_as_of(value: Any) -> str | None:
     """The pinned moment ``tilanne`` (rules in :mod:`dashboard.core.pin`)."""
     from dashboard.core.pin import check_as_of as check
@@ -242,6 +272,7 @@ _ALIASES = {
     "lang": ("kieli", "lang"),
     "forum": ("esitys", "forum"),
     "as_of": ("tilanne", "as_of"),
+    "breakdown": ("jako", "breakdown"),
 }
 
 
@@ -306,9 +337,10 @@ def parse_view(params: Mapping[str, Any], registry, *, page: str | None = None, 
     municipality = attempt(check_region, None, raw("municipality"), registry)
     year = attempt(check_year, None, raw("year"), _years_for(indicator, years_for) if indicator else None)
     as_of = attempt(check_as_of, None, raw("as_of"))
+    breakdown = attempt(check_breakdown, None, raw("breakdown"), registry, indicator)
     state = ViewState(
         page=page_key, indicator=indicator, year=year, municipality=municipality,
-        map_mode=map_mode, lang=lang, forum=forum, as_of=as_of,
+        map_mode=map_mode, lang=lang, forum=forum, as_of=as_of, breakdown=breakdown,
     )
     return Parsed(state, problems)
 
@@ -336,4 +368,5 @@ def validate_state(params: Mapping[str, Any], ctx) -> ViewState:
         lang=check_lang(_get(params, "lang")),
         forum=check_forum(_get(params, "forum")),
         as_of=check_as_of(_get(params, "as_of")),
+        breakdown=check_breakdown(_get(params, "breakdown"), registry, indicator),
     )

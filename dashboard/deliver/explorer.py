@@ -84,7 +84,7 @@ def _classes(engine, registry, indicator, year: int | None, lang: str) -> list:
 def indicator_payload(ctx, key: str, lang: str) -> dict:
     """One indicator's part of the payload (see the module docstring)."""
     engine, registry = ctx.engine, ctx.registry
-    indicator = registry.indicators[key]
+    indicator = model.series_indicator(registry, key)
     county = registry.county
     frame = model.indicator_frame(engine, registry, key)
     by_year = model.year_rows(engine, registry, key)
@@ -190,8 +190,9 @@ def store_tokens() -> dict:
             "outline": tokens.OUTLINE, "highlight": tokens.HIGHLIGHT, "no_class": tokens.NO_CLASS}
 
 
-def payload(ctx, area_key: str, lang: str) -> dict:
-    """The whole payload of an area page in one language."""
+def payload(ctx, area_key: str, lang: str, breakdowns: dict | None = None) -> dict:
+    """The whole payload of an area page in one language. ``breakdowns`` {indicator: breakdown}:
+    that indicator's entry carries the chosen variant's series (the ``jako`` of the view)."""
     registry = ctx.registry
     county = registry.county
     area = registry.agreement.area(area_key)
@@ -224,13 +225,16 @@ def payload(ctx, area_key: str, lang: str) -> dict:
         "textColor": {c: text_color(c) for c in sorted(colors)},
         "dt": _dates(ctx, lang),
         "t": {k: t(k, lang) for k in TEMPLATES},
-        "ind": {ind.key: indicator_payload(ctx, ind.key, lang) for ind in explorer_indicators(registry, area_key)},
+        "ind": {ind.key: indicator_payload(ctx, model.breakdown_key(registry, ind.key, (breakdowns or {}).get(ind.key)), lang)
+                for ind in explorer_indicators(registry, area_key)},
     }
 
 
-def store_json(ctx, area_key: str, lang: str) -> str:
+def store_json(ctx, area_key: str, lang: str, breakdowns: dict | None = None) -> str:
     """The payload as compact JSON (a string in the store: the browser parses it once; Dash passes
-    a string through without walking it). Cached per data version."""
+    a string through without walking it). Cached per data version and breakdown."""
+    chosen = tuple(sorted((breakdowns or {}).items()))
     return queries.memo(
-        ctx.engine, "explorer_store", (model.registry_key(ctx.registry), area_key, lang),
-        lambda: json.dumps(payload(ctx, area_key, lang), ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+        ctx.engine, "explorer_store", (model.registry_key(ctx.registry), area_key, lang, *chosen),
+        lambda: json.dumps(payload(ctx, area_key, lang, breakdowns), ensure_ascii=False, separators=(",", ":"),
+                           allow_nan=False))

@@ -26,6 +26,7 @@ from dash import ClientsideFunction, Input, Output, State, dcc, html
 from dashboard.core.i18n import t
 from dashboard.core.state import (
     InvalidState,
+    breakdown_choices,
     check_indicator,
     check_lang,
     check_map_mode,
@@ -36,6 +37,7 @@ from dashboard.core.state import (
 from dashboard.data import model
 from dashboard.data.context import current_context
 from dashboard.data.goal_data import goal_statuses
+from dashboard.deliver import breakdown as breakdown_toggle
 from dashboard.deliver import explorer as explorer_data
 from dashboard.deliver.components import (
     chart_table,
@@ -311,6 +313,8 @@ def build_area(area_key: str):
         modes = ctx.geo.modes()
         mode = state.map_mode if state.map_mode in modes else modes[-1]
         s = state.replace(indicator=key, map_mode=mode)
+        if s.breakdown not in breakdown_choices(registry, key):  # the indicator fell back to the default
+            s = s.replace(breakdown=None)
         map_chart = build_chart("map", s, ctx.engine)
         year = map_chart.extra["year"]
         s = s.replace(year=year)
@@ -338,6 +342,9 @@ def build_area(area_key: str):
                         html.H2(t("area.explore", lang), id="explore-h"),
                         html.P(t("forum.help", lang), className="tk-forum-help"),
                         _controls(registry, area_key, s, years, year, key, modes),
+                        html.Div(breakdown_toggle.toggle(registry, s, f"/{area.slug}", "area-breakdown"),
+                                 id="area-breakdown-wrap"),
+                        dcc.Store(id="area-breakdown-init", data={"indicator": key, "breakdown": s.breakdown}),
                         html.Div(id="area-notice", role="status"),
                         html.P(t("map.tiles_only", lang), className="tk-hint") if "geo" not in modes else None,
                         html.Div(
@@ -359,7 +366,8 @@ def build_area(area_key: str):
                                  id="area-map-table"),
                         # Every value of the area's indicators: indicator, year and municipality
                         # switches are drawn in the browser (assets/tilannekuva-core.js).
-                        dcc.Store(id="area-data", data=explorer_data.store_json(ctx, area_key, lang)),
+                        dcc.Store(id="area-data", data=explorer_data.store_json(ctx, area_key, lang,
+                                                                                 {key: s.breakdown} if s.breakdown else None)),
                     ],
                     className="tk-section tk-explorer", **{"aria-labelledby": "explore-h"},
                 ),
@@ -442,6 +450,28 @@ def update_area(indicator, year, map_mode, municipality, meta):
     return {"state": state, "map": map_chart}
 
 
+def breakdown_view(indicator, year, municipality, map_mode, meta, init):
+    """Pure part of the toggle callback: the breakdown toggle of the indicator now chosen in the
+    browser (links carrying the whole view), or nothing when it has no breakdowns. The page's own
+    breakdown stays marked while its indicator is shown (the store holds that variant's values)."""
+    registry = current_context().registry
+    meta = meta if isinstance(meta, dict) else {}
+    init = init if isinstance(init, dict) else {}
+    area_key = check_page(meta.get("page"), registry)
+    area = registry.agreement.area(area_key)
+    key = check_indicator(indicator, registry, area_key)
+    if key is None:
+        return None
+    from dashboard.core.state import ViewState, check_as_of, check_breakdown
+
+    chosen = check_breakdown(init.get("breakdown"), registry, key) if init.get("indicator") == key else None
+    state = ViewState(page=area_key, indicator=key, year=check_year(year), lang=check_lang(meta.get("lang")),
+                      municipality=check_region(municipality, registry, municipalities_only=True),
+                      map_mode=check_map_mode(map_mode), forum=bool(meta.get("forum")) is True,
+                      as_of=check_as_of(meta.get("as_of")), breakdown=chosen)
+    return breakdown_toggle.toggle(registry, state, f"/{area.slug}", "area-breakdown")
+
+
 TEXT_PARTS = ("title", "subtitle", "summary", "source")
 DOWNLOAD_KEYS = tuple(key for key, _label, _fmt, _size in MENU)
 CHARTS = tuple((f"area-{kind}", kind) for kind in EXPLORER_KINDS)
@@ -492,6 +522,14 @@ def register_callbacks(app) -> None:
         # Errors go to the one handler (dashboard.deliver.errors): a notice in area-notice.
         lang = meta.get("lang") if isinstance(meta, dict) and meta.get("lang") in ("fi", "sv", "en") else "fi"
         return _mode_outputs(update_area(indicator, year, map_mode, municipality, meta), lang)
+
+    # The breakdown toggle follows the indicator (and keeps the view in its links).
+    @app.callback(Output("area-breakdown-wrap", "children"),
+                  Input("area-indicator", "value"), Input("area-year", "value"), Input("area-municipality", "value"),
+                  Input("area-mapmode", "value"), State("page-meta", "data"), State("area-breakdown-init", "data"),
+                  prevent_initial_call=True)
+    def breakdown(indicator, year, municipality, map_mode, meta, init):
+        return breakdown_view(indicator, year, municipality, map_mode, meta, init)
 
     # Indicator, year and municipality: drawn in the browser from the page's store.
     app.clientside_callback(

@@ -1,0 +1,47 @@
+"""The breakdown toggle (``jako``): all / men / women / an age group of an indicator.
+
+One row of links, each a whole view (``?…&jako=naiset``), so the choice is in the URL, opening a
+link restores it, and a keyboard user reaches every choice with Tab and opens it with Enter; the
+current one carries ``aria-current``. Offered only when the indicator declares breakdowns
+(``breakdowns`` in indicators.yaml, validated by :func:`dashboard.core.state.check_breakdown`).
+"""
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboard.core.i18n import t
+from dashboard.core.state import breakdown_choices
+
+
+def choice_label(registry, indicator: str, choice: str | None, lang: str) -> str:
+    """The words of one breakdown: "kaikki", "naiset", "ikäryhmä 18–24-vuotiaat"."""
+    if not choice:
+        return t("breakdown.total", lang)
+    if choice in ("male", "female"):
+        return t(f"breakdown.{choice}", lang)
+    ind = registry.indicators[indicator]
+    age = next(a for a in ind.breakdowns.age if f"ika_{a.key}" == choice)
+    return t("breakdown.age", lang, label=age.label.get(lang))
+
+
+def toggle(registry, state, path: str, id_prefix: str) -> html.Nav | None:
+    """The toggle of the state's indicator, or None when it has no breakdowns."""
+    choices = breakdown_choices(registry, state.indicator)
+    if not choices:
+        return None
+    lang = state.lang
+    items = []
+    for choice in [None, *choices]:
+        label = choice_label(registry, state.indicator, choice, lang)
+        current = choice == state.breakdown
+        href = path + state.query_string(breakdown=choice)
+        link = dcc.Link(label, href=href, className="tk-breakdown__link" + (" is-current" if current else ""),
+                        id=f"{id_prefix}-{choice or 'total'}",
+                        **({"aria-current": "true"} if current else {}))
+        items.append(html.Li(link, className="tk-breakdown__item"))
+    heading_id = f"{id_prefix}-h"
+    return html.Nav(
+        [html.Span(t("breakdown.legend", lang), id=heading_id, className="tk-label"),
+         html.Ul(items, className="tk-breakdown__list")],
+        className="tk-breakdown", id=id_prefix, **{"aria-labelledby": heading_id},
+    )
