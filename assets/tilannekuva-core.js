@@ -522,6 +522,7 @@
     if (view.mode === "tiles") q.kartta = "ruudut";
     if (view.lang !== "fi") q.kieli = view.lang;
     if (view.forum) q.esitys = "1";
+    if (view.breakdown) q.jako = view.breakdown;
     return q;
   }
 
@@ -570,7 +571,8 @@
   function explore(st, view, figures, Patch, parts) {
     var iy = indicatorYear(st, view.indicator, view.year);
     var v = { page: st.page, indicator: view.indicator, year: iy.year, municipality: view.municipality || null,
-      mode: view.mode === "tiles" ? "tiles" : "geo", lang: st.lang, forum: !!view.forum };
+      mode: view.mode === "tiles" ? "tiles" : "geo", lang: st.lang, forum: !!view.forum,
+      breakdown: st.ind[view.indicator].jako || null };
     var out = { view: v, iy: iy, years: iy.years };
     var title = iy.ind.title;
     var sub = subtitle(st, iy);

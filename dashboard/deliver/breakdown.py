@@ -7,7 +7,7 @@ current one carries ``aria-current``. Offered only when the indicator declares b
 """
 from __future__ import annotations
 
-from dash import dcc, html
+from dash import html
 
 from dashboard.core.i18n import t
 from dashboard.core.state import breakdown_choices
@@ -35,7 +35,7 @@ def toggle(registry, state, path: str, id_prefix: str) -> html.Nav | None:
         label = choice_label(registry, state.indicator, choice, lang)
         current = choice == state.breakdown
         href = path + state.query_string(breakdown=choice)
-        link = dcc.Link(label, href=href, className="tk-breakdown__link" + (" is-current" if current else ""),
+        link = html.A(label, href=href, className="tk-breakdown__link" + (" is-current" if current else ""),
                         id=f"{id_prefix}-{choice or 'total'}",
                         **({"aria-current": "true"} if current else {}))
         items.append(html.Li(link, className="tk-breakdown__item"))

@@ -26,6 +26,7 @@ import json
 from dashboard.core import tokens
 from dashboard.core.format import date_text
 from dashboard.core.i18n import t
+from dashboard.core.state import SEX_URL
 from dashboard.data import model, queries
 from dashboard.deliver.export import MENU
 from dashboard.draw.charts import EXPLORER_KINDS, manual_rule, source_line, special_labels
@@ -225,9 +226,18 @@ def payload(ctx, area_key: str, lang: str, breakdowns: dict | None = None) -> di
         "textColor": {c: text_color(c) for c in sorted(colors)},
         "dt": _dates(ctx, lang),
         "t": {k: t(k, lang) for k in TEMPLATES},
-        "ind": {ind.key: indicator_payload(ctx, model.breakdown_key(registry, ind.key, (breakdowns or {}).get(ind.key)), lang)
+        "ind": {ind.key: _entry(ctx, ind.key, (breakdowns or {}).get(ind.key), lang)
                 for ind in explorer_indicators(registry, area_key)},
     }
+
+
+def _entry(ctx, key: str, breakdown: str | None, lang: str) -> dict:
+    """An indicator's entry: the series of its breakdown (the total when None); a variant's entry
+    carries its URL value ``jako``, which the browser only copies into the view's links."""
+    entry = indicator_payload(ctx, model.breakdown_key(ctx.registry, key, breakdown), lang)
+    if breakdown:
+        entry["jako"] = SEX_URL.get(breakdown, breakdown)
+    return entry
 
 
 def store_json(ctx, area_key: str, lang: str, breakdowns: dict | None = None) -> str:
