@@ -224,6 +224,38 @@ def _series(ind: Indicator, geo: Geography, seed: int) -> pd.DataFrame:
     return _frame(ind, geo, periods, muni, country, counts=False)
 
 
+def _sex_series(conn: Connection, ind: Indicator, filled: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Synthetic men's and women's values of an indicator with a sex breakdown (``breakdowns.sex``)
+    and no real value by sex: each region's total (real or this fill's) split around it by a
+    per-region gap, so the toggle has something to show offline. Flagged synthetic like every
+    fill row; the dashboard's source line then names no statistical authority."""
+    cols = observation.c
+    has_real = conn.execute(select(cols.id).where(cols.indicator_key == ind.key, cols.sex != "total",
+                                                  cols.synthetic.is_(False)).limit(1)).first()
+    if has_real:
+        return pd.DataFrame()
+    stored = pd.DataFrame(conn.execute(
+        select(cols.region_code, cols.period, cols.value)
+        .where(cols.indicator_key == ind.key, cols.sex == "total", cols.value.is_not(None), cols.synthetic.is_(False))
+    ).all(), columns=["region_code", "period", "value"])
+    own = filled[filled["indicator_key"] == ind.key][["region_code", "period", "value"]] if not filled.empty else stored[:0]
+    totals = pd.concat([stored, own], ignore_index=True).dropna(subset=["value"])
+    if totals.empty:
+        return pd.DataFrame()
+    totals = totals.drop_duplicates(["region_code", "period"]).reset_index(drop=True)
+    rng = _rng(seed, ind.key + "~sex")
+    regions = sorted(totals["region_code"].unique())
+    gap = dict(zip(regions, rng.normal(0.08, 0.04, len(regions)).clip(-0.05, 0.25)))
+    g = totals["region_code"].map(gap).to_numpy()
+    high = 100.0 if ind.unit.kind in BOUNDED else np.inf
+    out = []
+    for sex, sign in (("male", 1.0), ("female", -1.0)):
+        if sex in ind.breakdowns.sex:
+            out.append(totals.assign(indicator_key=ind.key, sex=sex,
+                                     value=(totals["value"].to_numpy(dtype=float) * (1 + sign * g.astype(float))).clip(0, high).round(1)))
+    return pd.concat(out, ignore_index=True)
+
+
 def _frame(ind: Indicator, geo: Geography, periods: list[str], muni: np.ndarray, country: np.ndarray, *, counts: bool) -> pd.DataFrame:
     """Municipal matrix (municipality x period) -> rows for municipalities and aggregates."""
     pops = np.array([geo.population[m] for m in geo.municipalities])
@@ -393,11 +425,17 @@ def fill_demo(engine: Engine, seed: int = 2026, progress: Progress | None = None
                 continue
             frames.append(_series(ind, geo, seed))
         frame = pd.concat([f for f in frames if not f.empty], ignore_index=True) if frames else pd.DataFrame()
+        sexes = [_sex_series(conn, ind, frame, seed) for ind in registry.catalogue.indicators
+                 if ind.breakdowns and ind.breakdowns.sex]
+        filled = sorted(set(frame["indicator_key"])) if not frame.empty else []  # totals filled
+        if not frame.empty:
+            frame = frame.assign(sex=frame["sex"] if "sex" in frame else "total")
+        frame = pd.concat([frame, *[f for f in sexes if not f.empty]], ignore_index=True)
         if not frame.empty:
             frame = frame.assign(synthetic=True)
             counts += upsert_observations(conn, frame, run.id, keep_real=True)
         counts.deleted += _drop_stale_synthetic(conn, frame, real)
-        counts.indicators = sorted(set(frame["indicator_key"])) if not frame.empty else []
+        counts.indicators = filled
         run.counts = LoadCounts(counts.inserted, counts.updated, counts.unchanged, counts.deleted)
         run.note = f"synthetic demo values, seed {seed}: {len(counts.indicators)} indicators"
     progress.step(

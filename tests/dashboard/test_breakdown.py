@@ -26,8 +26,9 @@ def female(v: float) -> float:
 
 @pytest.fixture(scope="module")
 def brk_env(tmp_path_factory):
-    """The dashboard test database plus men's and women's rows of the unemployment rate (as the
-    Sotkanet connector stores them) and the 18–24 age group's own indicator."""
+    """The dashboard test database plus men's rows of the unemployment rate (as the Sotkanet
+    connector stores them), synthetic women's rows (as the demo fills them) and the 18–24 age
+    group's own indicator."""
     root = tmp_path_factory.mktemp("brk")
     engine = build_database(root / "brk.sqlite3")
     geo_dir = root / "geo"
@@ -38,8 +39,10 @@ def brk_env(tmp_path_factory):
         rows = []
         for r in totals:
             base = {k: r[k] for k in ("indicator_key", "region_code", "period", "period_type", "year", "load_run_id")}
+            base["synthetic"] = False  # every row names every column (executemany takes the first row's)
             rows.append({**base, "sex": "male", "value": male(r["value"])})
-            rows.append({**base, "sex": "female", "value": female(r["value"])})
+            # the women's values as the offline demo fills them: synthetic, from the demo's load run
+            rows.append({**base, "sex": "female", "value": female(r["value"]), "synthetic": True, "load_run_id": 4})
             rows.append({**base, "indicator_key": AGE_KEY, "sex": "total", "value": round(r["value"] * 2, 3)})
         conn.execute(insert(observation), rows)
     yield engine, geo_dir, {(r["region_code"], r["year"]): r["value"] for r in totals}
@@ -184,3 +187,13 @@ def test_brk106_exports_name_the_variant(brk_client):
     assert any("– miehet" in c for c in cells)
     bad = brk_client.get("/vienti/bar.csv?sivu=hyvinvointityo&indikaattori=toimeentulotuki_pct&jako=naiset")
     assert bad.status_code == 400 and "ei sovi indikaattorille" in bad.data.decode()
+
+
+def test_brk107_synthetic_variant_is_labelled_and_never_sourced_to_thl(brk_dash):
+    women = page(brk_dash, "/hyvinvointityo", f"?indikaattori={KEY}&jako=naiset")
+    src = store(women)["ind"][KEY]["src"]["tiles"]
+    assert "Synteettinen esimerkkiaineisto" in src and "THL" not in src and "sotkanet" not in src
+    assert "synteettistä esimerkkiaineistoa" in " ".join(texts(women))  # the page banner
+    men = page(brk_dash, "/hyvinvointityo", f"?indikaattori={KEY}&jako=miehet")
+    assert "THL" in store(men)["ind"][KEY]["src"]["tiles"]
+    assert store(men)["ind"][KEY]["r"][MUNIS[0]][2].strip("0") == ""  # no synthetic flag on a real series
