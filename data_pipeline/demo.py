@@ -429,7 +429,7 @@ def fill_demo(engine: Engine, seed: int = 2026, progress: Progress | None = None
                  if ind.breakdowns and ind.breakdowns.sex]
         filled = sorted(set(frame["indicator_key"])) if not frame.empty else []  # totals filled
         if not frame.empty:
-            frame = frame.assign(sex=frame["sex"] if "sex" in frame else "total")
+            frame = frame.assign(sex=frame.get("sex", "total"))
         frame = pd.concat([frame, *[f for f in sexes if not f.empty]], ignore_index=True)
         if not frame.empty:
             frame = frame.assign(synthetic=True)
