@@ -594,6 +594,10 @@ def validate_file(raw: RawFile, registry: Registry) -> tuple[ValidFile | None, l
             if column in data and data.get(when) in codes and _blank(data.get(column)):
                 check.bad(column, f"pakollinen, kun {when} = {', '.join(_label(tpl, when, c) for c in sorted(codes))} / required when {when} is {', '.join(sorted(codes))}")
         region, period = data.get("alue"), data.get(tpl.period_column)
+        for col in tpl.part_columns:  # a part is scored for one kind of organisation only
+            if region is not None and data.get(col.name) is not None and region not in regions.by_level.get(col.part.level, []):
+                check.bad(col.name, f"osa koskee vain tasoa {col.part.level}, alue {region} ei ole sellainen"
+                                    f" / this part applies to level {col.part.level} only")
         if region is not None and period is not None:
             key = (region, str(period))
             if key in first_of:
