@@ -173,6 +173,8 @@ def _example_row(name: str, tpl: Template, regions: Regions) -> dict[str, object
         elif col.name in given:
             value = given[col.name]
             row[col.name] = value.format(**regions.example_names) if isinstance(value, str) else value
+        elif col.part is not None:  # a part applies to one level only: left empty in the example
+            row[col.name] = ""
         elif col.type == "region":
             row[col.name] = regions.by_level[tpl.region_levels[0]][0]
         elif col.type == "year":

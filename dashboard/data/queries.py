@@ -324,6 +324,13 @@ def manual_entries(engine: Engine, template: str) -> pd.DataFrame:
 
 
 @cached
+def submission_organisation(engine: Engine, submission_id: int) -> str | None:
+    """The organisation key of a collection-area submission (who reported a published entry)."""
+    with engine.connect() as conn:
+        return conn.execute(select(submission.c.organisation).where(submission.c.id == submission_id)).scalar()
+
+
+@cached
 def indicator_row(engine: Engine, key: str) -> dict | None:
     """The indicator's SQL row (resolved Sotkanet id and how it was resolved)."""
     from data_pipeline.db.schema import indicator

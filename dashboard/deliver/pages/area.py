@@ -39,6 +39,7 @@ from dashboard.data.context import current_context
 from dashboard.data.goal_data import goal_statuses
 from dashboard.deliver import breakdown as breakdown_toggle
 from dashboard.deliver import explorer as explorer_data
+from dashboard.deliver import parts_view
 from dashboard.deliver.components import (
     chart_table,
     details_table,
@@ -322,7 +323,9 @@ def build_area(area_key: str):
         trend_chart = build_chart("trend", s, ctx.engine)
         years = map_chart.extra["years"]
         status_sections = _status_sections(ctx, registry, area_key, s)
-        synthetic = map_chart.synthetic or trend_chart.synthetic or _status_synthetic(ctx, registry, area_key)
+        parts = parts_view.parts_sections(ctx, registry, area_key, s)
+        synthetic = (map_chart.synthetic or trend_chart.synthetic or _status_synthetic(ctx, registry, area_key)
+                     or (bool(parts) and parts_view.any_synthetic(ctx, registry, area_key, s)))
         view = {"page": area_key, "query": s.query()}
         content = html.Div(
             [
@@ -383,6 +386,7 @@ def build_area(area_key: str):
                     ],
                     className="tk-section", **{"aria-labelledby": "trend-h"},
                 ),
+                *parts,
                 *status_sections,
             ],
             className=f"tk-area tk-area--{area_key}",
