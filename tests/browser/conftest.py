@@ -52,12 +52,13 @@ def page(browser):
 
 
 @contextmanager
-def served_test_app(root: Path, *, real: tuple[Path, Path, object] | None = None):
+def served_test_app(root: Path, *, real: tuple[Path, Path, object] | None = None, prepare=None):
     """(app, base URL): a fresh app on the test database and hand-made geometry in ``root``,
     served by werkzeug in a thread on a free port; closed (server, socket, engine) on exit.
 
     ``real`` = (recording, published figures, load time): the database of real recorded values
-    instead (``tests.dashboard.real_data``), every load run pinned to the load time."""
+    instead (``tests.dashboard.real_data``), every load run pinned to the load time. ``prepare(engine)``
+    adds what a test needs to the database before the app starts."""
     from dashboard import create_app
 
     if real is not None:
@@ -67,6 +68,8 @@ def served_test_app(root: Path, *, real: tuple[Path, Path, object] | None = None
         engine = build_real_database(root / "app.sqlite3", offline_dir, facts_file, loaded_at=loaded_at)
     else:
         engine = build_database(root / "app.sqlite3")
+    if prepare is not None:
+        prepare(engine)
     write_geometry(root / "geo")
     app = create_app(engine=engine, registry=REGISTRY, geo_dir=root / "geo")
     server = make_server("127.0.0.1", 0, app.server, threaded=True)

@@ -24,15 +24,10 @@ def female(v: float) -> float:
     return round(v * 0.9 - 0.5, 3)
 
 
-@pytest.fixture(scope="module")
-def brk_env(tmp_path_factory):
-    """The dashboard test database plus men's rows of the unemployment rate (as the Sotkanet
-    connector stores them), synthetic women's rows (as the demo fills them) and the 18–24 age
-    group's own indicator."""
-    root = tmp_path_factory.mktemp("brk")
-    engine = build_database(root / "brk.sqlite3")
-    geo_dir = root / "geo"
-    write_geometry(geo_dir)
+def add_breakdowns(engine) -> dict:
+    """Men's rows of the unemployment rate (as the Sotkanet connector stores them), synthetic
+    women's rows (as the demo fills them) and the 18–24 age group's own indicator, next to the
+    totals of the dashboard test database. Returns {(region, year): total}."""
     cols = observation.c
     with engine.begin() as conn:
         totals = conn.execute(select(observation).where(cols.indicator_key == KEY, cols.sex == "total")).mappings().all()
@@ -41,11 +36,20 @@ def brk_env(tmp_path_factory):
             base = {k: r[k] for k in ("indicator_key", "region_code", "period", "period_type", "year", "load_run_id")}
             base["synthetic"] = False  # every row names every column (executemany takes the first row's)
             rows.append({**base, "sex": "male", "value": male(r["value"])})
-            # the women's values as the offline demo fills them: synthetic, from the demo's load run
             rows.append({**base, "sex": "female", "value": female(r["value"]), "synthetic": True, "load_run_id": 4})
             rows.append({**base, "indicator_key": AGE_KEY, "sex": "total", "value": round(r["value"] * 2, 3)})
         conn.execute(insert(observation), rows)
-    yield engine, geo_dir, {(r["region_code"], r["year"]): r["value"] for r in totals}
+    return {(r["region_code"], r["year"]): r["value"] for r in totals}
+
+
+@pytest.fixture(scope="module")
+def brk_env(tmp_path_factory):
+    root = tmp_path_factory.mktemp("brk")
+    engine = build_database(root / "brk.sqlite3")
+    geo_dir = root / "geo"
+    write_geometry(geo_dir)
+    totals = add_breakdowns(engine)
+    yield engine, geo_dir, totals
     engine.dispose()
 
 
