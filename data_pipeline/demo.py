@@ -347,6 +347,30 @@ def _round_entries(geo: Geography, seed: int) -> list[dict]:
 
 
 ENTRY_GENERATORS = {"varautumissopimukset": _agreement_entries, "turvallisuuskuva": _round_entries}
+PARTS_YEARS = 2  # the latest years of a value in parts that get synthetic parts
+
+
+def _parts_entries(registry: Registry, template: str, frame: pd.DataFrame, geo: Geography, seed: int) -> list[dict]:
+    """Synthetic parts (``part`` columns, e.g. the HYTE coefficient's process and outcome scores)
+    for the welfare area's latest years, around the synthetic headline value this fill made, so the
+    breakdown has something to show offline. Entries only: the headline observation is already
+    the fill's own; nothing is derived from these rows."""
+    tpl = registry.templates.templates[template]
+    keys = [i.key for i in registry.catalogue.indicators if i.is_manual and i.source.template == template]
+    if frame.empty or not keys:
+        return []
+    rows = frame[(frame["indicator_key"] == keys[0]) & (frame["region_code"] == geo.welfare_area)]
+    rows = rows[rows["period"].astype(str).str.isdigit()].sort_values("period").tail(PARTS_YEARS)
+    parts = [c for c in tpl.part_columns if c.part.level == "hyvinvointialue"]
+    rng = _rng(seed, template + "~parts")
+    out = []
+    for period, value in zip(rows["period"].astype(str), rows["value"].astype(float)):
+        data = {c.name: None for c in tpl.columns}
+        data.update({"alue": geo.welfare_area, tpl.period_column: int(period), "arvo": round(value),
+                     "ilmoittaja": DEMO_BY, "lisatieto": "Synteettinen esittelyarvo"})
+        data.update({c.name: float(np.clip(round(value + rng.normal(0, 18)), 0, 100)) for c in parts})
+        out.append({"region_code": geo.welfare_area, "period": period, "data": data})
+    return out
 
 
 def _has_real_entries(conn: Connection, template: str) -> bool:
@@ -428,6 +452,11 @@ def fill_demo(engine: Engine, seed: int = 2026, progress: Progress | None = None
         sexes = [_sex_series(conn, ind, frame, seed) for ind in registry.catalogue.indicators
                  if ind.breakdowns and ind.breakdowns.sex]
         filled = sorted(set(frame["indicator_key"])) if not frame.empty else []  # totals filled
+        for template, tpl in (registry.templates.templates.items() if registry.templates else []):
+            if tpl.part_columns and not _has_real_entries(conn, template):
+                c = _sync_entries(conn, template, _parts_entries(registry, template, frame, geo, seed), run.id, seed)
+                counts.entries += c.inserted + c.updated + c.unchanged
+                counts += c
         if not frame.empty:
             frame = frame.assign(sex=frame.get("sex", "total"))
         frame = pd.concat([frame, *[f for f in sexes if not f.empty]], ignore_index=True)

@@ -61,3 +61,26 @@ def test_hyp004_collection_form_rows_carry_the_parts(registry):
          "ilmoittaja": "Hyte-koordinaattori"}], registry)
     assert problems == []
     assert valid.rows[0].data["osa_alkoholi_mini"] == 81
+
+
+def test_hyp005_demo_fills_synthetic_parts_and_gives_way_to_real_ones(engine, registry):
+    from data_pipeline.db.schema import observation
+    from data_pipeline.demo import fill_demo
+
+    fill_demo(engine, registry=registry)
+    hva = registry.county.welfare_area.code
+    with engine.connect() as conn:
+        entries = conn.execute(select(manual_entry).where(manual_entry.c.template == "hyte_kerroin")).all()
+        obs = {r.period: r.value for r in conn.execute(select(observation).where(
+            observation.c.indicator_key == "hyte_kerroin", observation.c.region_code == hva))}
+    assert len(entries) == 2 and all(e.synthetic and e.region_code == hva for e in entries)
+    for e in entries:
+        assert e.data["arvo"] == round(obs[e.period])  # the same headline value as the demo's observation
+        assert e.data["lahde"] is None and e.data["osa_kuntajohto"] is None
+        assert 0 <= e.data["osa_neet"] <= 100 and 0 <= e.data["osa_mpr_rokotus"] <= 100
+    load_manual_files(engine, [FIXTURES / "hyte_kerroin_osat.csv"], registry=registry)
+    fill_demo(engine, registry=registry)
+    with engine.connect() as conn:
+        current = conn.execute(select(manual_entry).where(manual_entry.c.template == "hyte_kerroin",
+                                                          manual_entry.c.superseded_at.is_(None))).all()
+    assert current and not any(e.synthetic for e in current)
