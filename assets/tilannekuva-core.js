@@ -605,8 +605,29 @@
       st.menu.forEach(function (m, j) { out.hrefs["area-" + kind + "-vienti-" + m[0] + ".href"] = hrefs[j]; });
     });
     out.indicatorHref = pageHref("/indikaattori/" + v.indicator, v);
+    out.breakdown = breakdownNav(st, v);
     out.marks = yearMarks(iy.years);
     return out;
+  }
+
+  /* breakdown.toggle: the links Python listed for the indicator (store ``bd``), each a whole view. */
+  function breakdownNav(st, v) {
+    var bd = st.ind[v.indicator].bd;
+    if (!bd) return null;
+    var items = bd.map(function (c) {
+      var view = {};
+      Object.keys(v).forEach(function (k) { view[k] = v[k]; });
+      view.breakdown = c[2] || null;
+      var text = urlencode(query(view));
+      var current = view.breakdown === v.breakdown;
+      var props = { children: c[1], href: st.path + (text ? "?" + text : ""), id: "area-breakdown-" + c[0],
+        className: "tk-breakdown__link" + (current ? " is-current" : "") };
+      if (current) props["aria-current"] = "true";
+      return h("Li", { children: h("A", props), className: "tk-breakdown__item" });
+    });
+    return h("Nav", { children: [h("Span", { children: st.bdl, id: "area-breakdown-h", className: "tk-label" }),
+      h("Ul", { children: items, className: "tk-breakdown__list" })], className: "tk-breakdown", id: "area-breakdown",
+      "aria-labelledby": "area-breakdown-h" });
   }
 
   /* The year a slider step to ``year`` should show when ``year`` itself has no data: the next year

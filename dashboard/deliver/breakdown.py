@@ -24,19 +24,28 @@ def choice_label(registry, indicator: str, choice: str | None, lang: str) -> str
     return t("breakdown.age", lang, label=age.label.get(lang))
 
 
+def entries(registry, indicator: str | None, lang: str) -> list[tuple[str, str, str | None]]:
+    """(id suffix, words, choice) of each link of the toggle, "all" first; [] = no toggle. The
+    area page's store carries them too, so the browser redraws the toggle when the indicator
+    changes there (assets/tilannekuva-core.js ``breakdownNav``: the same links)."""
+    choices = breakdown_choices(registry, indicator)
+    if not choices:
+        return []
+    return [(choice or "total", choice_label(registry, indicator, choice, lang), choice) for choice in [None, *choices]]
+
+
 def toggle(registry, state, path: str, id_prefix: str) -> html.Nav | None:
     """The toggle of the state's indicator, or None when it has no breakdowns."""
-    choices = breakdown_choices(registry, state.indicator)
-    if not choices:
+    found = entries(registry, state.indicator, state.lang)
+    if not found:
         return None
     lang = state.lang
     items = []
-    for choice in [None, *choices]:
-        label = choice_label(registry, state.indicator, choice, lang)
+    for suffix, label, choice in found:
         current = choice == state.breakdown
         href = path + state.query_string(breakdown=choice)
         link = html.A(label, href=href, className="tk-breakdown__link" + (" is-current" if current else ""),
-                        id=f"{id_prefix}-{choice or 'total'}",
+                        id=f"{id_prefix}-{suffix}",
                         **({"aria-current": "true"} if current else {}))
         items.append(html.Li(link, className="tk-breakdown__item"))
     heading_id = f"{id_prefix}-h"

@@ -28,6 +28,7 @@ from dashboard.core.format import date_text
 from dashboard.core.i18n import t
 from dashboard.core.state import SEX_URL
 from dashboard.data import model, queries
+from dashboard.deliver import breakdown as breakdown_toggle
 from dashboard.deliver.export import MENU
 from dashboard.draw.charts import EXPLORER_KINDS, manual_rule, source_line, special_labels
 from dashboard.draw.figures.map import categories_for, value_legend
@@ -226,6 +227,7 @@ def payload(ctx, area_key: str, lang: str, breakdowns: dict | None = None) -> di
         "textColor": {c: text_color(c) for c in sorted(colors)},
         "dt": _dates(ctx, lang),
         "t": {k: t(k, lang) for k in TEMPLATES},
+        "bdl": t("breakdown.legend", lang),
         "ind": {ind.key: _entry(ctx, ind.key, (breakdowns or {}).get(ind.key), lang)
                 for ind in explorer_indicators(registry, area_key)},
     }
@@ -237,6 +239,9 @@ def _entry(ctx, key: str, breakdown: str | None, lang: str) -> dict:
     entry = indicator_payload(ctx, model.breakdown_key(ctx.registry, key, breakdown), lang)
     if breakdown:
         entry["jako"] = SEX_URL.get(breakdown, breakdown)
+    toggle = breakdown_toggle.entries(ctx.registry, key, lang)
+    if toggle:  # the toggle's links: [id suffix, words, URL value ("" = all)]
+        entry["bd"] = [[suffix, label, SEX_URL.get(choice, choice) if choice else ""] for suffix, label, choice in toggle]
     return entry
 
 

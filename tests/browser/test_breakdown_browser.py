@@ -57,10 +57,17 @@ def test_bbr001_keyboard_toggle_switches_the_series_and_stays_in_the_url(page, b
     expect(page.locator("#area-breakdown")).to_have_count(0)
     wait_query(page, indikaattori="toimeentulotuki_pct")
     assert "jako" not in query(page)
-    # back to the first indicator: its toggle again, with women still chosen (the store's series)
+    # back to the first indicator: its toggle again, drawn in the browser from the store, with
+    # women still chosen (the store's series) and the same links the server renders for this view
     page.select_option("#area-indicator", "tyottomat_pct")
     expect(page.locator("#area-breakdown-female")).to_have_attribute("aria-current", "true")
     wait_query(page, indikaattori="tyottomat_pct", jako="naiset")
+    drawn = page.eval_on_selector_all("#area-breakdown a", "as => as.map(a => [a.id, a.textContent, a.getAttribute('href'), a.getAttribute('aria-current'), a.className])")
+    url = page.evaluate("() => location.pathname + location.search")
+    page.goto(brk_server + url)
+    wait_map(page)
+    served = page.eval_on_selector_all("#area-breakdown a", "as => as.map(a => [a.id, a.textContent, a.getAttribute('href'), a.getAttribute('aria-current'), a.className])")
+    assert drawn == served and len(drawn) == 4
 
 
 @pytest.mark.parametrize("path", [

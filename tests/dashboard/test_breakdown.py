@@ -136,21 +136,34 @@ def test_brk103_no_toggle_without_breakdowns_and_bad_jako_is_a_notice(brk_dash):
     assert links(bad, "area-breakdown") is None
 
 
-def test_brk104_toggle_follows_the_indicator_chosen_in_the_browser(brk_dash):
-    meta = {"lang": "sv", "page": "hyvinvointityo", "forum": False}
-    init = {"indicator": KEY, "breakdown": "female"}
-    state = {"page-meta.data": meta, "area-breakdown-init.data": init}
-    resp = brk_dash.call("area-breakdown-wrap.children", {
-        "area-indicator.value": KEY, "area-year.value": 2020, "area-municipality.value": "109",
-        "area-mapmode.value": "geo"}, state)
-    body = json.loads(resp.data)["response"]["area-breakdown-wrap"]["children"]
-    found = links(body, "area-breakdown")
+def test_brk104_map_type_switch_keeps_the_variant_and_the_store_lists_the_toggle(brk_dash):
+    """The map-type switch (a server request) draws the chosen variant and rebuilds the toggle's
+    links; the store lists the same links for the browser, which redraws the toggle on an
+    indicator switch (no request)."""
+    dep = next(d for d in brk_dash.deps if "area-map-source.children" in d["output"] and not d.get("clientside_function"))
+    values = {"area-indicator.value": KEY, "area-year.value": 2020, "area-mapmode.value": "tiles",
+              "area-municipality.value": "109", "page-meta.data": {"lang": "sv", "page": "hyvinvointityo"},
+              "view-state.data": {"path": "/hyvinvointityo", "query": {"indikaattori": KEY, "jako": "naiset"}}}
+    pick = lambda items: {f"{i['id']}.{i['property']}": values[f"{i['id']}.{i['property']}"] for i in items}
+    resp = brk_dash.call("area-map-source.children", pick(dep["inputs"]), pick(dep["state"]), changed=["area-mapmode.value"])
+    assert resp.status_code == 200, resp.data[:300]
+    out = json.loads(resp.data)["response"]
+    assert out["view-state"]["data"]["query"]["jako"] == "naiset"
+    assert out["view-state"]["data"]["query"]["kartta"] == "ruudut"
+    # the women's series (synthetic in this database) is what the map draws: its source says so
+    source = json.dumps(out["area-map-source"], ensure_ascii=False)
+    assert "yntetisk" in source and "THL" not in source
+    found = links(out["area-breakdown-wrap"]["children"], "area-breakdown")
     assert found["kvinnor"][1] == "true"
-    assert "vuosi=2020" in found["män"][0] and "kunta=109" in found["män"][0] and "kieli=sv" in found["män"][0]
-    resp = brk_dash.call("area-breakdown-wrap.children", {
-        "area-indicator.value": "toimeentulotuki_pct", "area-year.value": 2020, "area-municipality.value": "",
-        "area-mapmode.value": "geo"}, state)
-    assert json.loads(resp.data)["response"]["area-breakdown-wrap"]["children"] is None
+    assert all(x in found["män"][0] for x in ("kartta=ruudut", "vuosi=2020", "kunta=109", "kieli=sv", "jako=miehet"))
+    assert "jako=naiset" in found["kvinnor"][0]
+
+    tree = page(brk_dash, "/hyvinvointityo", f"?indikaattori={KEY}&jako=naiset")
+    entry = store(tree)["ind"][KEY]
+    server = links(tree, "area-breakdown")
+    assert [c[1] for c in entry["bd"]] == list(server) == ["kaikki", "miehet", "naiset", "ikäryhmä 18–24-vuotiaat"]
+    assert [c[2] for c in entry["bd"]] == ["", "miehet", "naiset", "ika_18_24"] and entry["jako"] == "naiset"
+    assert "bd" not in store(tree)["ind"]["toimeentulotuki_pct"]
 
 
 def test_brk105_indicator_page_table_shows_the_chosen_sex(brk_dash, brk_env):

@@ -347,7 +347,6 @@ def build_area(area_key: str):
                         _controls(registry, area_key, s, years, year, key, modes),
                         html.Div(breakdown_toggle.toggle(registry, s, f"/{area.slug}", "area-breakdown"),
                                  id="area-breakdown-wrap"),
-                        dcc.Store(id="area-breakdown-init", data={"indicator": key, "breakdown": s.breakdown}),
                         html.Div(id="area-notice", role="status"),
                         html.P(t("map.tiles_only", lang), className="tk-hint") if "geo" not in modes else None,
                         html.Div(
@@ -422,8 +421,9 @@ def register(registry) -> None:
 # --- callbacks --------------------------------------------------------------------------------
 
 
-def update_area(indicator, year, map_mode, municipality, meta):
-    """Pure part of the map-type callback: validate everything, then build the map for the view.
+def update_area(indicator, year, map_mode, municipality, meta, view=None):
+    """Pure part of the map-type callback: validate everything, then build the map for the view
+    (the breakdown ``jako`` of the view's URL, as the browser last wrote it in ``view``).
 
     Returns a dict of outputs; raises InvalidState for rejected input (before any query).
     """
@@ -445,35 +445,14 @@ def update_area(indicator, year, map_mode, municipality, meta):
     year = check_year(year, years if years else None)
     modes = ctx.geo.modes()
     mode = mode if mode in modes else modes[-1]
-    from dashboard.core.state import ViewState, check_as_of
+    from dashboard.core.state import ViewState, check_as_of, check_breakdown
 
+    query = view.get("query") if isinstance(view, dict) and isinstance(view.get("query"), dict) else {}
     state = ViewState(page=area_key, indicator=key, year=year, municipality=muni, map_mode=mode, lang=lang, forum=forum,
-                      as_of=check_as_of(meta.get("as_of")))
+                      as_of=check_as_of(meta.get("as_of")), breakdown=check_breakdown(query.get("jako"), registry, key))
     map_chart = build_chart("map", state, ctx.engine)
     state = state.replace(year=map_chart.extra["year"])
     return {"state": state, "map": map_chart}
-
-
-def breakdown_view(indicator, year, municipality, map_mode, meta, init):
-    """Pure part of the toggle callback: the breakdown toggle of the indicator now chosen in the
-    browser (links carrying the whole view), or nothing when it has no breakdowns. The page's own
-    breakdown stays marked while its indicator is shown (the store holds that variant's values)."""
-    registry = current_context().registry
-    meta = meta if isinstance(meta, dict) else {}
-    init = init if isinstance(init, dict) else {}
-    area_key = check_page(meta.get("page"), registry)
-    area = registry.agreement.area(area_key)
-    key = check_indicator(indicator, registry, area_key)
-    if key is None:
-        return None
-    from dashboard.core.state import ViewState, check_as_of, check_breakdown
-
-    chosen = check_breakdown(init.get("breakdown"), registry, key) if init.get("indicator") == key else None
-    state = ViewState(page=area_key, indicator=key, year=check_year(year), lang=check_lang(meta.get("lang")),
-                      municipality=check_region(municipality, registry, municipalities_only=True),
-                      map_mode=check_map_mode(map_mode), forum=bool(meta.get("forum")) is True,
-                      as_of=check_as_of(meta.get("as_of")), breakdown=chosen)
-    return breakdown_toggle.toggle(registry, state, f"/{area.slug}", "area-breakdown")
 
 
 TEXT_PARTS = ("title", "subtitle", "summary", "source")
@@ -492,7 +471,7 @@ CLIENT_OUTPUTS = [
     Output("area-map-legend", "children"),
     Output("area-year", "min"), Output("area-year", "max"), Output("area-year", "marks"),
     Output("area-year", "value", allow_duplicate=True), Output("area-year-label", "children"),
-    Output("area-indicator-link", "href"),
+    Output("area-indicator-link", "href"), Output("area-breakdown-wrap", "children", allow_duplicate=True),
     *HREF_OUTPUTS,
     Output("view-state", "data", allow_duplicate=True), Output("tk-banner", "children", allow_duplicate=True),
     Output("area-notice", "children", allow_duplicate=True),
@@ -500,7 +479,7 @@ CLIENT_OUTPUTS = [
 #: What a map-type switch changes (another geometry file): asked from the server.
 MODE_OUTPUTS = [
     Output("area-map", "figure", allow_duplicate=True), Output("area-map-source", "children", allow_duplicate=True),
-    *HREF_OUTPUTS,
+    *HREF_OUTPUTS, Output("area-breakdown-wrap", "children", allow_duplicate=True),
     Output("view-state", "data", allow_duplicate=True), Output("area-notice", "children", allow_duplicate=True),
 ]
 
@@ -510,8 +489,9 @@ def _mode_outputs(out, lang):
     state, map_chart = out["state"], out["map"]
     page_path = next((f"/{a.slug}" for a in current_context().registry.agreement.areas if a.key == state.page), "/")
     hrefs = [link["href"] for _chart, kind in CHARTS for link in download_links(kind, state)]
+    toggle = breakdown_toggle.toggle(current_context().registry, state, page_path, "area-breakdown")
     return [
-        screen_figure(map_chart.figure), source_text(map_chart, lang), *hrefs,
+        screen_figure(map_chart.figure), source_text(map_chart, lang), *hrefs, toggle,
         {"path": page_path, "query": state.query(), "push": True, "page": state.page},
         None,
     ]
@@ -525,15 +505,7 @@ def register_callbacks(app) -> None:
     def explorer(map_mode, indicator, year, municipality, meta, view):
         # Errors go to the one handler (dashboard.deliver.errors): a notice in area-notice.
         lang = meta.get("lang") if isinstance(meta, dict) and meta.get("lang") in ("fi", "sv", "en") else "fi"
-        return _mode_outputs(update_area(indicator, year, map_mode, municipality, meta), lang)
-
-    # The breakdown toggle follows the indicator (and keeps the view in its links).
-    @app.callback(Output("area-breakdown-wrap", "children"),
-                  Input("area-indicator", "value"), Input("area-year", "value"), Input("area-municipality", "value"),
-                  Input("area-mapmode", "value"), State("page-meta", "data"), State("area-breakdown-init", "data"),
-                  prevent_initial_call=True)
-    def breakdown(indicator, year, municipality, map_mode, meta, init):
-        return breakdown_view(indicator, year, municipality, map_mode, meta, init)
+        return _mode_outputs(update_area(indicator, year, map_mode, municipality, meta, view), lang)
 
     # Indicator, year and municipality: drawn in the browser from the page's store.
     app.clientside_callback(
