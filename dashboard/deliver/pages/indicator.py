@@ -126,7 +126,7 @@ def build_for(key):
                 html.P(" · ".join(note), className="tk-source"),
             ], className="tk-section", **{"aria-labelledby": "ind-all-h"}))
         return Built(content=html.Div(blocks, className="tk-indicator"), title=ind.title.get(lang), synthetic=synthetic,
-                     view={"page": "indicator", "query": state.query()})
+                     view={"page": "indicator", "query": state.replace(indicator=None).query()})  # the key is in the path
 
     return build
 
