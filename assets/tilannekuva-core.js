@@ -617,6 +617,7 @@
     if (view.lang !== "fi") q.kieli = view.lang;
     if (view.forum) q.esitys = "1";
     if (view.comparison && view.comparison !== "maakunta") q.vertailu = view.comparison;
+    if (view.breakdown) q.jako = view.breakdown;
     return q;
   }
 
@@ -665,7 +666,8 @@
   function explore(st, view, figures, Patch, parts, cst) {
     var iy = indicatorYear(st, view.indicator, view.year);
     var v = { page: st.page, indicator: view.indicator, year: iy.year, municipality: view.municipality || null,
-      mode: view.mode === "tiles" || view.mode === "country" ? view.mode : "geo", lang: st.lang, forum: !!view.forum, comparison: st.cmp || "maakunta" };
+      mode: view.mode === "tiles" || view.mode === "country" ? view.mode : "geo", lang: st.lang, forum: !!view.forum,
+      comparison: st.cmp || "maakunta", breakdown: st.ind[view.indicator].jako || null };
     var out = { view: v, iy: iy, years: iy.years };
     var title = iy.ind.title;
     var sub = subtitle(st, iy);
@@ -716,8 +718,29 @@
     });
     out.reload = st.cmpBy !== null && st.cmpBy !== undefined && (v.municipality || "") !== st.cmpBy
       ? out.cmpHrefs["area-vertailu-" + st.cmp + ".href"] : null;
+    out.breakdown = breakdownNav(st, v);
     out.marks = yearMarks(iy.years);
     return out;
+  }
+
+  /* breakdown.toggle: the links Python listed for the indicator (store ``bd``), each a whole view. */
+  function breakdownNav(st, v) {
+    var bd = st.ind[v.indicator].bd;
+    if (!bd) return null;
+    var items = bd.map(function (c) {
+      var view = {};
+      Object.keys(v).forEach(function (k) { view[k] = v[k]; });
+      view.breakdown = c[2] || null;
+      var text = urlencode(query(view));
+      var current = view.breakdown === v.breakdown;
+      var props = { children: c[1], href: st.path + (text ? "?" + text : ""), id: "area-breakdown-" + c[0],
+        className: "tk-breakdown__link" + (current ? " is-current" : "") };
+      if (current) props["aria-current"] = "true";
+      return h("Li", { children: h("A", props), className: "tk-breakdown__item" });
+    });
+    return h("Nav", { children: [h("Span", { children: st.bdl, id: "area-breakdown-h", className: "tk-label" }),
+      h("Ul", { children: items, className: "tk-breakdown__list" })], className: "tk-breakdown", id: "area-breakdown",
+      "aria-labelledby": "area-breakdown-h" });
   }
 
   /* The year a slider step to ``year`` should show when ``year`` itself has no data: the next year

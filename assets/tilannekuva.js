@@ -300,6 +300,7 @@
           "area-map-legend.children": out.legend,
           "area-year-label.children": out.view.year === null ? "" : String(out.view.year),
           "area-indicator-link.href": out.indicatorHref,
+          "area-breakdown-wrap.children": out.breakdown,
           "view-state.data": { path: st.path, query: out.query, push: true, page: st.page },
           "tk-banner.children": out.banner,
           "area-notice.children": null,

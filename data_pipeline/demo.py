@@ -224,6 +224,38 @@ def _series(ind: Indicator, geo: Geography, seed: int) -> pd.DataFrame:
     return _frame(ind, geo, periods, muni, country, counts=False)
 
 
+def _sex_series(conn: Connection, ind: Indicator, filled: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Synthetic men's and women's values of an indicator with a sex breakdown (``breakdowns.sex``)
+    and no real value by sex: each region's total (real or this fill's) split around it by a
+    per-region gap, so the toggle has something to show offline. Flagged synthetic like every
+    fill row; the dashboard's source line then names no statistical authority."""
+    cols = observation.c
+    has_real = conn.execute(select(cols.id).where(cols.indicator_key == ind.key, cols.sex != "total",
+                                                  cols.synthetic.is_(False)).limit(1)).first()
+    if has_real:
+        return pd.DataFrame()
+    stored = pd.DataFrame(conn.execute(
+        select(cols.region_code, cols.period, cols.value)
+        .where(cols.indicator_key == ind.key, cols.sex == "total", cols.value.is_not(None), cols.synthetic.is_(False))
+    ).all(), columns=["region_code", "period", "value"])
+    own = filled[filled["indicator_key"] == ind.key][["region_code", "period", "value"]] if not filled.empty else stored[:0]
+    totals = pd.concat([stored, own], ignore_index=True).dropna(subset=["value"])
+    if totals.empty:
+        return pd.DataFrame()
+    totals = totals.drop_duplicates(["region_code", "period"]).reset_index(drop=True)
+    rng = _rng(seed, ind.key + "~sex")
+    regions = sorted(totals["region_code"].unique())
+    gap = dict(zip(regions, rng.normal(0.08, 0.04, len(regions)).clip(-0.05, 0.25)))
+    g = totals["region_code"].map(gap).to_numpy()
+    high = 100.0 if ind.unit.kind in BOUNDED else np.inf
+    out = []
+    for sex, sign in (("male", 1.0), ("female", -1.0)):
+        if sex in ind.breakdowns.sex:
+            out.append(totals.assign(indicator_key=ind.key, sex=sex,
+                                     value=(totals["value"].to_numpy(dtype=float) * (1 + sign * g.astype(float))).clip(0, high).round(1)))
+    return pd.concat(out, ignore_index=True)
+
+
 def _frame(ind: Indicator, geo: Geography, periods: list[str], muni: np.ndarray, country: np.ndarray, *, counts: bool) -> pd.DataFrame:
     """Municipal matrix (municipality x period) -> rows for municipalities and aggregates."""
     pops = np.array([geo.population[m] for m in geo.municipalities])
@@ -315,6 +347,30 @@ def _round_entries(geo: Geography, seed: int) -> list[dict]:
 
 
 ENTRY_GENERATORS = {"varautumissopimukset": _agreement_entries, "turvallisuuskuva": _round_entries}
+PARTS_YEARS = 2  # the latest years of a value in parts that get synthetic parts
+
+
+def _parts_entries(registry: Registry, template: str, frame: pd.DataFrame, geo: Geography, seed: int) -> list[dict]:
+    """Synthetic parts (``part`` columns, e.g. the HYTE coefficient's process and outcome scores)
+    for the welfare area's latest years, around the synthetic headline value this fill made, so the
+    breakdown has something to show offline. Entries only: the headline observation is already
+    the fill's own; nothing is derived from these rows."""
+    tpl = registry.templates.templates[template]
+    keys = [i.key for i in registry.catalogue.indicators if i.is_manual and i.source.template == template]
+    if frame.empty or not keys:
+        return []
+    rows = frame[(frame["indicator_key"] == keys[0]) & (frame["region_code"] == geo.welfare_area)]
+    rows = rows[rows["period"].astype(str).str.isdigit()].sort_values("period").tail(PARTS_YEARS)
+    parts = [c for c in tpl.part_columns if c.part.level == "hyvinvointialue"]
+    rng = _rng(seed, template + "~parts")
+    out = []
+    for period, value in zip(rows["period"].astype(str), rows["value"].astype(float)):
+        data = {c.name: None for c in tpl.columns}
+        data.update({"alue": geo.welfare_area, tpl.period_column: int(period), "arvo": round(value),
+                     "ilmoittaja": DEMO_BY, "lisatieto": "Synteettinen esittelyarvo"})
+        data.update({c.name: float(np.clip(round(value + rng.normal(0, 18)), 0, 100)) for c in parts})
+        out.append({"region_code": geo.welfare_area, "period": period, "data": data})
+    return out
 
 
 def _has_real_entries(conn: Connection, template: str) -> bool:
@@ -393,11 +449,22 @@ def fill_demo(engine: Engine, seed: int = 2026, progress: Progress | None = None
                 continue
             frames.append(_series(ind, geo, seed))
         frame = pd.concat([f for f in frames if not f.empty], ignore_index=True) if frames else pd.DataFrame()
+        sexes = [_sex_series(conn, ind, frame, seed) for ind in registry.catalogue.indicators
+                 if ind.breakdowns and ind.breakdowns.sex]
+        filled = sorted(set(frame["indicator_key"])) if not frame.empty else []  # totals filled
+        for template, tpl in (registry.templates.templates.items() if registry.templates else []):
+            if tpl.part_columns and not _has_real_entries(conn, template):
+                c = _sync_entries(conn, template, _parts_entries(registry, template, frame, geo, seed), run.id, seed)
+                counts.entries += c.inserted + c.updated + c.unchanged
+                counts += c
+        if not frame.empty:
+            frame = frame.assign(sex=frame.get("sex", "total"))
+        frame = pd.concat([frame, *[f for f in sexes if not f.empty]], ignore_index=True)
         if not frame.empty:
             frame = frame.assign(synthetic=True)
             counts += upsert_observations(conn, frame, run.id, keep_real=True)
         counts.deleted += _drop_stale_synthetic(conn, frame, real)
-        counts.indicators = sorted(set(frame["indicator_key"])) if not frame.empty else []
+        counts.indicators = filled
         run.counts = LoadCounts(counts.inserted, counts.updated, counts.unchanged, counts.deleted)
         run.note = f"synthetic demo values, seed {seed}: {len(counts.indicators)} indicators"
     progress.step(

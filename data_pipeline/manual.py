@@ -173,6 +173,8 @@ def _example_row(name: str, tpl: Template, regions: Regions) -> dict[str, object
         elif col.name in given:
             value = given[col.name]
             row[col.name] = value.format(**regions.example_names) if isinstance(value, str) else value
+        elif col.part is not None:  # a part applies to one level only: left empty in the example
+            row[col.name] = ""
         elif col.type == "region":
             row[col.name] = regions.by_level[tpl.region_levels[0]][0]
         elif col.type == "year":
@@ -594,6 +596,10 @@ def validate_file(raw: RawFile, registry: Registry) -> tuple[ValidFile | None, l
             if column in data and data.get(when) in codes and _blank(data.get(column)):
                 check.bad(column, f"pakollinen, kun {when} = {', '.join(_label(tpl, when, c) for c in sorted(codes))} / required when {when} is {', '.join(sorted(codes))}")
         region, period = data.get("alue"), data.get(tpl.period_column)
+        for col in tpl.part_columns:  # a part is scored for one kind of organisation only
+            if region is not None and data.get(col.name) is not None and region not in regions.by_level.get(col.part.level, []):
+                check.bad(col.name, f"osa koskee vain tasoa {col.part.level}, alue {region} ei ole sellainen"
+                                    f" / this part applies to level {col.part.level} only")
         if region is not None and period is not None:
             key = (region, str(period))
             if key in first_of:

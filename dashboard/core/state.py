@@ -28,10 +28,13 @@ PARAMS = {
     "forum": "esitys",
     "as_of": "tilanne",
     "comparison": "vertailu",
+    "breakdown": "jako",
 }
 #: What a municipality is compared with (URL values; dashboard.data.benchmarks): the county region
 #: (default), its sub-region, similar municipalities, neighbouring regions, the whole country.
 COMPARISONS = ("maakunta", "seutukunta", "samankaltaiset", "naapurit", "koko-maa")
+#: Sex breakdowns and their Finnish URL values (an age group is ``ika_<key>`` in both).
+SEX_URL = {"male": "miehet", "female": "naiset"}
 #: Map modes and their Finnish URL values.
 MAP_MODES = {"geo": "rajat", "tiles": "ruudut", "country": "suomi"}
 #: Pages that are not priority areas.
@@ -84,6 +87,7 @@ class ViewState:
     forum: bool = False
     as_of: str | None = None  # pinned moment (dashboard.core.pin), None = live values
     comparison: str = "maakunta"  # COMPARISONS: the benchmark of map, bar, trend, tables and exports
+    breakdown: str | None = None  # 'male' | 'female' | 'ika_<age key>' of the indicator; None = all
 
     def replace(self, **changes: Any) -> ViewState:
         return replace(self, **changes)
@@ -110,6 +114,8 @@ class ViewState:
             out[PARAMS["as_of"]] = self.as_of
         if self.comparison != "maakunta":
             out[PARAMS["comparison"]] = self.comparison
+        if self.breakdown:
+            out[PARAMS["breakdown"]] = SEX_URL.get(self.breakdown, self.breakdown)
         return out
 
     def query_string(self, **overrides: Any) -> str:
@@ -227,6 +233,30 @@ def check_year(value: Any, years: Iterable[int] | None = None) -> int | None:
     return year
 
 
+def breakdown_choices(registry, indicator: str | None) -> list[str]:
+    """The breakdowns an indicator offers (``breakdowns`` in indicators.yaml), in toggle order."""
+    ind = registry.indicators.get(indicator) if indicator else None
+    if ind is None or not ind.breakdowns:
+        return []
+    return [*ind.breakdowns.sex, *(f"ika_{a.key}" for a in ind.breakdowns.age)]
+
+
+def check_breakdown(value: Any, registry, indicator: str | None) -> str | None:
+    """``jako``: one of the indicator's breakdowns (Finnish or English sex word, ``ika_<key>``);
+    blank or ``kaikki`` / ``total`` = all."""
+    if _blank(value):
+        return None
+    if not isinstance(value, str):
+        raise InvalidState("breakdown", "invalid_breakdown", value)
+    v = value.strip().lower()
+    if v in ("kaikki", "total"):
+        return None
+    v = {finnish: sex for sex, finnish in SEX_URL.items()}.get(v, v)
+    if v not in breakdown_choices(registry, indicator):
+        raise InvalidState("breakdown", "invalid_breakdown", value)
+    return v
+
+
 def check_as_of(value: Any) -> str | None:
     """The pinned moment ``tilanne`` (rules in :mod:`dashboard.core.pin`)."""
     from dashboard.core.pin import check_as_of as check
@@ -259,6 +289,7 @@ _ALIASES = {
     "forum": ("esitys", "forum"),
     "as_of": ("tilanne", "as_of"),
     "comparison": ("vertailu", "comparison"),
+    "breakdown": ("jako", "breakdown"),
 }
 
 
@@ -324,9 +355,11 @@ def parse_view(params: Mapping[str, Any], registry, *, page: str | None = None, 
     year = attempt(check_year, None, raw("year"), _years_for(indicator, years_for) if indicator else None)
     as_of = attempt(check_as_of, None, raw("as_of"))
     comparison = attempt(check_comparison, "maakunta", raw("comparison"))
+    breakdown = attempt(check_breakdown, None, raw("breakdown"), registry, indicator)
     state = ViewState(
         page=page_key, indicator=indicator, year=year, municipality=municipality,
         map_mode=map_mode, lang=lang, forum=forum, as_of=as_of, comparison=comparison,
+        breakdown=breakdown,
     )
     return Parsed(state, problems)
 
@@ -355,4 +388,5 @@ def validate_state(params: Mapping[str, Any], ctx) -> ViewState:
         forum=check_forum(_get(params, "forum")),
         as_of=check_as_of(_get(params, "as_of")),
         comparison=check_comparison(_get(params, "comparison")),
+        breakdown=check_breakdown(_get(params, "breakdown"), registry, indicator),
     )

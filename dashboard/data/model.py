@@ -17,8 +17,10 @@ import numpy as np
 import pandas as pd
 
 from dashboard.core.format import EN_DASH, number
+from dashboard.core.i18n import LANGS, t
 from dashboard.data import queries
 from dashboard.judge.classify import Classification, classify
+from data_pipeline.registry import SERIES_SEP, SEX_VARIANTS
 
 STATUS_OK, STATUS_MISSING, STATUS_SUPPRESSED, STATUS_SECONDARY = "ok", "missing", "suppressed", "secondary"
 
@@ -169,6 +171,34 @@ def _citation(row) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def series_indicator(registry, key: str):
+    """The indicator of a series key: a catalogue key, or ``<key>~male`` / ``<key>~female`` for a
+    sex the indicator declares in ``breakdowns.sex`` (a copy keyed by the series and titled with
+    its sex, so every chart, table and export built from it names the variant). KeyError otherwise."""
+    base, _, sex = key.partition(SERIES_SEP)
+    ind = registry.indicators[base]
+    if not sex:
+        return ind
+    if not ind.breakdowns or sex not in ind.breakdowns.sex:
+        raise KeyError(key)
+    title = {lang: f"{ind.title.get(lang)} – {t(f'breakdown.{sex}', lang)}" for lang in LANGS}
+    return ind.model_copy(update={"key": key, "title": type(ind.title)(**title), "breakdowns": None, "variant": sex})
+
+
+def breakdown_key(registry, key: str, breakdown: str | None) -> str:
+    """The series a view shows: the indicator (``breakdown`` None = all), one sex
+    (``<key>~male``) or the catalogue indicator of an age group (``ika_<age key>``)."""
+    if not breakdown:
+        return key
+    ind = registry.indicators[key]
+    if breakdown in SEX_VARIANTS:
+        return f"{key}{SERIES_SEP}{breakdown}"
+    for age in ind.breakdowns.age if ind.breakdowns else []:
+        if breakdown == f"ika_{age.key}":
+            return age.indicator
+    raise KeyError(breakdown)
+
+
 def view_codes(registry) -> tuple[str, ...]:
     """The regions a view of the county can show: its municipalities, sub-regions, region, welfare
     area and the country (:func:`dashboard.core.state.allowed_regions`)."""
@@ -190,7 +220,7 @@ def indicator_frame(engine, registry, key: str) -> pd.DataFrame:
     """Annual observations of an indicator in the county's regions (:func:`view_codes`) with
     suppression applied; cached per data version. Read-only: callers must not modify it."""
     def compute() -> pd.DataFrame:
-        indicator = registry.indicators[key]
+        indicator = series_indicator(registry, key)
         county = registry.county
         frame = queries.indicator_observations(engine, key, view_codes(registry))
         return with_status(frame, indicator, county.municipality_codes, county.region.code)
@@ -202,7 +232,7 @@ def coverage(engine, registry, key: str) -> dict:
     """Years, regions and values of an indicator in the whole database (all of Finland), for the
     indicator page; cached per data version."""
     def compute() -> dict:
-        indicator = registry.indicators[key]
+        indicator = series_indicator(registry, key)
         county = registry.county
         frame = with_status(queries.indicator_observations.uncached(engine, key), indicator,
                             county.municipality_codes, county.region.code)
@@ -279,7 +309,7 @@ def map_classes(indicator, values, benchmark: Cell | None, lang: str) -> Classif
 
 
 def _indicator_year(engine, registry, key: str, year: int | None, lang: str) -> IndicatorYear:
-    indicator = registry.indicators[key]
+    indicator = series_indicator(registry, key)
     county = registry.county
     years = selectable_years(engine, registry, key)
     if year is None or year not in years:
@@ -306,7 +336,7 @@ def _indicator_year(engine, registry, key: str, year: int | None, lang: str) -> 
 def _all_series(engine, registry, key: str, lang: str) -> dict[str, Series]:
     """region code -> yearly :class:`Series` of an indicator, for every region it has (cached)."""
     def compute() -> dict[str, Series]:
-        indicator = registry.indicators[key]
+        indicator = series_indicator(registry, key)
         frame = indicator_frame(engine, registry, key)
         out: dict[str, Series] = {}
         if frame.empty:

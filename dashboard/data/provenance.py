@@ -65,7 +65,7 @@ def provenance(engine, registry, key: str) -> Provenance:
     from dashboard.data import model, queries
 
     def compute() -> Provenance:
-        indicator = registry.indicators[key]
+        indicator = model.series_indicator(registry, key)
         frame = model.indicator_frame(engine, registry, key)
         if frame.empty:
             return Provenance(kinds=frozenset({value_kind(indicator, synthetic=False, citation=None)}))

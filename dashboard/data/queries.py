@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.core import pin
 from dashboard.data.context import iso_date
 from data_pipeline.db.schema import load_run, manual_entry, observation, observation_history, submission
+from data_pipeline.registry import SERIES_SEP
 
 _CACHE_SIZE = 4096
 _cache: OrderedDict[tuple, object] = OrderedDict()
@@ -236,10 +237,14 @@ def current_observations():
 
 @cached
 def indicator_observations(engine: Engine, key: str, codes: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Total-sex observations of one indicator, annualised; only the regions ``codes`` when given
-    (a view of one county needs its own regions and the country, not all ~300 municipalities)."""
+    """Observations of one series, annualised; only the regions ``codes`` when given (a view of
+    one county needs its own regions and the country, not all ~300 municipalities).
+
+    ``key`` is an indicator key (the total, what every view reads by default) or a series key
+    ``<indicator>~<sex>`` (``registry.SERIES_SEP``): the rows of that sex."""
+    key, _, sex = key.partition(SERIES_SEP)
     obs, shown = current_observations()
-    cond = and_(obs.c.indicator_key == key, obs.c.sex == "total", shown)
+    cond = and_(obs.c.indicator_key == key, obs.c.sex == (sex or "total"), shown)
     if codes is not None:
         cond = and_(cond, obs.c.region_code.in_(list(codes)))
     stmt = select(*[obs.c[c] for c in OBS_COLUMNS]).where(cond).order_by(obs.c.region_code, obs.c.period)
@@ -273,8 +278,9 @@ def years_with_data(engine: Engine, key: str, codes: list[str]) -> list[int]:
 
 @cached
 def synthetic_share(engine: Engine, keys: tuple[str, ...] | None = None) -> tuple[int, int]:
-    """(synthetic values, all values) among observations with a value, optionally for some indicators."""
-    cond = and_(observation.c.value.is_not(None), visible())
+    """(synthetic values, all values) among observations with a value, optionally for some indicators
+    (the totals the default views show: a breakdown by sex does not change the share)."""
+    cond = and_(observation.c.value.is_not(None), observation.c.sex == "total", visible())
     if keys is not None:
         cond = and_(cond, observation.c.indicator_key.in_(list(keys)))
     stmt = select(
@@ -328,6 +334,13 @@ def manual_entries(engine: Engine, template: str) -> pd.DataFrame:
         frame["synthetic"] = False
     frame["synthetic"] = frame["synthetic"].astype(bool)
     return frame
+
+
+@cached
+def submission_organisation(engine: Engine, submission_id: int) -> str | None:
+    """The organisation key of a collection-area submission (who reported a published entry)."""
+    with engine.connect() as conn:
+        return conn.execute(select(submission.c.organisation).where(submission.c.id == submission_id)).scalar()
 
 
 @cached

@@ -30,9 +30,10 @@ import json
 from dashboard.core import tokens
 from dashboard.core.format import date_text
 from dashboard.core.i18n import t
-from dashboard.core.state import COMPARISONS
+from dashboard.core.state import COMPARISONS, SEX_URL
 from dashboard.data import model, queries
 from dashboard.data.provenance import hover_citation
+from dashboard.deliver import breakdown as breakdown_toggle
 from dashboard.deliver.export import MENU
 from dashboard.draw.charts import (
     EXPLORER_KINDS,
@@ -106,7 +107,7 @@ def indicator_payload(ctx, key: str, lang: str, comparison: str = "maakunta", mu
     from dashboard.data.benchmarks import benchmark
 
     engine, registry = ctx.engine, ctx.registry
-    indicator = registry.indicators[key]
+    indicator = model.series_indicator(registry, key)
     bench = benchmark(engine, registry, key, comparison, municipality, lang)
     county = registry.county
     frame = model.indicator_frame(engine, registry, key)
@@ -153,7 +154,8 @@ def indicator_payload(ctx, key: str, lang: str, comparison: str = "maakunta", mu
             "".join("o" if y in at else "-" for y in years_all),
             "".join(str(int(b.synthetic[at[y]])) if y in at else "0" for y in years_all),
             [b.texts[at[y]] if y in at else model.value_text(indicator, model.STATUS_MISSING, None, lang) for y in years_all],
-        ]    # Comparison with the county value of the same year (the county cell of the map, including
+        ]
+    # Comparison with the county value of the same year (the county cell of the map, including
     # the welfare-area fallback of region-level indicators).
     verdicts: dict[str, str] = {}
     map_dates = []
@@ -239,15 +241,17 @@ def store_tokens() -> dict:
             "rank_outline": tokens.RANK_OUTLINE}
 
 
-def payload(ctx, area_key: str, lang: str, comparison: str = "maakunta", municipality: str | None = None) -> dict:
+def payload(ctx, area_key: str, lang: str, comparison: str = "maakunta", municipality: str | None = None,
+            breakdowns: dict | None = None) -> dict:
     """The whole payload of an area page in one language and comparison (``municipality``: the one
-    a sub-region or similar-municipality comparison is formed for)."""
+    a sub-region or similar-municipality comparison is formed for). ``breakdowns`` {indicator:
+    breakdown}: that indicator's entry carries the chosen variant's series (the ``jako`` of the view)."""
     from dashboard.data.benchmarks import BY_MUNICIPALITY, effective_choice
     from dashboard.draw.charts import place_text
 
     registry = ctx.registry
     chosen, comparison = comparison, effective_choice(ctx.engine, registry, comparison, municipality)
-    indicators = {ind.key: indicator_payload(ctx, ind.key, lang, comparison, municipality)
+    indicators = {ind.key: _entry(ctx, ind.key, (breakdowns or {}).get(ind.key), lang, comparison, municipality)
                   for ind in explorer_indicators(registry, area_key)}
     bench = _bench_name(ctx, area_key, lang, comparison, municipality)
     county = registry.county
@@ -287,8 +291,24 @@ def payload(ctx, area_key: str, lang: str, comparison: str = "maakunta", municip
         "textColor": {c: text_color(c) for c in sorted(colors)},
         "dt": _dates(ctx, lang),
         "t": {k: t(k, lang) for k in TEMPLATES},
+        "bdl": t("breakdown.legend", lang),
         "ind": indicators,
     }
+
+
+def _entry(ctx, key: str, breakdown: str | None, lang: str, comparison: str = "maakunta",
+           municipality: str | None = None) -> dict:
+    """An indicator's entry: the series of its breakdown (the total when None); a variant's entry
+    carries its URL value ``jako``, which the browser only copies into the view's links."""
+    entry = indicator_payload(ctx, model.breakdown_key(ctx.registry, key, breakdown), lang, comparison, municipality)
+    if breakdown:
+        entry["jako"] = SEX_URL.get(breakdown, breakdown)
+    toggle = breakdown_toggle.entries(ctx.registry, key, lang)
+    if toggle:  # the toggle's links: [id suffix, words, URL value ("" = all)]
+        entry["bd"] = [[suffix, label, SEX_URL.get(choice, choice) if choice else ""] for suffix, label, choice in toggle]
+    return entry
+
+
 
 
 def _country_classes(ctx, indicator, year: int | None, lang: str) -> list:
@@ -341,13 +361,16 @@ def _bench_name(ctx, area_key: str, lang: str, comparison: str, municipality: st
     return benchmark(ctx.engine, ctx.registry, inds[0].key, comparison, municipality, lang) if inds else None
 
 
-def store_json(ctx, area_key: str, lang: str, comparison: str = "maakunta", municipality: str | None = None) -> str:
+def store_json(ctx, area_key: str, lang: str, comparison: str = "maakunta", municipality: str | None = None,
+               breakdowns: dict | None = None) -> str:
     """The payload as compact JSON (a string in the store: the browser parses it once; Dash passes
-    a string through without walking it). Cached per data version and comparison."""
+    a string through without walking it). Cached per data version, comparison and breakdown."""
     from dashboard.data.benchmarks import BY_MUNICIPALITY
 
     muni = municipality if comparison in BY_MUNICIPALITY else None
+    chosen = tuple(sorted((breakdowns or {}).items()))
     return queries.memo(
-        ctx.engine, "explorer_store", (model.registry_key(ctx.registry), area_key, lang, comparison, muni),
-        lambda: json.dumps(payload(ctx, area_key, lang, comparison, muni), ensure_ascii=False, separators=(",", ":"),
+        ctx.engine, "explorer_store", (model.registry_key(ctx.registry), area_key, lang, comparison, muni, *chosen),
+        lambda: json.dumps(payload(ctx, area_key, lang, comparison, muni, breakdowns), ensure_ascii=False,
+                           separators=(",", ":"),
                            allow_nan=False))

@@ -36,7 +36,8 @@ PRESET_VALUES = {"dia": "slide", "nelio": "square", "neliö": "square", "slide":
 #: Query parameters the view state may use (Finnish and English names), plus the size.
 STATE_PARAMS = frozenset(
     {"sivu", "page", "indikaattori", "indicator", "vuosi", "year", "kunta", "municipality",
-     "kartta", "map_mode", "kieli", "lang", "esitys", "forum", "tilanne", "as_of", "vertailu", "comparison"}
+     "kartta", "map_mode", "kieli", "lang", "esitys", "forum", "tilanne", "as_of", "vertailu", "comparison",
+     "jako", "breakdown"}
 )
 MAX_PARAM_LENGTH = 80
 _KIND_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")

@@ -607,7 +607,10 @@ def build_chart(kind: str, state: ViewState, engine=None) -> ChartData:
     key = state.indicator or default_indicator(registry, state.page)
     if key not in registry.indicators:
         raise InvalidState("indicator", "invalid_indicator", key)
-    indicator = registry.indicators[key]
+    try:  # the variant the view shows (``jako``): one sex, or the indicator of an age group
+        indicator = model.series_indicator(registry, model.breakdown_key(registry, key, state.breakdown))
+    except KeyError as exc:
+        raise InvalidState("breakdown", "invalid_breakdown", state.breakdown) from exc
     rule = manual_rule(registry, indicator)
     if CHART_KINDS[kind].rule is not None and rule != CHART_KINDS[kind].rule:
         raise InvalidState("kind", "kind_not_for_indicator", kind)

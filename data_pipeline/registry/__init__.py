@@ -148,6 +148,42 @@ class SeriesBreak(_Strict):
     explanation: Text
 
 
+#: Separator of a series key: ``<indicator key>~<sex>`` is one sex of an indicator (``tyottomat_pct~female``).
+SERIES_SEP = "~"
+SEX_VARIANTS = ("male", "female")
+
+
+class AgeVariant(_Strict):
+    """One age group of an indicator. Sotkanet publishes age groups as separate indicators, so an
+    age group names the catalogue indicator that loads it (its own Sotkanet id, its own rows)."""
+
+    key: str = Field(pattern=r"^[a-z0-9_]+$", max_length=20)
+    label: Text
+    indicator: str
+
+
+class Breakdowns(_Strict):
+    """Variants of an indicator a view can switch to (the ``jako`` toggle).
+
+    Storage, and why: a sex is the ``sex`` column that ``observation`` has keyed its rows by since
+    migration 0001 (``total`` stays the default every query reads, so nothing else changes); an age
+    group is the catalogue indicator it names, because Sotkanet's age groups are separate
+    indicators with their own ids, titles and denominators. No schema change is needed.
+    """
+
+    sex: list[Literal["male", "female"]] = []
+    age: list[AgeVariant] = []
+
+    @model_validator(mode="after")
+    def _unique(self) -> Breakdowns:
+        if len(set(self.sex)) != len(self.sex):
+            raise ValueError("breakdowns.sex lists a sex twice")
+        keys = [a.key for a in self.age]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"breakdowns.age: duplicate keys {keys}")
+        return self
+
+
 class Indicator(_Strict):
     key: str = Field(pattern=r"^[a-z0-9_]+$", max_length=60)
     area: str
@@ -169,6 +205,21 @@ class Indicator(_Strict):
     #: could have (last year) before the series is shown as old ("vanha tieto").
     stale_cadences: int = Field(default=2, ge=1)
     series_breaks: list[SeriesBreak] = []
+    breakdowns: Breakdowns | None = None
+    #: set on a sex variant built by ``dashboard.data.model.series_indicator`` (never in the YAML file)
+    variant: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sex_genders(cls, data):
+        """A sex breakdown of a Sotkanet indicator asks Sotkanet for those genders as well."""
+        if isinstance(data, dict) and isinstance(data.get("breakdowns"), dict) and isinstance(data.get("source"), dict):
+            sexes = data["breakdowns"].get("sex") or []
+            src = data["source"]
+            if sexes and src.get("kind") == "sotkanet":
+                wanted = list(dict.fromkeys([*(src.get("genders") or ["total"]), *sexes]))
+                data = {**data, "source": {**src, "genders": wanted}}
+        return data
 
     @model_validator(mode="after")
     def _breaks(self) -> Indicator:
@@ -176,7 +227,14 @@ class Indicator(_Strict):
             raise ValueError("classes: fixed needs breaks")
         if self.breaks != sorted(self.breaks):
             raise ValueError("breaks must be ascending")
+        if self.breakdowns and self.breakdowns.sex and self.source.kind != "sotkanet":
+            raise ValueError("breakdowns.sex needs a Sotkanet source (male/female rows come from Sotkanet)")
         return self
+
+    @property
+    def base_key(self) -> str:
+        """The catalogue key (a sex variant's series key without its ``~sex``)."""
+        return self.key.split(SERIES_SEP, 1)[0]
 
     @property
     def is_manual(self) -> bool:
@@ -487,6 +545,9 @@ class Registry:
                     problems.append(f"{where}: unknown manual template {ind.source.template!r}")
                 elif ind.source.field not in tpl.derived_fields:
                     problems.append(f"{where}: template {ind.source.template} has no field {ind.source.field!r}")
+            for age in (ind.breakdowns.age if ind.breakdowns else []):
+                if age.indicator not in {i.key for i in self.catalogue.indicators} or age.indicator == ind.key:
+                    problems.append(f"{where}: breakdowns.age {age.key} names unknown indicator {age.indicator!r}")
         for fact_key, ind_key in self.sources.facts.keys.items():
             if ind_key not in seen:
                 problems.append(f"sources.yaml: facts key {fact_key!r} maps to unknown indicator {ind_key!r}")

@@ -20,6 +20,16 @@ class Choice(_Strict):
 ColumnType = Literal["region", "year", "half_year", "int", "number", "enum", "text", "date", "boolean"]
 
 
+class Part(_Strict):
+    """A column that is one component of the template's headline value (e.g. the HYTE coefficient's
+    process and outcome indicators, each scored 0–100): shown together as the value's breakdown,
+    so a group sees where points are lost."""
+
+    kind: Literal["process", "outcome"]
+    label: Text
+    level: Literal["kunta", "hyvinvointialue"]
+
+
 class Column(_Strict):
     name: str = Field(pattern=r"^[a-z0-9_]+$")
     type: ColumnType
@@ -28,6 +38,13 @@ class Column(_Strict):
     max: float | None = None
     choices: list[Choice] = []
     help: Text
+    part: Part | None = None
+
+    @model_validator(mode="after")
+    def _part_score(self) -> Column:
+        if self.part is not None and (self.type != "number" or self.min != 0 or self.max != 100):
+            raise ValueError(f"column {self.name}: a part is a score, type number with min 0 and max 100")
+        return self
 
     @model_validator(mode="after")
     def _enum_choices(self) -> Column:
@@ -76,6 +93,10 @@ class Template(_Strict):
     @property
     def derived_fields(self) -> set[str]:
         return set(self.derive)
+
+    @property
+    def part_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.part is not None]
 
     @property
     def column_names(self) -> list[str]:

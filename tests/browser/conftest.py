@@ -52,14 +52,16 @@ def page(browser):
 
 
 @contextmanager
-def served_test_app(root: Path, *, real: tuple[Path, Path, object] | None = None, real_geometry: bool = False):
+def served_test_app(root: Path, *, real: tuple[Path, Path, object] | None = None, real_geometry: bool = False,
+                    prepare=None):
     """(app, base URL): a fresh app on the test database and hand-made geometry in ``root``,
     served by werkzeug in a thread on a free port; closed (server, socket, engine) on exit.
 
     ``real`` = (recording, published figures, load time): the database of real recorded values
     instead (``tests.dashboard.real_data``), every load run pinned to the load time.
     ``real_geometry``: the recorded boundaries (county and every municipality of Finland), built by
-    the pipeline's boundaries refresh, instead of the hand-made squares (needs ``real``)."""
+    the pipeline's boundaries refresh, instead of the hand-made squares (needs ``real``).
+    ``prepare(engine)`` adds what a test needs to the database before the app starts."""
     from dashboard import create_app
 
     if real is not None:
@@ -69,6 +71,8 @@ def served_test_app(root: Path, *, real: tuple[Path, Path, object] | None = None
         engine = build_real_database(root / "app.sqlite3", offline_dir, facts_file, loaded_at=loaded_at)
     else:
         engine = build_database(root / "app.sqlite3")
+    if prepare is not None:
+        prepare(engine)
     if real_geometry and real is not None:
         from data_pipeline.refresh import run_refresh
         from data_pipeline.settings import Settings

@@ -84,9 +84,14 @@ def test_demo003_real_values_are_never_overwritten_or_hidden(any_engine, registr
     real_after = obs[~obs["synthetic"]]
     assert _key_values(real_after) == _key_values(real_before)
     assert real_after.set_index(["indicator_key", "region_code", "period"]).loc[("tyottomat_pct", "109", "2020"), "value"] == 99.5
-    # indicators with real data are not filled at all
+    # indicators with real data are not filled at all (their totals: a sex breakdown without real
+    # values by sex is split around the real total, every such row flagged synthetic)
     synthetic = obs[obs["synthetic"]]
-    assert "tyottomat_pct" not in set(synthetic["indicator_key"])
+    assert "tyottomat_pct" not in set(synthetic[synthetic["sex"] == "total"]["indicator_key"])
+    split = synthetic[(synthetic["indicator_key"] == "tyottomat_pct") & (synthetic["region_code"] == "109")
+                      & (synthetic["period"] == "2020")].set_index("sex")["value"]
+    assert set(split.index) == {"male", "female"} and split.between(0, 100).all()
+    assert set(synthetic[synthetic["indicator_key"] == "tyottomat_pct"]["sex"]) == {"male", "female"}
     assert "turvallisuuskuva_kierrokset" not in set(synthetic["indicator_key"])
     assert {"tyottomat_pct", "turvallisuuskuva_kierrokset"}.isdisjoint(counts.indicators)
     with any_engine.connect() as conn:
@@ -160,6 +165,7 @@ def test_demo007_values_are_plausible_for_their_unit(engine, registry):
 def test_demo008_region_levels_and_aggregates_are_consistent(engine, registry):
     fill_demo(engine, registry=registry)
     obs = _observations(engine)
+    obs = obs[obs["sex"] == "total"]  # the totals are aggregated; a synthetic sex split follows each region's total
     county = registry.county
     munis = county.municipality_codes
     pop = {m: float(FALLBACK_POPULATION[m]) for m in munis}

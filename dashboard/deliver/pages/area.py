@@ -27,6 +27,7 @@ from dashboard.core.i18n import t
 from dashboard.core.state import (
     COMPARISONS,
     InvalidState,
+    breakdown_choices,
     check_indicator,
     check_lang,
     check_map_mode,
@@ -37,8 +38,10 @@ from dashboard.core.state import (
 from dashboard.data import model
 from dashboard.data.context import current_context
 from dashboard.data.goal_data import goal_statuses
+from dashboard.deliver import breakdown as breakdown_toggle
 from dashboard.deliver import comparison as comparison_picker
 from dashboard.deliver import explorer as explorer_data
+from dashboard.deliver import parts_view
 from dashboard.deliver.components import (
     chart_table,
     details_table,
@@ -315,6 +318,8 @@ def build_area(area_key: str):
         modes = ctx.geo.modes()
         mode = state.map_mode if state.map_mode in modes else modes[-1]
         s = state.replace(indicator=key, map_mode=mode)
+        if s.breakdown not in breakdown_choices(registry, key):  # the indicator fell back to the default
+            s = s.replace(breakdown=None)
         map_chart = build_chart("map", s, ctx.engine)
         year = map_chart.extra["year"]
         s = s.replace(year=year)
@@ -322,7 +327,9 @@ def build_area(area_key: str):
         trend_chart = build_chart("trend", s, ctx.engine)
         years = map_chart.extra["years"]
         status_sections = _status_sections(ctx, registry, area_key, s)
-        synthetic = map_chart.synthetic or trend_chart.synthetic or _status_synthetic(ctx, registry, area_key)
+        parts = parts_view.parts_sections(ctx, registry, area_key, s)
+        synthetic = (map_chart.synthetic or trend_chart.synthetic or _status_synthetic(ctx, registry, area_key)
+                     or (bool(parts) and parts_view.any_synthetic(ctx, registry, area_key, s)))
         view = {"page": area_key, "query": s.query()}
         content = html.Div(
             [
@@ -343,6 +350,8 @@ def build_area(area_key: str):
                         html.P(t("forum.help", lang), className="tk-forum-help"),
                         _controls(registry, area_key, s, years, year, key, modes),
                         comparison_picker.note(ctx, s, s.municipality),
+                        html.Div(breakdown_toggle.toggle(registry, s, f"/{area.slug}", "area-breakdown"),
+                                 id="area-breakdown-wrap"),
                         html.Div(id="area-notice", role="status"),
                         html.P(t("map.tiles_only", lang), className="tk-hint") if "geo" not in modes else None,
                         html.Div(
@@ -364,8 +373,9 @@ def build_area(area_key: str):
                                  id="area-map-table"),
                         # Every value of the area's indicators: indicator, year and municipality
                         # switches are drawn in the browser (assets/tilannekuva-core.js).
-                        dcc.Store(id="area-data", data=explorer_data.store_json(ctx, area_key, lang, s.comparison,
-                                                                                 s.municipality)),
+                        dcc.Store(id="area-data", data=explorer_data.store_json(
+                            ctx, area_key, lang, s.comparison, s.municipality,
+                            {key: s.breakdown} if s.breakdown else None)),
                         # The whole-country map's classes: only when that map type is shown.
                         dcc.Store(id="area-country", data=explorer_data.country_json(ctx, area_key, lang)
                                   if mode == "country" else None),
@@ -384,6 +394,7 @@ def build_area(area_key: str):
                     ],
                     className="tk-section", **{"aria-labelledby": "trend-h"},
                 ),
+                *parts,
                 *status_sections,
             ],
             className=f"tk-area tk-area--{area_key}",
@@ -419,8 +430,9 @@ def register(registry) -> None:
 # --- callbacks --------------------------------------------------------------------------------
 
 
-def update_area(indicator, year, map_mode, municipality, meta):
-    """Pure part of the map-type callback: validate everything, then build the map for the view.
+def update_area(indicator, year, map_mode, municipality, meta, view=None):
+    """Pure part of the map-type callback: validate everything, then build the map for the view
+    (the breakdown ``jako`` of the view's URL, as the browser last wrote it in ``view``).
 
     Returns a dict of outputs; raises InvalidState for rejected input (before any query).
     """
@@ -442,10 +454,12 @@ def update_area(indicator, year, map_mode, municipality, meta):
     year = check_year(year, years if years else None)
     modes = ctx.geo.modes()
     mode = mode if mode in modes else modes[-1]
-    from dashboard.core.state import ViewState, check_as_of, check_comparison
+    from dashboard.core.state import ViewState, check_as_of, check_breakdown, check_comparison
 
+    query = view.get("query") if isinstance(view, dict) and isinstance(view.get("query"), dict) else {}
     state = ViewState(page=area_key, indicator=key, year=year, municipality=muni, map_mode=mode, lang=lang, forum=forum,
-                      as_of=check_as_of(meta.get("as_of")), comparison=check_comparison(meta.get("comparison")))
+                      as_of=check_as_of(meta.get("as_of")), comparison=check_comparison(meta.get("comparison")),
+                      breakdown=check_breakdown(query.get("jako"), registry, key))
     map_chart = build_chart("map", state, ctx.engine)
     state = state.replace(year=map_chart.extra["year"])
     # The bars take the classes of the map beside them (the whole country's or the county's).
@@ -470,7 +484,7 @@ CLIENT_OUTPUTS = [
     Output("area-map-legend", "children"),
     Output("area-year", "min"), Output("area-year", "max"), Output("area-year", "marks"),
     Output("area-year", "value", allow_duplicate=True), Output("area-year-label", "children"),
-    Output("area-indicator-link", "href"),
+    Output("area-indicator-link", "href"), Output("area-breakdown-wrap", "children", allow_duplicate=True),
     *HREF_OUTPUTS, *COMPARISON_OUTPUTS,
     Output("view-state", "data", allow_duplicate=True), Output("tk-banner", "children", allow_duplicate=True),
     Output("area-notice", "children", allow_duplicate=True),
@@ -478,7 +492,7 @@ CLIENT_OUTPUTS = [
 #: What a map-type switch changes (another geometry file): asked from the server.
 MODE_OUTPUTS = [
     Output("area-map", "figure", allow_duplicate=True), Output("area-map-source", "children", allow_duplicate=True),
-    *HREF_OUTPUTS,
+    *HREF_OUTPUTS, Output("area-breakdown-wrap", "children", allow_duplicate=True),
     Output("view-state", "data", allow_duplicate=True), Output("area-notice", "children", allow_duplicate=True),
     Output("area-country", "data"), Output("area-map-legend", "children", allow_duplicate=True),
     Output("area-map-summary", "children", allow_duplicate=True),
@@ -491,8 +505,9 @@ def _mode_outputs(out, lang):
     state, map_chart = out["state"], out["map"]
     page_path = next((f"/{a.slug}" for a in current_context().registry.agreement.areas if a.key == state.page), "/")
     hrefs = [link["href"] for _chart, kind in CHARTS for link in download_links(kind, state)]
+    toggle = breakdown_toggle.toggle(current_context().registry, state, page_path, "area-breakdown")
     return [
-        screen_figure(map_chart.figure), source_text(map_chart, lang), *hrefs,
+        screen_figure(map_chart.figure), source_text(map_chart, lang), *hrefs, toggle,
         {"path": page_path, "query": state.query(), "push": True, "page": state.page},
         None,
         explorer_data.country_json(current_context(), state.page, lang) if state.map_mode == "country" else no_update,
@@ -509,7 +524,7 @@ def register_callbacks(app) -> None:
     def explorer(map_mode, indicator, year, municipality, meta, view):
         # Errors go to the one handler (dashboard.deliver.errors): a notice in area-notice.
         lang = meta.get("lang") if isinstance(meta, dict) and meta.get("lang") in ("fi", "sv", "en") else "fi"
-        return _mode_outputs(update_area(indicator, year, map_mode, municipality, meta), lang)
+        return _mode_outputs(update_area(indicator, year, map_mode, municipality, meta, view), lang)
 
     # Indicator, year and municipality: drawn in the browser from the page's store.
     app.clientside_callback(

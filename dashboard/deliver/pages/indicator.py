@@ -14,6 +14,7 @@ from dashboard.core.format import date_text, number
 from dashboard.core.i18n import t
 from dashboard.core.state import InvalidState, check_indicator
 from dashboard.data import model, provenance, queries
+from dashboard.deliver import breakdown as breakdown_toggle
 from dashboard.deliver.components import data_table, figure_block, graph, page_href, source_text, table_wrap
 from dashboard.deliver.export_routes import download_menu
 from dashboard.deliver.pages.base import Built, render
@@ -96,6 +97,8 @@ def build_for(key):
             html.H1(ind.title.get(lang), className="tk-h1"),
             dl,
         ]
+        toggle = breakdown_toggle.toggle(registry, state.replace(indicator=key), f"/indikaattori/{key}",
+                                         "indicator-breakdown")
         synthetic = False
         if values and manual_rule(registry, ind) != "status":
             s = state.replace(indicator=key, page=ind.area if area else "indicator", municipality=None)
@@ -103,6 +106,7 @@ def build_for(key):
             synthetic = table_chart.synthetic
             blocks.append(html.Section([
                 html.H2(t("section.trend", lang), id="ind-trend-h"),
+                toggle,
                 figure_block(graph("indicator-trend", table_chart, lang, class_name="tk-graph--trend",
                                    figure=with_breaks(table_chart.figure, table_chart.extra.get("breaks"))), table_chart,
                              lang=lang, download=download_menu("indicator-trend", "trend", s)),
@@ -116,13 +120,13 @@ def build_for(key):
             blocks.append(html.Section([
                 html.H2(t("indicator.all_municipalities", lang), id="ind-all-h"),
                 html.Div(download_menu("indicator-table", "table", s), className="tk-figure__tools"),
-                table_wrap(data_table(table_chart.table, t("indicator.all_municipalities_caption", lang, title=ind.title.get(lang),
+                table_wrap(data_table(table_chart.table, t("indicator.all_municipalities_caption", lang, title=table_chart.title,
                                                             unit=ind.unit.text(lang)),
                                       lang, columns=cols, numeric=set(cols[1:])), lang),
                 html.P(" · ".join(note), className="tk-source"),
             ], className="tk-section", **{"aria-labelledby": "ind-all-h"}))
         return Built(content=html.Div(blocks, className="tk-indicator"), title=ind.title.get(lang), synthetic=synthetic,
-                     view={"page": "indicator", "query": state.query()})
+                     view={"page": "indicator", "query": state.replace(indicator=None).query()})  # the key is in the path
 
     return build
 
@@ -141,6 +145,8 @@ def layout(key=None, **query):
 
         return render(page="indicator", path=f"/indikaattori/{key}", active="", query=query, build=not_found_build,
                       needs_data=False, default_title_key="notfound.title")
+    if query.get("jako"):  # a breakdown is validated against the indicator of the path
+        query = {**query, "indikaattori": key}
     return render(page="indicator", path=f"/indikaattori/{key}", active="", query=query, build=build_for(key),
                   default_title_key="indicator.title")
 

@@ -76,7 +76,8 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
                footer: str, special_labels: dict, note_texts: dict,
                highlight: str | None = None, height: int = 560, tiles: bool = False,
                categorical: list[tuple[str, str]] | None = None, cell_colors: list[str] | None = None,
-               bounds: list[float] | None = None, cite_notes: dict | None = None) -> dict:
+               bounds: list[float] | None = None, outline: tuple[str, str, str] | None = None,
+               cite_notes: dict | None = None) -> dict:
     """The map figure.
 
     ``cells``: objects with code, name, text, status ('ok'|'missing'|'suppressed'|'secondary'),
