@@ -534,7 +534,61 @@ def _pinned_build(kind: str, state: ViewState, ctx, indicator, lang: str) -> Cha
         chart = _build(kind, state, ctx, indicator, lang)
     if state.as_of:
         chart.extra["as_of"] = state.as_of
+    chart.extra["about"] = about(ctx.registry, indicator, chart, lang)
+    chart.extra["selection"] = selection(ctx.registry, kind, state, chart, lang)
     return chart
+
+
+def _period(chart) -> str:
+    """The years (or half-years) the chart shows: "2020" or "2010–2023"."""
+    extra = chart.extra
+    if extra.get("periods"):
+        ps = list(extra["periods"])
+        return ps[0] if len(ps) == 1 else f"{ps[0]}–{ps[-1]}"
+    if extra.get("year") is not None and chart.kind in ("map", "bar"):
+        return str(extra["year"])
+    years = [y for y in extra.get("years") or [] if y is not None]
+    if not years:
+        return ""
+    return str(min(years)) if min(years) == max(years) else f"{min(years)}–{max(years)}"
+
+
+def about(registry, indicator, chart, lang: str) -> dict:
+    """What an export's notes tell about the data (the XLSX notes sheet, the CSV's column
+    description): the indicator's definition, the provider's name and licence, the period shown
+    and the series breaks, all in the view's language."""
+    provider = registry.sources.providers[provider_key(indicator)]
+    status_title = indicator.is_manual and chart.kind in ("status_map", "rounds")
+    return {
+        "indicator": indicator.key,
+        "name": chart.title if status_title else indicator.title.get(lang),
+        "definition": indicator.description.get(lang),
+        "caveats": indicator.caveats.get(lang) if indicator.caveats else "",
+        "source_name": provider.name.get(lang),
+        "publisher": provider.publisher.get(lang),
+        "licence": provider.licence,
+        "licence_url": provider.licence_url,
+        "period": _period(chart),
+        "breaks": [f"{b.year}: {b.label.get(lang)} – {b.explanation.get(lang)}" for b in indicator.series_breaks],
+    }
+
+
+def selection(registry, kind: str, state: ViewState, chart, lang: str) -> list[tuple[str, str]]:
+    """The view's choices an exported image names in words (key, text): the selected municipality,
+    the comparison drawn and the year or years, so a picture pasted elsewhere says what was chosen."""
+    county = registry.county
+    names = {m.code: m.name.get(lang) for m in county.municipalities}
+    out: list[tuple[str, str]] = []
+    focus = chart.extra.get("focus") if kind in ("trend", "table") else state.municipality
+    if focus in names and kind != "table":
+        out.append(("municipality", names[focus]))
+    if kind in ("bar", "trend", "table"):
+        out.append(("comparison", t("export.selection.and", lang, a=county.region.name.get(lang),
+                                      b=county.country.name.get(lang))))
+    period = _period(chart)
+    if period:
+        out.append(("year" if "–" not in period else "years", period))
+    return out
 
 
 def _build(kind: str, state: ViewState, ctx, indicator, lang: str) -> ChartData:
