@@ -362,6 +362,10 @@ def _fit_cells(fig: dict, plan) -> None:
             size -= 0.5
         marker = tr.setdefault("marker", {})
         marker["size"] = max(8, min(cell_w, cell_h) * 0.8)
+        # Exact category ranges: plotly would pad them for the markers and narrow every cell.
+        layout = fig["layout"]
+        layout.setdefault("xaxis", {}).update(range=[-0.5, cols - 0.5], autorange=False)
+        layout.setdefault("yaxis", {}).update(range=[rows - 0.5, -0.5], autorange=False)
         if max(text_width(x, size) for x in texts) > cell_w * 0.92:
             colours = marker.get("color") if isinstance(marker.get("color"), list) else [marker.get("color")] * len(texts)
             keys: dict[str, str] = {}
@@ -442,10 +446,11 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
         layout["legend"] = {
             **{k: v for k, v in (layout.get("legend") or {}).items() if k in ("traceorder", "itemclick", "itemdoubleclick")},
             "orientation": "h", "xref": "container", "yref": "container", "x": _pad(p) / p.width, "xanchor": "left",
-            "y": 1 - pl.y_legend / p.height, "yanchor": "top", "entrywidth": pl.legend.entrywidth - 8,
-            "entrywidthmode": "pixels", "font": {"size": pl.legend.font}, "bgcolor": "rgba(0,0,0,0)",
-            "valign": "middle", "tracegroupgap": 0,
+            "y": 1 - pl.y_legend / p.height, "yanchor": "top", "font": {"size": pl.legend.font},
+            "bgcolor": "rgba(0,0,0,0)", "valign": "middle", "tracegroupgap": 0,
         }
+        if pl.legend.entrywidth:  # the symbol, its gap and the padding come on top of the entry width
+            layout["legend"].update(entrywidth=pl.legend.entrywidth - 64, entrywidthmode="pixels")
     else:
         layout["showlegend"] = False
     if pl.extras.get("tick_font"):

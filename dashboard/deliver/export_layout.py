@@ -164,15 +164,16 @@ def legend_grid(names: list[str], avail: float, font: float) -> LegendGrid | Non
         return None
     size = font
     while True:
-        entry = max(text_width(n, size) for n in names) + 48  # symbol, gap and padding
+        entry = max(text_width(n, size) for n in names) + 72  # symbol, gap and padding (see export.py)
         if entry <= avail or size <= MIN_FONT:
             break
         size = max(MIN_FONT, size - 1)
     fit = max(1, int(avail // entry))
     rows = math.ceil(len(names) / fit)
     per_row = math.ceil(len(names) / rows)
-    row_h = size * LINE + 8
-    return LegendGrid(per_row, rows, min(entry, avail / per_row) if per_row > 1 else entry, size, rows * row_h + 4)
+    row_h = max(size * 1.5, 20) + 8  # plotly's row: the taller of the text and a 20 px symbol, plus gaps
+    # Several rows: every entry the same share of the width, so plotly wraps after exactly per_row.
+    return LegendGrid(per_row, rows, avail / per_row if rows > 1 else 0, size, rows * row_h + 4)
 
 
 def _cartesian(fig: dict) -> bool:
@@ -230,13 +231,8 @@ def plan(fig: dict, *, width: int, height: int, font: float, title: str, subtitl
     p.y_selection = y
     y += len(p.selection) * font * LINE + font * 0.4
     p.y_legend = y
-    names = legend_names(fig.get("data", []))
-    if layout.get("showlegend") is not False and names:
-        p.legend = legend_grid(names, inner, round(font * 0.9, 1))
-        y += p.legend.height
-    top = y + font * 0.5
-    foot_h = len(p.footer) * small * LINE
-    bottom = pad + foot_h + font * 0.6
+    top_extra = 0.0
+    bottom = pad + len(p.footer) * small * LINE + font * 0.6
     left = right = pad
     extras: dict = {}
     if _cartesian(fig):
@@ -251,11 +247,18 @@ def plan(fig: dict, *, width: int, height: int, font: float, title: str, subtitl
         xtitle = _title_text(xa)
         x_h = tick * LINE + 8 + (font * LINE + 4 if xtitle else 0)
         if xa.get("side") == "top":
-            top += x_h
+            top_extra += x_h
         else:
             bottom += x_h
         right += font * 1.5
         extras["x_top"] = xa.get("side") == "top"
+        top_extra += tick * 0.7  # the top y tick label reaches above the plot by half its height
+    names = legend_names(fig.get("data", []))
+    if layout.get("showlegend") is not False and names:
+        # plotly wraps a horizontal legend within the plot area's width, not the image's
+        p.legend = legend_grid(names, width - left - right, round(font * 0.9, 1))
+        y += p.legend.height
+    top = y + font * 0.5 + top_extra
     p.margin = {"l": round(left), "r": round(right), "t": round(top), "b": round(bottom), "pad": 0, "autoexpand": False}
     p.extras = extras
     return p

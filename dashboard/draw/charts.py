@@ -579,8 +579,9 @@ def selection(registry, kind: str, state: ViewState, chart, lang: str) -> list[t
     county = registry.county
     names = {m.code: m.name.get(lang) for m in county.municipalities}
     out: list[tuple[str, str]] = []
-    focus = chart.extra.get("focus") if kind in ("trend", "table") else state.municipality
-    if focus in names and kind != "table":
+    focus = chart.extra.get("focus") if kind == "trend" else state.municipality if kind in (
+        "map", "bar", "status_map") else None  # only the kinds that draw the selected municipality
+    if focus in names:
         out.append(("municipality", names[focus]))
     if kind in ("bar", "trend", "table"):
         out.append(("comparison", t("export.selection.and", lang, a=county.region.name.get(lang),
