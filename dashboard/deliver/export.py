@@ -358,15 +358,16 @@ def _fit_cells(fig: dict, plan) -> None:
         cell_w, cell_h = plan.plot_w / cols, plan.plot_h / rows
         size = min(plan.small_font, cell_h / 2.6)
         texts = [str(x) for x in tr["text"]]
-        while size > MIN_FONT and max(text_width(x, size) for x in texts) > cell_w * 0.92:
-            size -= 0.5
         marker = tr.setdefault("marker", {})
-        marker["size"] = max(8, min(cell_w, cell_h) * 0.8)
+        marker["size"] = max(8, min(cell_w, cell_h) * 0.8)  # a square cell: the words must fit inside it
+        box = marker["size"] * 0.92
+        while size > MIN_FONT and max(text_width(x, size) for x in texts) > box:
+            size -= 0.5
         # Exact category ranges: plotly would pad them for the markers and narrow every cell.
         layout = fig["layout"]
         layout.setdefault("xaxis", {}).update(range=[-0.5, cols - 0.5], autorange=False)
         layout.setdefault("yaxis", {}).update(range=[rows - 0.5, -0.5], autorange=False)
-        if max(text_width(x, size) for x in texts) > cell_w * 0.92:
+        if max(text_width(x, size) for x in texts) > box:
             colours = marker.get("color") if isinstance(marker.get("color"), list) else [marker.get("color")] * len(texts)
             keys: dict[str, str] = {}
             short = []

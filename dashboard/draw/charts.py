@@ -588,7 +588,7 @@ def selection(registry, kind: str, state: ViewState, chart, lang: str) -> list[t
                                       b=county.country.name.get(lang))))
     period = _period(chart)
     if period:
-        out.append(("year" if "–" not in period else "years", period))
+        out.append(("periods" if chart.extra.get("periods") else "year" if "–" not in period else "years", period))
     return out
 
 
