@@ -23,6 +23,7 @@ import math
 import re
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -30,6 +31,7 @@ from dashboard.core import tokens
 
 #: Line height of plotly's multi-line text (its LINE_SPACING).
 LINE = 1.3
+_MEASURE_LOCK = threading.Lock()  # one FreeType face shared by the server's threads
 #: The smallest font (CSS px of the layout) any export text shrinks to.
 MIN_FONT = 8.0
 _TAG = re.compile(r"<[^>]+>")
@@ -79,7 +81,9 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     words = plain(text)
     if font is None:  # no fontconfig: a wide sans-serif's average advance
         return len(words) * size * (0.66 if bold else 0.62)
-    return font.getlength(words) * size / 100 * (1.02 if bold else 1.0)
+    with _MEASURE_LOCK:
+        length = font.getlength(words)
+    return length * size / 100 * (1.02 if bold else 1.0)
 
 
 def lines_width(lines: list[str], size: float, bold: bool = False) -> float:

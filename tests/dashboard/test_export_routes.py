@@ -305,3 +305,22 @@ def test_rte022_link_preview_and_a4_pdf_downloads(client, warm_renderer):
     pdf = client.get("/vienti/trend.pdf?koko=a4")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert "-a4.pdf" in pdf.headers["Content-Disposition"]
+
+
+def test_rte023_real_xlsx_is_named_after_the_indicator_with_notes_from_the_registry(real_client):
+    from openpyxl import load_workbook
+
+    from dashboard.deliver.export import sheet_name
+    from tests.dashboard.data import REGISTRY
+
+    key = "asunnottomat_yksinaiset_per1000"
+    resp = real_client.get(f"/vienti/map.xlsx?indikaattori={key}&kunta=061")
+    assert resp.status_code == 200
+    book = load_workbook(io.BytesIO(resp.data))
+    indicator = REGISTRY.indicators[key]
+    assert book.sheetnames == [sheet_name(indicator.title.fi), "Huomiot"]
+    assert len(book.sheetnames[0]) <= 31 and not book.sheetnames[0].startswith("kanta-hame")
+    assert book.properties.creator == "Tilannekuva" and book.properties.title.startswith(indicator.title.fi)
+    notes = {r[0]: r[1] for r in book["Huomiot"].iter_rows(values_only=True) if r[0]}
+    assert notes["Määritelmä"] == indicator.description.fi and notes["Lisenssi"].startswith("CC BY 4.0")
+    assert "Valittu kunta: Forssa" in notes["Valinnat"]
