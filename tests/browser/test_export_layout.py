@@ -78,24 +78,31 @@ def _overlap(a, b, tol=0.75):
     return min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > tol and min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > tol
 
 
+def measured_text(page, chart, preset: str, lang: str) -> str:
+    """Render ``chart`` as SVG at ``preset``, measure every drawn text in Chromium, assert none lies
+    outside the image or on another; return the drawn words."""
+    p = export.PRESETS[preset]
+    svg = export.render_image(chart, "svg", preset, lang).decode("utf-8")
+    page.set_content(f"<html><body style='margin:0'>{svg}</body></html>")
+    found = page.evaluate(MEASURE)
+    assert (found["width"], found["height"]) == (p.width, p.height)
+    boxes = found["boxes"]
+    outside = [b["text"] for b in boxes if b["x0"] < -0.5 or b["y0"] < -0.5
+               or b["x1"] > p.width + 0.5 or b["y1"] > p.height + 0.5]
+    assert not outside, (chart.kind, preset, lang, outside)
+    clashes = [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:] if _overlap(a, b)]
+    assert not clashes, (chart.kind, preset, lang, clashes)
+    return " ".join(b["text"] for b in boxes)
+
+
 @pytest.mark.usefixtures("warm_renderer")
 @pytest.mark.parametrize("kind", list(CHART_KINDS))
 def test_lay001_every_text_inside_the_image_and_apart_at_every_size(kind, real_charts, browser):
     chart = real_charts(kind)
     page = browser.new_page()
     try:
-        for preset, p in export.PRESETS.items():
-            svg = export.render_image(chart, "svg", preset, "fi").decode("utf-8")
-            page.set_content(f"<html><body style='margin:0'>{svg}</body></html>")
-            found = page.evaluate(MEASURE)
-            assert (found["width"], found["height"]) == (p.width, p.height)
-            boxes = found["boxes"]
-            outside = [b["text"] for b in boxes if b["x0"] < -0.5 or b["y0"] < -0.5
-                       or b["x1"] > p.width + 0.5 or b["y1"] > p.height + 0.5]
-            assert not outside, (kind, preset, outside)
-            clashes = [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:] if _overlap(a, b)]
-            assert not clashes, (kind, preset, clashes)
-            drawn = " ".join(b["text"] for b in boxes)
+        for preset in export.PRESETS:
+            drawn = measured_text(page, chart, preset, "fi")
             assert chart.title.split()[0] in drawn and "CC BY 4.0" in drawn
             if kind in ("map", "bar", "trend", "status_map"):
                 assert "Valittu kunta: Forssa" in drawn, (kind, preset)
@@ -106,5 +113,20 @@ def test_lay001_every_text_inside_the_image_and_apart_at_every_size(kind, real_c
                 assert all(label in drawn for label in legend), (preset, legend)
             if kind == "trend":
                 assert "Vertailu: Kanta-Häme ja Koko maa" in drawn and "Vuodet " in drawn
+    finally:
+        page.close()
+
+
+@pytest.mark.usefixtures("warm_renderer")
+@pytest.mark.parametrize("lang,selected", [("sv", "Vald kommun: Forssa"), ("en", "Selected municipality: Forssa")])
+def test_lay002_swedish_and_english_exports_fit_too(lang, selected, real_charts, browser):
+    page = browser.new_page()
+    try:
+        for kind in CHART_KINDS:
+            chart = real_charts(kind, lang)
+            for preset in ("square", "link"):
+                drawn = measured_text(page, chart, preset, lang)
+                if kind in ("map", "bar", "trend", "status_map"):
+                    assert selected in drawn, (kind, preset)
     finally:
         page.close()
