@@ -454,3 +454,20 @@ def test_exp026_csv_is_described_by_a_csvw_sidecar_that_reads_the_table_back():
                        dtype={"Aluekoodi": str})
     assert list(back.columns) == [c["titles"] for c in cols]
     assert back["Arvo (/ 1 000 asukasta)"].tolist()[0] == 1.25 and back["Aluekoodi"].tolist() == ["061", "433"]
+
+
+def test_exp027_a_standard_csvw_processor_reads_the_download_pair(tmp_path):
+    from decimal import Decimal
+
+    from csvw import Table
+
+    chart = described_chart()
+    chart.table = pd.DataFrame({"Alue": ["Forssa", "Loppi"], "Aluekoodi": ["061", "433"], "Vuosi": [2023, 2023],
+                                "Arvo (/ 1 000 asukasta)": [1.25, None], "Näytetty arvo": ["1,25", "< 5"]})
+    stem = "kanta-häme-asunnottomat-2023"  # the two files as the menu downloads them, side by side
+    (tmp_path / f"{stem}.csv").write_bytes(table_export(chart, "csv", "fi"))
+    (tmp_path / f"{stem}.csv-metadata.json").write_bytes(table_export(chart, "csv-metadata.json", "fi"))
+    rows = list(Table.from_file(tmp_path / f"{stem}.csv-metadata.json").iterdicts())
+    assert [r["alue"] for r in rows] == ["Forssa", "Loppi"] and [r["aluekoodi"] for r in rows] == ["061", "433"]
+    assert rows[0]["vuosi"] == 2023 and rows[0]["arvo_1_000_asukasta"] == Decimal("1.25")
+    assert rows[1]["arvo_1_000_asukasta"] is None and rows[1]["naytetty_arvo"] == "< 5"
