@@ -560,17 +560,18 @@ def svg_with_text(svg: bytes, text: dict[str, str]) -> bytes:
 
 
 def pdf_with_text(pdf: bytes, text: dict[str, str]) -> bytes:
-    """``pdf`` with its document information set: title, author "Tilannekuva", subject (source
-    and licence); Chromium's own title and creator are replaced."""
+    """``pdf`` with its document information set from :func:`image_text`: title, author
+    "Tilannekuva", subject (the footer's words: source, data date, licence), keywords (source and
+    licence); Chromium's own title and creator are replaced."""
     from pypdf import PdfReader, PdfWriter
 
     if not pdf.startswith(b"%PDF"):
         raise ExportError("renderer did not return a PDF")
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    subject = " · ".join(x for x in (text.get("Source"), text.get("Copyright")) if x)
+    keywords = ", ".join(x for x in (AUTHOR, text.get("Source"), text.get("Copyright")) if x)
     writer.metadata = None
     writer.add_metadata({"/Title": text.get("Title", ""), "/Author": AUTHOR, "/Creator": AUTHOR,
-                         "/Producer": AUTHOR, "/Subject": subject, "/Keywords": text.get("Description", "")})
+                         "/Producer": AUTHOR, "/Subject": text.get("Description", ""), "/Keywords": keywords})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -290,6 +290,7 @@ def _bar(state, ctx, indicator, lang) -> ChartData:
         kind="bar", figure=fig, table=pd.DataFrame(rows), title=title, subtitle=subtitle, unit=unit, source=source,
         data_date=iy.load_date or "", synthetic=iy.synthetic, filename_stem=stem, summary=_summary_ranking(ranked, iy, lang),
         extra={"codes": [c.code for c in ranked], "year": iy.year, "years": iy.years,
+               "comparison": [iy.county.name, iy.country.name],
                "display_columns": [_col("rank", lang), _col("region", lang), _col("shown", lang),
                                    _col("vs_county", lang, county=iy.county.name), _col("note", lang)]},
     )
@@ -354,6 +355,7 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
         source=source, data_date=load_date or "", synthetic=synthetic, filename_stem=stem,
         summary=" ".join(summary_parts) or _no_values(None, lang),
         extra={"focus": focus_code, "years": years, "breaks": break_labels(indicator, lang),
+               "comparison": [county_s.name, country_s.name],
                "display_columns": [_col("year", lang)] + [f"{s.name}: {_col('shown', lang)}" for s in shown]},
     )
 
@@ -576,16 +578,15 @@ def about(registry, indicator, chart, lang: str) -> dict:
 def selection(registry, kind: str, state: ViewState, chart, lang: str) -> list[tuple[str, str]]:
     """The view's choices an exported image names in words (key, text): the selected municipality,
     the comparison drawn and the year or years, so a picture pasted elsewhere says what was chosen."""
-    county = registry.county
-    names = {m.code: m.name.get(lang) for m in county.municipalities}
+    names = {m.code: m.name.get(lang) for m in registry.county.municipalities}
     out: list[tuple[str, str]] = []
     focus = chart.extra.get("focus") if kind == "trend" else state.municipality if kind in (
         "map", "bar", "status_map") else None  # only the kinds that draw the selected municipality
     if focus in names:
         out.append(("municipality", names[focus]))
-    if kind in ("bar", "trend", "table"):
-        out.append(("comparison", t("export.selection.and", lang, a=county.region.name.get(lang),
-                                      b=county.country.name.get(lang))))
+    compared = chart.extra.get("comparison") or []  # the reference lines the chart draws
+    if len(compared) == 2:
+        out.append(("comparison", t("export.selection.and", lang, a=compared[0], b=compared[1])))
     period = _period(chart)
     if period:
         out.append(("periods" if chart.extra.get("periods") else "year" if "–" not in period else "years", period))
