@@ -175,7 +175,7 @@ def legend_grid(names: list[str], avail: float, font: float) -> LegendGrid | Non
     fit = max(1, int(avail // entry))
     rows = math.ceil(len(names) / fit)
     per_row = math.ceil(len(names) / rows)
-    row_h = max(size * 1.5, 20) + 8  # plotly's row: the taller of the text and a 20 px symbol, plus gaps
+    row_h = max(size * LINE, 16) + 6  # plotly's row (measured 19 px at 11.7 px text) and a margin
     # Several rows: every entry the same share of the width, so plotly wraps after exactly per_row.
     return LegendGrid(per_row, rows, avail / per_row if rows > 1 else 0, size, rows * row_h + 4)
 
