@@ -32,9 +32,9 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import struct
-import textwrap
 import threading
 import zlib
 from dataclasses import dataclass
@@ -45,13 +45,15 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.core import tokens
-from dashboard.core.format import date_text, separators
+from dashboard.core.format import date_text, separators, slug
 from dashboard.core.i18n import normalise_lang, t
 from dashboard.draw.figures.trend import with_breaks
 
 log = logging.getLogger(__name__)
 
 LICENCE = "CC BY 4.0"
+#: Author and creator of every exported file.
+AUTHOR = "Tilannekuva"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: Base-map topojson for geo traces: the app's assets/topo/ when it has one, else our empty one.
 TOPO_DIRS = (PROJECT_ROOT / "assets" / "topo", Path(__file__).resolve().parents[1] / "static" / "topo")
@@ -62,22 +64,27 @@ START_TIMEOUT = 60.0
 
 @dataclass(frozen=True)
 class Preset:
-    """Layout size in CSS pixels; PNG pixels = size × scale. ``suffix`` goes into the file name."""
+    """Layout size in CSS pixels; PNG pixels = size × scale. ``suffix`` goes into the file name,
+    ``param`` is the URL value (``koko``)."""
 
     width: int
     height: int
-    scale: int
+    scale: float
     font_size: int
     suffix: str
+    param: str
 
 
 PRESETS = {
     # 16:9 slide: 1600×900 layout, 3200×1800 pixels — sharp on a projector and in a report.
-    "slide": Preset(1600, 900, 2, 20, "dia"),
+    "slide": Preset(1600, 900, 2, 20, "dia", "dia"),
     # Square for social media: 1080×1080 pixels (540×540 layout at 2×, so text stays large).
-    "square": Preset(540, 540, 2, 13, "neliö"),
+    "square": Preset(540, 540, 2, 13, "neliö", "nelio"),
+    # Link preview (Open Graph / X summary card), 1.91:1: 1200×628 pixels from a 900×471 layout.
+    "link": Preset(900, 471, 4 / 3, 14, "linkki", "linkki"),
+    # A4 portrait page (210×297 mm at 96 px/in): the PDF's page; PNG at 2× for print.
+    "a4": Preset(794, 1123, 2, 14, "a4", "a4"),
 }
-
 
 
 class ExportError(ValueError):
@@ -229,11 +236,6 @@ def footer_lines(chart, lang: str = "fi") -> list[str]:
     return lines
 
 
-def _wrap(text: str, width_px: int, font_px: int) -> list[str]:
-    chars = max(20, int(width_px / (font_px * 0.55)))
-    return textwrap.wrap(text, chars) or [""]
-
-
 @lru_cache(maxsize=16)
 def _read_geojson(path: str, mtime: float) -> dict:
     with open(path, encoding="utf-8") as f:
@@ -279,41 +281,139 @@ def _scale_fonts(node, factor: float) -> None:
                 _scale_fonts(item, factor)
 
 
-def _legend_names(data: list) -> list[str]:
-    shown = [tr for tr in data if tr.get("showlegend", len(data) > 1) and tr.get("name")]
-    return [str(tr["name"]) for tr in shown]
+def selection_text(chart, lang: str = "fi") -> str:
+    """The view's choices in words ("Valinta: Forssa · Vertailu: Kanta-Häme ja koko maa · Vuosi 2020"),
+    drawn in the image under the subtitle (``chart.extra["selection"]``, dashboard.draw.charts)."""
+    lang = normalise_lang(lang)
+    parts = [t(f"export.selection.{key}", lang, value=value)
+             for key, value in (getattr(chart, "extra", None) or {}).get("selection") or []]
+    return " · ".join(parts)
 
 
-def _place_top_legend(layout: dict, data: list, p: Preset, top_px: int, font: int) -> int:
-    """Move a horizontal legend from above the plot to just under the subtitle; return its height.
+def _header_note(name: str, text: str, size: float, y_px: float, p, plan, bold: bool = False, color=None) -> dict:
+    """A header block (title, subtitle, selection) as an annotation at an exact pixel height.
 
-    On screen such a legend sits above the plot area; with the export's taller header it would
-    overlap the title. Its rows are estimated from the entry names.
-    """
-    legend = layout.get("legend")
-    if not isinstance(legend, dict) or legend.get("orientation") != "h" or layout.get("showlegend") is False:
-        return 0
-    if legend.get("yref", "paper") != "paper" or (legend.get("y") or 0) < 1:
-        return 0
-    names = _legend_names(data)
-    if not names:
-        return 0
-    lfont = (legend.get("font") or {}).get("size") or font
-    rows, used = 1, 0.0
-    for name in names:
-        w = 40 + 0.6 * lfont * len(name)
-        if used and used + w > p.width - 80:
-            rows, used = rows + 1, 0.0
-        used += w
-    legend.update(yref="container", y=1 - (top_px - 8) / p.height, yanchor="top", x=0, xanchor="left")
-    return round(rows * lfont * 1.6) + 8
+    Plotly places a multi-line title by its own rules; an annotation in paper units of the plot
+    area, whose size the plan fixes (no automargin), lands exactly where the plan says."""
+    return {
+        "name": name, "text": text, "showarrow": False, "align": "left",
+        "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
+        "x": -(plan.margin["l"] - plan.margin["pad"] - _pad(p)) / plan.plot_w,
+        "y": 1 + (plan.margin["t"] - y_px) / plan.plot_h,
+        "font": {"size": size, "color": color or tokens.EXPORT_TEXT, **({"weight": "bold"} if bold else {})},
+    }
+
+
+def _pad(p) -> float:
+    return max(10.0, round(p.font_size * 0.8))
+
+
+def _fit_cartesian(fig: dict, plan) -> None:
+    """Axis rules: tick fonts from the plan, category rows that fit their height, every k-th year."""
+    from dashboard.deliver.export_layout import fit_rows, year_ticks
+
+    layout = fig["layout"]
+    tick = plan.extras.get("tick_font", plan.font)
+    for key in ("xaxis", "yaxis"):
+        axis = layout.setdefault(key, {})
+        axis["automargin"] = False
+        axis["tickfont"] = {**(axis.get("tickfont") or {}), "size": tick}
+        title = axis.get("title")
+        if isinstance(title, dict):
+            title["font"] = {**(title.get("font") or {}), "size": plan.font}
+            title.setdefault("standoff", 6)
+    hbars = [tr for tr in fig["data"] if tr.get("orientation") == "h" and tr.get("type") == "bar"]
+    rows = len(_rows_of(fig))
+    if hbars or (layout["yaxis"].get("type") == "category"):
+        size = fit_rows(rows, plan.plot_h, tick)
+        layout["yaxis"]["tickfont"]["size"] = size
+        for tr in fig["data"]:
+            if tr.get("mode", "") in ("text",) or tr.get("type") == "bar":
+                tr["textfont"] = {**(tr.get("textfont") or {}), "size": size}
+    xa = layout["xaxis"]
+    if xa.get("tickmode") == "array" and all(isinstance(v, (int, float)) for v in xa.get("tickvals") or []):
+        kept = year_ticks(list(xa["tickvals"]), plan.plot_w, tick)
+        xa["tickvals"], xa["ticktext"] = kept, [str(v) for v in kept]
+    elif xa.get("type") != "category":
+        xa.setdefault("nticks", max(3, int(plan.plot_w // (tick * 6))))
+
+
+def _rows_of(fig: dict) -> list:
+    seen = []
+    for tr in fig["data"]:
+        for v in tr.get("y") or []:
+            if isinstance(v, str) and v not in seen:
+                seen.append(v)
+    return seen
+
+
+def _fit_cells(fig: dict, plan) -> None:
+    """A grid of status cells (markers with text): the words shrink to fit a cell; where they cannot,
+    the cell keeps its symbol and the legend gives the words (symbol + colour = status)."""
+    from dashboard.deliver.export_layout import MIN_FONT, text_width
+
+    for tr in list(fig["data"]):
+        if tr.get("mode") != "markers+text" or not tr.get("text"):
+            continue
+        cols = len({str(x) for x in tr.get("x") or []}) or 1
+        rows = len({str(y) for y in tr.get("y") or []}) or 1
+        cell_w, cell_h = plan.plot_w / cols, plan.plot_h / rows
+        size = min(plan.small_font, cell_h / 2.6)
+        texts = [str(x) for x in tr["text"]]
+        marker = tr.setdefault("marker", {})
+        marker["size"] = max(8, min(cell_w, cell_h) * 0.8)  # a square cell: the words must fit inside it
+        box = marker["size"] * 0.92
+        while size > MIN_FONT and max(text_width(x, size) for x in texts) > box:
+            size -= 0.5
+        # Exact category ranges: plotly would pad them for the markers and narrow every cell.
+        layout = fig["layout"]
+        layout.setdefault("xaxis", {}).update(range=[-0.5, cols - 0.5], autorange=False)
+        layout.setdefault("yaxis", {}).update(range=[rows - 0.5, -0.5], autorange=False)
+        if max(text_width(x, size) for x in texts) > box:
+            colours = marker.get("color") if isinstance(marker.get("color"), list) else [marker.get("color")] * len(texts)
+            keys: dict[str, str] = {}
+            short = []
+            for text, colour in zip(texts, colours):
+                symbol, _, rest = text.partition(" ")
+                short.append(symbol if rest else text)
+                keys.setdefault(text.removesuffix(" *"), colour)
+            tr["text"] = short
+            size = min(plan.small_font, cell_h / 2.6)
+            for label, colour in keys.items():
+                fig["data"].append({"type": "scatter", "mode": "markers", "name": label, "x": [None], "y": [None],
+                                    "marker": {"symbol": "square", "size": 12, "color": colour,
+                                               "line": {"color": tokens.OUTLINE, "width": 1}},
+                                    "showlegend": True, "hoverinfo": "skip"})
+            fig["layout"]["showlegend"] = True
+        tr["textfont"] = {**(tr.get("textfont") or {}), "size": size}
+
+
+def _fit_map_labels(fig: dict, plan) -> None:
+    """Municipality labels: the largest font at which none collides, or moved to a free side."""
+    from dashboard.deliver.export_layout import geo_projector, place_labels
+
+    geo = fig["layout"].get("geo") or {}
+    lon_r, lat_r = (geo.get("lonaxis") or {}).get("range"), (geo.get("lataxis") or {}).get("range")
+    for tr in fig["data"]:
+        if tr.get("type") != "scattergeo" or tr.get("mode") != "text" or not lon_r or not lat_r:
+            continue
+        project = geo_projector(lon_r, lat_r, plan.plot_w, plan.plot_h)
+        points = [project(lo, la) if lo is not None and la is not None else None
+                  for lo, la in zip(tr.get("lon") or [], tr.get("lat") or [])]
+        base = min(plan.font * 0.9, (tr.get("textfont") or {}).get("size") or plan.font)
+        size, places = place_labels(points, [str(x) for x in tr.get("text") or []], base, plan.plot_w, plan.plot_h)
+        tr["textfont"] = {**(tr.get("textfont") or {}), "size": size}
+        tr["textposition"] = places
 
 
 def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
-    """The chart's figure dressed for export: title, subtitle + unit, footer, size, no modebar.
+    """The chart's figure dressed for export: title, subtitle + unit, the selection, the legend,
+    footer, size, no modebar — every text placed by :func:`dashboard.deliver.export_layout.plan`.
 
     Pure (no browser): the route and the tests can inspect exactly what will be rendered.
     """
+    from dashboard.deliver.export_layout import plan as layout_plan
+
     lang = normalise_lang(lang)
     if preset not in PRESETS:
         raise ExportError(f"unknown preset {preset!r}")
@@ -331,78 +431,91 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
         layout["annotations"] = [{"text": _esc(chart.summary or ""), "showarrow": False, "xref": "paper",
                                   "yref": "paper", "x": 0.5, "y": 0.5, "font": {"size": p.font_size * 1.3}}]
     font = p.font_size
-    line_px = round(font * 1.35)
-
-    title_lines = _wrap(chart.title, p.width - 60, round(font * 1.3))
     sub = chart.subtitle or ""
     if chart.unit and chart.unit not in sub:
         sub = f"{sub} · {t('export.unit', lang)}: {chart.unit}" if sub else f"{t('export.unit', lang)}: {chart.unit}"
-    sub_lines = _wrap(sub, p.width - 60, font) if sub else []
-    foot: list[str] = []
-    for i, line in enumerate(footer_lines(chart, lang)):
-        wrapped = [_esc(x) for x in _wrap(line, p.width - 40, round(font * 0.8))]
-        foot += [f"<b>{x}</b>" for x in wrapped] if (chart.synthetic and i == 1) else wrapped
-
-    has_axes = any(k.startswith(("xaxis", "yaxis")) for k in layout) or any(
-        tr.get("type", "scatter") in CARTESIAN for tr in fig["data"]
-    )
-    x_titled = any(_axis_title(v) for k, v in layout.items() if k.startswith("xaxis"))
-    axis_space = round(font * (4.8 if x_titled else 2.4)) if has_axes else 10
-    for key, axis in list(layout.items()):
-        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
-            axis.setdefault("automargin", True)
-    foot_px = len(foot) * round(font * 0.8 * 1.35) + 12
-    # plotly lifts a title of several lines by part of a line per extra line (a two-line title on
-    # the square preset touched the image's top edge): the pad and the header grow to match.
-    title_pad = 14 + round(font * 1.3 * 0.65) * (len(title_lines) - 1)
-    top_px = round(font * 1.3 * 1.3) * len(title_lines) + line_px * len(sub_lines) + 30 + (title_pad - 14)
-    if any(isinstance(v, dict) and v.get("side") == "top" for k, v in layout.items() if k.startswith("xaxis")):
-        top_px += round(font * 1.8)  # tick labels of a top x axis sit between the header and the plot
-    factor = font / float((layout.get("font") or {}).get("size") or 12)
-    _scale_fonts(fig, factor)
-    top_px += _place_top_legend(layout, fig["data"], p, top_px, font)
-
-    layout.update(
-        width=p.width,
-        height=p.height,
-        separators=layout.get("separators") or separators(lang),
-        paper_bgcolor=layout.get("paper_bgcolor") or tokens.BG,
-    )
-    layout["font"] = {**layout.get("font", {}), "size": font}
-    layout["title"] = {
-        "text": "<br>".join(_esc(x) for x in title_lines),
-        "subtitle": {"text": "<br>".join(_esc(x) for x in sub_lines), "font": {"size": font, "color": tokens.EXPORT_TEXT}},
-        "x": 0.0, "xref": "paper", "xanchor": "left",
-        "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": title_pad},
-        "font": {"size": round(font * 1.3), "color": tokens.HIGHLIGHT},
-    }
-    margin = dict(layout.get("margin") or {})
-    margin.update(t=max(margin.get("t", 0), top_px), b=axis_space + foot_px, l=max(margin.get("l", 0), 60),
-                  r=max(margin.get("r", 0), 30))
-    layout["margin"] = margin
-    # The on-screen source line (an annotation named "source") is replaced by the export footer.
+    # The on-screen header and source line are replaced by the export's own.
     kept = [a for a in layout.get("annotations") or [] if not (isinstance(a, dict) and a.get("name") == "source")]
-    layout["annotations"] = kept + [
-        {
-            "name": "export-footer",
-            "text": "<br>".join(foot),
-            "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
-            "yshift": -axis_space, "showarrow": False, "align": "left",
-            "font": {"size": round(font * 0.8), "color": tokens.EXPORT_TEXT},
+    layout["annotations"] = kept
+    layout["title"] = {"text": ""}
+    seps = layout.get("separators") or separators(lang)
+    _scale_fonts(fig, font / float((layout.get("font") or {}).get("size") or 12))
+    # Cells too small for their words get symbols and legend entries before the legend is planned.
+    probe = layout_plan(fig, width=p.width, height=p.height, font=font, title=chart.title, subtitle=sub,
+                        selection=selection_text(chart, lang), footer=footer_lines(chart, lang), separators=seps)
+    _fit_cells(fig, probe)
+    pl = layout_plan(fig, width=p.width, height=p.height, font=font, title=chart.title, subtitle=sub,
+                     selection=selection_text(chart, lang), footer=footer_lines(chart, lang), separators=seps)
+    layout.update(width=p.width, height=p.height, separators=seps,
+                  paper_bgcolor=layout.get("paper_bgcolor") or tokens.BG, margin=pl.margin)
+    layout["font"] = {**layout.get("font", {}), "size": font}
+    if pl.legend is not None:
+        layout["showlegend"] = True
+        layout["legend"] = {
+            **{k: v for k, v in (layout.get("legend") or {}).items() if k in ("traceorder", "itemclick", "itemdoubleclick")},
+            "orientation": "h", "xref": "container", "yref": "container", "x": _pad(p) / p.width, "xanchor": "left",
+            "y": 1 - pl.y_legend / p.height, "yanchor": "top", "font": {"size": pl.legend.font},
+            "bgcolor": "rgba(0,0,0,0)", "valign": "middle", "tracegroupgap": 0,
         }
-    ]
+        if pl.legend.entrywidth:  # the symbol, its gap and the padding come on top of the entry width
+            layout["legend"].update(entrywidth=pl.legend.entrywidth - 64, entrywidthmode="pixels")
+    else:
+        layout["showlegend"] = False
+    if pl.extras.get("tick_font"):
+        _fit_cartesian(fig, pl)
+    _fit_map_labels(fig, pl)
+    _fit_breaks(fig, pl)
+    notes = [_header_note("export-title", "<br>".join(_esc(x) for x in pl.title), pl.title_font, pl.y_title, p, pl,
+                          bold=True, color=tokens.HIGHLIGHT)]
+    if pl.subtitle:
+        notes.append(_header_note("export-subtitle", "<br>".join(_esc(x) for x in pl.subtitle), font, pl.y_subtitle, p, pl))
+    if pl.selection:
+        notes.append(_header_note("export-selection", "<br>".join(_esc(x) for x in pl.selection), font, pl.y_selection,
+                                  p, pl, bold=True))
+    foot = []
+    synthetic_line = t("export.synthetic", lang)
+    for line in pl.footer:
+        foot.append(f"<b>{_esc(line)}</b>" if chart.synthetic and line in synthetic_line else _esc(line))
+    foot_top = p.height - _pad(p) - len(pl.footer) * pl.small_font * 1.3
+    footer = _header_note("export-footer", "<br>".join(foot), pl.small_font, foot_top, p, pl)
+    layout["annotations"] = layout["annotations"] + notes + [footer]
     return fig
 
 
+def _fit_breaks(fig: dict, plan) -> None:
+    """Series-break labels: wrapped to a third of the plot, on the side of the line with room."""
+    from dashboard.deliver.export_layout import plain, wrap_px
+
+    layout = fig["layout"]
+    xa = layout.get("xaxis") or {}
+    years = sorted({v for tr in fig["data"] for v in (tr.get("x") or []) if isinstance(v, (int, float))})
+    notes = [a for a in layout.get("annotations") or [] if isinstance(a, dict) and a.get("name") == "break"]
+    if not notes or not years:
+        return
+    lo, hi = years[0], years[-1]
+    y = 1.0
+    for note in notes:
+        size = plan.small_font
+        note["font"] = {**(note.get("font") or {}), "size": size}
+        lines = wrap_px(plain(note["text"]), plan.plot_w / 3, size)
+        note["text"] = "<br>".join(_esc(x) for x in lines)
+        right_half = hi > lo and (note["x"] - lo) / (hi - lo) > 0.5
+        note["xanchor"] = "right" if right_half else "left"
+        note["y"] = y
+        y -= (len(lines) * size * 1.3 + 6) / max(plan.plot_h, 1)
+    del xa
+
+
 def render_image(chart, fmt: str = "png", preset: str = "slide", lang: str = "fi") -> bytes:
-    """PNG (slide 3200×1800 px or square 1080×1080 px) or SVG of the chart with title and footer."""
+    """PNG, SVG or PDF of the chart at a size preset (slide, square, link preview, A4 page) with
+    title, selection, legend and footer; the words also in the file's own metadata."""
     if fmt not in IMAGE_FORMATS:
         raise ExportError(f"unknown image format {fmt!r}")
     fig = export_figure(chart, preset, lang)
     p = PRESETS[preset]
     body = RENDERER.render(fig, fmt, p.width, p.height, p.scale if fmt == "png" else 1)
     text = image_text(chart, lang)
-    return png_with_text(body, text) if fmt == "png" else svg_with_text(body, text)
+    return EMBED_TEXT[fmt](body, text)
 
 
 def image_text(chart, lang: str = "fi") -> dict[str, str]:
@@ -418,7 +531,7 @@ def image_text(chart, lang: str = "fi") -> dict[str, str]:
         "Source": (chart.source or "").strip(),
         "Copyright": LICENCE,
         "Description": " ".join(footer_lines(chart, lang)),
-        "Software": "Tilannekuva",
+        "Software": AUTHOR,
     }
 
 
@@ -451,6 +564,30 @@ def svg_with_text(svg: bytes, text: dict[str, str]) -> bytes:
         raise ExportError("renderer did not return an SVG")
     extra = f"<title>{_esc(text.get('Title'))}</title><desc>{_esc(text.get('Description'))}</desc>"
     return (doc[: end + 1] + extra + doc[end + 1:]).encode("utf-8")
+
+
+def pdf_with_text(pdf: bytes, text: dict[str, str]) -> bytes:
+    """``pdf`` with its document information set from :func:`image_text`: title, author
+    "Tilannekuva", subject (the footer's words: source, data date, licence), keywords (source and
+    licence); Chromium's own title and creator are replaced."""
+    from pypdf import PdfReader, PdfWriter
+
+    if not pdf.startswith(b"%PDF"):
+        raise ExportError("renderer did not return a PDF")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    keywords = ", ".join(x for x in (AUTHOR, text.get("Source"), text.get("Copyright")) if x)
+    writer.metadata = None
+    writer.add_metadata({"/Title": text.get("Title", ""), "/Author": AUTHOR, "/Creator": AUTHOR,
+                         "/Producer": AUTHOR, "/Subject": text.get("Description", ""), "/Keywords": keywords})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+#: How each image format carries :func:`image_text` in the file itself.
+EMBED_TEXT = {"png": lambda body, text: png_with_text(body, text),
+              "svg": lambda body, text: svg_with_text(body, text),
+              "pdf": lambda body, text: pdf_with_text(body, text)}
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -533,21 +670,194 @@ def _csv(chart, lang: str) -> bytes:
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
-def _sheet_title(text: str) -> str:
-    cleaned = "".join(ch for ch in (text or "") if ch not in '[]:*?/\\')
-    return (cleaned.strip() or "Tiedot")[:31]
+_SHEET_BAD = set("[]:*?/\\")
+
+
+def sheet_name(text: str, fallback: str = "Tiedot") -> str:
+    """An Excel sheet name from a title: the characters Excel refuses (``[]:*?/\\``) removed, at most
+    31 characters cut at a word boundary, without a dangling comma or sign at the end
+    ("Toimeentulotukea saaneet, % väestöstä" → "Toimeentulotukea saaneet")."""
+    cleaned = " ".join("".join(" " if ch in _SHEET_BAD else ch for ch in (text or "")).split()).strip("'")
+    if len(cleaned) > 31:
+        out = ""
+        for word in cleaned.split(" "):
+            if len(f"{out} {word}".strip()) > 31:
+                break
+            out = f"{out} {word}".strip()
+        cleaned = out or cleaned[:31]
+    cleaned = cleaned.rstrip(" ,;.-–·%(").strip("'")
+    return cleaned or fallback
+
+
+def _about(chart) -> dict:
+    return (getattr(chart, "extra", None) or {}).get("about") or {}
+
+
+def notes_rows(chart, lang: str = "fi") -> list[tuple[str, str]]:
+    """The notes sheet of an XLSX (and the comments of the CSV's description): what the numbers
+    are, where from, under which licence, when loaded, which period and the series breaks."""
+    lang = normalise_lang(lang)
+    about = _about(chart)
+    licence = about.get("licence") or LICENCE
+    if about.get("licence_url"):
+        licence = f"{licence} ({about['licence_url']})"
+    rows = [
+        (t("export.notes.indicator", lang), about.get("name") or chart.title),
+        (t("export.notes.definition", lang), about.get("definition", "")),
+        (t("export.meta.unit", lang), chart.unit),
+        (t("export.notes.source_name", lang), about.get("source_name", "")),
+        (t("export.notes.publisher", lang), about.get("publisher", "")),
+        (t("export.meta.source", lang), chart.source),
+        (t("export.meta.licence", lang), licence),
+        (t("export.meta.data_date", lang), _shown_date(chart.data_date, lang)),
+        (t("export.notes.period", lang), about.get("period", "")),
+    ]
+    rows += [(t("export.notes.series_break", lang), b) for b in about.get("breaks") or []]
+    rows.append((t("export.notes.caveats", lang), about.get("caveats", "")))
+    selection = selection_text(chart, lang)
+    if selection:
+        rows.append((t("export.notes.selection", lang), selection))
+    if (getattr(chart, "extra", None) or {}).get("as_of"):
+        from dashboard.core.pin import as_of_text
+
+        rows.append((t("meeting.pin.label", lang), as_of_text(chart.extra["as_of"], lang)))
+    if chart.synthetic:
+        rows.append((t("export.meta.note", lang), t("export.synthetic", lang)))
+    return [(k, v) for k, v in rows if v]
+
+
+def _column_patterns(lang: str) -> list[tuple[re.Pattern, str]]:
+    """Header patterns of the columns the chart builders write (dashboard.draw.charts, ``table.*``)."""
+    def pattern(template: str) -> str:
+        return re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>.+)", re.escape(template))
+
+    shown, source = t("table.shown", lang), t("source.column", lang)
+    out = [(re.compile(f"^{pattern(t(f'table.{key}', lang))}$"), key)
+           for key in ("region", "code", "year", "value", "shown", "class", "note", "rank", "vs_county", "status",
+                       "period")]
+    out += [(re.compile(f"^{re.escape(source)}$"), "source"),
+            (re.compile(f"^(?P<name>.+): {re.escape(shown)}$"), "series_shown"),
+            (re.compile(f"^(?P<name>.+): {re.escape(source)}$"), "series_source"),
+            (re.compile(r"^(?P<name>.+) \((?P<unit>.+)\)$"), "series_value"),
+            (re.compile(r"^(?P<year>\d{4})$"), "year_shown"),
+            (re.compile(r"^(?P<period>\d{4}\W?\w{1,3})$"), "period_status")]
+    return out
+
+
+def column_notes(chart, lang: str = "fi") -> list[dict]:
+    """Per column of ``chart.table``: its header, what it holds (words) and its datatype
+    (``number``, ``integer``, ``boolean`` or ``string``)."""
+    lang = normalise_lang(lang)
+    table = chart.table
+    numeric = _numeric_columns(table)
+    patterns = _column_patterns(lang)
+    out = []
+    for col in table.columns:
+        header = str(col)
+        text = ""
+        for rx, key in patterns:
+            m = rx.match(header)
+            if m:
+                text = t(f"export.columns.{key}", lang, **{"unit": chart.unit, **m.groupdict()})
+                break
+        if col in numeric:
+            kind = "integer" if numeric[col] == 0 else "number"
+        elif pd.api.types.is_bool_dtype(table[col]):
+            kind = "boolean"
+        else:
+            kind = "string"
+        out.append({"header": header, "description": text, "datatype": kind})
+    return out
+
+
+#: The CSV's sidecar: the W3C "CSV on the Web" metadata file (``<name>.csv-metadata.json``).
+CSVW = "csv-metadata.json"
+
+
+def csv_metadata(chart, lang: str = "fi", csv_url: str | None = None) -> bytes:
+    """A W3C CSVW (``http://www.w3.org/ns/csvw``) description of the CSV download, as a sidecar.
+
+    Why a sidecar and not more comment lines: the CSV already opens with a short ``label;value``
+    block for a person in Excel; column definitions there too would make it longer and still
+    leave a program guessing where the table starts, which separator and decimal mark it uses
+    and what each column means. The sidecar says all that in the standard vocabulary (a CSVW
+    processor — or ``pandas.read_csv`` given ``skipRows``, ``delimiter`` and ``decimalChar`` —
+    reads the table without guessing), leaves the CSV unchanged, and is found by its conventional
+    name next to a downloaded ``<name>.csv`` and through the CSV route's
+    ``Link: <…>; rel="describedby"`` header. ``url`` is the CSV's file name (relative to a
+    downloaded sidecar) unless the route passes the CSV's own URL.
+    """
+    lang = normalise_lang(lang)
+    about = _about(chart)
+    skip = len(header_block(chart, lang)) + 1  # the label;value lines and the empty line after them
+    columns = []
+    used: set[str] = set()
+    for i, col in enumerate(column_notes(chart, lang), start=1):
+        name = re.sub(r"[^A-Za-z0-9_]", "_", slug(col["header"])).strip("_") or f"c{i}"
+        while name in used:
+            name += f"_{i}"
+        used.add(name)
+        if col["datatype"] == "number":
+            datatype: dict | str = {"base": "decimal", "format": {"decimalChar": ","}}
+        elif col["datatype"] == "integer":
+            datatype = "integer"
+        elif col["datatype"] == "boolean":
+            datatype = {"base": "boolean", "format": f"{t('export.value_true', lang)}|{t('export.value_false', lang)}"}
+        else:
+            datatype = "string"
+        entry = {"name": name, "titles": col["header"], "datatype": datatype}
+        if col["description"]:
+            entry["dc:description"] = col["description"]
+        columns.append(entry)
+    doc = {
+        "@context": ["http://www.w3.org/ns/csvw", {"@language": lang}],
+        "url": csv_url or export_filename(chart.filename_stem, "csv"),
+        "dc:title": chart.title,
+        "dc:description": about.get("definition") or chart.subtitle or chart.title,
+        "dc:creator": AUTHOR,
+        "dc:publisher": about.get("publisher") or AUTHOR,
+        "dc:source": about.get("source_name") or chart.source,
+        "dc:license": {"@id": about.get("licence_url") or "https://creativecommons.org/licenses/by/4.0/"},
+        "dc:modified": chart.data_date or None,
+        "dc:temporal": about.get("period") or None,
+        "rdfs:comment": [f"{k}: {v}" for k, v in notes_rows(chart, lang)],
+        "dialect": {"encoding": "utf-8", "delimiter": ";", "lineTerminators": ["\r\n"], "quoteChar": '"',
+                    "doubleQuote": True, "skipRows": skip, "header": True, "headerRowCount": 1, "trim": False},
+        "tableSchema": {"columns": columns},
+    }
+    doc = {k: v for k, v in doc.items() if v is not None}
+    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def _xlsx(chart, lang: str) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Border, Font, PatternFill, Side
+    from openpyxl.packaging.custom import StringProperty
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     table = chart.table
     numeric = _numeric_columns(table)
+    about = _about(chart)
     wb = Workbook()
     ws = wb.active
-    ws.title = _sheet_title(chart.filename_stem)
+    ws.title = sheet_name(about.get("name") or chart.title)
+    # Document properties (Excel: File → Info): what, by whom, from where, under which licence.
+    props = wb.properties
+    props.title = chart.title + (f" ({chart.subtitle})" if chart.subtitle else "")
+    props.creator = AUTHOR
+    props.lastModifiedBy = AUTHOR
+    props.subject = about.get("definition") or chart.subtitle or None
+    source_name = about.get("source_name") or (chart.source or "")
+    props.description = "; ".join(x for x in (chart.source, f"{t('export.meta.licence', lang)}: {LICENCE}") if x)
+    props.keywords = ", ".join(x for x in (AUTHOR, about.get("indicator", ""), source_name, LICENCE) if x)
+    props.category = about.get("period") or None
+    props.language = lang
+    props.identifier = about.get("indicator") or chart.filename_stem
+    for name, value in (("Source", source_name), ("Licence", about.get("licence") or LICENCE),
+                        ("Licence URL", about.get("licence_url", "")), ("Attribution", chart.source or ""),
+                        ("Data date", chart.data_date or "")):
+        if value:
+            wb.custom_doc_props.append(StringProperty(name=name, value=str(value)))
     bold = Font(bold=True)
     row = 1
     for label, value in header_block(chart, lang):
@@ -583,6 +893,22 @@ def _xlsx(chart, lang: str) -> bytes:
         longest = max([len(str(col))] + [len(str(v)) for v in table[col].head(500)])
         ws.column_dimensions[get_column_letter(j)].width = min(60, max(10, longest + 2))
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 18)
+    # The notes sheet: definition, source, licence, data date, period, series breaks, columns.
+    notes = wb.create_sheet(sheet_name(t("export.notes.sheet", lang)))
+    wrap = Alignment(wrap_text=True, vertical="top")
+    r = 1
+    for label, value in notes_rows(chart, lang):
+        notes.cell(row=r, column=1, value=label).font = bold
+        notes.cell(row=r, column=2, value=_safe_text(str(value))).alignment = wrap
+        r += 1
+    r += 1
+    notes.cell(row=r, column=1, value=t("export.notes.columns", lang)).font = Font(bold=True, size=12)
+    for col in column_notes(chart, lang):
+        r += 1
+        notes.cell(row=r, column=1, value=_safe_text(col["header"])).font = bold
+        notes.cell(row=r, column=2, value=_safe_text(col["description"] or "–")).alignment = wrap
+    notes.column_dimensions["A"].width = 28
+    notes.column_dimensions["B"].width = 90
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -615,11 +941,16 @@ class ExportFormat:
 
 FORMATS = {f.key: f for f in (
     ExportFormat("png", "image/png", True, lambda chart, preset, lang: render_image(chart, "png", preset or "slide", lang),
-                 (("png-dia", "export.menu.png_slide", "dia"), ("png-nelio", "export.menu.png_square", "nelio"))),
+                 (("png-dia", "export.menu.png_slide", "dia"), ("png-nelio", "export.menu.png_square", "nelio"),
+                  ("png-linkki", "export.menu.png_link", "linkki"))),
     ExportFormat("svg", "image/svg+xml", True, lambda chart, preset, lang: render_image(chart, "svg", preset or "slide", lang),
                  (("svg", "export.menu.svg", None),)),
+    ExportFormat("pdf", "application/pdf", True, lambda chart, preset, lang: render_image(chart, "pdf", preset or "a4", lang),
+                 (("pdf-a4", "export.menu.pdf_a4", "a4"),)),
     ExportFormat("csv", "text/csv; charset=utf-8", False, lambda chart, _preset, lang: _csv(chart, lang),
                  (("csv", "export.menu.csv", None),)),
+    ExportFormat(CSVW, "application/csvm+json", False, lambda chart, _preset, lang: csv_metadata(chart, lang),
+                 (("csvw", "export.menu.csvw", None),)),
     ExportFormat("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False,
                  lambda chart, _preset, lang: _xlsx(chart, lang), (("xlsx", "export.menu.xlsx", None),)),
 )}
@@ -634,12 +965,15 @@ MENU = tuple((key, label, f.key, size) for f in FORMATS.values() for key, label,
 
 
 def export_filename(stem: str, fmt: str, preset: str | None = None) -> str:
-    """``<stem>[-dia|-neliö].<ext>``; the suffix marks PNG sizes and a square SVG."""
+    """``<stem>[-dia|-neliö|-linkki|-a4].<ext>``; the suffix marks PNG sizes, an SVG of another size
+    than the slide, and a PDF's page."""
     suffix = ""
     if fmt == "png":
         suffix = "-" + PRESETS[preset or "slide"].suffix
-    elif fmt == "svg" and preset == "square":
-        suffix = "-" + PRESETS["square"].suffix
+    elif fmt == "svg" and preset and preset != "slide":
+        suffix = "-" + PRESETS[preset].suffix
+    elif fmt == "pdf":
+        suffix = "-" + PRESETS[preset or "a4"].suffix
     return f"{stem}{suffix}.{fmt}"
 
 

@@ -1,8 +1,9 @@
 """Download routes and the per-chart download menu.
 
-``GET /vienti/<kind>.<fmt>?<view state>&koko=dia|nelio`` returns the chart ``kind`` for the view
-state in the query string as PNG, SVG, CSV or XLSX, as an attachment named
-``<filename_stem>[-dia|-neliö].<ext>``. Every input is whitelisted before any work: the chart kind
+``GET /vienti/<kind>.<fmt>?<view state>&koko=dia|nelio|linkki|a4`` returns the chart ``kind`` for
+the view state in the query string as PNG, SVG, PDF, CSV (with its CSVW description
+``<kind>.csv-metadata.json``, linked by the CSV's ``Link: rel="describedby"`` header) or XLSX, as an
+attachment named ``<filename_stem>[-dia|-neliö|-linkki|-a4].<ext>``. Every input is whitelisted before any work: the chart kind
 and format, the size, the set of query parameters, and the view state itself through
 ``dashboard.core.state.validate_state`` (strict). Bad input → 400 with a Finnish message, never 500;
 a failing or busy image renderer → 503 with ``Retry-After``. The menu is a ``<details>`` list of
@@ -32,7 +33,8 @@ ROUTE_PREFIX = "/vienti"
 FORMATS = tuple(export.FORMATS)
 #: URL value of ``koko`` → preset name (the ASCII spelling is what links use)
 PRESET_PARAM = "koko"
-PRESET_VALUES = {"dia": "slide", "nelio": "square", "neliö": "square", "slide": "slide", "square": "square"}
+PRESET_VALUES = {**{p.param: name for name, p in export.PRESETS.items()}, **{name: name for name in export.PRESETS},
+                 "neliö": "square"}
 #: Query parameters the view state may use (Finnish and English names), plus the size.
 STATE_PARAMS = frozenset(
     {"sivu", "page", "indikaattori", "indicator", "vuosi", "year", "kunta", "municipality",
@@ -93,7 +95,7 @@ def download_links(kind: str, state) -> list[dict]:
 def download_menu(chart_id: str, kind: str, state):
     """A per-chart "Lataa" menu: ``<details>`` with links (works without JS and under CSP).
 
-    Link ids are ``<chart_id>-vienti-<key>`` (keys: png-dia, png-nelio, svg, csv, xlsx) so a
+    Link ids are ``<chart_id>-vienti-<key>`` (keys: ``export.MENU``: png-dia, png-nelio, png-linkki, svg, pdf-a4, csv, csvw, xlsx) so a
     callback can update their ``href`` from :func:`download_links` when the state changes.
     """
     lang = normalise_lang(getattr(state, "lang", "fi"))
@@ -136,7 +138,8 @@ def download_menu(chart_id: str, kind: str, state):
 
 def parse_request(name: str, args, lang: str = "fi") -> tuple[str, str, str, dict]:
     """Split and whitelist ``<kind>.<fmt>`` and the query; returns (kind, fmt, preset, state params)."""
-    kind, dot, fmt = name.rpartition(".")
+    suffix = next((f for f in sorted(FORMATS, key=len, reverse=True) if name.endswith("." + f)), None)
+    kind, dot, fmt = (name[: -len(suffix) - 1], ".", suffix) if suffix else name.rpartition(".")
     if not dot or not _KIND_RE.match(kind):
         raise BadRequest(t("export.errors.bad_kind", lang, value=_shown(name)))
     if fmt not in FORMATS:
@@ -158,6 +161,12 @@ def _invalid_state_text(exc, lang: str = "fi") -> str:
         return exc.text(lang)
     except Exception:  # noqa: BLE001 - a missing catalogue key must not turn a 400 into a 500
         return t("export.errors.bad_parameter", lang, value=_shown(getattr(exc, "field", "")))
+
+
+def _sibling_url(kind: str, fmt: str) -> str:
+    """The URL of the same view's download in another format (the request's own query kept)."""
+    query = request.query_string.decode("ascii", "replace")
+    return f"{ROUTE_PREFIX}/{kind}.{fmt}" + (f"?{query}" if query else "")
 
 
 def register_export_routes(server, *, build_chart=None, validate_state=None) -> None:
@@ -188,7 +197,10 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
                 raise BadRequest(t("export.errors.bad_kind", lang, value=_shown(kind)))
             state = validate(params, current_context())
             chart = build(kind, state)
-            body = export.FORMATS[fmt].write(chart, preset, lang)
+            if fmt == export.CSVW:  # the sidecar names the CSV of exactly this view
+                body = export.csv_metadata(chart, lang, csv_url=_sibling_url(kind, "csv"))
+            else:
+                body = export.FORMATS[fmt].write(chart, preset, lang)
         except BadRequest as exc:
             return text_response(str(exc), 400)
         except InvalidState as exc:
@@ -211,6 +223,8 @@ def register_export_routes(server, *, build_chart=None, validate_state=None) -> 
         resp.headers["Content-Disposition"] = content_disposition(filename)
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Cache-Control"] = "private, max-age=300"
+        if fmt == "csv":  # the CSVW description of this CSV (dashboard.deliver.export.csv_metadata)
+            resp.headers["Link"] = f'<{_sibling_url(kind, export.CSVW)}>; rel="describedby"; type="application/csvm+json"'
         return resp
 
     server.add_url_rule(f"{ROUTE_PREFIX}/<path:name>", "vienti", export_view, methods=["GET"])

@@ -377,6 +377,7 @@ def _bar(state, ctx, indicator, lang) -> ChartData:
         data_date=iy.load_date or "", synthetic=iy.synthetic, filename_stem=stem,
         summary=_summary_ranking(ranked, iy, lang, totals=totals),
         extra={"codes": [c.code for c in ranked], "year": iy.year, "years": iy.years,
+               "comparison": [iy.county.name, iy.country.name],
                "display_columns": [_col("rank", lang), _col("region", lang), _col("shown", lang),
                                    _col("vs_county", lang, county=iy.county.name), _col("note", lang)]},
     )
@@ -446,6 +447,7 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
         source=source, data_date=load_date or "", synthetic=synthetic, filename_stem=stem,
         summary=" ".join(summary_parts) or _no_values(None, lang),
         extra={"focus": focus_code, "years": years, "breaks": break_labels(indicator, lang),
+               "comparison": [county_s.name, country_s.name],
                "display_columns": [_col("year", lang)] + [f"{s.name}: {_col('shown', lang)}" for s in shown]},
     )
 
@@ -631,7 +633,61 @@ def _pinned_build(kind: str, state: ViewState, ctx, indicator, lang: str) -> Cha
         chart = _build(kind, state, ctx, indicator, lang)
     if state.as_of:
         chart.extra["as_of"] = state.as_of
+    chart.extra["about"] = about(ctx.registry, indicator, chart, lang)
+    chart.extra["selection"] = selection(ctx.registry, kind, state, chart, lang)
     return chart
+
+
+def _period(chart) -> str:
+    """The years (or half-years) the chart shows: "2020" or "2010–2023"."""
+    extra = chart.extra
+    if extra.get("periods"):
+        ps = list(extra["periods"])
+        return ps[0] if len(ps) == 1 else f"{ps[0]}–{ps[-1]}"
+    if extra.get("year") is not None and chart.kind in ("map", "bar"):
+        return str(extra["year"])
+    years = [y for y in extra.get("years") or [] if y is not None]
+    if not years:
+        return ""
+    return str(min(years)) if min(years) == max(years) else f"{min(years)}–{max(years)}"
+
+
+def about(registry, indicator, chart, lang: str) -> dict:
+    """What an export's notes tell about the data (the XLSX notes sheet, the CSV's column
+    description): the indicator's definition, the provider's name and licence, the period shown
+    and the series breaks, all in the view's language."""
+    provider = registry.sources.providers[provider_key(indicator)]
+    status_title = indicator.is_manual and chart.kind in ("status_map", "rounds")
+    return {
+        "indicator": indicator.key,
+        "name": chart.title if status_title else indicator.title.get(lang),
+        "definition": indicator.description.get(lang),
+        "caveats": indicator.caveats.get(lang) if indicator.caveats else "",
+        "source_name": provider.name.get(lang),
+        "publisher": provider.publisher.get(lang),
+        "licence": provider.licence,
+        "licence_url": provider.licence_url,
+        "period": _period(chart),
+        "breaks": [f"{b.year}: {b.label.get(lang)} – {b.explanation.get(lang)}" for b in indicator.series_breaks],
+    }
+
+
+def selection(registry, kind: str, state: ViewState, chart, lang: str) -> list[tuple[str, str]]:
+    """The view's choices an exported image names in words (key, text): the selected municipality,
+    the comparison drawn and the year or years, so a picture pasted elsewhere says what was chosen."""
+    names = {m.code: m.name.get(lang) for m in registry.county.municipalities}
+    out: list[tuple[str, str]] = []
+    focus = chart.extra.get("focus") if kind == "trend" else state.municipality if kind in (
+        "map", "bar", "status_map") else None  # only the kinds that draw the selected municipality
+    if focus in names:
+        out.append(("municipality", names[focus]))
+    compared = chart.extra.get("comparison") or []  # the reference lines the chart draws
+    if len(compared) == 2:
+        out.append(("comparison", t("export.selection.and", lang, a=compared[0], b=compared[1])))
+    period = _period(chart)
+    if period:
+        out.append(("periods" if chart.extra.get("periods") else "year" if "–" not in period else "years", period))
+    return out
 
 
 def _build(kind: str, state: ViewState, ctx, indicator, lang: str) -> ChartData:

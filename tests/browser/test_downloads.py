@@ -80,17 +80,20 @@ def test_dl001_every_menu_entry_downloads_a_named_file_with_title_and_source(are
     title = page.locator("#area-map-title").inner_text()
     page.click("#area-map-vienti summary")
     links = page.locator("#area-map-vienti a.export-menu__link")
-    expect(links).to_have_count(5)
+    expect(links).to_have_count(8)
     files = {}
-    for i in range(5):
+    for i in range(8):
         name, path = download(page, links.nth(i), tmp_path)
         files[name] = path
     names = sorted(files)
-    stems = {re.sub(r"(-dia|-neliö)?\.(png|svg|csv|xlsx)$", "", n) for n in names}
+    stems = {re.sub(r"(-dia|-neliö|-linkki|-a4)?\.(png|svg|pdf|csv-metadata\.json|csv|xlsx)$", "", n) for n in names}
     assert len(stems) == 1, names  # one meaningful name per chart, by format and size only
     stem = stems.pop()
     assert "asunnottomat" in stem and "2020" in stem and re.fullmatch(r"[a-zåäö0-9-]+", stem), stem
-    assert sorted(n[len(stem):] for n in names) == ["-dia.png", "-neliö.png", ".csv", ".svg", ".xlsx"]
+    assert sorted(n[len(stem):] for n in names) == ["-a4.pdf", "-dia.png", "-linkki.png", "-neliö.png", ".csv",
+                                                    ".csv-metadata.json", ".svg", ".xlsx"]
+    assert Image.open(files[f"{stem}-linkki.png"]).size == (1200, 628)  # 1.91:1 link preview
+    assert files[f"{stem}-a4.pdf"].read_bytes().startswith(b"%PDF")
 
     slide = Image.open(files[f"{stem}-dia.png"])
     assert slide.size == (3200, 1800)  # 16:9 for slides

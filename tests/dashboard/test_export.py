@@ -31,6 +31,11 @@ from dashboard.deliver.export import (
 from dashboard.deliver.export_routes import content_disposition
 
 
+def note(layout: dict, name: str) -> str:
+    """The text of the export's header or footer block ``name`` (export-title, export-subtitle, …)."""
+    return next(a["text"] for a in layout["annotations"] if a.get("name") == name)
+
+
 def svg_text(data: bytes) -> str:
     """The words drawn in the SVG (its <text> elements; not the <title>/<desc> metadata)."""
     root = ET.fromstring(data)  # raises if the SVG is not well-formed XML
@@ -121,7 +126,7 @@ def test_exp005d_a_title_of_several_lines_keeps_its_distance_from_the_top_edge(w
     for preset in ("square", "slide"):
         fig = export_figure(chart, preset, "fi")
         if preset == "square":
-            assert fig["layout"]["title"]["text"].count("<br>") >= 1  # wrapped: the case that touched the edge
+            assert note(fig["layout"], "export-title").count("<br>") >= 1  # wrapped: the case that touched the edge
         scale = export.PRESETS[preset].scale
         ink = np.asarray(Image.open(io.BytesIO(render_image(chart, "png", preset, "fi"))).convert("L")) < 200
         first_row = int(np.where(ink.any(axis=1))[0][0]) / scale
@@ -134,8 +139,8 @@ def test_exp006_export_figure_layout_and_escaping():
     fig = export_figure(chart, "slide", "sv")
     layout = fig["layout"]
     assert (layout["width"], layout["height"]) == (1600, 900)
-    assert layout["title"]["text"] == "Yksin elävät asunnottomat, Kanta-Häme"
-    assert "Enhet: / 1 000 asukasta" in layout["title"]["subtitle"]["text"]
+    assert note(layout, "export-title") == "Yksin elävät asunnottomat, Kanta-Häme"
+    assert "Enhet: / 1 000 asukasta" in note(layout, "export-subtitle")
     footer = layout["annotations"][-1]["text"]
     assert "Källa: THL &lt;b&gt;x&lt;/b&gt; &amp; co" in footer and "Licens: CC BY 4.0" in footer
     assert layout["separators"] == ",\u202f"
@@ -257,6 +262,9 @@ def test_exp013_file_names_and_content_disposition():
     assert export_filename(stem, "png", "square") == "kanta-häme-asunnottomat-2023-neliö.png"
     assert export_filename(stem, "svg", "slide") == "kanta-häme-asunnottomat-2023.svg"
     assert export_filename(stem, "csv") == "kanta-häme-asunnottomat-2023.csv"
+    assert export_filename(stem, "png", "link") == "kanta-häme-asunnottomat-2023-linkki.png"
+    assert export_filename(stem, "pdf", "a4") == "kanta-häme-asunnottomat-2023-a4.pdf"
+    assert export_filename(stem, "csv-metadata.json") == "kanta-häme-asunnottomat-2023.csv-metadata.json"
     cd = content_disposition("kanta-häme-asunnottomat-2023-neliö.png")
     assert cd == ("attachment; filename=\"kanta-hame-asunnottomat-2023-nelio.png\"; "
                   "filename*=UTF-8''kanta-h%C3%A4me-asunnottomat-2023-neli%C3%B6.png")
@@ -285,7 +293,7 @@ def test_exp015_attribution_line_and_on_screen_footer_are_not_doubled():
     assert footer.startswith("Lähde: sotkanet.fi, THL; Lisenssi CC BY 4.0 · Haettu: 22.11.2026")
     assert footer.count("Lähde") == 1 and footer.count("CC BY") == 1
     assert "<b>synteettinen esimerkkiaineisto</b>" in footer
-    assert layout["title"]["subtitle"]["text"] == "/ 1 000 asukasta · 2023 · Kanta-Häme"
+    assert note(layout, "export-subtitle") == "/ 1 000 asukasta · 2023 · Kanta-Häme"
 
 
 def test_exp016_fonts_scale_with_the_preset_and_a_top_legend_moves_under_the_subtitle():
@@ -298,14 +306,14 @@ def test_exp016_fonts_scale_with_the_preset_and_a_top_legend_moves_under_the_sub
     chart.figure["data"].append({"type": "scatter", "x": ["2020"], "y": [1.0], "name": "Koko maa"})
     slide = export_figure(chart, "slide", "fi")["layout"]
     assert slide["font"]["size"] == 20
-    assert slide["xaxis"]["tickfont"]["size"] == pytest.approx(10 * 20 / 13, abs=0.1)
+    assert slide["xaxis"]["tickfont"]["size"] == pytest.approx(20 * 0.9)  # the plan's tick size for the preset
     assert slide["legend"]["yref"] == "container" and slide["legend"]["yanchor"] == "top"
     top_px = slide["margin"]["t"]
     legend_top_px = (1 - slide["legend"]["y"]) * slide["height"]
     assert legend_top_px < top_px  # the legend sits in the header band, below title and subtitle
     assert legend_top_px > 20 * 1.3 * 1.3  # …and not on top of the title
     square = export_figure(chart, "square", "fi")["layout"]
-    assert square["xaxis"]["tickfont"]["size"] == 10  # 13 px base stays 13 px on the 540 px layout
+    assert square["xaxis"]["tickfont"]["size"] == pytest.approx(13 * 0.9)
     assert chart.figure["layout"]["legend"]["y"] == 1.0  # the on-screen figure is untouched
 
 
@@ -324,3 +332,142 @@ def test_exp017_stand_in_chart_matches_the_dashboard_chartdata_contract():
     # everything the export reads without a default is in the stand-in
     required = {n for n, f in real.items() if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
     assert required <= stub
+
+
+# --- files that need no fixing (issue 14) -----------------------------------------------------
+
+
+ABOUT = {"indicator": "toimeentulotuki_pct", "name": "Toimeentulotukea saaneet, % väestöstä",
+         "definition": "Toimeentulotukea saaneiden osuus väestöstä.", "caveats": "", "source_name": "THL Sotkanet.fi",
+         "publisher": "Terveyden ja hyvinvoinnin laitos (THL)", "licence": "CC BY 4.0",
+         "licence_url": "https://creativecommons.org/licenses/by/4.0/", "period": "2020–2023",
+         "breaks": ["2017: Kelan siirto – perustoimeentulotuki siirtyi Kelaan."]}
+
+
+def described_chart(synthetic: bool = False):
+    chart = line_chart(synthetic=synthetic)
+    chart.extra = {"about": dict(ABOUT), "selection": [("municipality", "Forssa"), ("years", "2020–2023")]}
+    return chart
+
+
+def test_exp020_link_preview_and_a4_presets_have_their_sizes(warm_renderer):
+    from pypdf import PdfReader
+
+    assert png_size(render_image(described_chart(), "png", "link", "fi")) == (1200, 628)  # 1.91:1
+    assert png_size(render_image(described_chart(), "png", "a4", "fi")) == (1588, 2246)
+    pdf = PdfReader(io.BytesIO(render_image(described_chart(), "pdf", "a4", "fi")))
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (210, 297)  # A4 portrait
+    meta = pdf.metadata
+    assert meta.title.startswith("Yksin elävät asunnottomat") and meta.author == "Tilannekuva"
+    assert "THL, Sotkanet" in meta.subject and "CC BY 4.0" in meta.subject
+    page_text = pdf.pages[0].extract_text()
+    assert "Valittu kunta: Forssa" in page_text and "Lähde: THL" in page_text
+
+
+def test_exp021_the_selection_and_legend_are_drawn_in_the_image(warm_renderer):
+    chart = described_chart()
+    chart.figure["data"].append({"type": "scatter", "x": ["2020"], "y": [1.0], "name": "Koko maa"})
+    for lang, words in (("fi", "Valittu kunta: Forssa · Vuodet 2020–2023"), ("sv", "Vald kommun: Forssa · År 2020–2023"),
+                        ("en", "Selected municipality: Forssa · Years 2020–2023")):
+        drawn = svg_text(render_image(chart, "svg", "square", lang))
+        assert words in drawn and "Koko maa" in drawn and "Kanta-Häme" in drawn, (lang, drawn)
+
+
+def test_exp022_layout_rules_wrap_balance_and_never_clip():
+    from dashboard.deliver.export_layout import legend_grid, text_width, wrap_px
+
+    title = "Toimeentulotukea saaneet henkilöt vuoden aikana, % asukkaista (Kanta-Hämeen kunnat ja koko maa)"
+    for width in (200, 300, 520):
+        lines = wrap_px(title, width, 17, bold=True)
+        assert all(text_width(x, 17, bold=True) <= width for x in lines)
+        assert " ".join(lines) == title  # nothing lost: the % sign and all after it are there
+    assert all(text_width(x, 13) <= 60 for x in wrap_px("Epäasiallisesti-pitkä-yhdyssana", 60, 13))
+    labels = ["< 4,4", "4,4 – < 5,0", "5,0 – < 6,0", "6,0 – < 6,6", "≥ 6,6", "ei tietoa"]
+    grid = legend_grid(labels, 520, 12)
+    assert grid.rows * grid.per_row >= len(labels) and len(labels) - (grid.rows - 1) * grid.per_row >= grid.per_row - 1
+    assert legend_grid(labels, 5000, 12).rows == 1
+
+
+def test_exp023_map_labels_move_or_shrink_until_none_collides():
+    from dashboard.deliver.export_layout import place_labels, text_width
+
+    points = [(100, 100), (112, 104), (300, 200)]  # the first two as close as Humppila and Forssa
+    texts = ["<b>Humppila</b><br>6,5", "<b>Forssa</b><br>7,9", "<b>Loppi</b><br>4,0"]
+    size, places = place_labels(points, texts, 13, 400, 300)
+    assert size >= 8 and len(places) == 3 and places[0] != places[1] or size < 13
+    assert text_width("<b>Humppila</b>", 13, bold=True) > 30
+
+
+def test_exp024_xlsx_names_its_sheet_title_author_source_and_licence_and_has_notes():
+    from openpyxl import load_workbook
+
+    chart = described_chart(synthetic=True)
+    book = load_workbook(io.BytesIO(table_export(chart, "xlsx", "fi")))
+    assert book.sheetnames == ["Toimeentulotukea saaneet", "Huomiot"]
+    props = book.properties
+    assert props.creator == "Tilannekuva" and props.lastModifiedBy == "Tilannekuva"
+    assert props.title == "Yksin elävät asunnottomat, Kanta-Häme (2020–2023, kaikki kunnat)"
+    assert "THL, Sotkanet (ARA/Varke)" in props.description and "CC BY 4.0" in props.description
+    assert props.language == "fi" and props.identifier == "toimeentulotuki_pct"
+    custom = {p.name: p.value for p in book.custom_doc_props.props}
+    assert custom["Source"] == "THL Sotkanet.fi" and custom["Licence"] == "CC BY 4.0"
+    notes = {r[0]: r[1] for r in book["Huomiot"].iter_rows(values_only=True) if r[0]}
+    assert notes["Määritelmä"] == ABOUT["definition"] and notes["Yksikkö"] == "/ 1 000 asukasta"
+    assert notes["Tietolähde"] == "THL Sotkanet.fi" and notes["Lisenssi"].startswith("CC BY 4.0 (https://")
+    assert notes["Haettu"] == "22.11.2026" and notes["Ajanjakso"] == "2020–2023"
+    assert notes["Sarjan katko"].startswith("2017: Kelan siirto") and notes["Huom."] == "synteettinen esimerkkiaineisto"
+    assert notes["Valinnat"] == "Valittu kunta: Forssa · Vuodet 2020–2023"
+    assert "Alue" in notes and "Sarakkeet" in notes
+    english = load_workbook(io.BytesIO(table_export(described_chart(), "xlsx", "en")))
+    assert english.sheetnames[1] == "Notes"
+
+
+def test_exp025_sheet_names_are_valid_and_meaningful():
+    from dashboard.deliver.export import sheet_name
+
+    assert sheet_name("Toimeentulotukea saaneet, % väestöstä") == "Toimeentulotukea saaneet"
+    assert sheet_name("Lapset [0–17]: osuus / väestö*?") == "Lapset 0–17 osuus väestö"
+    assert all(len(sheet_name(x)) <= 31 for x in ("x" * 80, "sana " * 20))
+    assert sheet_name("::") == "Tiedot"
+
+
+def test_exp026_csv_is_described_by_a_csvw_sidecar_that_reads_the_table_back():
+    chart = described_chart()
+    chart.table = pd.DataFrame({"Alue": ["Forssa", "Loppi"], "Aluekoodi": ["061", "433"], "Vuosi": [2023, 2023],
+                                "Arvo (/ 1 000 asukasta)": [1.25, None], "Näytetty arvo": ["1,25", "< 5"]})
+    meta = json.loads(table_export(chart, "csv-metadata.json", "fi"))
+    assert meta["@context"][0] == "http://www.w3.org/ns/csvw" and meta["url"] == "kanta-häme-asunnottomat-2023.csv"
+    assert meta["dc:license"] == {"@id": "https://creativecommons.org/licenses/by/4.0/"}
+    assert meta["dc:source"] == "THL Sotkanet.fi" and meta["dc:creator"] == "Tilannekuva"
+    assert any(c.startswith("Sarjan katko: 2017") for c in meta["rdfs:comment"])
+    cols = meta["tableSchema"]["columns"]
+    assert [c["titles"] for c in cols] == list(chart.table.columns)
+    by_title = {c["titles"]: c for c in cols}
+    assert by_title["Arvo (/ 1 000 asukasta)"]["datatype"] == {"base": "decimal", "format": {"decimalChar": ","}}
+    assert "/ 1 000 asukasta" in by_title["Arvo (/ 1 000 asukasta)"]["dc:description"]
+    assert by_title["Vuosi"]["datatype"] == "integer" and by_title["Alue"]["dc:description"].startswith("Alueen nimi")
+    # Read the CSV exactly as the description says: skip rows, separator, decimal mark, header.
+    dialect = meta["dialect"]
+    raw = table_export(chart, "csv", "fi").decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(raw), sep=dialect["delimiter"], skiprows=dialect["skipRows"], decimal=",",
+                       dtype={"Aluekoodi": str})
+    assert list(back.columns) == [c["titles"] for c in cols]
+    assert back["Arvo (/ 1 000 asukasta)"].tolist()[0] == 1.25 and back["Aluekoodi"].tolist() == ["061", "433"]
+
+
+def test_exp027_a_standard_csvw_processor_reads_the_download_pair(tmp_path):
+    from decimal import Decimal
+
+    from csvw import Table
+
+    chart = described_chart()
+    chart.table = pd.DataFrame({"Alue": ["Forssa", "Loppi"], "Aluekoodi": ["061", "433"], "Vuosi": [2023, 2023],
+                                "Arvo (/ 1 000 asukasta)": [1.25, None], "Näytetty arvo": ["1,25", "< 5"]})
+    stem = "kanta-häme-asunnottomat-2023"  # the two files as the menu downloads them, side by side
+    (tmp_path / f"{stem}.csv").write_bytes(table_export(chart, "csv", "fi"))
+    (tmp_path / f"{stem}.csv-metadata.json").write_bytes(table_export(chart, "csv-metadata.json", "fi"))
+    rows = list(Table.from_file(tmp_path / f"{stem}.csv-metadata.json").iterdicts())
+    assert [r["alue"] for r in rows] == ["Forssa", "Loppi"] and [r["aluekoodi"] for r in rows] == ["061", "433"]
+    assert rows[0]["vuosi"] == 2023 and rows[0]["arvo_1_000_asukasta"] == Decimal("1.25")
+    assert rows[1]["arvo_1_000_asukasta"] is None and rows[1]["naytetty_arvo"] == "< 5"

@@ -188,17 +188,22 @@ def test_rte009_database_outage_is_503_with_retry_after(engine, registry, tmp_pa
 def test_rte006_download_links_carry_the_state_and_the_size(client):
     state = ViewState(page="asuminen", indicator="asunnottomat_yksinaiset_per1000", municipality="109", lang="fi")
     links = download_links("trend", state)
-    assert [link["key"] for link in links] == ["png-dia", "png-nelio", "svg", "csv", "xlsx"]
+    assert [link["key"] for link in links] == ["png-dia", "png-nelio", "png-linkki", "svg", "pdf-a4", "csv", "csvw",
+                                               "xlsx"]
     assert [link["label"] for link in links] == [
-        "PNG dialle (16:9)", "PNG someen (neliö)", "SVG (vektorikuva)", "CSV (Excel)", "XLSX (Excel)"]
+        "PNG dialle (16:9)", "PNG someen (neliö)", "PNG linkin esikuvaksi (1,91:1)", "SVG (vektorikuva)",
+        "PDF A4-sivulle (pysty)", "CSV (Excel)", "CSV:n kuvaus (CSVW, JSON)", "XLSX (Excel)"]
     first = urlsplit(links[0]["href"])
     assert first.path == "/vienti/trend.png"
     assert parse_qs(first.query) == {"sivu": ["asuminen"], "indikaattori": ["asunnottomat_yksinaiset_per1000"],
                                      "kunta": ["109"], "koko": ["dia"]}
     assert parse_qs(urlsplit(links[1]["href"]).query)["koko"] == ["nelio"]
-    assert "koko" not in links[3]["href"]
+    assert parse_qs(urlsplit(links[2]["href"]).query)["koko"] == ["linkki"]
+    assert urlsplit(links[4]["href"]).path == "/vienti/trend.pdf" and "koko=a4" in links[4]["href"]
+    assert urlsplit(links[6]["href"]).path == "/vienti/trend.csv-metadata.json"
+    assert "koko" not in links[5]["href"]
     for link in links:  # every link the menu offers is accepted by the route
-        if link["format"] in ("csv", "xlsx"):
+        if link["format"] in ("csv", "xlsx", "csv-metadata.json"):
             assert client.get(link["href"]).status_code == 200, link["href"]
     english = download_links("map", ViewState(lang="en"))
     assert english[0]["label"] == "PNG for slides (16:9)" and english[0]["href"] == "/vienti/map.png?kieli=en&koko=dia"
@@ -213,8 +218,9 @@ def test_rte007_download_menu_is_an_accessible_details_list():
     *items, embed = listing.children
     assert embed.id == "kartta-upotus"  # "Upota": the iframe code (tests/dashboard/test_embed.py)
     anchors = [li.children for li in items]
-    assert [a.id for a in anchors] == ["kartta-vienti-png-dia", "kartta-vienti-png-nelio", "kartta-vienti-svg",
-                                       "kartta-vienti-csv", "kartta-vienti-xlsx"]
+    assert [a.id for a in anchors] == ["kartta-vienti-png-dia", "kartta-vienti-png-nelio", "kartta-vienti-png-linkki",
+                                       "kartta-vienti-svg", "kartta-vienti-pdf-a4", "kartta-vienti-csv",
+                                       "kartta-vienti-csvw", "kartta-vienti-xlsx"]
     assert all(a.download == "" and a.href.startswith("/vienti/map.") for a in anchors)
     assert anchors[0].children == "PNG dialle (16:9)"
     assert listing.to_plotly_json()["props"]["aria-label"].startswith("Lataa kuvaaja")
@@ -274,3 +280,48 @@ def test_rte020_errors_speak_the_language_of_the_view(client):
     assert en.status_code == 400 and en.get_data(as_text=True).startswith("Unknown image size: huge.")
     fi = client.get("/vienti/trend.gif?kieli=xx")  # an unknown language falls back to Finnish
     assert fi.status_code == 400 and _is_finnish_plain_text(fi)
+
+
+def test_rte021_csv_links_its_csvw_description_and_the_sidecar_names_that_csv(client):
+    import json
+
+    query = "indikaattori=asunnottomat_yksinaiset_per1000&kunta=109"
+    csv = client.get(f"/vienti/trend.csv?{query}")
+    assert csv.status_code == 200
+    link = csv.headers["Link"]
+    assert link == f'</vienti/trend.csv-metadata.json?{query}>; rel="describedby"; type="application/csvm+json"'
+    meta = client.get(link[1:link.index(">")])
+    assert meta.status_code == 200 and meta.headers["Content-Type"] == "application/csvm+json"
+    assert "csv-metadata.json" in meta.headers["Content-Disposition"]
+    doc = json.loads(meta.data)
+    assert doc["url"] == f"/vienti/trend.csv?{query}"
+    assert [c["titles"] for c in doc["tableSchema"]["columns"]] == ["Alue", "Vuosi", "Arvo", "Asukkaita"]
+    assert client.get(f"/vienti/trend.json?{query}").status_code == 400
+
+
+def test_rte022_link_preview_and_a4_pdf_downloads(client, warm_renderer):
+    link = client.get("/vienti/trend.png?koko=linkki")
+    assert link.status_code == 200 and png_size(link.data) == (1200, 628)
+    assert "-linkki.png" in link.headers["Content-Disposition"]
+    pdf = client.get("/vienti/trend.pdf?koko=a4")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert "-a4.pdf" in pdf.headers["Content-Disposition"]
+
+
+def test_rte023_real_xlsx_is_named_after_the_indicator_with_notes_from_the_registry(real_client):
+    from openpyxl import load_workbook
+
+    from dashboard.deliver.export import sheet_name
+    from tests.dashboard.data import REGISTRY
+
+    key = "asunnottomat_yksinaiset_per1000"
+    resp = real_client.get(f"/vienti/map.xlsx?indikaattori={key}&kunta=061")
+    assert resp.status_code == 200
+    book = load_workbook(io.BytesIO(resp.data))
+    indicator = REGISTRY.indicators[key]
+    assert book.sheetnames == [sheet_name(indicator.title.fi), "Huomiot"]
+    assert len(book.sheetnames[0]) <= 31 and not book.sheetnames[0].startswith("kanta-hame")
+    assert book.properties.creator == "Tilannekuva" and book.properties.title.startswith(indicator.title.fi)
+    notes = {r[0]: r[1] for r in book["Huomiot"].iter_rows(values_only=True) if r[0]}
+    assert notes["Määritelmä"] == indicator.description.fi and notes["Lisenssi"].startswith("CC BY 4.0")
+    assert "Valittu kunta: Forssa" in notes["Valinnat"]
