@@ -1,0 +1,130 @@
+"""Alt text (issue 14 item 2): every chart says in words what it shows, in the view's language, in
+a short text usable as is (≤ 250 characters) and a longer description."""
+from __future__ import annotations
+
+import pytest
+
+from dashboard.core.state import ViewState
+from dashboard.data.context import current_context
+from dashboard.draw import alttext
+from dashboard.draw.charts import CHART_KINDS, build_chart, manual_rule
+
+HOMELESS = "asunnottomat_yksinaiset_per1000"
+#: The prepared view: 2020 lone homeless per 1,000 (tests/dashboard/data.py), as the table shows it.
+EXPECTED = {
+    "fi": ("Suurin Humppila 1,34", "pienin Forssa 0,73", "Kanta-Häme 1,10", "Koko maa 1,01", "tilastovuosi 2020",
+           "Lähde: sotkanet.fi, THL", "Suunta (Kanta-Häme): laskee – paranee"),
+    "sv": ("Störst Humppila 1,34", "minst Forssa 0,73", "Egentliga Tavastland 1,10", "Hela landet 1,01",
+           "statistikår 2020", "Källa: sotkanet.fi, THL"),
+    "en": ("Highest Humppila 1.34", "lowest Forssa 0.73", "Kanta-Häme 1.10", "Whole country 1.01",
+           "statistical year 2020", "Source: sotkanet.fi, THL"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _ctx(dash_app):
+    with dash_app.server.test_request_context():
+        yield
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize("kind", ["map", "bar"])
+def test_alt001_short_text_names_the_extremes_the_county_finland_the_year_and_the_source(kind, lang):
+    chart = build_chart(kind, ViewState(page="asuminen", indicator=HOMELESS, year=2020, lang=lang))
+    for part in EXPECTED[lang]:
+        assert part in chart.alt_short, (part, chart.alt_short)
+    assert len(chart.alt_short) <= alttext.SHORT_MAX
+    # The largest and smallest follow the table the chart is drawn from, not a second computation.
+    values = chart.table.set_index(chart.table.columns[1] if kind == "bar" else chart.table.columns[0])
+    assert chart.alt_short.startswith({"fi": ("Kartta", "Pylväskaavio"), "sv": ("Karta", "Stapeldiagram"),
+                                       "en": ("Map", "Bar chart")}[lang][kind == "bar"])
+    assert not values.empty
+
+
+def test_alt002_another_year_names_other_municipalities():
+    fi = build_chart("map", ViewState(page="asuminen", indicator=HOMELESS, year=2024))
+    shown = fi.table[fi.table["Näytetty arvo"] != "–"]
+    col = next(c for c in fi.table.columns if c.startswith("Arvo ("))
+    hi = shown.loc[shown[col].idxmax(), "Alue"]
+    lo = shown.loc[shown[col].idxmin(), "Alue"]
+    assert f"Suurin {hi}" in fi.alt_short and f"pienin {lo}" in fi.alt_short and "tilastovuosi 2024" in fi.alt_short
+    assert "synteettistä" in fi.alt_short  # 2024 has demo values: the short text says so
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_alt003_long_description_has_every_value_and_the_whole_course(lang):
+    chart = build_chart("map", ViewState(page="asuminen", indicator=HOMELESS, year=2020, lang=lang))
+    for text in chart.table[chart.table.columns[4]]:  # every municipality's shown value
+        assert text in chart.alt_long
+    for year in range(2015, 2025):  # the county's course, every year
+        assert str(year) in chart.alt_long
+    assert "CC BY 4.0" in chart.alt_long and len(chart.alt_long) > len(chart.alt_short)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_alt004_trend_text_names_the_county_finland_the_years_and_the_direction(lang):
+    chart = build_chart("trend", ViewState(page="asuminen", indicator=HOMELESS, municipality="109", lang=lang))
+    words = {"fi": ("Vuonna 2024: Hämeenlinna 0,69, Kanta-Häme 0,91, Koko maa 0,97.", "tilastovuodet 2015–2024",
+                    "Suunta (Hämeenlinna): ei selvää muutosta.", "Lähde:"),
+             "sv": ("År 2024: Tavastehus 0,69, Egentliga Tavastland 0,91, Hela landet 0,97.", "statistikår 2015–2024",
+                    "Riktning (Tavastehus): ingen tydlig förändring.", "Källa:"),
+             "en": ("In 2024: Hämeenlinna 0.69, Kanta-Häme 0.91, Whole country 0.97.", "statistical years 2015–2024",
+                    "Trend (Hämeenlinna): no clear change.", "Source:")}
+    for part in words[lang]:
+        assert part in chart.alt_short, (part, chart.alt_short)
+    assert len(chart.alt_short) <= alttext.SHORT_MAX
+    assert "1,16" in chart.alt_long or "1.16" in chart.alt_long  # the largest municipality in 2024 (Humppila)
+
+
+def test_alt005_the_trend_words_are_the_one_rule():
+    """The direction in the alt text is dashboard.judge.compare.trend of the same series."""
+    from dashboard.core.i18n import t
+    from dashboard.data import model
+    from dashboard.judge.compare import trend
+
+    ctx = current_context()
+    ind = ctx.registry.indicators[HOMELESS]
+    s = model.series(ctx.engine, ctx.registry, HOMELESS, [ctx.registry.county.region.code])[0]
+    words = t(f"trend.{trend(s.years, s.values, ind.direction, [b.year for b in ind.series_breaks]).key}", "fi")
+    chart = build_chart("bar", ViewState(page="asuminen", indicator=HOMELESS, year=2020))
+    assert f"Suunta (Kanta-Häme): {words}." in chart.alt_short
+
+
+def test_alt006_status_and_rounds_charts_have_alt_text():
+    s = build_chart("status_map", ViewState(page="turvallisuus", indicator="varautumissopimus_voimassa"))
+    assert "voimassa" in s.alt_short and "(11 kuntaa)" in s.alt_short and len(s.alt_short) <= alttext.SHORT_MAX
+    assert "Forssa voimassa" in s.alt_long
+    r = build_chart("rounds", ViewState(page="turvallisuus", indicator="turvallisuuskuva_kierrokset"))
+    assert "toimitettu" in r.alt_short and len(r.alt_short) <= alttext.SHORT_MAX and "Forssa" in r.alt_long
+
+
+def test_alt007_every_indicator_every_kind_and_language_fits_250_characters():
+    ctx = current_context()
+    registry = ctx.registry
+    too_long, missing = [], []
+    for ind in registry.catalogue.indicators:
+        rule = manual_rule(registry, ind)
+        kinds = [k for k, spec in CHART_KINDS.items() if spec.rule == rule]
+        for lang in ("fi", "sv", "en"):
+            for kind in kinds:
+                chart = build_chart(kind, ViewState(page=ind.area if ind.area != "tausta" else "overview",
+                                                    indicator=ind.key, lang=lang))
+                if not chart.alt_short or not chart.alt_long:
+                    missing.append((ind.key, kind, lang))
+                if len(chart.alt_short) > alttext.SHORT_MAX:
+                    too_long.append((ind.key, kind, lang, len(chart.alt_short)))
+            if "trend" in kinds:  # with a municipality in focus: one series more
+                chart = build_chart("trend", ViewState(page="overview", indicator=ind.key, municipality="109", lang=lang))
+                if len(chart.alt_short) > alttext.SHORT_MAX:
+                    too_long.append((ind.key, "trend+109", lang, len(chart.alt_short)))
+    assert missing == [] and too_long == []
+
+
+def test_alt008_fit_drops_the_unit_then_the_optional_sentences_then_shortens_the_title():
+    what = lambda title, level: title + " (yksikkö)" * (level >= 2) + ", alue" * (level >= 1) + ", 2020."  # noqa: E731
+    assert alttext.fit(what, "Otsikko", ["A."], ["B."], "L.") == "Otsikko (yksikkö), alue, 2020. A. B. L."
+    assert alttext.fit(what, "Otsikko", ["A."], ["B."], "L.", limit=34) == "Otsikko, alue, 2020. A. B. L."
+    assert alttext.fit(what, "Otsikko", ["A."], ["B."], "L.", limit=28) == "Otsikko, 2020. A. B. L."
+    assert alttext.fit(what, "Otsikko", ["A."], ["B."], "L.", limit=21) == "Otsikko, 2020. A. L."
+    short = alttext.fit(what, "Pitkä otsikko jota lyhennetään", ["A."], [], "L.", limit=27)
+    assert short == "Pitkä otsikko…, 2020. A. L." and len(short) <= 27
