@@ -121,7 +121,7 @@ def test_alt007_every_indicator_every_kind_and_language_fits_250_characters():
 
 
 def test_alt008_fit_drops_the_unit_then_the_optional_sentences_then_shortens_the_title():
-    what = lambda title, level: title + " (yksikkö)" * (level >= 2) + ", alue" * (level >= 1) + ", 2020."  # noqa: E731
+    what = lambda title, level: title + " (yksikkö)" * (level >= 2) + ", alue" * (level >= 1) + ", 2020."
     assert alttext.fit(what, "Otsikko", ["A."], ["B."], "L.") == "Otsikko (yksikkö), alue, 2020. A. B. L."
     assert alttext.fit(what, "Otsikko", ["A."], ["B."], "L.", limit=34) == "Otsikko, alue, 2020. A. B. L."
     assert alttext.fit(what, "Otsikko", ["A."], ["B."], "L.", limit=28) == "Otsikko, 2020. A. B. L."
