@@ -128,3 +128,38 @@ def test_alt008_fit_drops_the_unit_then_the_optional_sentences_then_shortens_the
     assert alttext.fit(what, "Otsikko", ["A."], ["B."], "L.", limit=21) == "Otsikko, 2020. A. L."
     short = alttext.fit(what, "Pitkä otsikko jota lyhennetään", ["A."], [], "L.", limit=27)
     assert short == "Pitkä otsikko…, 2020. A. L." and len(short) <= 27
+
+
+# --- in the exported files ----------------------------------------------------------------------
+
+try:  # tests/dashboard is a package (tests.dashboard.…) or a plain folder on sys.path
+    from .export_fixtures import warm_renderer
+except ImportError:
+    from export_fixtures import warm_renderer  # noqa: F401
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_alt010_svg_desc_and_png_metadata_carry_the_alt_text(client, warm_renderer, lang):
+    import io
+    import xml.etree.ElementTree as ET
+
+    from PIL import Image
+
+    view = f"sivu=asuminen&indikaattori={HOMELESS}&vuosi=2020&kieli={lang}"
+    chart = build_chart("map", ViewState(page="asuminen", indicator=HOMELESS, year=2020, lang=lang))
+    svg = client.get(f"/vienti/map.svg?{view}")
+    assert svg.status_code == 200, svg.get_data(as_text=True)
+    root = ET.fromstring(svg.data)
+    title, desc = root[0], root[1]
+    assert title.tag.endswith("title") and desc.tag.endswith("desc")
+    assert desc.text == chart.alt_long
+    for part in EXPECTED[lang][:5]:  # extremes, county, Finland, year in the SVG's own description
+        assert part in desc.text
+    png = client.get(f"/vienti/bar.png?{view}&koko=nelio")
+    assert png.status_code == 200
+    image = Image.open(io.BytesIO(png.data))
+    image.load()
+    bar = build_chart("bar", ViewState(page="asuminen", indicator=HOMELESS, year=2020, lang=lang))
+    assert image.text["Description"] == bar.alt_short and len(image.text["Description"]) <= alttext.SHORT_MAX
+    assert image.text["Comment"] == bar.alt_long
+    assert image.text["Title"].startswith(bar.title)
