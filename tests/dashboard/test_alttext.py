@@ -163,3 +163,19 @@ def test_alt010_svg_desc_and_png_metadata_carry_the_alt_text(client, warm_render
     assert image.text["Description"] == bar.alt_short and len(image.text["Description"]) <= alttext.SHORT_MAX
     assert image.text["Comment"] == bar.alt_long
     assert image.text["Title"].startswith(bar.title)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_alt011_embed_page_describes_the_figure_with_the_alt_text_and_offers_the_long_one(client, lang):
+    import re
+    from html import unescape
+
+    resp = client.get(f"/upotus/bar?sivu=asuminen&indikaattori={HOMELESS}&vuosi=2020&kieli={lang}")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    chart = build_chart("bar", ViewState(page="asuminen", indicator=HOMELESS, year=2020, lang=lang))
+    assert 'aria-describedby="tk-embed-alt"' in page
+    alt = re.search(r'<p class="tk-embed__alt" id="tk-embed-alt">(.*?)</p>', page, re.DOTALL).group(1)
+    assert unescape(alt) == chart.alt_short and EXPECTED[lang][0] in unescape(alt)
+    long = re.search(r'<p id="tk-embed-long">(.*?)</p>', page, re.DOTALL).group(1)
+    assert unescape(long) == chart.alt_long
