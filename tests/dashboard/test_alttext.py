@@ -179,3 +179,65 @@ def test_alt011_embed_page_describes_the_figure_with_the_alt_text_and_offers_the
     assert unescape(alt) == chart.alt_short and EXPECTED[lang][0] in unescape(alt)
     long = re.search(r'<p id="tk-embed-long">(.*?)</p>', page, re.DOTALL).group(1)
     assert unescape(long) == chart.alt_long
+
+
+# --- on the page ---------------------------------------------------------------------------------
+
+
+def test_alt012_area_page_has_an_alt_panel_with_copy_buttons_beside_each_download_menu(dash_client):
+    import json
+
+    from tests.dashboard.conftest import find, render_page
+
+    layout = json.loads(render_page(dash_client, "/asuminen", f"?indikaattori={HOMELESS}&vuosi=2020").data)
+    chart = build_chart("map", ViewState(page="asuminen", indicator=HOMELESS, year=2020))
+    assert find(layout, "area-map-alt-short")["children"] == chart.alt_short
+    assert find(layout, "area-map-alt-long")["children"] == chart.alt_long
+    for chart_id in ("area-map", "area-bar", "area-trend"):
+        assert find(layout, f"{chart_id}-alt") is not None, chart_id
+    safety = json.loads(render_page(dash_client, "/turvallisuus").data)
+    assert "voimassa" in find(safety, "area-status-map-alt-short")["children"]
+    assert "toimitettu" in find(safety, "area-rounds-alt-short")["children"]
+    indicator = json.loads(render_page(dash_client, f"/indikaattori/{HOMELESS}").data)
+    assert "Koko maa" in find(indicator, "indicator-trend-alt-short")["children"]
+    raw = json.dumps(layout)
+    assert '"data-tk-copy-from": "area-bar-alt-short"' in raw and '"data-tk-copy-from": "area-bar-alt-long"' in raw
+    # The texts are not in the explorer's store: it stays small.
+    assert chart.alt_short not in find(layout, "area-data")["data"]
+
+
+def test_alt013_the_panel_asks_the_server_only_through_its_own_store(dash_client):
+    glue = [d for d in dash_client.deps if (d.get("clientside_function") or {}).get("namespace") == "tilannekuva_alt"]
+    assert {d["output"] for d in glue} == {"area-map-alt-view.data", "area-bar-alt-view.data", "area-trend-alt-view.data"}
+    for d in glue:
+        assert {i["property"] for i in d["inputs"]} == {"n_clicks", "href"}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_alt014_panel_callback_words_the_view_of_the_download_link(dash_client, lang):
+    import json
+
+    href = f"/vienti/bar.svg?sivu=asuminen&indikaattori={HOMELESS}&vuosi=2020&kieli={lang}"
+    resp = dash_client.call("area-bar-alt-short.children", {"area-bar-alt-view.data": href},
+                            {"page-meta.data": {"lang": lang, "page": "asuminen"}})
+    assert resp.status_code == 200, resp.data[:300]
+    out = json.loads(resp.data)["response"]
+    chart = build_chart("bar", ViewState(page="asuminen", indicator=HOMELESS, year=2020, lang=lang))
+    assert out["area-bar-alt-short"]["children"] == chart.alt_short
+    assert out["area-bar-alt-long"]["children"] == chart.alt_long
+    for part in EXPECTED[lang][:5]:
+        assert part in out["area-bar-alt-short"]["children"]
+
+
+@pytest.mark.parametrize("href", [
+    "/vienti/bar.svg?vuosi=abc", "/vienti/bar.svg?hakkeri=1", "/vienti/map.svg?sivu=asuminen", "https://evil.example/x",
+])
+def test_alt015_a_bad_view_gets_a_finnish_notice_and_keeps_the_texts(dash_client, href):
+    import json
+
+    resp = dash_client.call("area-bar-alt-short.children", {"area-bar-alt-view.data": href},
+                            {"page-meta.data": {"lang": "fi", "page": "asuminen"}})
+    assert resp.status_code == 200, resp.data[:300]
+    out = json.loads(resp.data)["response"]
+    assert "area-bar-alt-short" not in out and "area-bar-alt-notice" in out
+    assert "Kaaviotyyppi" in json.dumps(out, ensure_ascii=False) or "tk-notice" in json.dumps(out)
