@@ -51,8 +51,10 @@ def fit(what: Callable[[str, int], str], title: str, essential: Sequence[str], o
         source: str = "", limit: int = SHORT_MAX) -> str:
     """The richest text within ``limit``: ``what(title, level)``, the essential sentences, the
     optional ones still fitting (dropped from the end) and the source. First the unit and the area
-    go, then the optional sentences; last the title is shortened word by word (ending "…")."""
-    tries = [(level, len(optional)) for level in LEVELS] + [(0, keep) for keep in range(len(optional) - 1, -1, -1)]
+    go, then the optional sentences one by one (each time with as much of the unit and area as
+    fits); last the title is shortened word by word (ending "…")."""
+    # An optional sentence (a fact) is worth more than the unit or the area (said elsewhere too).
+    tries = [(level, keep) for keep in range(len(optional), -1, -1) for level in LEVELS]
     for level, keep in tries:
         text = _join([what(title, level), *essential, *optional[:keep], source])
         if len(text) <= limit:
@@ -227,8 +229,8 @@ def status_alt(kind: str, cells: Sequence, label: Callable[[str | None], str], *
     counts: dict[str, int] = {}
     for c in cells:
         counts[label(c.status)] = counts.get(label(c.status), 0) + 1
-    tally = t("alt.counts", lang, values=", ".join(f"{name} {n}" for name, n in
-                                                   sorted(counts.items(), key=lambda x: -x[1])), total=len(cells))
+    values = ", ".join(f"{name} {n}" for name, n in sorted(counts.items(), key=lambda x: -x[1]))
+    tally = t("alt.counts", lang, values=values[:1].upper() + values[1:], total=len(cells))
     each = t("alt.each", lang, values="; ".join(
         f"{c.name} {label(c.status)}" + (f" ({c.period})" if c.period else "") for c in cells))
     return AltText(fit(what, title, [tally, _synthetic(synthetic, lang)], source=_short_source(source)),
@@ -245,8 +247,8 @@ def rounds_alt(kind: str, periods: Sequence[str], rows: Sequence, label: Callabl
         none = t("summary.none", lang)
         return AltText(fit(what, title, [none], source=_short_source(source)),
                        _join([what(title, False), none, _full_source(source)]))
-    span = (t("period.period", lang, period=f"{periods[0]}–{periods[-1]}") if len(periods) > 1
-            else t("period.period", lang, period=periods[0]))
+    span = (t("period.period", lang, period=f"{fmt_period(periods[0])}–{fmt_period(periods[-1])}") if len(periods) > 1
+            else t("period.period", lang, period=fmt_period(periods[0])))
     what = _what(kind, "", place, span, lang)
 
     def round_text(p: str) -> str:

@@ -92,7 +92,7 @@ def test_alt005_the_trend_words_are_the_one_rule():
 
 def test_alt006_status_and_rounds_charts_have_alt_text():
     s = build_chart("status_map", ViewState(page="turvallisuus", indicator="varautumissopimus_voimassa"))
-    assert "voimassa" in s.alt_short and "(11 kuntaa)" in s.alt_short and len(s.alt_short) <= alttext.SHORT_MAX
+    assert "voimassa" in s.alt_short.lower() and "(11 kuntaa)" in s.alt_short and len(s.alt_short) <= alttext.SHORT_MAX
     assert "Forssa voimassa" in s.alt_long
     r = build_chart("rounds", ViewState(page="turvallisuus", indicator="turvallisuuskuva_kierrokset"))
     assert "toimitettu" in r.alt_short and len(r.alt_short) <= alttext.SHORT_MAX and "Forssa" in r.alt_long
@@ -125,6 +125,8 @@ def test_alt008_fit_drops_the_unit_then_the_optional_sentences_then_shortens_the
     assert alttext.fit(what, "Otsikko", ["A."], ["B."], "L.") == "Otsikko (yksikkö), alue, 2020. A. B. L."
     assert alttext.fit(what, "Otsikko", ["A."], ["B."], "L.", limit=34) == "Otsikko, alue, 2020. A. B. L."
     assert alttext.fit(what, "Otsikko", ["A."], ["B."], "L.", limit=28) == "Otsikko, 2020. A. B. L."
+    # Without the optional sentence the area fits again.
+    assert alttext.fit(what, "Otsikko", ["A."], ["Pitkä B."], "L.", limit=28) == "Otsikko, alue, 2020. A. L."
     assert alttext.fit(what, "Otsikko", ["A."], ["B."], "L.", limit=21) == "Otsikko, 2020. A. L."
     short = alttext.fit(what, "Pitkä otsikko jota lyhennetään", ["A."], [], "L.", limit=27)
     assert short == "Pitkä otsikko…, 2020. A. L." and len(short) <= 27
@@ -196,7 +198,7 @@ def test_alt012_area_page_has_an_alt_panel_with_copy_buttons_beside_each_downloa
     for chart_id in ("area-map", "area-bar", "area-trend"):
         assert find(layout, f"{chart_id}-alt") is not None, chart_id
     safety = json.loads(render_page(dash_client, "/turvallisuus").data)
-    assert "voimassa" in find(safety, "area-status-map-alt-short")["children"]
+    assert "voimassa" in find(safety, "area-status-map-alt-short")["children"].lower()
     assert "toimitettu" in find(safety, "area-rounds-alt-short")["children"]
     indicator = json.loads(render_page(dash_client, f"/indikaattori/{HOMELESS}").data)
     assert "Koko maa" in find(indicator, "indicator-trend-alt-short")["children"]
