@@ -440,12 +440,16 @@
     var button = event.target && event.target.closest ? event.target.closest("[data-tk-copy]") : null;
     if (!button) return;
     var status = document.getElementById(button.getAttribute("data-tk-copy"));
-    copyText(window.location.href).then(
+    // data-tk-copy-from: copy the text of that element (an alt text) instead of the view's URL.
+    var from = button.getAttribute("data-tk-copy-from");
+    var source = from ? document.getElementById(from) : null;
+    var text = source ? source.textContent : window.location.href;
+    copyText(text).then(
       function () {
         if (status) status.textContent = button.getAttribute("data-tk-copied") || "";
       },
       function () {
-        if (status) status.textContent = window.location.href;
+        if (status) status.textContent = text;
       }
     );
   });

@@ -522,7 +522,9 @@ def image_text(chart, lang: str = "fi") -> dict[str, str]:
     """What the image says in words, for the file's own metadata (title, source, licence, footer).
 
     Pasted into a document or a CMS, the file still names its source, and a screen reader or an
-    image search can read the title; the same words are drawn in the image's footer.
+    image search can read the title; the same words are drawn in the image's footer. "Description"
+    is the chart's short alt text and "Comment" its long description (``dashboard.draw.alttext``;
+    the SVG's ``<desc>`` carries the long one), the footer's words when a chart has none.
     """
     lang = normalise_lang(lang)
     title = chart.title + (f" ({chart.subtitle})" if chart.subtitle else "")
@@ -530,7 +532,8 @@ def image_text(chart, lang: str = "fi") -> dict[str, str]:
         "Title": title,
         "Source": (chart.source or "").strip(),
         "Copyright": LICENCE,
-        "Description": " ".join(footer_lines(chart, lang)),
+        "Description": getattr(chart, "alt_short", "") or " ".join(footer_lines(chart, lang)),
+        "Comment": getattr(chart, "alt_long", ""),
         "Software": AUTHOR,
     }
 
@@ -562,7 +565,7 @@ def svg_with_text(svg: bytes, text: dict[str, str]) -> bytes:
     end = doc.find(">", start)
     if start < 0 or end < 0:
         raise ExportError("renderer did not return an SVG")
-    extra = f"<title>{_esc(text.get('Title'))}</title><desc>{_esc(text.get('Description'))}</desc>"
+    extra = f"<title>{_esc(text.get('Title'))}</title><desc>{_esc(text.get('Comment') or text.get('Description'))}</desc>"
     return (doc[: end + 1] + extra + doc[end + 1:]).encode("utf-8")
 
 

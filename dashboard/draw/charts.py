@@ -20,6 +20,7 @@ from dashboard.core.state import InvalidState, ViewState
 from dashboard.data import model, provenance
 from dashboard.data.context import current_context
 from dashboard.data.queries import DataUnavailable
+from dashboard.draw import alttext
 from dashboard.draw.figures.bar import bar_figure
 from dashboard.draw.figures.common import footer_text, wrap
 from dashboard.draw.figures.map import map_figure
@@ -49,6 +50,8 @@ class ChartData:
     filename_stem: str  # meaningful Finnish file name, e.g. "kanta-hame-asunnottomat-2024-kartta"
     geojson_path: str | None = None  # file path of the geometry (map only), for server-side export
     summary: str = ""  # text alternative of the chart (figcaption / aria)
+    alt_short: str = ""  # alt text usable as is, ≤ 250 characters (dashboard.draw.alttext)
+    alt_long: str = ""  # longer description: every value, the whole course
     extra: dict = field(default_factory=dict)  # view details for the UI (years, codes, classes)
 
 
@@ -267,16 +270,24 @@ def _map(state, ctx, indicator, lang) -> ChartData:
             if c.status != "missing" else "",
         })
     summary = summary or _summary_values(iy, lang)
+    alt = _year_alt("map", ctx, indicator, iy, title, unit, source, lang)
     return ChartData(
         kind="map", figure=fig, table=pd.DataFrame(rows), title=title, subtitle=subtitle, unit=unit, source=source,
         data_date=iy.load_date or "", synthetic=iy.synthetic, filename_stem=stem, geojson_path=str(geo.path),
-        summary=summary,
+        summary=summary, alt_short=alt.short, alt_long=alt.long,
         extra={"years": iy.years, "year": iy.year, "indicator": indicator.key,
                "mode": "tiles" if tiles else "country" if country else "geo",
                "display_columns": [_col("region", lang), _col("shown", lang), _col("class", lang), _col("note", lang)],
                "codes": [c.code for c in cells], "geojson_files": files,
                "legend": [(b.label, b.color) for b in classification.bins]},
     )
+
+
+def _year_alt(kind, ctx, indicator, iy, title, unit, source, lang) -> alttext.AltText:
+    """The alt text of a one-year chart, with the recent trend of the county reference it shows."""
+    reference = model.series(ctx.engine, ctx.registry, indicator.key, [iy.county.code], lang)[0] if iy.county.code else None
+    return alttext.year_alt(kind, indicator, iy, reference, title=title, unit=unit,
+                            place=ctx.registry.county.name.get(lang), source=source, lang=lang)
 
 
 def _no_values(year, lang) -> str:
@@ -372,10 +383,12 @@ def _bar(state, ctx, indicator, lang) -> ChartData:
             t("source.column", lang): _value_source(registry, indicator, lang, synthetic=ref.synthetic,
                                                     citation=ref.citation) if ref.status != "missing" else "",
         })
+    alt = _year_alt("bar", ctx, indicator, iy, title, unit, source, lang)
     return ChartData(
         kind="bar", figure=fig, table=pd.DataFrame(rows), title=title, subtitle=subtitle, unit=unit, source=source,
         data_date=iy.load_date or "", synthetic=iy.synthetic, filename_stem=stem,
         summary=_summary_ranking(ranked, iy, lang, totals=totals),
+        alt_short=alt.short, alt_long=alt.long,
         extra={"codes": [c.code for c in ranked], "year": iy.year, "years": iy.years,
                "comparison": [iy.county.name, iy.country.name],
                "display_columns": [_col("rank", lang), _col("region", lang), _col("shown", lang),
@@ -442,10 +455,12 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
         if vals:
             summary_parts.append(t("summary.trend", lang, name=s.name, first_year=vals[0][0], first=vals[0][1],
                                    last_year=vals[-1][0], last=vals[-1][1], trend=t(f"trend.{tr.key}", lang)))
+    alt = alttext.series_alt("trend", indicator, shown, [all_series[c] for c in munis], title=title, unit=unit,
+                             place=county.name.get(lang), source=source, lang=lang, synthetic=synthetic)
     return ChartData(
         kind="trend", figure=fig, table=pd.DataFrame(table_rows), title=title, subtitle=subtitle, unit=unit,
         source=source, data_date=load_date or "", synthetic=synthetic, filename_stem=stem,
-        summary=" ".join(summary_parts) or _no_values(None, lang),
+        summary=" ".join(summary_parts) or _no_values(None, lang), alt_short=alt.short, alt_long=alt.long,
         extra={"focus": focus_code, "years": years, "breaks": break_labels(indicator, lang),
                "comparison": [county_s.name, country_s.name],
                "display_columns": [_col("year", lang)] + [f"{s.name}: {_col('shown', lang)}" for s in shown]},
@@ -495,10 +510,12 @@ def _status_map(state, ctx, indicator, lang) -> ChartData:
     frame = pd.DataFrame(rows)
     done = sum(1 for c in cells if c.status in ("signed", "in_force", "renewed", "not_needed"))
     summary = t("summary.status", lang, done=done, total=len(cells))
+    alt = alttext.status_alt("status_map", cells, lambda code: _status_label(registry, template, code, lang),
+                             title=title, place=place, source=source, lang=lang, synthetic=synthetic)
     return ChartData(
         kind="status_map", figure=fig, table=frame, title=title, subtitle=subtitle, unit=t("status.legend", lang),
         source=source, data_date=load_date or "", synthetic=synthetic, filename_stem=stem, geojson_path=str(geo.path),
-        summary=summary, extra={"cells": cells, "template": template},
+        summary=summary, alt_short=alt.short, alt_long=alt.long, extra={"cells": cells, "template": template},
     )
 
 
@@ -529,10 +546,13 @@ def _rounds(state, ctx, indicator, lang) -> ChartData:
                  for p in periods}
     summary = " ".join(t("summary.round", lang, period=p, done=n, total=len(rows)) for p, n in submitted.items()) \
         or _no_values(None, lang)
+    alt = alttext.rounds_alt("rounds", periods, rows, label, lambda cell: cell.status in ("submitted", "submitted_late"),
+                             title=title, place=registry.county.name.get(lang), source=source, lang=lang,
+                             synthetic=synthetic)
     return ChartData(
         kind="rounds", figure=fig, table=pd.DataFrame(table_rows), title=title, subtitle=subtitle,
         unit=t("status.legend", lang), source=source, data_date=load_date or "", synthetic=synthetic,
-        filename_stem=stem, summary=summary, extra={"periods": periods, "rows": rows, "template": template},
+        filename_stem=stem, summary=summary, alt_short=alt.short, alt_long=alt.long, extra={"periods": periods, "rows": rows, "template": template},
     )
 
 
@@ -555,10 +575,18 @@ def _table(state, ctx, indicator, lang) -> ChartData:
                 row[str(y)] = "–"
         rows.append(row)
     stem = "-".join((slug(county.key), slug(indicator.key), CHART_KINDS["table"].file_word))
+    by_code = {s.code: s for s in all_series}
+    ref = model.reference_code(registry, indicator, lambda code: bool(by_code.get(code) and by_code[code].years))
+    shown = [by_code.get(ref) or model.series(ctx.engine, registry, indicator.key, [ref], lang)[0],
+             by_code[county.country.code]]
+    alt = alttext.series_alt("table", indicator, shown, [by_code[c] for c in county.municipality_codes],
+                             title=base.title, unit=base.unit, place=county.name.get(lang), source=base.source, lang=lang,
+                             synthetic=base.synthetic)
     return ChartData(
         kind="table", figure=base.figure, table=pd.DataFrame(rows), title=base.title, subtitle=base.subtitle,
         unit=base.unit, source=base.source, data_date=base.data_date, synthetic=base.synthetic or any(
             any(s.synthetic) for s in all_series), filename_stem=stem, summary=base.summary,
+        alt_short=alt.short, alt_long=alt.long,
         extra={"years": years, "breaks": base.extra.get("breaks", [])},
     )
 

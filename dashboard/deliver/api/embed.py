@@ -210,7 +210,8 @@ def _page(kind: str, state) -> str:
     return render_template(
         "embed.html", lang=lang, error=None, title=chart.title, subtitle=chart.subtitle,
         frame_title=t("embed.frame_title", lang, title=chart.title), figure_json=_figure_json(chart, lang),
-        alt=chart.summary or chart.title, synthetic=t("embed.synthetic", lang) if chart.synthetic else "",
+        alt=chart.alt_short or chart.summary or chart.title, alt_long=chart.alt_long,
+        show_description=t("alt.embed_long", lang), synthetic=t("embed.synthetic", lang) if chart.synthetic else "",
         show_table=t("embed.show_table", lang), table_caption=t("embed.table_caption", lang), header=header,
         rows=rows, source=chart.source, data_year_label=t("embed.data_year", lang), data_year=data_year,
         data_date_label=t("embed.data_date", lang), data_date=date_text(chart.data_date, lang) if chart.data_date else "",

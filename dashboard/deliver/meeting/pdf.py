@@ -110,7 +110,7 @@ def _slide_html(slide, base_url: str, lang: str) -> str:
         main = []
         svg = _chart_svg(chart, lang)
         if svg:
-            main.append(_svg_img(svg, chart.summary or chart.title, "chart"))
+            main.append(_svg_img(svg, chart.alt_short or chart.summary or chart.title, "chart"))
         if chart.summary:
             main.append(f'<h3>{escape(t("meeting.sequence.summary", lang))}</h3>'
                         f'<p class="summary">{escape(chart.summary)}</p>')

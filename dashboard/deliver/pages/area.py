@@ -42,6 +42,8 @@ from dashboard.deliver import breakdown as breakdown_toggle
 from dashboard.deliver import comparison as comparison_picker
 from dashboard.deliver import explorer as explorer_data
 from dashboard.deliver import parts_view
+from dashboard.deliver.alttext_panel import alt_panel
+from dashboard.deliver.alttext_panel import register_callbacks as register_alt_callbacks
 from dashboard.deliver.components import (
     chart_table,
     details_table,
@@ -262,7 +264,8 @@ def _status_sections(ctx, registry, area_key: str, state) -> list:
                            className="tk-measure-quote"),
                     html.Div([
                         figure_block(graph("area-status-map", chart, lang, class_name="tk-graph--status"), chart,
-                                     lang=lang, download=download_menu("area-status-map", "status_map", s)),
+                                     lang=lang, download=[download_menu("area-status-map", "status_map", s),
+                                                          alt_panel("area-status-map", chart, lang)]),
                         html.Div([html.H3(t("status.latest", lang).capitalize(), className="tk-h3"),
                                   html.Ul(items, className="tk-status-list")], className="tk-status-side"),
                     ], className="tk-grid tk-grid--status"),
@@ -277,7 +280,8 @@ def _status_sections(ctx, registry, area_key: str, state) -> list:
                     html.H2(t("section.rounds", lang), id=f"rounds-{ind.key}"),
                     html.P(measure_text(registry, area_key, ind.measure, lang),
                            className="tk-measure-quote"),
-                    html.Div(download_menu("area-rounds", "rounds", s), className="tk-figure__tools"),
+                    html.Div([download_menu("area-rounds", "rounds", s), alt_panel("area-rounds", chart, lang)],
+                             className="tk-figure__tools"),
                     rounds_table(chart, lang),
                     html.P(chart.summary, className="tk-figure__caption"),
                     html.P(source_text(chart, lang), className="tk-source"),
@@ -360,10 +364,12 @@ def build_area(area_key: str):
                                                    figure=screen_figure(map_chart.figure)),
                                              map_chart, lang=lang, class_name="tk-figure--map",
                                              legend=map_legend(legend_items(map_chart.figure), lang, "area-map-legend"),
-                                             download=html.Div(download_menu("area-map", "map", s), id="area-map-dl")),
+                                             download=[html.Div(download_menu("area-map", "map", s), id="area-map-dl"),
+                                                       alt_panel("area-map", map_chart, lang, live=True)]),
                                 figure_block(graph("area-bar", bar_chart, lang, class_name="tk-graph--bar", clear_on_unhover=True),
                                              bar_chart, lang=lang, class_name="tk-figure--bar",
-                                             download=html.Div(download_menu("area-bar", "bar", s), id="area-bar-dl")),
+                                             download=[html.Div(download_menu("area-bar", "bar", s), id="area-bar-dl"),
+                                                       alt_panel("area-bar", bar_chart, lang, live=True)]),
                             ],
                             className="tk-grid tk-grid--maps",
                         ),
@@ -387,7 +393,8 @@ def build_area(area_key: str):
                         html.H2(t("section.trend", lang), id="trend-h"),
                         figure_block(graph("area-trend", trend_chart, lang, class_name="tk-graph--trend"), trend_chart,
                                      lang=lang,
-                                     download=html.Div(download_menu("area-trend", "trend", s), id="area-trend-dl")),
+                                     download=[html.Div(download_menu("area-trend", "trend", s), id="area-trend-dl"),
+                                               alt_panel("area-trend", trend_chart, lang, live=True)]),
                         html.Div(details_table(chart_table(trend_chart, lang), lang, body_id="area-trend-table-body",
                                                label=t("section.trend", lang)),
                                  id="area-trend-table"),
@@ -517,6 +524,7 @@ def _mode_outputs(out, lang):
 
 
 def register_callbacks(app) -> None:
+    register_alt_callbacks(app)  # the explorer's alt-text panels (dashboard/deliver/alttext_panel.py)
     @app.callback(*MODE_OUTPUTS, Input("area-mapmode", "value"),
                   State("area-indicator", "value"), State("area-year", "value"), State("area-municipality", "value"),
                   State("page-meta", "data"), State("view-state", "data"),

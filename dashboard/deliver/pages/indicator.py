@@ -15,6 +15,7 @@ from dashboard.core.i18n import t
 from dashboard.core.state import InvalidState, check_indicator
 from dashboard.data import model, provenance, queries
 from dashboard.deliver import breakdown as breakdown_toggle
+from dashboard.deliver.alttext_panel import alt_panel
 from dashboard.deliver.components import data_table, figure_block, graph, page_href, source_text, table_wrap
 from dashboard.deliver.export_routes import download_menu
 from dashboard.deliver.pages.base import Built, render
@@ -109,7 +110,8 @@ def build_for(key):
                 toggle,
                 figure_block(graph("indicator-trend", table_chart, lang, class_name="tk-graph--trend",
                                    figure=with_breaks(table_chart.figure, table_chart.extra.get("breaks"))), table_chart,
-                             lang=lang, download=download_menu("indicator-trend", "trend", s)),
+                             lang=lang, download=[download_menu("indicator-trend", "trend", s),
+                                                  alt_panel("indicator-trend", table_chart, lang)]),
             ], className="tk-section", **{"aria-labelledby": "ind-trend-h"}))
             all_years = table_chart.extra["years"]
             years = all_years[-12:]
