@@ -9,7 +9,7 @@ from pathlib import Path
 
 TITLES = {
     "map": "1. Map indicator/year switch (headless Chromium)",
-    "first_view": "2. First view of the overview page (custom vs stock plotly.js)",
+    "first_view": "2. First view of the overview, the situation board and an area page (ours vs the stock plotly.js)",
     "refresh": "3. Offline refresh of all municipalities",
     "load": "4. 50 simulated users against gunicorn",
     "export": "5. Warm server-side chart export",

@@ -94,6 +94,9 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
         routing_callback_inputs={"_popstate": Input("tk-popstate", "data")},
     )
     app.index_string = INDEX
+    # The plotly.js bundle is not one of the scripts every page loads: _localise_index adds it to
+    # the pages that draw a chart, and names it for dcc.Graph's lazy load everywhere else.
+    app.config.assets_ignore = PLOTLY_BUNDLE_IGNORE
     _localise_index(app, registry)
     # Never call home for version checks or dev-tools assets.
     app.config.update({"show_undo_redo": False})
@@ -132,6 +135,9 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
 
 #: Dash's core-js + regenerator bundle; the browsers Dash 4 supports need only the regenerator
 #: runtime, which assets/vendor/00-regenerator-runtime.min.js provides (dashboard/bundle/).
+#: The custom plotly.js bundle (dashboard/bundle/), served from assets/ but not on every page.
+PLOTLY_BUNDLE = "vendor/plotly-tilannekuva.min.js"
+PLOTLY_BUNDLE_IGNORE = r"^plotly-tilannekuva\.min\.js$"
 _POLYFILL_TAG = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s*')
 
 
@@ -139,12 +145,22 @@ def _localise_index(app, registry) -> None:
     """Serve the HTML shell with the page's language (``?kieli=``) before any script runs, so the
     document is never announced in the wrong language; the client keeps it in sync afterwards.
     Dash's polyfill bundle is left out when our regenerator runtime is there to replace it, and
-    what the renderer needs next is preloaded (first view, benchmarks/bench_first_view.py)."""
+    what the renderer needs next is preloaded (first view, benchmarks/bench_first_view.py).
+
+    plotly.js (1.4 MB) is loaded only by the pages that open with a chart; on every other page
+    (the overview and the board draw their sparklines as server-made SVG) the bundle's URL is
+    named in a ``<meta>`` that assets/00-global-shim.js hands to dcc.Graph, so a chart reached
+    later in the session loads our bundle, never Dash's stock one."""
     original = app.interpolate_index
     prefix = app.config.requests_pathname_prefix or "/"
-    # Pages with charts: the area pages and the indicator pages (the overview's and the board's
-    # sparklines are server-made SVG, dashboard/meeting/spark.py).
-    chart_pages = (*(f"/{a.slug}" for a in registry.agreement.areas), "/indikaattori/")
+    # Pages that open with a chart: the area pages, the indicator pages and the meeting player
+    # (the overview's and the board's sparklines are server-made SVG, dashboard/draw/figures/spark.py).
+    chart_pages = (*(f"/{a.slug}" for a in registry.agreement.areas), "/indikaattori/", "/kokous/")
+    bundle_file = ASSETS / PLOTLY_BUNDLE
+    bundle_url = app.get_asset_url(PLOTLY_BUNDLE) + (
+        f"?m={int(bundle_file.stat().st_mtime)}" if bundle_file.is_file() else "")
+    bundle_meta = f'<meta name="tk-plotly-bundle" content="{bundle_url}">' if bundle_file.is_file() else ""
+    bundle_script = f'<script src="{bundle_url}"></script>' if bundle_file.is_file() else ""
     # What the renderer asks for only after every script has run, the browser fetches while the
     # scripts still load: the layout and callback list (every page), and dcc.Graph's code chunk
     # (pages with charts; Dash requests it once React has rendered a graph).
@@ -161,7 +177,10 @@ def _localise_index(app, registry) -> None:
         except RuntimeError:  # outside a request
             path, lang = "", None
         charts = path.startswith(chart_pages)
-        page = page.replace("</head>", "\n".join(preload + ([graph_chunk] if charts else [])) + "\n</head>", 1)
+        head = preload + ([graph_chunk] if charts else []) + ([bundle_meta] if bundle_meta else [])
+        page = page.replace("</head>", "\n".join(head) + "\n</head>", 1)
+        if charts and bundle_script:
+            page = page.replace('<div class="tk-scripts">', '<div class="tk-scripts">\n' + bundle_script, 1)
         if lang in ("sv", "en"):
             page = page.replace('<html lang="fi">', f'<html lang="{lang}">', 1)
         return page

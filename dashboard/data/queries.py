@@ -225,14 +225,29 @@ def annualise(frame: pd.DataFrame) -> pd.DataFrame:
     return ranked.groupby(["region_code", "year"], as_index=False).tail(1).drop(columns="_annual").reset_index(drop=True)
 
 
-def current_observations():
-    """(relation, condition) every observation read selects from: the live table under the
-    publication rule, or the versions valid at the moment the view is pinned to (``?tilanne=``,
-    :mod:`dashboard.core.pin`), which apply the publication rule of that day themselves."""
+def current_observations(engine: Engine | None = None):
+    """(relation, condition) every observation read selects from: what the public sees under the
+    publication rule, today or at the moment the view is pinned to (``?tilanne=``,
+    :mod:`dashboard.core.pin`). Live reads use the table itself unless a correction is waiting for
+    its publication date; then the published versions (:func:`published_observations`) keep
+    showing the older value until that date."""
     as_of = pin.current()
-    if as_of is None:
-        return observation, visible()
-    return observations_at(pin.moment_of(as_of)), true()
+    if as_of is not None:
+        moment = pin.moment_of(as_of)
+        return published_observations(moment, moment.astimezone(pin.LOCAL).date()), true()
+    if engine is not None and pending_publications(engine):
+        return published_observations(None, visibility_today()), true()
+    return observation, visible()
+
+
+def pending_publications(engine: Engine) -> bool:
+    """Whether any observation waits for its publication date (an embargo not yet over)."""
+    def compute() -> bool:
+        with engine.connect() as conn:
+            return conn.execute(select(observation.c.id).where(
+                observation.c.visible_from > visibility_today()).limit(1)).first() is not None
+
+    return bool(memo(engine, "pending_publications", (visibility_today(),), compute))
 
 
 @cached
@@ -243,7 +258,7 @@ def indicator_observations(engine: Engine, key: str, codes: tuple[str, ...] | No
     ``key`` is an indicator key (the total, what every view reads by default) or a series key
     ``<indicator>~<sex>`` (``registry.SERIES_SEP``): the rows of that sex."""
     key, _, sex = key.partition(SERIES_SEP)
-    obs, shown = current_observations()
+    obs, shown = current_observations(engine)
     cond = and_(obs.c.indicator_key == key, obs.c.sex == (sex or "total"), shown)
     if codes is not None:
         cond = and_(cond, obs.c.region_code.in_(list(codes)))
@@ -255,7 +270,7 @@ def indicator_observations(engine: Engine, key: str, codes: tuple[str, ...] | No
 @cached
 def period_observations(engine: Engine, key: str, region: str) -> pd.DataFrame:
     """Every period of one indicator in one region (total sex, not annualised): what a goal reads."""
-    obs, shown = current_observations()
+    obs, shown = current_observations(engine)
     cond = and_(obs.c.indicator_key == key, obs.c.region_code == region, obs.c.sex == "total", shown)
     stmt = select(*[obs.c[c] for c in OBS_COLUMNS]).where(cond).order_by(obs.c.year, obs.c.period)
     with engine.connect() as conn:
@@ -317,19 +332,19 @@ def indicator_runs(engine: Engine, key: str) -> pd.DataFrame:
 @cached
 @cached
 def manual_entries(engine: Engine, template: str) -> pd.DataFrame:
-    """Current (not superseded) manual entries of a template: region_code, period, data, synthetic, entered_at."""
-    cols = [manual_entry.c.region_code, manual_entry.c.period, manual_entry.c.data, manual_entry.c.entered_at,
-            manual_entry.c.load_run_id, manual_entry.c.submission_id, manual_entry.c.synthetic]
-    stmt = (
-        select(*cols)
-        .where(and_(manual_entry.c.template == template, manual_entry.c.superseded_at.is_(None), visible(manual_entry)))
-        .order_by(manual_entry.c.region_code, manual_entry.c.period)
-    )
+    """The manual entries of a template the public sees (today, or at the pinned moment):
+    region_code, period, data, synthetic, entered_at."""
+    cols = ["region_code", "period", "data", "entered_at", "load_run_id", "submission_id", "synthetic"]
+    as_of = pin.current()
+    moment = pin.moment_of(as_of) if as_of is not None else None
+    day = moment.astimezone(pin.LOCAL).date() if moment is not None else visibility_today()
+    entries = published_entries(moment, day)
+    stmt = (select(*[entries.c[c] for c in cols]).where(entries.c.template == template)
+            .order_by(entries.c.region_code, entries.c.period))
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).mappings().all())
     if frame.empty:
-        return pd.DataFrame(columns=["region_code", "period", "data", "entered_at", "load_run_id", "submission_id",
-                                     "synthetic"])
+        return pd.DataFrame(columns=cols)
     if "synthetic" not in frame:
         frame["synthetic"] = False
     frame["synthetic"] = frame["synthetic"].astype(bool)
@@ -356,18 +371,72 @@ def indicator_row(engine: Engine, key: str) -> dict | None:
 # --- values as they stood at a moment (pinned views, "tilanne pp.kk.vvvv") ---------------------
 
 
-def observations_at(as_of):
-    """The observation rows valid at ``as_of`` (a UTC datetime), as a subquery with the columns of
-    ``observation``: every version is kept in ``observation_history`` by database triggers, so a
-    pinned view reads exactly what the database held then, after any later refresh or correction."""
-    h = observation_history.c
-    stamp = as_of.astimezone(UTC).replace(tzinfo=None) if as_of.tzinfo else as_of
+def _stamp(moment):
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _same_key(a, b, columns):
+    return and_(*[a.c[c] == b.c[c] for c in columns])
+
+
+_OBS_KEY = ("indicator_key", "region_code", "period", "sex")
+_ENTRY_KEY = ("template", "region_code", "period")
+
+
+def published_observations(moment, day: date):
+    """THE publication rule over time: per observation (indicator, region, period, sex), the newest
+    version written by ``moment`` (None: now) that was public on ``day``, if the observation
+    existed then. A correction under embargo therefore leaves the older published value on show
+    until its publication date, and a view pinned to a moment reads exactly what the public saw
+    then. Versions are kept by database triggers (``observation_history``, one per load run)."""
+    h = observation_history.alias("h")
+    newer = observation_history.alias("h_newer")
+    alive = observation_history.alias("h_alive")
+
+    def seen(x):
+        cond = or_(x.c.visible_from.is_(None), x.c.visible_from <= day)
+        return cond if moment is None else and_(x.c.valid_from <= _stamp(moment), cond)
+
+    exists_then = (alive.c.valid_to.is_(None) if moment is None else
+                   and_(alive.c.valid_from <= _stamp(moment),
+                        or_(alive.c.valid_to.is_(None), alive.c.valid_to > _stamp(moment))))
     return (
-        select(*[h[c] for c in OBS_COLUMNS], h.sex)
-        .where(h.valid_from <= stamp, or_(h.valid_to.is_(None), h.valid_to > stamp),
-               # the publication rule as it stood that day: an embargoed value stays hidden
-               or_(h.visible_from.is_(None), h.visible_from <= stamp.date()))
-        .subquery("observation_at")
+        select(*[h.c[c] for c in OBS_COLUMNS], h.c.sex)
+        .where(seen(h),
+               ~select(newer.c.id).where(_same_key(newer, h, _OBS_KEY), newer.c.id > h.c.id, seen(newer)).exists(),
+               select(alive.c.id).where(_same_key(alive, h, _OBS_KEY), exists_then).exists())
+        .subquery("observation_published")
+    )
+
+
+def observations_at(as_of):
+    """The observations the public saw at ``as_of`` (a UTC datetime), as a subquery with the columns
+    of ``observation`` (kept for callers of the earlier name)."""
+    return published_observations(as_of, as_of.astimezone(pin.LOCAL).date() if as_of.tzinfo else as_of.date())
+
+
+def published_entries(moment, day: date):
+    """The manual entries (status entries, rounds) the public saw: per template, region and period
+    the newest entry entered by ``moment`` (None: now) and public on ``day``, if one was current
+    then. The same rule as :func:`published_observations`; ``manual_entry`` keeps every version
+    itself (``superseded_at``)."""
+    e = manual_entry.alias("e")
+    newer = manual_entry.alias("e_newer")
+    alive = manual_entry.alias("e_alive")
+
+    def seen(x):
+        cond = or_(x.c.visible_from.is_(None), x.c.visible_from <= day)
+        return cond if moment is None else and_(x.c.entered_at <= _stamp(moment), cond)
+
+    current_then = (alive.c.superseded_at.is_(None) if moment is None else
+                    and_(alive.c.entered_at <= _stamp(moment),
+                         or_(alive.c.superseded_at.is_(None), alive.c.superseded_at > _stamp(moment))))
+    return (
+        select(e)
+        .where(seen(e),
+               ~select(newer.c.id).where(_same_key(newer, e, _ENTRY_KEY), newer.c.id > e.c.id, seen(newer)).exists(),
+               select(alive.c.id).where(_same_key(alive, e, _ENTRY_KEY), current_then).exists())
+        .subquery("manual_entry_published")
     )
 
 

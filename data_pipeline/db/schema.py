@@ -126,8 +126,9 @@ observation = Table(
 )
 
 #: Every version an observation has had, written by database triggers (migration 0006) in the same
-#: transaction as each insert, update and delete of ``observation``, whichever code path writes it:
-#: a view pinned to a moment reads the versions valid then (``valid_from <= t < valid_to``).
+#: transaction as each insert, update and delete of ``observation``, whichever code path writes it;
+#: one version per load run (0007: a run's own in-between states are not kept). What the public saw
+#: at a moment: ``dashboard.data.queries.published_observations``.
 observation_history = Table(
     "observation_history",
     metadata,
@@ -153,6 +154,32 @@ observation_history = Table(
     Column("valid_to", DateTime(timezone=True), nullable=True, comment="NULL = the current version"),
     Index("ix_observation_history_key", "indicator_key", "region_code", "period", "sex", "valid_from"),
     Index("ix_observation_history_open", "observation_id", "valid_to"),
+)
+
+#: Meeting sequences a coordinator saves in the browser (/kokous, migration 0007); file
+#: sequences (TILANNEKUVA_MEETINGS_DIR) are read beside them.
+meeting_sequence = Table(
+    "meeting_sequence",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("slug", String(80), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("meeting_date", Date, nullable=False),
+    Column("as_of", String(40), nullable=True, comment="pinned moment (tilanne); NULL = live"),
+    Column("lang", String(2), nullable=False, server_default="fi"),
+    Column("created_by", String(80), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("slug", name="uq_meeting_sequence_slug"),
+)
+meeting_slide = Table(
+    "meeting_slide",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sequence_id", Integer, ForeignKey("meeting_sequence.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("view", String(500), nullable=False),
+    UniqueConstraint("sequence_id", "position", name="uq_meeting_slide_position"),
 )
 
 goal = Table(

@@ -186,6 +186,23 @@ def test_app014_pages_preload_layout_and_callbacks_and_chart_pages_the_graph_chu
     assert client.get("/_dash-component-suites/dash/dcc/async-graph.js").status_code == 200  # the URL exists
 
 
+def test_app016_plotly_js_is_loaded_by_the_pages_that_open_with_a_chart_only(client):
+    """The overview and the board draw no plotly chart: they do not load the 1.4 MB bundle, but name
+    it for a chart reached later (never Dash's stock plotly.min.js)."""
+    def bundle(html):
+        scripts = [s for s in re.findall(r'<script src="([^"]+)"', html) if "plotly" in s]
+        named = re.search(r'<meta name="tk-plotly-bundle" content="([^"]+)">', html)
+        return scripts, named.group(1) if named else None
+
+    for path in ("/", "/?esitys=1", "/tietolahteet"):
+        scripts, named = bundle(client.get(path).get_data(as_text=True))
+        assert scripts == [] and "/assets/vendor/plotly-tilannekuva.min.js" in named, path
+        assert client.get(named).status_code == 200
+    for path in ("/asuminen?vuosi=2020", "/indikaattori/tyottomat_pct"):
+        scripts, named = bundle(client.get(path).get_data(as_text=True))
+        assert scripts == [named], path
+
+
 def test_app015_profile_links_keep_language_and_forum_mode(dash_client):
     def indicator_links(query):
         _, layout = page_text(dash_client, "/kuntaprofiili", query)

@@ -196,10 +196,27 @@ def test_mt030_the_pre_read_pdf_has_a_cover_one_page_per_slide_and_is_tagged(app
         assert "synteettinen esimerkkiaineisto, ei tilastolähdettä" in flat.lower()
         assert "THL" not in flat and "sotkanet" not in flat.lower()
     assert f"Sivu 2 / {len(pages)}" in " ".join(pages[1].split())
+    # The map and the trend are drawn as vectors on their pages (a chart that failed to load
+    # would leave only the page's text).
+    for page in reader.pages[2:]:
+        assert len(page.get_contents().get_data()) > 10_000
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
     assert root["/Lang"] == "fi"
     print(f"3-slide PDF in {elapsed:.2f} s")
+
+
+def test_mt032_the_pdf_drops_what_draws_nothing_from_a_chart_and_keeps_it_valid():
+    from xml.etree.ElementTree import fromstring
+
+    from dashboard.deliver.meeting.pdf import lean_svg
+
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg"><defs><clipPath id="c"></clipPath></defs>'
+           b'<g class="a"><g class="b"/></g><g class="c"><path d="M0,0h1"/><g class="d"></g></g></svg>')
+    lean = lean_svg(svg)
+    fromstring(lean)
+    assert lean.count(b"<g") == 1 and b'<path d="M0,0h1"/>' in lean and b"clipPath" not in lean
+    assert lean_svg(b"<svg><g></svg>") == b"<svg><g></svg>"  # what would not parse is left as it was
 
 
 def test_mt031_one_view_as_pdf_and_bad_names_answer_in_finnish(app_on):

@@ -16,10 +16,8 @@ from dashboard.core.i18n import t
 from dashboard.data import model
 from dashboard.data.goal_data import goal_statuses
 from dashboard.deliver.components import page_href
-from dashboard.deliver.meeting.spark import data_uri, spark_svg
+from dashboard.draw.figures.spark import SPARK_YEARS, data_uri, spark_svg
 from dashboard.draw.gauges import TONE, status_symbol
-
-SPARK_YEARS = 10
 
 
 @dataclass(frozen=True)

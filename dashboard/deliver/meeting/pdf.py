@@ -10,9 +10,11 @@ made, so every URL printed in it reproduces its figures.
 from __future__ import annotations
 
 import base64
+import contextvars
 import logging
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -49,6 +51,30 @@ def pinned_sequence(seq: Sequence) -> Sequence:
     return Sequence(seq.slug, seq.title, seq.date, as_of, seq.lang, planned)
 
 
+#: What plotly leaves in its SVG that draws nothing: empty groups and clip paths.
+_EMPTY = re.compile(rb"<g\b[^>]*(?<!/)>\s*</g>|<g\b[^>]*/>|<clipPath\b[^>]*(?<!/)>\s*</clipPath>")
+
+
+def lean_svg(svg: bytes) -> bytes:
+    """The SVG without elements that draw nothing. WeasyPrint cascades styles through every node
+    of an embedded SVG, which is most of a pre-read's typesetting time; plotly's charts are
+    about half empty groups. Anything that would not parse afterwards is left as it was."""
+    from xml.etree.ElementTree import ParseError, fromstring
+
+    leaner = svg
+    while True:
+        step = _EMPTY.sub(b"", leaner)
+        if step == leaner:
+            break
+        leaner = step
+    try:
+        fromstring(leaner)
+    except ParseError:
+        log.warning("PDF: a chart's SVG was kept as drawn (it would not parse without its empty groups)")
+        return svg
+    return leaner
+
+
 def _svg_img(svg: str | bytes, alt: str, cls: str) -> str:
     data = svg.encode("utf-8") if isinstance(svg, str) else svg
     return (f'<img class="{cls}" alt="{escape(alt)}" '
@@ -65,10 +91,35 @@ def _chart_svg(chart, lang: str) -> bytes | None:
     key = (model.registry_key(ctx.registry), chart.kind, chart.filename_stem, chart.title, chart.summary,
            chart.data_date, (chart.extra or {}).get("as_of"), lang)
     try:
-        return queries.memo(ctx.engine, "pdf_svg", key, lambda: export.render_image(chart, "svg", "slide", lang))
+        return queries.memo(ctx.engine, "pdf_svg", key,
+                            lambda: lean_svg(export.render_image(chart, "svg", "slide", lang)))
     except Exception:
         log.warning("PDF: chart %s could not be rendered", chart.filename_stem, exc_info=True)
         return None
+
+
+#: Chart renders run beside the building of the next slides (the renderer is a separate browser
+#: process, so its work overlaps with the goal evaluations here).
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdf-chart")
+
+
+def _start_chart_svg(chart, lang: str):
+    """Start rendering ``chart``; returns the function that waits for its SVG (None: no picture)."""
+    try:
+        from flask import current_app, has_app_context
+
+        app = current_app._get_current_object() if has_app_context() else None
+    except ImportError:  # pragma: no cover
+        app = None
+    context = contextvars.copy_context()  # the pinned moment travels with the work
+
+    def work():
+        if app is None:
+            return _chart_svg(chart, lang)
+        with app.app_context():
+            return _chart_svg(chart, lang)
+
+    return _POOL.submit(context.run, work).result
 
 
 def _goals_html(goals, lang: str) -> str:
@@ -102,13 +153,12 @@ def _tiles_html(tiles, lang: str) -> str:
     return f'<div class="board">{"".join(groups)}</div>'
 
 
-def _slide_html(slide, base_url: str, lang: str) -> str:
+def _slide_html(slide, base_url: str, lang: str, svg: bytes | None = None) -> str:
     number = escape(t("meeting.sequence.slide_of", lang, number=slide.number, count=slide.count))
     parts = [f'<section class="slide"><p class="slide__number">{number}</p>', f"<h2>{escape(slide.title)}</h2>"]
     chart = slide.chart
     if chart is not None:
         main = []
-        svg = _chart_svg(chart, lang)
         if svg:
             main.append(_svg_img(svg, chart.alt_short or chart.summary or chart.title, "chart"))
         if chart.summary:
@@ -132,8 +182,11 @@ def document_html(seq: Sequence, base_url: str) -> str:
     seq = pinned_sequence(seq)
     lang = seq.lang
     registry = current_context().registry
-    contents = [slides.slide_content(s.state, number=s.number, count=len(seq.slides), title=s.title, path=s.path)
-                for s in seq.slides]
+    contents, pictures = [], []
+    for s in seq.slides:
+        content = slides.slide_content(s.state, number=s.number, count=len(seq.slides), title=s.title, path=s.path)
+        contents.append(content)
+        pictures.append(_start_chart_svg(content.chart, lang) if content.chart is not None else None)
     synthetic = any(c.synthetic for c in contents)
     as_of = pin.as_of_text(seq.as_of, lang)
     cover = (
@@ -145,7 +198,7 @@ def document_html(seq: Sequence, base_url: str) -> str:
         f'<p class="cover__county">{escape(registry.county.name.get(lang))} · {escape(getattr(registry.county.agreement, lang))}</p>'
         + (f'<p class="cover__synthetic">{escape(t("meeting.pdf.synthetic", lang))}</p>' if synthetic else "")
         + "</section>")
-    body = "".join(_slide_html(c, base_url, lang) for c in contents)
+    body = "".join(_slide_html(c, base_url, lang, wait() if wait else None) for c, wait in zip(contents, pictures))
     running = escape(f"{seq.title} · {as_of}")
     page_word = escape(t("meeting.pdf.page", lang))
     css = _with_token_values(CSS_FILE.read_text(encoding="utf-8")).replace("RUNNING_TITLE", running.replace('"', "'")).replace(

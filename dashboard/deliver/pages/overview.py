@@ -16,10 +16,9 @@ from dashboard.data import model, queries
 from dashboard.data.goal_data import goal_statuses
 from dashboard.deliver.components import page_href
 from dashboard.deliver.meeting import board
-from dashboard.deliver.meeting.spark import data_uri, spark_svg
 from dashboard.deliver.pages.base import Built, render
 from dashboard.draw.charts import manual_rule
-from dashboard.draw.figures.spark import HEIGHT, SPARK_YEARS, WIDTH
+from dashboard.draw.figures.spark import HEIGHT, SPARK_YEARS, WIDTH, data_uri, spark_svg
 from dashboard.draw.gauges import goal_gauges
 from dashboard.judge.compare import comparable, trend
 
@@ -91,7 +90,7 @@ def _spark_cell(h, lang: str) -> list:
     spark = h["spark"]
     if spark is None:
         return []
-    # Server-made SVG (dashboard/meeting/spark.py): no plotly.js needed for the first view.
+    # Server-made SVG (dashboard/draw/figures/spark.py): no plotly.js needed for the first view.
     svg = spark_svg(spark["years"], spark["county"], spark["country"], width=WIDTH, height=HEIGHT)
     return [
         # The picture repeats the words beside it: hidden from screen readers, which get the text.
