@@ -4,15 +4,15 @@ the source states it — shown beside the statistical year and the fetch date.
 
 Plain ADD/DROP COLUMN, as 0005 (a batch copy would recreate load_run, which observations reference).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05 22:20:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
