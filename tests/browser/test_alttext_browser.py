@@ -78,3 +78,18 @@ def test_bra003_keyboard_opens_the_panel_and_copies_with_a_visible_focus(browser
     expect(page.locator("#area-map-alt-status")).to_have_text("Kopioitu")
     assert page.evaluate("() => navigator.clipboard.readText()") == page.locator("#area-map-alt-short").inner_text()
     context.close()
+
+
+def test_bra004_embed_page_long_description_opens_and_axe_finds_nothing(browser, live_server):
+    context = browser.new_context(bypass_csp=True, viewport={"width": 800, "height": 700})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server + f"/upotus/map?sivu=asuminen&indikaattori={HOMELESS}&vuosi=2020")
+    expect(page.locator("#tk-embed-alt")).to_contain_text("Suurin Humppila 1,34, pienin Forssa 0,73.")
+    expect(page.locator("figure.tk-embed__figure")).to_have_attribute("aria-describedby", "tk-embed-alt")
+    page.click(".tk-embed__description summary")
+    expect(page.locator("#tk-embed-long")).to_be_visible()
+    expect(page.locator("#tk-embed-long")).to_contain_text("Kunnat suurimmasta pienimpään")
+    problems = axe_violations(page)
+    context.close()
+    assert problems == []
