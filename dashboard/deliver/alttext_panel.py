@@ -75,12 +75,14 @@ def texts_for(kind: str, href: str) -> tuple[str, str]:
 
     The link is read exactly as the download route reads it (whitelisted parameters, strict view
     state); anything else raises :class:`InvalidState` or ``export_routes.BadRequest``."""
-    parts = urlsplit(href or "")
+    if not isinstance(href, str):
+        raise InvalidState("kind", "invalid_kind", href)
+    parts = urlsplit(href)
     expected = f"{export_routes.ROUTE_PREFIX}/{kind}.{VIEW_LINK}"
     if parts.path != expected:
         raise InvalidState("kind", "invalid_kind", parts.path[:40])
     _kind, _fmt, _preset, params = export_routes.parse_request(f"{kind}.{VIEW_LINK}",
-                                                               MultiDict(parse_qsl(parts.query)))
+                                                               MultiDict(parse_qsl(parts.query, keep_blank_values=True)))
     chart = build_chart(kind, validate_state(params, current_context()))
     return chart.alt_short, chart.alt_long
 

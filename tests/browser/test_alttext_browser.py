@@ -55,3 +55,41 @@ def test_bra002_axe_finds_no_violations_with_the_panel_open(browser, live_server
     problems = axe_violations(page)
     context.close()
     assert problems == []
+
+
+def test_bra003_keyboard_opens_the_panel_and_copies_with_a_visible_focus(browser, live_server):
+    from tests.browser.test_dashboard_browser import FOCUSED, assert_focus_visible, tab_to
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server + f"/asuminen?indikaattori={HOMELESS}&vuosi=2020")
+    wait_map(page)
+    page.locator("#area-map-vienti summary").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == "summary@area-map-alt"  # right after the download menu
+    assert_focus_visible(page, "alt-text panel")
+    page.keyboard.press("Enter")
+    expect(page.locator("#area-map-alt")).to_have_attribute("open", "")
+    tab_to(page, "button@area-map-alt", limit=3)
+    assert_focus_visible(page, "copy button")
+    page.keyboard.press("Enter")
+    expect(page.locator("#area-map-alt-status")).to_have_text("Kopioitu")
+    assert page.evaluate("() => navigator.clipboard.readText()") == page.locator("#area-map-alt-short").inner_text()
+    context.close()
+
+
+def test_bra004_embed_page_long_description_opens_and_axe_finds_nothing(browser, live_server):
+    context = browser.new_context(bypass_csp=True, viewport={"width": 800, "height": 700})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server + f"/upotus/map?sivu=asuminen&indikaattori={HOMELESS}&vuosi=2020")
+    expect(page.locator("#tk-embed-alt")).to_contain_text("Suurin Humppila 1,34, pienin Forssa 0,73.")
+    expect(page.locator("figure.tk-embed__figure")).to_have_attribute("aria-describedby", "tk-embed-alt")
+    page.click(".tk-embed__description summary")
+    expect(page.locator("#tk-embed-long")).to_be_visible()
+    expect(page.locator("#tk-embed-long")).to_contain_text("Kunnat suurimmasta pienimpään")
+    problems = axe_violations(page)
+    context.close()
+    assert problems == []

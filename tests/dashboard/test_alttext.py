@@ -233,6 +233,7 @@ def test_alt014_panel_callback_words_the_view_of_the_download_link(dash_client, 
 
 @pytest.mark.parametrize("href", [
     "/vienti/bar.svg?vuosi=abc", "/vienti/bar.svg?hakkeri=1", "/vienti/map.svg?sivu=asuminen", "https://evil.example/x",
+    None, 42, {"href": "/vienti/bar.svg"}, "/vienti/bar.svg?" + "x" * 5000,
 ])
 def test_alt015_a_bad_view_gets_a_finnish_notice_and_keeps_the_texts(dash_client, href):
     import json
