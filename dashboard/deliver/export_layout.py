@@ -5,9 +5,9 @@ alone on a row, no municipality label on top of another. Plotly neither wraps ti
 colliding labels, and its own automatic margins move the plot after our header and footer have been
 placed, so the export decides everything itself, from measured text widths:
 
-* :func:`text_width` measures with the font the renderer (Chromium) draws with — the first family of
-  the design token ``FONT_FAMILY`` that fontconfig resolves (DejaVu Sans on Debian) — through
-  Pillow, so a wrap width is a width in pixels, not a guess in characters;
+* :func:`text_width` measures with the font the renderer (Chromium on the server) draws the design
+  token ``FONT_FAMILY`` with — fontconfig's sans-serif, DejaVu Sans on Debian — through Pillow, so a
+  wrap width is a width in pixels, not a guess in characters;
 * :func:`plan` (the one layout function) takes the chart's figure and a preset and returns an
   :class:`ExportPlan`: the font sizes, the wrapped title, subtitle, selection and footer lines, the
   legend grid (entries per row, balanced rows), the margins, the axis tick step and each map label's
@@ -27,8 +27,6 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from dashboard.core import tokens
-
 #: Line height of plotly's multi-line text (its LINE_SPACING).
 LINE = 1.3
 _MEASURE_LOCK = threading.Lock()  # one FreeType face shared by the server's threads
@@ -42,7 +40,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 @lru_cache(maxsize=4)
 def _font_file(bold: bool) -> str | None:
-    """The file of the first ``FONT_FAMILY`` family fontconfig knows (what Chromium draws with)."""
+    """The file of fontconfig's sans-serif (what Chromium draws ``FONT_FAMILY`` with on the server)."""
     if not shutil.which("fc-match"):
         return None
     style = ":bold" if bold else ""
@@ -367,7 +365,3 @@ def place_labels(points: list[tuple[float, float] | None], texts: list[str], fon
         if best is None and not centred_only:
             best = (size, ["middle center"] * len(texts))
     return best if best is not None else (sizes[-1], ["middle center"] * len(texts))
-
-
-def text_colour_on_paper() -> str:
-    return tokens.EXPORT_TEXT
