@@ -254,16 +254,6 @@ def _inline_geojson(figure: dict, geojson_path: str | None, files: dict | None =
             trace["geojson"] = _read_geojson(str(p), p.stat().st_mtime)
 
 
-CARTESIAN = ("scatter", "bar", "box", "histogram", "heatmap", "violin", "waterfall")
-
-
-def _axis_title(axis) -> str:
-    if not isinstance(axis, dict):
-        return ""
-    title = axis.get("title")
-    return (title.get("text") or "") if isinstance(title, dict) else (title or "")
-
-
 _FONT_KEYS = ("font", "tickfont", "textfont", "insidetextfont", "outsidetextfont", "grouptitlefont")
 
 
@@ -487,7 +477,6 @@ def _fit_breaks(fig: dict, plan) -> None:
     from dashboard.deliver.export_layout import plain, wrap_px
 
     layout = fig["layout"]
-    xa = layout.get("xaxis") or {}
     years = sorted({v for tr in fig["data"] for v in (tr.get("x") or []) if isinstance(v, (int, float))})
     notes = [a for a in layout.get("annotations") or [] if isinstance(a, dict) and a.get("name") == "break"]
     if not notes or not years:
@@ -503,7 +492,6 @@ def _fit_breaks(fig: dict, plan) -> None:
         note["xanchor"] = "right" if right_half else "left"
         note["y"] = y
         y -= (len(lines) * size * 1.3 + 6) / max(plan.plot_h, 1)
-    del xa
 
 
 def render_image(chart, fmt: str = "png", preset: str = "slide", lang: str = "fi") -> bytes:

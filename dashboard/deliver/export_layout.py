@@ -5,9 +5,9 @@ alone on a row, no municipality label on top of another. Plotly neither wraps ti
 colliding labels, and its own automatic margins move the plot after our header and footer have been
 placed, so the export decides everything itself, from measured text widths:
 
-* :func:`text_width` measures with the font the renderer (Chromium) draws with — the first family of
-  the design token ``FONT_FAMILY`` that fontconfig resolves (DejaVu Sans on Debian) — through
-  Pillow, so a wrap width is a width in pixels, not a guess in characters;
+* :func:`text_width` measures with the font the renderer (Chromium on the server) draws the design
+  token ``FONT_FAMILY`` with — fontconfig's sans-serif, DejaVu Sans on Debian — through Pillow, so a
+  wrap width is a width in pixels, not a guess in characters;
 * :func:`plan` (the one layout function) takes the chart's figure and a preset and returns an
   :class:`ExportPlan`: the font sizes, the wrapped title, subtitle, selection and footer lines, the
   legend grid (entries per row, balanced rows), the margins, the axis tick step and each map label's
@@ -27,8 +27,6 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from dashboard.core import tokens
-
 #: Line height of plotly's multi-line text (its LINE_SPACING).
 LINE = 1.3
 _MEASURE_LOCK = threading.Lock()  # one FreeType face shared by the server's threads
@@ -42,7 +40,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 @lru_cache(maxsize=4)
 def _font_file(bold: bool) -> str | None:
-    """The file of the first ``FONT_FAMILY`` family fontconfig knows (what Chromium draws with)."""
+    """The file of fontconfig's sans-serif (what Chromium draws ``FONT_FAMILY`` with on the server)."""
     if not shutil.which("fc-match"):
         return None
     style = ":bold" if bold else ""
@@ -331,13 +329,52 @@ def _box(cx, cy, w, h, dx, dy, off):
     return (x, y, x + w, y + h)
 
 
+def _arrange(points, sizes_wh, places, size: float, plot_w: float, plot_h: float, budget: int = 4000):
+    """Textpositions so no two boxes overlap and all stay inside, by depth-first search (the first
+    free place of each label in ``places`` order, backing up when a later label finds none); None
+    when there is none within ``budget`` tries."""
+    n = len(points)
+    chosen: list[str] = []
+    placed: list[tuple] = []
+    tries = 0
+
+    def solve(i: int) -> bool:
+        nonlocal tries
+        if i == n:
+            return True
+        if points[i] is None:
+            chosen.append("middle center")
+            if solve(i + 1):
+                return True
+            chosen.pop()
+            return False
+        (x, y), (w, h) = points[i], sizes_wh[i]
+        for name, dx, dy in places:
+            tries += 1
+            if tries > budget:
+                return False
+            box = _box(x, y, w, h, dx, dy, size * 0.4)
+            if box[0] < 0 or box[1] < 0 or box[2] > plot_w or box[3] > plot_h:
+                continue
+            if any(_overlap(box, other) for other in placed):
+                continue
+            chosen.append(name)
+            placed.append(box)
+            if solve(i + 1):
+                return True
+            chosen.pop()
+            placed.pop()
+        return False
+
+    return list(chosen) if solve(0) else None
+
+
 def place_labels(points: list[tuple[float, float] | None], texts: list[str], font: float, plot_w: float,
                  plot_h: float) -> tuple[float, list[str]]:
     """(font, textposition per label) so no two map labels overlap and every label stays inside
-    the plot: the largest font at which all labels can sit centred, else the smallest font that
-    lets each colliding label move to a free side of its point (greedy, in order)."""
+    the plot: the largest font (down to 80 %) at which all labels sit centred on their points,
+    else the largest font at which colliding labels can move to a free side of their point."""
     sizes = [font - i for i in range(int(font - MIN_FONT) + 1)]
-    best = None
     for size in sizes:
         boxes = []
         for text in texts:
@@ -345,29 +382,7 @@ def place_labels(points: list[tuple[float, float] | None], texts: list[str], fon
             w = max(text_width(line, size, bold=line.startswith("<b>")) for line in lines)
             boxes.append((w, len(lines) * size * LINE))
         centred_only = size >= font * 0.8
-        chosen: list[str] = []
-        placed: list[tuple] = []
-        ok = True
-        for pt, (w, h) in zip(points, boxes):
-            if pt is None:
-                chosen.append("middle center")
-                continue
-            for name, dx, dy in PLACES[:1] if centred_only else PLACES:
-                box = _box(pt[0], pt[1], w, h, dx, dy, size * 0.4)
-                inside = box[0] >= 0 and box[1] >= 0 and box[2] <= plot_w and box[3] <= plot_h
-                if inside and not any(_overlap(box, other) for other in placed):
-                    chosen.append(name)
-                    placed.append(box)
-                    break
-            else:
-                ok = False
-                break
-        if ok:
+        chosen = _arrange(points, boxes, PLACES[:1] if centred_only else PLACES, size, plot_w, plot_h)
+        if chosen is not None:
             return size, chosen
-        if best is None and not centred_only:
-            best = (size, ["middle center"] * len(texts))
-    return best if best is not None else (sizes[-1], ["middle center"] * len(texts))
-
-
-def text_colour_on_paper() -> str:
-    return tokens.EXPORT_TEXT
+    return sizes[-1], ["middle center"] * len(texts)

@@ -38,7 +38,7 @@ MEASURE = """
       const r = part.getBoundingClientRect();
       if (!r.width || !r.height || !part.textContent.trim()) continue;
       boxes.push({text: part.textContent.trim(), x0: r.left - frame.left, y0: r.top - frame.top,
-                  x1: r.right - frame.left, y1: r.bottom - frame.top});
+                  x1: r.right - frame.left, y1: r.bottom - frame.top, legend: el.classList.contains('legendtext')});
     }
   }
   return {width: frame.width, height: frame.height, boxes};
@@ -92,6 +92,12 @@ def measured_text(page, chart, preset: str, lang: str) -> str:
     assert not outside, (chart.kind, preset, lang, outside)
     clashes = [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:] if _overlap(a, b)]
     assert not clashes, (chart.kind, preset, lang, clashes)
+    # Legend rows are balanced: never one entry left alone on a row under a full one.
+    rows: dict[int, int] = {}
+    for b in boxes:
+        if b["legend"]:
+            rows[round(b["y0"] / 4)] = rows.get(round(b["y0"] / 4), 0) + 1
+    assert not rows or max(rows.values()) - min(rows.values()) <= 1, (chart.kind, preset, lang, rows)
     return " ".join(b["text"] for b in boxes)
 
 

@@ -390,13 +390,21 @@ def test_exp022_layout_rules_wrap_balance_and_never_clip():
 
 
 def test_exp023_map_labels_move_or_shrink_until_none_collides():
-    from dashboard.deliver.export_layout import place_labels, text_width
+    from dashboard.deliver.export_layout import LINE, PLACES, _box, _overlap, place_labels, text_width
 
     points = [(100, 100), (112, 104), (300, 200)]  # the first two as close as Humppila and Forssa
     texts = ["<b>Humppila</b><br>6,5", "<b>Forssa</b><br>7,9", "<b>Loppi</b><br>4,0"]
     size, places = place_labels(points, texts, 13, 400, 300)
-    assert size >= 8 and len(places) == 3 and places[0] != places[1] or size < 13
-    assert text_width("<b>Humppila</b>", 13, bold=True) > 30
+    assert 8 <= size <= 13 and len(places) == 3
+    offsets = {name: (dx, dy) for name, dx, dy in PLACES}
+    boxes = []
+    for (x, y), text, place in zip(points, texts, places):
+        w = max(text_width(line, size, bold=line.startswith("<b>")) for line in text.split("<br>"))
+        boxes.append(_box(x, y, w, 2 * size * LINE, *offsets[place], size * 0.4))
+    assert not _overlap(boxes[0], boxes[1]) and not _overlap(boxes[1], boxes[2])
+    assert all(b[0] >= 0 and b[1] >= 0 and b[2] <= 400 and b[3] <= 300 for b in boxes)
+    alone, _ = place_labels([(200, 150)], ["<b>Loppi</b><br>4,0"], 13, 400, 300)
+    assert alone == 13  # a label with room keeps its size
 
 
 def test_exp024_xlsx_names_its_sheet_title_author_source_and_licence_and_has_notes():
