@@ -18,6 +18,11 @@ Encoding (per indicator, aligned with its list of years ``Y``):
 no row at all; flag digits ``synthetic + 2 × provisional``; the text a cell shows.
 ``K`` (aligned with ``years``; one entry when there are none): [class index per municipality in
 name order, colours, legend].
+
+A chosen comparison (``vertailu``, :mod:`dashboard.data.benchmarks`): ``bench`` = [code, name] of its
+benchmark, one more region in every ``r`` (its series by the one rule of
+:mod:`dashboard.judge.benchmark`), the verdicts ``vc`` against it; the browser uses it as the
+reference (with the whole country as the benchmark, the county region is the second one).
 """
 from __future__ import annotations
 
