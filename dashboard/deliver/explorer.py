@@ -22,6 +22,11 @@ no row at all; flag digits ``synthetic + 2 × provisional``; the text a cell sho
 ``figures.trend.break_marks`` draws them, [shapes, annotations, annotations in forum mode].
 ``K`` (aligned with ``years``; one entry when there are none): [class index per municipality in
 name order, colours, legend].
+
+A chosen comparison (``vertailu``, :mod:`dashboard.data.benchmarks`): ``bench`` = [code, name] of its
+benchmark, one more region in every ``r`` (its series by the one rule of
+:mod:`dashboard.judge.benchmark`), the verdicts ``vc`` against it; the browser uses it as the
+reference (with the whole country as the benchmark, the county region is the second one).
 """
 from __future__ import annotations
 
@@ -91,10 +96,13 @@ def _map_load_date(rows: dict, registry, indicator, dates: dict) -> str | None:
     return max((dates.get(i) for i in ids if dates.get(i)), default=None)
 
 
-def _classes(engine, registry, indicator, year: int | None, lang: str) -> list:
+def _classes(engine, registry, indicator, year: int | None, lang: str, bench=None) -> list:
     """The map classes of one year, as the browser applies them: [class index of each municipality
-    (in name order), the colour of each index, the legend's shown entries [label, colour]]."""
-    iy = model.indicator_year(engine, registry, indicator.key, year, lang)
+    (in name order), the colour of each index, the legend's shown entries [label, colour]] — of the
+    same view as the server's map (with the chosen comparison's benchmark, as charts._map)."""
+    from dashboard.draw.charts import with_benchmark
+
+    iy = with_benchmark(model.indicator_year(engine, registry, indicator.key, year, lang), bench)
     idx, colors = categories_for(iy.municipalities, iy.classification)
     legend = value_legend(iy.classification, idx, colors, special_labels(indicator, lang))
     return [idx, colors, [[label, color] for label, color, shown in legend if shown]]
@@ -182,8 +190,8 @@ def indicator_payload(ctx, key: str, lang: str, comparison: str = "maakunta", mu
              for code, s in series.items() if s.years}
     out = {
         # per selectable year; with none, one entry for the view without a year
-        "K": [_classes(engine, registry, indicator, year, lang) for year in model.selectable_years(engine, registry, key)]
-        or [_classes(engine, registry, indicator, None, lang)],
+        "K": [_classes(engine, registry, indicator, year, lang, bench) for year in model.selectable_years(engine, registry, key)]
+        or [_classes(engine, registry, indicator, None, lang, bench)],
         "title": indicator.title.get(lang),
         "unit": indicator.unit.text(lang),
         "dec": indicator.decimals,
