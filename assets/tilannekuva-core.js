@@ -411,7 +411,9 @@
       data.push({ type: "scatter", mode: "lines", name: st.context, x: [null], y: [null],
         line: { color: TOK.context, width: 1 }, hoverinfo: "skip", showlegend: true });
     }
-    [[tv.country, TOK.country, 2, "dash", 6], [tv.county, TOK.county, 2.5, "solid", 7], [tv.focus, TOK.accent, 3.5, "solid", 9]]
+    // A count's country total stays off the axis (ind.tot, decided in Python: charts._trend).
+    var country = tv.ind.tot ? null : tv.country;
+    [[country, TOK.country, 2, "dash", 6], [tv.county, TOK.county, 2.5, "solid", 7], [tv.focus, TOK.accent, 3.5, "solid", 9]]
       .forEach(function (spec) {
         var s = spec[0];
         if (!s || !s.years.length) return;
@@ -423,11 +425,11 @@
           hovertemplate: "<b>" + s.name + "</b> %{x}<br>%{customdata}<extra></extra>",
           connectgaps: false });
       });
-    if (tv.shown.some(function (s) { return s.synthetic.some(Boolean); })) {
+    if ([tv.focus, tv.county, country].some(function (s) { return s && s.synthetic.some(Boolean); })) {
       data.push({ type: "scatter", mode: "markers", name: T(st, "chart.synthetic_legend"), x: [null], y: [null],
         marker: { symbol: "circle-open", size: 9, color: TOK.muted, line: { width: 2 } }, hoverinfo: "skip", showlegend: true });
     }
-    var everything = [tv.focus, tv.county, tv.country].concat(tv.context).filter(function (s) { return s; });
+    var everything = [tv.focus, tv.county, country].concat(tv.context).filter(function (s) { return s; });
     var yearSet = {};
     var values = [];
     everything.forEach(function (s) {
@@ -513,6 +515,7 @@
           last_year: vals[vals.length - 1][0], last: vals[vals.length - 1][1], trend: ind.tw[s.code] }));
       }
     });
+    if (ind.tot && tv.country.years.length) parts.push(T(st, "classes.count_trend", { country: tv.country.name }));
     return {
       title: ind.title, subtitle: sub,
       summary: parts.join(" ") || noValues(st, null),

@@ -75,7 +75,7 @@ TEMPLATES = (
     "summary.missing", "summary.trend", "table.rank", "table.region", "table.shown", "table.vs_county",
     "table.note", "table.no_values", "table.year", "table.note_hidden", "table.note_missing", "table.note_synthetic",
     "table.note_provisional", "compare.better", "compare.similar", "compare.worse", "compare.higher",
-    "compare.lower", "banner.synthetic", "banner.synthetic_detail", "classes.count_refs",
+    "compare.lower", "banner.synthetic", "banner.synthetic_detail", "classes.count_refs", "classes.count_trend",
 )
 VERSION = 1
 

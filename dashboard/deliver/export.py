@@ -413,7 +413,7 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
     # A trend's series breaks are drawn in every export (the screen's explorer trend has none yet).
     fig = copy.deepcopy(with_breaks(chart.figure, (getattr(chart, "extra", None) or {}).get("breaks")))
     fig.setdefault("data", [])
-    _inline_geojson(fig, chart.geojson_path, chart.extra.get("geojson_files"))
+    _inline_geojson(fig, chart.geojson_path, (getattr(chart, "extra", None) or {}).get("geojson_files"))
     layout = fig.setdefault("layout", {})
     if not fig["data"]:  # nothing to draw: the image says so in the chart's own words, without empty axes
         for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:

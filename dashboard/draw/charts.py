@@ -423,8 +423,11 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
     stem = "-".join(x for x in (slug(county.key), slug(indicator.key), slug(who), CHART_KINDS["trend"].file_word,
                                 _comparison_word(bench)) if x)
     source = source_line(registry, indicator, lang, engine=ctx.engine)
+    # A count's country total is never on the municipalities' axis (its values stay in the table).
+    totals = not comparable(indicator)
     fig = trend_figure(
-        focus=focus, county=county_s, country=country_s, context=context, lang=lang, title=wrap(title, 64),
+        focus=focus, county=county_s, country=None if totals else country_s, context=context, lang=lang,
+        title=wrap(title, 64),
         subtitle=subtitle, footer=_footer(source, load_date, synthetic, lang), axis_title=unit,
         labels={"context": t("trend.context", lang, county=county.name.get(lang)),
                 "synthetic_legend": t("chart.synthetic_legend", lang)},
@@ -455,6 +458,8 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
         if vals:
             summary_parts.append(t("summary.trend", lang, name=s.name, first_year=vals[0][0], first=vals[0][1],
                                    last_year=vals[-1][0], last=vals[-1][1], trend=t(f"trend.{tr.key}", lang)))
+    if totals and country_s.years:
+        summary_parts.append(t("classes.count_trend", lang, country=country_s.name))
     alt = alttext.series_alt("trend", indicator, shown, [all_series[c] for c in munis], title=title, unit=unit,
                              place=county.name.get(lang), source=source, lang=lang, synthetic=synthetic)
     return ChartData(

@@ -128,6 +128,21 @@ def test_mc010_bar_chart_of_a_count_leaves_county_and_country_totals_off_the_axi
     assert len(rate.figure["layout"]["shapes"]) == 2  # a rate keeps its reference lines
 
 
+
+def test_mc010b_trend_of_a_count_leaves_the_country_total_off_the_axis(dash_app):
+    with dash_app.server.test_request_context():
+        from dashboard.draw.charts import build_chart
+
+        count = build_chart("trend", ViewState(page="asuminen", indicator="asunnottomat_yksinaiset_lkm", municipality="109"))
+        rate = build_chart("trend", ViewState(page="asuminen", indicator="asunnottomat_yksinaiset_per1000", municipality="109"))
+    names = [tr["name"] for tr in count.figure["data"]]
+    assert "Koko maa" not in names and "Hämeenlinna" in names
+    # (the test data has no country total for this count, so the summary needs no note)
+    assert "Koko maa on yhteismäärä" not in count.summary
+    assert any(c.startswith("Koko maa") for c in count.table.columns)  # its values stay in the table
+    assert "Koko maa" in [tr["name"] for tr in rate.figure["data"]]
+
+
 def test_mc011_the_county_map_is_coloured_by_the_indicator_polarity(dash_app):
     with dash_app.server.test_request_context():
         from dashboard.draw.charts import build_chart
