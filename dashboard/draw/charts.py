@@ -130,7 +130,9 @@ def _base(kind: str, state: ViewState, registry, indicator, year, lang: str):
     unit = indicator.unit.text(lang)
     place = county.name.get(lang)
     subtitle = " · ".join(x for x in (unit, str(year) if year else "", place) if x)
-    stem = "-".join(x for x in (slug(county.key), slug(indicator.key), str(year) if year else "",
+    # a sex variant's file name says it in Finnish, like the rest of the name (…-tyottomat-pct-naiset-…)
+    key_words = slug(indicator.base_key) + (f"-{slug(t(f'breakdown.{indicator.variant}', 'fi'))}" if indicator.variant else "")
+    stem = "-".join(x for x in (slug(county.key), key_words, str(year) if year else "",
                                 CHART_KINDS[kind].file_word) if x)
     return title, subtitle, unit, stem
 
