@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from dashboard.data import queries
 
 
@@ -70,8 +72,9 @@ def latest_parts(engine, registry, template: str, region: str, lang: str = "fi")
             continue
         scores.sort(key=lambda p: p.kind != "process")
         reporter = str(data.get("ilmoittaja") or "")
-        if row.get("submission_id") == row.get("submission_id") and row.get("submission_id") is not None:
-            org = queries.submission_organisation(engine, int(row["submission_id"]))
+        submission = row.get("submission_id")
+        if submission is not None and not pd.isna(submission):  # reported in the collection area
+            org = queries.submission_organisation(engine, int(submission))
             known = registry.organisations.by_key if getattr(registry, "organisations", None) else {}
             reporter = known[org].label(lang) if org in known else (org or reporter)
         rank = _number(data.get("sijoitus"))

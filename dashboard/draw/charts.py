@@ -139,7 +139,9 @@ def _base(kind: str, state: ViewState, registry, indicator, year, lang: str, ben
     unit = indicator.unit.text(lang)
     place = place_text(registry, bench, lang)
     subtitle = " · ".join(x for x in (unit, str(year) if year else "", place) if x)
-    stem = "-".join(x for x in (slug(county.key), slug(indicator.key), str(year) if year else "",
+    # a sex variant's file name says it in Finnish, like the rest of the name (…-tyottomat-pct-naiset-…)
+    key_words = slug(indicator.base_key) + (f"-{slug(t(f'breakdown.{indicator.variant}', 'fi'))}" if indicator.variant else "")
+    stem = "-".join(x for x in (slug(county.key), key_words, str(year) if year else "",
                                 CHART_KINDS[kind].file_word, _comparison_word(bench)) if x)
     return title, subtitle, unit, stem
 

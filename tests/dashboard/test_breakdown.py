@@ -192,6 +192,7 @@ def test_brk106_exports_name_the_variant(brk_client):
     assert women.status_code == 200, women.data[:300]
     text = women.data.decode("utf-8-sig")
     assert "Työttömät, % työvoimasta – naiset" in text
+    assert "kanta-hame-tyottomat-pct-naiset-" in women.headers["Content-Disposition"]
     total = brk_client.get(f"/vienti/bar.csv?{base}").data.decode("utf-8-sig")
     assert "naiset" not in total and "Työttömät, % työvoimasta" in total
     xlsx = brk_client.get(f"/vienti/trend.xlsx?{base}&jako=miehet")

@@ -4,12 +4,13 @@ a demo entry is labelled synthetic and names no publication."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
-from data_pipeline.db.schema import manual_entry
+from data_pipeline.db.schema import collection_round, manual_entry, submission
 from data_pipeline.manual import load_manual_files
 from tests.dashboard.conftest import DashClient, find, render_page, texts
 from tests.dashboard.data import REGISTRY, build_database, write_geometry
@@ -17,7 +18,7 @@ from tests.dashboard.data import REGISTRY, build_database, write_geometry
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "manual" / "hyte_kerroin_osat.csv"
 
 
-def _env(root, *, synthetic=False):
+def _env(root, *, synthetic=False, reported=False):
     from dashboard import create_app
 
     engine = build_database(root / "parts.sqlite3")
@@ -26,6 +27,14 @@ def _env(root, *, synthetic=False):
     if synthetic:  # as a demo fill would enter it
         with engine.begin() as conn:
             conn.execute(update(manual_entry).where(manual_entry.c.template == "hyte_kerroin").values(synthetic=True))
+    if reported:  # Hämeenlinna's row as published from its collection-area submission
+        with engine.begin() as conn:
+            rid = conn.execute(insert(collection_round).values(
+                template="hyte_kerroin", name="HYTE 2024", period="2024", due_date=date(2025, 11, 30),
+                organisations=["hameenlinna"], opened_at=datetime(2025, 10, 1, tzinfo=UTC))).inserted_primary_key[0]
+            sid = conn.execute(insert(submission).values(round_id=rid, organisation="hameenlinna",
+                                                         status="published")).inserted_primary_key[0]
+            conn.execute(update(manual_entry).where(manual_entry.c.region_code == "109").values(submission_id=sid))
     app = create_app(engine=engine, registry=REGISTRY, geo_dir=root / "geo")
     return engine, DashClient(app.server.test_client())
 
@@ -98,6 +107,15 @@ def test_hpp003_demo_entry_is_labelled_synthetic_and_names_no_publication(tmp_pa
     text = " ".join(texts(find(tree, "parts-hyte_kerroin")))
     assert "Lähde: synteettinen esimerkkiaineisto" in text and "THL" not in text and "88 *" in text
     assert "synteettistä esimerkkiaineistoa" in " ".join(texts(tree))  # the page banner
+
+
+def test_hpp005_a_collection_area_report_names_its_organisation(tmp_path):
+    engine, dash = _env(tmp_path, reported=True)
+    tree = page(dash, "?kunta=109&kieli=sv")
+    engine.dispose()
+    text = " ".join(texts(find(tree, "parts-hyte_kerroin")))
+    assert "Källa: Tavastehus (rapporterad uppgift)" in text  # the organisation, not the person
+    assert "Hämeenlinnan hyte-koordinaattori" not in text
 
 
 def test_hpp004_no_section_without_parts():

@@ -108,9 +108,14 @@ def test_live001_user_agent_and_one_request_per_indicator(live, registry, mini_o
     data_calls = [c for c in session.calls if c.url == BASE_URL + "json"]
     ids = [dict(c.params)["indicator"] for c in data_calls]
     assert sorted(ids) == sorted(set(ids)) == sorted(loadable_ids(registry, mini_offline))
+    # the total, and men and women for an indicator whose breakdowns name them (indicators.yaml)
+    genders = {i.source.id: i.source.genders for i in registry.catalogue.indicators if i.source.kind == "sotkanet"}
     for c in data_calls:
         assert [v for k, v in c.params if k == "years"] == list(range(YEARS[0], YEARS[1] + 1))
-        assert [v for k, v in c.params if k == "genders"] == ["total"]
+        assert [v for k, v in c.params if k == "genders"] == genders.get(dict(c.params)["indicator"], ["total"])
+    if 181 in ids:
+        assert [v for k, v in next(c for c in data_calls if dict(c.params)["indicator"] == 181).params
+                if k == "genders"] == ["total", "male", "female"]
     gets = [c.url for c in session.calls if c.method == "GET" and c.url != BASE_URL + "json"]
     assert sorted(gets) == [BASE_URL + "indicators", BASE_URL + "regions"]
     posts = [c for c in session.calls if c.method == "POST"]
