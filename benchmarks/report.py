@@ -14,8 +14,9 @@ TITLES = {
     "load": "4. 50 simulated users against gunicorn",
     "export": "5. Warm server-side chart export",
     "capacity": "6. 100 clients without think time against gunicorn (this tree vs present main)",
+    "meeting_pdf": "7. PDF pre-read of a ten-slide meeting sequence",
 }
-ORDER = ("map", "first_view", "refresh", "load", "export", "capacity")
+ORDER = ("map", "first_view", "refresh", "load", "export", "capacity", "meeting_pdf")
 RERUN = """```sh
 make bench                                  # all five, writes benchmarks/results/latest.{json,md}
 .venv/bin/python -m benchmarks --only map   # one benchmark (map, first_view, refresh, load, export, capacity)
