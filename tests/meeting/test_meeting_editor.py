@@ -142,3 +142,29 @@ def test_mt204_edit_reorders_retitles_pins_and_renames_and_a_name_cannot_be_take
     (folder / "tiedosto.yaml").write_text("title: T\ndate: 2026-12-01\nslides:\n  - title: A\n    view: /\n", encoding="utf-8")
     resp = submit(client, "/tiedonkeruu/kokoukset/uusi", form(tunnus="tiedosto"))
     assert resp.status_code == 400 and "on jo toisen kokouksen käytössä" in resp.get_data(as_text=True)
+
+
+def test_mt205_a_saved_sequence_round_trips_on_sqlite_and_postgresql(any_engine, registry):
+    from datetime import date
+
+    from dashboard.deliver.meeting import sequence
+    from data_pipeline import meetings
+
+    with any_engine.begin() as conn:
+        from data_pipeline.sync import sync_registry
+
+        sync_registry(conn, registry)
+    store = sequence.DbSequenceStore(any_engine)
+    fields = {"title": "Hyte-kuntakokous", "date": "2026-12-15", "as_of": "2026-12-01", "lang": "sv",
+              "slides": [{"title": "Mål", "view": "/"}, {"title": "Bostad", "view": f"/asuminen?indikaattori={KEY}"}]}
+    store.save(sequence.validate_sequence("hyte", fields, registry, where="test"), actor="koordi")
+    seq = store.load("hyte", registry)
+    assert (seq.title, seq.date, seq.as_of, seq.lang) == ("Hyte-kuntakokous", date(2026, 12, 15), "2026-12-01", "sv")
+    assert [(s.title, s.path, s.state.indicator) for s in seq.slides] == [("Mål", "/", None),
+                                                                         ("Bostad", "/asuminen", KEY)]
+    renamed = sequence.validate_sequence("hyte-2", {**fields, "slides": fields["slides"][::-1]}, registry, where="t")
+    store.save(renamed, actor="koordi", previous_slug="hyte")
+    assert store.names() == ["hyte-2"] and [s.title for s in store.load("hyte-2", registry).slides] == ["Bostad", "Mål"]
+    assert store.delete("hyte-2") and not store.delete("hyte-2")
+    with any_engine.connect() as conn:
+        assert meetings.names(conn) == []
