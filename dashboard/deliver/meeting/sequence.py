@@ -2,9 +2,10 @@
 
 A sequence is a YAML file (format in README, "Kokoukset"), validated with pydantic and then view by
 view with the same rules as a URL (:func:`dashboard.core.state.validate_state`), so a file that opens is
-a file whose every slide opens. Storage sits behind :class:`SequenceStore`: today
-:class:`FileSequenceStore` over the folder ``TILANNEKUVA_MEETINGS_DIR``; coordinators' accounts
-(Tiedonkeruu) can add a store that saves from the browser without changing the player or the PDF.
+a file whose every slide opens. Storage sits behind :class:`SequenceStore`:
+:class:`FileSequenceStore` over the folder ``TILANNEKUVA_MEETINGS_DIR`` and :class:`DbSequenceStore`
+(sequences a coordinator saves in the browser, ``dashboard.deliver.meeting.editor``), read side by
+side by :class:`CombinedStore`; the player and the PDF only see the interface.
 
     title: Strateginen foorumi 12/2026
     date: 2026-12-10
