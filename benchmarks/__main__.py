@@ -22,7 +22,7 @@ from benchmarks import report
 from benchmarks._common import BenchSetupError, build_bench_data, default_offline_dir, machine_info, target
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-NAMES = ("map", "first_view", "export", "load", "refresh", "capacity", "country_map")
+NAMES = ("map", "first_view", "export", "load", "refresh", "capacity", "country_map", "meeting_pdf")
 
 #: (full, quick) settings per benchmark
 SETTINGS = {
@@ -32,6 +32,7 @@ SETTINGS = {
     "export": ({"repeats": 10, "warmup": 2}, {"repeats": 10, "warmup": 1}),
     "load": ({"users": 50, "duration_s": 30.0, "warmup_s": 5.0}, {"users": 50, "duration_s": 10.0, "warmup_s": 3.0}),
     "refresh": ({"repeats": 3}, {"repeats": 1}),
+    "meeting_pdf": ({"repeats": 5, "warmup": 1}, {"repeats": 2, "warmup": 1}),
     "capacity": ({"clients": 100, "duration_s": 20.0, "warmup_s": 4.0}, {"clients": 100, "duration_s": 8.0, "warmup_s": 2.0}),
 }
 
@@ -82,6 +83,10 @@ def run_one(name: str, data, offline_dir: Path, quick: bool) -> dict:
         return bench_load.run(data, **settings)
     if name == "refresh":
         return refresh_result(offline_dir, **settings)
+    if name == "meeting_pdf":
+        from benchmarks import bench_meeting_pdf
+
+        return bench_meeting_pdf.run(data, **settings)
     if name == "capacity":
         from benchmarks import bench_capacity
 

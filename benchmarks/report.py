@@ -15,8 +15,9 @@ TITLES = {
     "export": "5. Warm server-side chart export",
     "capacity": "6. 100 clients without think time against gunicorn (this tree vs present main)",
     "country_map": "7. Whole-country map indicator/year switch, 309 municipalities (headless Chromium)",
+    "meeting_pdf": "8. PDF pre-read of a ten-slide meeting sequence",
 }
-ORDER = ("map", "first_view", "refresh", "load", "export", "capacity", "country_map")
+ORDER = ("map", "first_view", "refresh", "load", "export", "capacity", "country_map", "meeting_pdf")
 RERUN = """```sh
 make bench                                  # all five, writes benchmarks/results/latest.{json,md}
 .venv/bin/python -m benchmarks --only map   # one benchmark (map, first_view, refresh, load, export, capacity, country_map)

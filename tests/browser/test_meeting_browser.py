@@ -222,3 +222,22 @@ def test_mb006_paper_gets_the_url_date_and_sources_and_no_controls_or_hints(meet
         assert all(not el.is_visible() for el in page.locator(hidden).all()), hidden
     assert page.get_by_text("Valitse kunta napsauttamalla").first.is_hidden()
     assert not errors, errors
+
+
+def test_mb007_the_board_and_overview_load_no_plotly_and_a_chart_reached_later_gets_our_bundle(meeting_app, screen):
+    """The first views draw their sparklines as SVG: no plotly.js at all. Following a link to an area
+    page in the same session draws its map with our bundle, never Dash's stock plotly.min.js."""
+    page, errors = screen(1366, 900)
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    base = meeting_app[1]
+    open_board(page, base)
+    page.goto(base + "/")
+    expect(page.locator(".tk-spark__graph").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in requested if "plotly" in u], [u for u in requested if "plotly" in u]
+    page.locator(".tk-board__area-title a").first.click()  # client-side: no new page load
+    wait_map(page)
+    plotly = [u for u in requested if "plotly" in u]
+    assert plotly and all("plotly-tilannekuva" in u for u in plotly), plotly
+    assert not errors, errors

@@ -123,6 +123,7 @@ def register(server: flask.Flask) -> None:
     login_manager.login_view = "collect.login"
     login_manager.login_message = None
     from dashboard.deliver.collect import oidc, views  # noqa: F401 - routes register on the blueprint
+    from dashboard.deliver.meeting import editor  # noqa: F401 - the meeting editor /tiedonkeruu/kokoukset
 
     oidc.init_app(server)
     server.register_blueprint(bp)

@@ -208,14 +208,22 @@ def document_html(seq: Sequence, base_url: str) -> str:
 
 
 def render_pdf(seq: Sequence, base_url: str) -> bytes:
-    """The pre-read as PDF/UA-1 bytes."""
+    """The pre-read as PDF/UA-1 bytes. The same document (a pinned sequence downloaded again by
+    every participant) is typeset once per data version: WeasyPrint drawing the charts' SVG is
+    most of the time a PDF takes."""
+    import hashlib
+
     from weasyprint import HTML
+
+    from dashboard.data import queries
 
     started = time.perf_counter()
     html = document_html(seq, base_url)
     built = time.perf_counter()
+    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
     try:
-        return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+        return queries.memo(current_context().engine, "pdf_document", (digest,), lambda: HTML(
+            string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False))
     finally:
         log.info("PDF %s: %d slides, content %.2f s, typesetting %.2f s", seq.slug, len(seq.slides),
                  built - started, time.perf_counter() - built)

@@ -2,9 +2,10 @@
 
 A sequence is a YAML file (format in README, "Kokoukset"), validated with pydantic and then view by
 view with the same rules as a URL (:func:`dashboard.core.state.validate_state`), so a file that opens is
-a file whose every slide opens. Storage sits behind :class:`SequenceStore`: today
-:class:`FileSequenceStore` over the folder ``TILANNEKUVA_MEETINGS_DIR``; coordinators' accounts
-(Tiedonkeruu) can add a store that saves from the browser without changing the player or the PDF.
+a file whose every slide opens. Storage sits behind :class:`SequenceStore`:
+:class:`FileSequenceStore` over the folder ``TILANNEKUVA_MEETINGS_DIR`` and :class:`DbSequenceStore`
+(sequences a coordinator saves in the browser, ``dashboard.deliver.meeting.editor``), read side by
+side by :class:`CombinedStore`; the player and the PDF only see the interface.
 
     title: Strateginen foorumi 12/2026
     date: 2026-12-10
@@ -130,6 +131,11 @@ def parse_sequence(slug: str, text: str, registry, *, where: str | None = None) 
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SequenceError(f"{where}: YAML ei ole kelvollista: {exc}") from None
+    return validate_sequence(slug, raw, registry, where=where)
+
+
+def validate_sequence(slug: str, raw, registry, *, where: str) -> Sequence:
+    """A sequence from the file format's fields (a file, or a row saved from the browser)."""
     try:
         data = SequenceFile.model_validate(raw)
     except ValidationError as exc:
@@ -203,5 +209,141 @@ class FileSequenceStore:
         tmp.replace(path)
 
 
+class DbSequenceStore:
+    """Sequences a coordinator saved in the browser (``data_pipeline.meetings``, migration 0007)."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+
+    def names(self) -> list[str]:
+        from data_pipeline import meetings
+
+        with self.engine.connect() as conn:
+            return meetings.names(conn)
+
+    def raw(self, slug: str) -> dict | None:
+        from data_pipeline import meetings
+
+        with self.engine.connect() as conn:
+            return meetings.get(conn, slug)
+
+    def load(self, slug: str, registry) -> Sequence:
+        raw = self.raw(slug) if SLUG_RE.match(slug or "") else None
+        if raw is None:
+            raise SequenceError(f"Kokousta ”{slug}” ei löydy.")
+        fields = {k: raw[k] for k in ("title", "date", "as_of", "lang", "slides") if k in raw}
+        return validate_sequence(slug, fields, registry, where=f"kokous {slug}")
+
+    def save(self, sequence: Sequence, *, actor: str = "", previous_slug: str | None = None) -> None:
+        from data_pipeline import meetings
+
+        slides = [(s.title, s.path + s.state.query_string(lang="fi", forum=False, as_of=None)) for s in sequence.slides]
+        with self.engine.begin() as conn:
+            meetings.save(conn, sequence.slug, title=sequence.title, meeting_date=sequence.date, as_of=sequence.as_of,
+                          lang=sequence.lang, slides=slides, actor=actor, previous_slug=previous_slug)
+
+    def delete(self, slug: str) -> bool:
+        from data_pipeline import meetings
+
+        with self.engine.begin() as conn:
+            return meetings.remove(conn, slug)
+
+
+class CombinedStore:
+    """The files and the database side by side: /kokous lists and plays both. A name is the file's
+    when both have it (a saved sequence cannot take a file's name, see ``name_taken``)."""
+
+    def __init__(self, files: FileSequenceStore, db: DbSequenceStore | None) -> None:
+        self.files, self.db = files, db
+
+    def names(self) -> list[str]:
+        return sorted(set(self.files.names()) | set(self.db.names() if self.db else []))
+
+    def load(self, slug: str, registry) -> Sequence:
+        if self.db is None or slug in self.files.names():
+            return self.files.load(slug, registry)
+        return self.db.load(slug, registry)
+
+    def save(self, sequence: Sequence) -> None:
+        self.files.save(sequence)
+
+
 def default_store() -> SequenceStore:
-    return FileSequenceStore()
+    try:
+        from dashboard.data.context import current_context
+
+        engine = current_context().engine
+    except Exception:  # noqa: BLE001 - no app: the files alone
+        engine = None
+    return CombinedStore(FileSequenceStore(), DbSequenceStore(engine) if engine is not None else None)
+
+
+# --- the editor's form (/tiedonkeruu/kokoukset) ---------------------------------------------------
+
+
+def sequence_from_form(form, registry) -> tuple[str, dict, list[str]]:
+    """(slug, the file format's fields, Finnish problems naming the field) from the editor's form.
+    Slides are rows of ``dia_otsikko`` / ``dia_nakyma`` / ``dia_jarjestys``; a row with neither a
+    title nor a view is an unused blank row; the order field orders them (ties keep the form's order)."""
+    problems = []
+    slug = (form.get("tunnus") or "").strip().lower()
+    if not SLUG_RE.match(slug):
+        problems.append(f"Tunnus ”{slug}”: käytä pieniä kirjaimia a–z, numeroita ja viivoja (enintään 80 merkkiä).")
+    title = (form.get("nimi") or "").strip()
+    if not title:
+        problems.append("Kokouksen nimi puuttuu.")
+    elif len(title) > 200:
+        problems.append("Kokouksen nimi on liian pitkä (enintään 200 merkkiä).")
+    when = (form.get("paiva") or "").strip()
+    try:
+        date.fromisoformat(when)
+    except ValueError:
+        problems.append(f"Kokouspäivä ”{when}” ei ole päivämäärä (VVVV-KK-PP).")
+    as_of = (form.get("tilanne") or "").strip() or None
+    if as_of:
+        try:
+            as_of = check_as_of(as_of)
+        except InvalidState as exc:
+            problems.append(f"Lukittu tilanne: {exc.message}")
+    lang = form.get("kieli") or "fi"
+    if lang not in ("fi", "sv", "en"):
+        problems.append(f"Kieli ”{lang}” ei kelpaa (fi, sv tai en).")
+        lang = "fi"
+    rows = list(zip(form.getlist("dia_otsikko"), form.getlist("dia_nakyma"), form.getlist("dia_jarjestys")))
+    used = []
+    for index, (s_title, view, order) in enumerate(rows, start=1):
+        s_title, view, order = s_title.strip(), view.strip(), order.strip()
+        if not s_title and not view:
+            continue
+        try:
+            position = float(order.replace(",", ".")) if order else float(index)
+        except ValueError:
+            problems.append(f"Rivi {index}: järjestys ”{order}” ei ole numero.")
+            position = float(index)
+        used.append((position, index, s_title, view))
+    used.sort()
+    slides = []
+    for number, (_pos, index, s_title, view) in enumerate(used, start=1):
+        where = f"Dia {number} (rivi {index})"
+        if not s_title:
+            problems.append(f"{where}: otsikko puuttuu.")
+        elif len(s_title) > 200:
+            problems.append(f"{where}: otsikko on liian pitkä (enintään 200 merkkiä).")
+        if not view:
+            problems.append(f"{where}: näkymän osoite puuttuu.")
+        elif len(view) > 500:
+            problems.append(f"{where}: näkymän osoite on liian pitkä (enintään 500 merkkiä).")
+        else:
+            try:
+                parse_view_url(view, registry)
+            except InvalidState as exc:
+                problems.append(f"{where}, näkymä {view}: {exc.message}")
+        slides.append({"title": s_title, "view": view})
+    if not slides:
+        problems.append("Kokouksessa ei ole yhtään diaa: anna vähintään yhden dian otsikko ja näkymä.")
+    elif len(slides) > MAX_SLIDES:
+        problems.append(f"Kokouksessa on {len(slides)} diaa; enintään {MAX_SLIDES}.")
+    fields = {"title": title, "date": when, "lang": lang, "slides": slides}
+    if as_of:
+        fields["as_of"] = as_of
+    return slug, fields, problems
