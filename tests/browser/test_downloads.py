@@ -43,9 +43,10 @@ def ocr(png_path, crop_bottom: float) -> str:
 
 
 def source_name(page, chart_id: str) -> str:
-    """The source as the page shows it under the chart ("Lähde: THL, Sotkanet …" → "THL")."""
+    """The source as the page shows it under the chart ("Lähde: THL, Sotkanet …" → "THL"; the test
+    database's invented values: "Synteettinen esimerkkiaineisto, …" → "Synteettinen esimerkkiaineisto")."""
     line = page.locator(f"#{chart_id}-source").inner_text()
-    match = re.search(r"(?:Lähde|Källa|Source):\s*([^,;·(]+)", line)
+    match = re.match(r"\s*(?:(?:Lähde|Källa|Source):\s*)?([^,;·(]+)", line)
     assert match, line
     return match.group(1).strip()
 

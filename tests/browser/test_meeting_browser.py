@@ -141,8 +141,8 @@ def test_mb003_the_clicker_steps_through_a_three_slide_sequence(meeting_app, scr
         expect(page).to_have_url(re.compile(rf"/kokous/foorumi\?dia={n}$"))
         source = page.locator("#meeting-slide-source")
         expect(source).to_be_in_viewport()
-        if n > 1:  # a chart's slide names its source and data date
-            expect(source).to_contain_text("Lähde")
+        if n > 1:  # a chart's slide names its source (the test database's: synthetic) and data date
+            expect(source).to_contain_text("Synteettinen esimerkkiaineisto")
             expect(source).to_contain_text("Tiedot ladattu")
 
     shows(1)

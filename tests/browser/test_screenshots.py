@@ -126,7 +126,7 @@ READY = """() => {
 
 
 def settle(page, shot: Shot) -> None:
-    expect(page.locator("main h1").first).to_be_visible()
+    expect(page.locator("main h1").first).to_be_visible(timeout=20_000)  # a cold page on a loaded machine
     page.wait_for_load_state("networkidle")
     if shot.map:
         wait_map(page)
