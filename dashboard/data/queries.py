@@ -66,15 +66,15 @@ def data_version(engine: Engine) -> tuple[int, int, int]:
     if has_request_context() and hasattr(g, key):
         return getattr(g, key)
     try:
+        # One statement, one round trip: every request of every cached page asks this.
+        runs = select(func.max(load_run.c.id).label("newest"), func.count(load_run.c.id).label("runs")).subquery()
+        published = select(func.count()).select_from(submission).where(
+            submission.c.status == "published", submission.c.publish_on <= visibility_today()).scalar_subquery()
         with engine.connect() as conn:
-            row = conn.execute(select(func.max(load_run.c.id), func.count(load_run.c.id))).one()
-            published = conn.execute(
-                select(func.count()).select_from(submission).where(
-                    submission.c.status == "published", submission.c.publish_on <= visibility_today())
-            ).scalar_one()
+            newest, n_runs, n_published = conn.execute(select(runs.c.newest, runs.c.runs, published)).one()
     except SQLAlchemyError as exc:
         raise DataUnavailable(type(exc).__name__) from exc
-    version = (int(row[0] or 0), int(row[1] or 0), int(published or 0))
+    version = (int(newest or 0), int(n_runs or 0), int(n_published or 0))
     if has_request_context():
         setattr(g, key, version)
     return version

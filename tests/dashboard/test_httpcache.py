@@ -120,3 +120,35 @@ def test_hc008_first_view_downloads_are_warmed_and_the_renderer_stopped_before_f
     resp = client.get(first)
     assert resp.status_code == 200 and resp.headers["X-Cache"] == "hit" and resp.data[:4] == b"\x89PNG"
     engine.dispose()
+
+
+def test_hc009_with_redis_a_worker_answers_a_repeat_from_its_own_memory(tmp_path, monkeypatch):
+    """The repeat needs no Redis round trip (Redis emptied in between: still a hit, the same bytes);
+    another worker still finds the answer in Redis; the worker's copy is bounded in bytes."""
+    import redis
+
+    from dashboard import create_app
+    from dashboard.web.httpcache import LocalTier
+    from tests.dashboard.data import REGISTRY, build_database
+
+    url = "redis://127.0.0.1:6379/15"
+    store = redis.Redis.from_url(url)
+    store.flushdb()
+    monkeypatch.setenv("REDIS_URL", url)
+    engine = build_database(tmp_path / "db.sqlite3")
+    one = create_app(engine=engine, registry=REGISTRY, geo_dir=tmp_path / "geo").server.test_client()
+    two = create_app(engine=engine, registry=REGISTRY, geo_dir=tmp_path / "geo").server.test_client()
+    first = one.get("/asuminen")
+    assert first.headers["X-Cache"] == "miss" and two.get("/asuminen").headers["X-Cache"] == "hit"
+    store.flushdb()
+    again = one.get("/asuminen")
+    assert again.headers["X-Cache"] == "hit" and again.data == first.data
+    fresh = create_app(engine=engine, registry=REGISTRY, geo_dir=tmp_path / "geo").server.test_client()
+    assert fresh.get("/asuminen").headers["X-Cache"] == "miss"  # Redis really was empty
+    small = LocalTier(2000)
+    small.put("a", (200, b"x" * 1000, None, []))
+    small.put("b", (200, b"y" * 1000, None, []))  # the oldest goes to make room
+    small.put("big", (200, b"z" * 5000, None, []))  # larger than the whole tier: never kept
+    assert small.get("a") is None and small.get("b") is not None and small.get("big") is None
+    store.flushdb()
+    engine.dispose()
