@@ -15,6 +15,8 @@ import gzip
 import json
 import re
 
+from dashboard.core.tokens import TRANSPARENT
+
 SPARK_CLASSES = ("tk-spark__graph", "tk-board__spark")
 _BUNDLE_TAGS = re.compile(rb'<meta name="tk-plotly-bundle"[^>]*>|<script src="[^"]*plotly-tilannekuva[^"]*"></script>')
 _POLYLINE = re.compile(r'<polyline fill="none" stroke="([^"]+)"([^>]*?)points="([^"]+)"/>')
@@ -39,7 +41,7 @@ def spark_graph(src: str, class_name: str) -> dict:
     axis = {"visible": False, "fixedrange": True}
     figure = {"data": data, "layout": {
         "width": width, "height": height, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "showlegend": False,
+        "paper_bgcolor": TRANSPARENT, "plot_bgcolor": TRANSPARENT, "showlegend": False,
         "xaxis": {**axis, "range": [0, width]}, "yaxis": {**axis, "range": [-height, 0]}, "hovermode": False}}
     return {"type": "Graph", "namespace": "dash_core_components", "props": {
         "figure": figure, "className": class_name, "style": {"width": f"{width}px", "height": f"{height}px"},

@@ -445,7 +445,7 @@ def export_figure(chart, preset: str = "slide", lang: str = "fi") -> dict:
             **{k: v for k, v in (layout.get("legend") or {}).items() if k in ("traceorder", "itemclick", "itemdoubleclick")},
             "orientation": "h", "xref": "container", "yref": "container", "x": _pad(p) / p.width, "xanchor": "left",
             "y": 1 - pl.y_legend / p.height, "yanchor": "top", "font": {"size": pl.legend.font},
-            "bgcolor": "rgba(0,0,0,0)", "valign": "middle", "tracegroupgap": 0,
+            "bgcolor": tokens.TRANSPARENT, "valign": "middle", "tracegroupgap": 0,
         }
         if pl.legend.entrywidth:  # the symbol, its gap and the padding come on top of the entry width
             layout["legend"].update(entrywidth=pl.legend.entrywidth - 64, entrywidthmode="pixels")

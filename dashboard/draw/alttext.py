@@ -109,8 +109,9 @@ def _references(cells, lang: str) -> str:
     return t("alt.references", lang, values=", ".join(refs)) if refs else ""
 
 
-def _synthetic(synthetic: bool, lang: str) -> str:
-    return t("alt.synthetic", lang) if synthetic else ""
+def _synthetic(synthetic: bool, lang: str, source: str = "") -> str:
+    """"Partly synthetic", unless the source line already says the whole chart is synthetic."""
+    return t("alt.synthetic", lang) if synthetic and t("source.synthetic_only", lang) not in source else ""
 
 
 def _short_source(source: str) -> str:
@@ -144,7 +145,7 @@ def year_alt(kind: str, indicator, iy, reference_series, *, title: str, unit: st
     if reference_series is not None and _points(reference_series):
         trend_sentence = t("alt.trend", lang, name=reference_series.name,
                            trend=_trend_words(reference_series, indicator, lang))
-    short = fit(what, title, [extremes, refs, _synthetic(iy.synthetic, lang)], [trend_sentence], _short_source(source))
+    short = fit(what, title, [extremes, refs, _synthetic(iy.synthetic, lang, source)], [trend_sentence], _short_source(source))
     ranked = sorted(shown, key=lambda c: -c.value)
     values = t("alt.all_values", lang, values="; ".join(f"{c.name} {c.text}" for c in ranked)) if ranked else ""
     missing = len(iy.municipalities) - len(shown)
@@ -153,7 +154,7 @@ def year_alt(kind: str, indicator, iy, reference_series, *, title: str, unit: st
         course = _course(reference_series, indicator, lang)
     long = _join([what(title, True), extremes, refs, values,
                   t("summary.missing", lang, count=missing) if missing else "", course,
-                  _synthetic(iy.synthetic, lang), _full_source(source)])
+                  _synthetic(iy.synthetic, lang, source), _full_source(source)])
     return AltText(short, long)
 
 
@@ -195,9 +196,9 @@ def series_alt(kind: str, indicator, shown: Sequence, municipal: Sequence, *, ti
               t("alt.trend", lang, name=with_points[0].name, trend=_trend_words(with_points[0], indicator, lang))]
     cells = [_YearCell(s.name, *_value_in(s, last_year)) for s in municipal]
     extremes = _extremes(cells, lang, last_year)
-    short = fit(what, title, [*latest, _synthetic(synthetic, lang)], [extremes], _short_source(source))
+    short = fit(what, title, [*latest, _synthetic(synthetic, lang, source)], [extremes], _short_source(source))
     long = _join([what(title, True), *(_course(s, indicator, lang) for s in with_points), extremes,
-                  _synthetic(synthetic, lang), _full_source(source)])
+                  _synthetic(synthetic, lang, source), _full_source(source)])
     return AltText(short, long)
 
 
@@ -233,8 +234,8 @@ def status_alt(kind: str, cells: Sequence, label: Callable[[str | None], str], *
     tally = t("alt.counts", lang, values=values[:1].upper() + values[1:], total=len(cells))
     each = t("alt.each", lang, values="; ".join(
         f"{c.name} {label(c.status)}" + (f" ({c.period})" if c.period else "") for c in cells))
-    return AltText(fit(what, title, [tally, _synthetic(synthetic, lang)], source=_short_source(source)),
-                   _join([what(title, False), tally, each, _synthetic(synthetic, lang), _full_source(source)]))
+    return AltText(fit(what, title, [tally, _synthetic(synthetic, lang, source)], source=_short_source(source)),
+                   _join([what(title, False), tally, each, _synthetic(synthetic, lang, source), _full_source(source)]))
 
 
 def rounds_alt(kind: str, periods: Sequence[str], rows: Sequence, label: Callable[[str | None], str],
@@ -259,5 +260,5 @@ def rounds_alt(kind: str, periods: Sequence[str], rows: Sequence, label: Callabl
     each = t("alt.each", lang, values="; ".join(
         f"{name} " + ", ".join(f"{p} {label(cells[p].status) if cells.get(p) else label(None)}" for p in periods)
         for _code, name, cells in rows))
-    return AltText(fit(what, title, [*rounds[:1], _synthetic(synthetic, lang)], rounds[1:], _short_source(source)),
-                   _join([what(title, False), *rounds, each, _synthetic(synthetic, lang), _full_source(source)]))
+    return AltText(fit(what, title, [*rounds[:1], _synthetic(synthetic, lang, source)], rounds[1:], _short_source(source)),
+                   _join([what(title, False), *rounds, each, _synthetic(synthetic, lang, source), _full_source(source)]))
