@@ -1,6 +1,7 @@
 """Test data for the dashboard: a migrated SQLite database with realistic shapes, and geometry.
 
-Values are invented but shaped like the real series (rates per 1,000, counts with small numbers,
+Values are invented — every observation is flagged synthetic, so no test shows them as THL's or
+Statistics Finland's (real values: ``tests.dashboard.real_data``) — but shaped like the real series (rates per 1,000, counts with small numbers,
 survey percentages available only for the region and the country), with the cases the UI must
 handle: synthetic values, suppressed values (< 5, and a source-flagged one), missing
 municipalities, region-only indicators, manual status entries (preparedness agreements, safety
