@@ -174,7 +174,10 @@ def with_benchmark(iy, bench):
 
     cell = bench.cell(iy.year)
     country = iy.county if bench.code == iy.country.code else iy.country
-    return replace(iy, county=cell, country=country, synthetic=iy.synthetic or (cell.synthetic and cell.shown))
+    # the map's better/worse classes are centred on the chosen benchmark too (one rule: model.map_classes)
+    classification = model.map_classes(iy.indicator, [c.value for c in iy.municipalities if c.shown], cell, iy.lang)
+    return replace(iy, county=cell, country=country, classification=classification,
+                   synthetic=iy.synthetic or (cell.synthetic and cell.shown))
 
 
 def _footer(source: str, data_date: str | None, synthetic: bool, lang: str) -> str:

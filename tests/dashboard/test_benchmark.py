@@ -202,3 +202,21 @@ def test_bm050_profile_compares_with_the_chosen_set_and_shows_the_picker(dash_cl
     link = find(body, "profile-vertailu-koko-maa")
     assert link["href"] == "/kuntaprofiili?kunta=981&vertailu=koko-maa"
     assert find(body, "profile-vertailu-seutukunta")["aria-current"] == "true"
+
+
+def test_bm032_the_map_colours_are_centred_on_the_chosen_benchmark(ctx):
+    """The map's better/worse classes and its legend follow the comparison, as the table's words do."""
+    from dashboard.deliver.explorer import store_json
+    from dashboard.draw.charts import build_chart
+
+    state = ViewState(page="hyvinvointityo", indicator=IND, year=YEAR, municipality="981", comparison="seutukunta")
+    sub, county = build_chart("map", state), build_chart("map", state.replace(comparison="maakunta"))
+    sub_labels = [label for label, _c in sub.extra["legend"]]
+    county_labels = [label for label, _c in county.extra["legend"]]
+    assert any("Forssan seutukunta" in label for label in sub_labels), sub_labels
+    assert not any("Forssan seutukunta" in label for label in county_labels)
+    # the browser's classes are the server's: the store of that comparison carries the same legend
+    store = json.loads(store_json(ctx, "hyvinvointityo", "fi", "seutukunta", "981"))
+    years = store["ind"][IND]["years"]
+    legend = store["ind"][IND]["K"][years.index(YEAR)][2]
+    assert any("Forssan seutukunta" in label for label, _c in legend)
