@@ -96,3 +96,16 @@ def test_link001_every_internal_link_of_every_page_answers(client, renderer):
                 bad.append(f"{link} (page renders {status}, {meta.get('page')}) on {found_on}")
     print(len(links), "links")
     assert not bad, "\n".join(bad)
+
+
+def test_link002_status_and_rounds_downloads_do_not_carry_the_pages_year(client, renderer):
+    """The latest-status map and the rounds grid have no year of their own: their links leave the
+    explorer's year out (it was 2020 on /turvallisuus, a year those indicators lack: 400)."""
+    status, tree = renderer("/turvallisuus", "?vuosi=2020")
+    links = [link for link in internal_links(tree) if link.startswith(("/vienti/rounds.", "/vienti/status_map."))]
+    assert status == 200 and {urlsplit(link).path.split(".")[0] for link in links} == {"/vienti/rounds",
+                                                                                      "/vienti/status_map"}
+    for link in links:
+        assert "vuosi" not in dict(parse_qsl(urlsplit(link).query)), link
+        if link.split("?")[0].endswith((".csv", ".xlsx")):
+            assert client.get(link).status_code == 200, link
