@@ -65,7 +65,10 @@ def moment_of(as_of: str) -> datetime:
     if _DATE_RE.match(as_of):
         end = datetime.combine(date.fromisoformat(as_of) + timedelta(days=1), time(0), tzinfo=LOCAL)
         return (end - timedelta(microseconds=1)).astimezone(UTC)
-    return datetime.fromisoformat(as_of)
+    moment = datetime.fromisoformat(as_of)
+    # A moment in whole seconds means that whole second: what was written during it is included
+    # (a PDF pinned "now" right after a refresh shows the refresh, not the state a second earlier).
+    return moment + timedelta(microseconds=999_999) if moment.microsecond == 0 else moment
 
 
 def as_of_text(as_of: str, lang: str = "fi") -> str:

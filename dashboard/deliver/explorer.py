@@ -196,7 +196,9 @@ def indicator_payload(ctx, key: str, lang: str, comparison: str = "maakunta", mu
         "unit": indicator.unit.text(lang),
         "dec": indicator.decimals,
         # 1: a count — the county and country values are totals, kept off the bar chart's axis
-        "tot": 0 if comparable(indicator) else 1,
+        # (0 too when only the country has values: nothing on the axis to flatten, as charts._trend)
+        "tot": 0 if comparable(indicator) or not any(
+            any(v is not None for v in regions[c][0]) for c in regions if c != county.country.code) else 1,
         "src": {"geo": source_line(registry, indicator, lang, with_boundaries=True, engine=engine),
                 "tiles": source_line(registry, indicator, lang, engine=engine)},
         "years": model.selectable_years(engine, registry, key),

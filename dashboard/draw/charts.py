@@ -428,8 +428,9 @@ def _trend(state, ctx, indicator, lang) -> ChartData:
     stem = "-".join(x for x in (slug(county.key), slug(indicator.key), slug(who), CHART_KINDS["trend"].file_word,
                                 _comparison_word(bench)) if x)
     source = source_line(registry, indicator, lang, engine=ctx.engine)
-    # A count's country total is never on the municipalities' axis (its values stay in the table).
-    totals = not comparable(indicator)
+    # A count's country total is never on the municipalities' axis (its values stay in the table);
+    # with no county or municipal values to flatten (a count published only for the country) it is drawn.
+    totals = not comparable(indicator) and any(s.years for s in (focus, county_s, *context) if s is not None)
     fig = trend_figure(
         focus=focus, county=county_s, country=None if totals else country_s, context=context, lang=lang,
         title=wrap(title, 64),
