@@ -19,8 +19,9 @@ TITLES = {
 }
 ORDER = ("map", "first_view", "refresh", "load", "export", "capacity", "country_map", "meeting_pdf")
 RERUN = """```sh
-make bench                                  # all five, writes benchmarks/results/latest.{json,md}
-.venv/bin/python -m benchmarks --only map   # one benchmark (map, first_view, refresh, load, export, capacity, country_map)
+make bench                                  # all eight, writes benchmarks/results/latest.{json,md}
+.venv/bin/python -m benchmarks --only map   # one benchmark (map, first_view, refresh, load, export, capacity,
+                                            #   country_map, meeting_pdf)
 .venv/bin/python -m benchmarks --quick      # smoke run with fewer repeats (not written to results/)
 ```
 Needs the recorded responses (`TILANNEKUVA_OFFLINE_DIR`, default `../shared/data/snapshot`), Debian's
@@ -200,7 +201,14 @@ def _details_capacity(r: dict) -> list[str]:
     return out
 
 
-DETAILS = {"capacity": _details_capacity, "map": _details_map, "country_map": _details_map, "first_view": _details_first_view, "refresh": _details_refresh,
+def _details_meeting_pdf(r: dict) -> list[str]:
+    cold, warm = r["cold"], r["warm"]
+    return [f"{r['slides']} slides, {r['repeats']} repeats: cold caches median {fmt(cold['s']['median'])} s "
+            f"(min {fmt(cold['s']['min'])}, max {fmt(cold['s']['max'])}; server CPU {fmt(cold['cpu_s'])} s, "
+            f"{fmt(cold['pdf_bytes'] / 1000)} kB); pinned and asked again {fmt(warm['s']['median'])} s."]
+
+
+DETAILS = {"meeting_pdf": _details_meeting_pdf, "capacity": _details_capacity, "map": _details_map, "country_map": _details_map, "first_view": _details_first_view, "refresh": _details_refresh,
            "load": _details_load, "export": _details_export}
 
 

@@ -157,6 +157,8 @@ def map_figure(*, cells, classification, geojson_url: str, labels: dict, lang: s
         },
         {
             "type": "choropleth",
+            # the county outline of the whole-country map; hidden (never computed by plotly.js) otherwise
+            "visible": bool(outline),
             "name": outline[2] if outline else "",
             "geojson": outline[0] if outline else geojson_url,
             "featureidkey": "properties.code",
