@@ -17,8 +17,17 @@ Targets: ours ≤ 50 ms median, ≥ 10× faster than the textbook map, ≥ 1,000
 from __future__ import annotations
 
 from benchmarks._browser import chromium, served
-from benchmarks._common import ratio, summary, target
-from benchmarks.bench_map import OUR_GRAPH, TEXTBOOK_GRAPH, _bytes_note, _our_state, _run, _sizes, switch_plan
+from benchmarks._common import target
+from benchmarks.bench_map import (
+    OUR_GRAPH,
+    TEXTBOOK_GRAPH,
+    _bytes_note,
+    _our_state,
+    _run,
+    compare_runs,
+    result,
+    switch_plan,
+)
 
 MEDIAN_TARGET_MS = 50.0
 SPEEDUP_TARGET = 10.0
@@ -98,15 +107,9 @@ def run(data, switches: int = 20, warmup: int = 2) -> dict:
         ours_run = run_ours(browser, ours_srv.url, scenario, plan, warmup)
         text_run = run_textbook(browser, text_srv.url, plan, warmup)
 
-    ours_ms = summary([s["ms"] for s in ours_run["samples"]], digits=1)
-    text_ms = summary([s["ms"] for s in text_run["samples"]], digits=1)
-    ours_sizes = _sizes(ours_run["samples"])
-    text_sizes = _sizes(text_run["samples"])
-    speedup = ratio(text_ms["median"], ours_ms["median"], 3)
-    ours_net = ours_sizes["net_decoded_bytes"]
-    fewer = ratio(text_sizes["net_decoded_bytes"], max(ours_net, 1.0) if ours_net is not None else None, 3)
-    enough = ours_ms["n"] >= 10 and text_ms["n"] >= 10
-    note = "" if enough else f"only {ours_ms['n']}/{text_ms['n']} switches measured"
+    m = compare_runs(ours_run, text_run)
+    ours_ms, speedup, fewer, enough, note = m["ours_ms"], m["speedup"], m["fewer"], m["enough"], m["note"]
+    ours_sizes, text_sizes = m["ours_sizes"], m["text_sizes"]
     targets = [
         target("Whole-country map switch, ours (median)", ours_ms["median"], MEDIAN_TARGET_MS, unit="ms",
                note=note or f"{len(scenario['codes'])} municipalities"),
@@ -117,18 +120,5 @@ def run(data, switches: int = 20, warmup: int = 2) -> dict:
     if not enough or ours_run["failures"]:
         for t in targets:
             t["met"] = False
-    return {
-        "benchmark": "country_map_switch",
-        "scenario": {k: scenario[k] for k in ("area", "slug", "indicators", "year")} | {"municipalities": len(scenario["codes"])},
-        "switches": switches, "warmup": warmup,
-        "ours": {"ms": ours_ms, **ours_sizes, "failures": ours_run["failures"], "console_errors": ours_run["console_errors"]},
-        "textbook": {"ms": text_ms, **text_sizes, "failures": text_run["failures"],
-                     "console_errors": text_run["console_errors"]},
-        "speedup": speedup,
-        "bytes_ratio_network": fewer,
-        "bytes_ratio_decoded": ratio(text_sizes["decoded_bytes"], ours_sizes["decoded_bytes"], 3),
-        "bytes_ratio_wire": ratio(text_sizes["wire_bytes"], ours_sizes["wire_bytes"], 3),
-        "bytes_ratio_map_figure": ratio(text_sizes["map_figure_bytes"], ours_sizes["map_figure_bytes"], 3),
-        "targets": targets,
-        "ok": all(t["met"] for t in targets),
-    }
+    scenario_out = {k: scenario[k] for k in ("area", "slug", "indicators", "year")} | {"municipalities": len(scenario["codes"])}
+    return result("country_map_switch", scenario_out, switches, warmup, ours_run, text_run, m, targets)

@@ -271,6 +271,43 @@ def _bytes_note(ours: dict, textbook: dict) -> str:
             f"{ours['map_figure_bytes'] / 1000:.1f} KB), textbook {t / 1000:.1f} KB")
 
 
+def compare_runs(ours_run: dict, text_run: dict) -> dict:
+    """Both apps' switches side by side: medians, bytes, speed-up and bytes ratio (also benchmark 7's)."""
+    ours_ms = summary([s["ms"] for s in ours_run["samples"]], digits=1)
+    text_ms = summary([s["ms"] for s in text_run["samples"]], digits=1)
+    ours_sizes = _sizes(ours_run["samples"])
+    text_sizes = _sizes(text_run["samples"])
+    ours_net = ours_sizes["net_decoded_bytes"]
+    enough = ours_ms["n"] >= 10 and text_ms["n"] >= 10
+    return {
+        "ours_ms": ours_ms, "text_ms": text_ms, "ours_sizes": ours_sizes, "text_sizes": text_sizes,
+        "speedup": ratio(text_ms["median"], ours_ms["median"], 3),
+        # No network bytes at all: the ratio against 1 B is a lower bound of "how many times fewer".
+        "fewer": ratio(text_sizes["net_decoded_bytes"], max(ours_net, 1.0) if ours_net is not None else None, 3),
+        "enough": enough, "note": "" if enough else f"only {ours_ms['n']}/{text_ms['n']} switches measured",
+    }
+
+
+def result(name: str, scenario: dict, switches: int, warmup: int, ours_run: dict, text_run: dict, m: dict,
+           targets: list) -> dict:
+    """The benchmark's JSON result (benchmarks 1 and 7 alike)."""
+    ours_sizes, text_sizes = m["ours_sizes"], m["text_sizes"]
+    return {
+        "benchmark": name, "scenario": scenario, "switches": switches, "warmup": warmup,
+        "ours": {"ms": m["ours_ms"], **ours_sizes, "failures": ours_run["failures"],
+                 "console_errors": ours_run["console_errors"]},
+        "textbook": {"ms": m["text_ms"], **text_sizes, "failures": text_run["failures"],
+                     "console_errors": text_run["console_errors"]},
+        "speedup": m["speedup"],
+        "bytes_ratio_network": m["fewer"],
+        "bytes_ratio_decoded": ratio(text_sizes["decoded_bytes"], ours_sizes["decoded_bytes"], 3),
+        "bytes_ratio_wire": ratio(text_sizes["wire_bytes"], ours_sizes["wire_bytes"], 3),
+        "bytes_ratio_map_figure": ratio(text_sizes["map_figure_bytes"], ours_sizes["map_figure_bytes"], 3),
+        "targets": targets,
+        "ok": all(t["met"] for t in targets),
+    }
+
+
 def run(data, switches: int = 20, warmup: int = 2) -> dict:
     """Measure ``switches`` map switches in each app (after ``warmup`` unmeasured ones)."""
     from benchmarks.textbook_map import create_textbook_app
@@ -285,16 +322,9 @@ def run(data, switches: int = 20, warmup: int = 2) -> dict:
         ours_run = run_ours(browser, ours_srv.url, scenario, plan, warmup)
         text_run = run_textbook(browser, text_srv.url, plan, warmup)
 
-    ours_ms = summary([s["ms"] for s in ours_run["samples"]], digits=1)
-    text_ms = summary([s["ms"] for s in text_run["samples"]], digits=1)
-    ours_sizes = _sizes(ours_run["samples"])
-    text_sizes = _sizes(text_run["samples"])
-    speedup = ratio(text_ms["median"], ours_ms["median"], 3)
-    ours_net = ours_sizes["net_decoded_bytes"]
-    # No network bytes at all: the ratio against 1 B is a lower bound of "how many times fewer".
-    fewer = ratio(text_sizes["net_decoded_bytes"], max(ours_net, 1.0) if ours_net is not None else None, 3)
-    enough = ours_ms["n"] >= 10 and text_ms["n"] >= 10
-    note = "" if enough else f"only {ours_ms['n']}/{text_ms['n']} switches measured"
+    m = compare_runs(ours_run, text_run)
+    ours_ms, speedup, fewer, enough, note = m["ours_ms"], m["speedup"], m["fewer"], m["enough"], m["note"]
+    ours_sizes, text_sizes = m["ours_sizes"], m["text_sizes"]
     targets = [
         target("Map switch, ours (median)", ours_ms["median"], MEDIAN_TARGET_MS, unit="ms", note=note),
         target("Map switch speed-up vs textbook", speedup, SPEEDUP_TARGET, kind="min", unit="×"),
@@ -304,18 +334,5 @@ def run(data, switches: int = 20, warmup: int = 2) -> dict:
     if not enough:
         for t in targets:
             t["met"] = False
-    return {
-        "benchmark": "map_switch",
-        "scenario": {k: scenario[k] for k in ("area", "slug", "indicators", "year")},
-        "switches": switches, "warmup": warmup,
-        "ours": {"ms": ours_ms, **ours_sizes, "failures": ours_run["failures"], "console_errors": ours_run["console_errors"]},
-        "textbook": {"ms": text_ms, **text_sizes, "failures": text_run["failures"],
-                     "console_errors": text_run["console_errors"]},
-        "speedup": speedup,
-        "bytes_ratio_network": fewer,
-        "bytes_ratio_decoded": ratio(text_sizes["decoded_bytes"], ours_sizes["decoded_bytes"], 3),
-        "bytes_ratio_wire": ratio(text_sizes["wire_bytes"], ours_sizes["wire_bytes"], 3),
-        "bytes_ratio_map_figure": ratio(text_sizes["map_figure_bytes"], ours_sizes["map_figure_bytes"], 3),
-        "targets": targets,
-        "ok": all(t["met"] for t in targets),
-    }
+    return result("map_switch", {k: scenario[k] for k in ("area", "slug", "indicators", "year")},
+                  switches, warmup, ours_run, text_run, m, targets)
