@@ -1,478 +1,357 @@
-/* Tilannekuva: browser-side behaviour. A static asset (script-src 'self'), never an inline script.
- *
- * - Clientside callbacks (namespace "tilannekuva"): document language/title/forum class, URL sync,
- *   click-to-select and hover linking between the map and the bar chart (dash_clientside.Patch, so
- *   only the highlight changes and nothing goes to the server).
- * - URL state: the view state is written with history.pushState (replaceState on a first render), so
- *   changing a control never re-renders the page; back/forward re-render it from the URL.
- * - Forum mode: ←/→ step the year, ↑/↓ (and PageUp/PageDown of presentation clickers) the indicator.
- */
+/* Tilannekuva's browser glue: a static asset (script-src 'self'). Python decides everything; this
+ * file only picks what the server made and applies it.
+ * - The explorer (dashboard/deliver/explorer.py): every view of an area page is in its store; an
+ *   indicator, year or municipality switch selects the view's entries, with no request.
+ * - URL state (history.pushState), links that keep the view, forum-mode keys, copy buttons. */
 (function () {
   "use strict";
+  var C = function () { return window.dash_clientside; };
+  var NO = function () { return C().no_update; };
+  var here = function () { return location.pathname + location.search; };
 
-  var NO_UPDATE = function () {
-    return window.dash_clientside.no_update;
+  // Dash Pages' dcc.Location misses our pushState: a popstate back onto the URL it last saw is told
+  // to the router ("tk-popstate"); one that keeps path and query (an in-page #link) is stopped.
+  var routerUrl = here(), shown = routerUrl;
+  addEventListener("_dashprivate_pushstate", function () { routerUrl = shown = here(); });
+  addEventListener("popstate", function (event) {
+    var url = here();
+    if (url === shown) return event.stopImmediatePropagation();
+    if (url === routerUrl && C() && C().set_props) C().set_props("tk-popstate", { data: Date.now() });
+    routerUrl = shown = url;
+  });
+
+  // Links whose target is this view with one parameter set as Python said (language, forum mode).
+  function refreshViewLinks() {
+    document.querySelectorAll("a[data-tk-param]").forEach(function (a) {
+      var p = new URLSearchParams(location.search), name = a.getAttribute("data-tk-param");
+      var value = a.getAttribute("data-tk-value");
+      if (value) p.set(name, value); else p.delete(name);
+      var q = p.toString();
+      a.setAttribute("href", location.pathname + (q ? "?" + q : ""));
+    });
+  }
+
+  function prop(id, name) {
+    try {
+      var node = window.dash_component_api.getLayout(id);
+      return node && node.props ? node.props[name] : undefined;
+    } catch (e) { return undefined; }
+  }
+  function triggered() {
+    var ctx = C().callback_context;
+    return ((ctx && ctx.triggered) || []).map(function (t) { return String(t.prop_id || "").split(".")[0]; });
+  }
+  // The callback's answer by output id and property (callback_context.outputs_list), never by position.
+  function byId(values) {
+    return ((C().callback_context || {}).outputs_list || []).map(function (o) {
+      var key = o.id + "." + String(o.property).split("@")[0];
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : NO();
+    });
+  }
+
+  // --- applying what the store says ---------------------------------------------------------
+  var cache = {};
+  function parse(json) {
+    if (typeof json !== "string" || !json) return null;
+    if (!cache[json.length] || cache[json.length].src !== json) cache[json.length] = { src: json, data: JSON.parse(json) };
+    return cache[json.length].data;
+  }
+  var clone = function (x) { return JSON.parse(JSON.stringify(x)); };
+  var fill = function (text, seg) { return text.replace(/\{(\w)\}/g, function (_w, k) { return seg[k] || ""; }); };
+
+  // [path, value] sets, [path] deletes.
+  function apply(target, ops) {
+    ops.forEach(function (op) {
+      var obj = target, path = op[0];
+      for (var k = 0; k < path.length - 1; k++) obj = obj[path[k]] = obj[path[k]] || {};
+      if (op.length > 1) obj[path[path.length - 1]] = op[1]; else delete obj[path[path.length - 1]];
+    });
+    return target;
+  }
+
+  apply.get = function (obj, path) {
+    for (var k = 0; k < path.length && obj !== undefined && obj !== null; k++) obj = obj[path[k]];
+    return obj;
   };
 
-  function here() {
-    return window.location.pathname + window.location.search;
+  // Compact components ({type: [children, props]}, explorer.compact) as Dash's.
+  function ex(x) {
+    if (Array.isArray(x)) return x.map(ex);
+    if (!x || typeof x !== "object") return x;
+    var type = Object.keys(x)[0], a = x[type];
+    return { type: type, namespace: "dash_html_components", props: Object.assign({ children: ex(a[0]) }, a[1]) };
   }
 
-  // The URL that Dash Pages' own dcc.Location last saw. It updates on popstate and on dcc.Link
-  // navigation, not on our pushState; when a popstate lands on exactly that URL the Location sees no
-  // change, so we tell the router ourselves (routing input "tk-popstate").
-  // ``shown``: the path and query the document had before the current event. A popstate that
-  // keeps them (an in-page "#main" link such as the skip link) changes no view, so it does not
-  // reach Dash's dcc.Location either (this listener is registered before Dash's own): otherwise
-  // the router would render the whole page again for a fragment.
-  var routerUrl = here();
-  var shown = routerUrl;
-  window.addEventListener("_dashprivate_pushstate", function () {
-    routerUrl = here();
-    shown = routerUrl;
-  });
-  window.addEventListener("popstate", function (event) {
-    var url = here();
-    if (url === shown) {
-      event.stopImmediatePropagation();
-      return;
-    }
-    if (url === routerUrl && window.dash_clientside && window.dash_clientside.set_props) {
-      window.dash_clientside.set_props("tk-popstate", { data: Date.now() });
-    }
-    routerUrl = url;
-    shown = url;
-  });
-
-  function queryString(query) {
-    var params = new URLSearchParams();
-    Object.keys(query || {}).forEach(function (key) {
-      var value = query[key];
-      if (value !== null && value !== undefined && value !== "") params.set(key, String(value));
-    });
-    var text = params.toString();
-    return text ? "?" + text : "";
+  function highlightOps(st, code) {
+    return [[["data", st.hl.map, "locations"], code ? [code] : []], [["data", st.hl.map, "z"], code ? [0] : []]];
+  }
+  function highlightBar(st, fig, code) {
+    var codes = fig.data[0].customdata.map(function (c) { return c[0]; });
+    var line = codes.map(function (c) { return st.hl.bar[c === code ? 0 : 1]; });
+    return [[["data", 0, "marker", "line", "color"], line.map(function (l) { return l[0]; })],
+      [["data", 0, "marker", "line", "width"], line.map(function (l) { return l[1]; })]];
   }
 
-  // Language and forum links keep the current view (they are plain links: a full page load).
-  function refreshViewLinks() {
-    var params = new URLSearchParams(window.location.search);
-    document.querySelectorAll("a[data-tk-lang]").forEach(function (a) {
-      var p = new URLSearchParams(params);
-      var lang = a.getAttribute("data-tk-lang");
-      if (lang === "fi") p.delete("kieli");
-      else p.set("kieli", lang);
-      var q = p.toString();
-      a.setAttribute("href", window.location.pathname + (q ? "?" + q : ""));
-    });
-    document.querySelectorAll("a[data-tk-forum]").forEach(function (a) {
-      var p = new URLSearchParams(params);
-      if (p.get("esitys") === "1") p.delete("esitys");
-      else p.set("esitys", "1");
-      var q = p.toString();
-      a.setAttribute("href", window.location.pathname + (q ? "?" + q : ""));
-    });
+  /* The entries of a view: {st, ind, key (year), e (year entry), me (map entry), te (trend entry), seg}. */
+  function select(st, indicator, year, municipality, mode, cst) {
+    var ind = st.ind[indicator];
+    var key = year === null || year === undefined ? "" : String(year);
+    if (!ind.y[key]) key = ind.last;
+    var m = municipality && st.munis.indexOf(municipality) >= 0 ? municipality : "";
+    var c = mode === "country" && cst && cst.ind[indicator];
+    return { st: st, ind: ind, key: key, m: m, e: ind.y[key], me: c ? c.y[key] : ind.y[key], te: ind.t[m] || ind.t[""],
+      seg: { i: ind.seg.i, y: ind.seg.y[key], m: st.seg.m[m] || "", k: st.seg.k[mode] || "", j: ind.seg.j } };
   }
+  function mapOps(v) { return v.me.m.concat(highlightOps(v.st, v.m)); }
 
-  var firstMeta = true;
-
-  function pointCode(hover, kind) {
-    if (!hover || !hover.points || !hover.points.length) return null;
-    var p = hover.points[0];
-    if (kind === "map") {
-      return typeof p.location === "string" ? p.location : null;
-    }
-    return p.customdata && typeof p.customdata[0] === "string" ? p.customdata[0] : null;
+  // Tables behind a closed <details> are filled when it is opened (Dash is not told of the toggle).
+  var stale = {};
+  function tableOutput(id, table) {
+    var body = document.getElementById(id), d = body && body.closest("details");
+    if (d && d.open) { delete stale[id]; return table; }
+    stale[id] = table;
+    return NO();
   }
-
-  function triggeredId() {
-    var ctx = window.dash_clientside.callback_context;
-    if (!ctx || !ctx.triggered || !ctx.triggered.length) return "";
-    return String(ctx.triggered[0].prop_id || "").split(".")[0];
-  }
-
-  function triggeredIds() {
-    var ctx = window.dash_clientside.callback_context;
-    if (!ctx || !ctx.triggered) return [];
-    return ctx.triggered.map(function (t) { return String(t.prop_id || "").split(".")[0]; });
-  }
-
-  // The explorer callback's outputs (dashboard/deliver/pages/area.py CLIENT_OUTPUTS) are filled by
-  // id and property from callback_context.outputs_list: never by position or count.
-  var TEXT_PARTS = ["title", "subtitle", "summary", "source"];
-
-  /* The callback's answer: the value of each output found in ``values`` ("id.property"), no_update
-   * for every other output. */
-  function byId(values) {
-    var ctx = window.dash_clientside.callback_context;
-    var outputs = (ctx && ctx.outputs_list) || [];
-    return outputs.map(function (o) {
-      var key = o.id + "." + String(o.property).split("@")[0];
-      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : NO_UPDATE();
-    });
-  }
-
-  // --- tables behind a closed disclosure are built when it is opened ---------------------------
-  // (html.Details does not tell Dash when the user opens it, so the DOM is asked.)
-  var staleTables = {};
-
-  function isOpen(bodyId) {
-    var body = document.getElementById(bodyId);
-    var details = body && body.closest ? body.closest("details") : null;
-    return !!(details && details.open);
-  }
-
-  function tableOutput(bodyId, table) {
-    if (isOpen(bodyId)) {
-      delete staleTables[bodyId];
-      return table;
-    }
-    staleTables[bodyId] = table;
-    return NO_UPDATE();
-  }
-
   document.addEventListener("toggle", function (event) {
-    var details = event.target;
-    if (!details || !details.open || !details.querySelector) return;
-    Object.keys(staleTables).forEach(function (bodyId) {
-      var body = details.querySelector("#" + bodyId);
-      if (body && window.dash_clientside && window.dash_clientside.set_props) {
-        var table = staleTables[bodyId];
-        delete staleTables[bodyId];
-        window.dash_clientside.set_props(bodyId, { children: table });
-      }
+    if (!event.target.open || !event.target.querySelector) return;
+    Object.keys(stale).forEach(function (id) {
+      if (event.target.querySelector("#" + id)) { C().set_props(id, { children: stale[id] }); delete stale[id]; }
     });
   }, true);
 
-  // --- the map first ----------------------------------------------------------------------------
-  // An indicator or year switch redraws the map at once, in the event that asked for it, from the
-  // values in the page's store; the explorer callback then updates everything else (bar, trend,
-  // texts, legend, tables, URL) through Dash and hands the same values to the map's figure.
-
-  function layoutProp(id, prop) {
-    var api = window.dash_component_api;
-    try {
-      var node = api && api.getLayout ? api.getLayout(id) : null;
-      return node && node.props ? node.props[prop] : undefined;
-    } catch (e) {
-      return undefined;
-    }
-  }
-
-  /* Draw the map of (indicator, year) now; returns the year drawn (the indicator's latest when it
-   * has no data in ``year``), or undefined when the map cannot be drawn here. */
+  // --- the map first: an indicator or year switch draws the map in the event, the rest follows --
+  var pending = null, flushing = false;
   function drawMapNow(indicator, year) {
-    var core = window.tilannekuvaCore;
     var gd = document.querySelector("#area-map .js-plotly-plot");
-    if (!core || !gd || !gd.data || !window.Plotly) return undefined;
-    var st = core.store(layoutProp("area-data", "data"));
-    if (!st || !st.ind || !st.ind[indicator]) return undefined;
-    var iy = core.indicatorYear(st, indicator, typeof year === "number" ? year : null);
-    var highlight = layoutProp("area-municipality", "value") || null;
-    var ops;
-    if (layoutProp("area-mapmode", "value") === "country") {
-      // The whole-country map: its classes come with the country store; without it, Dash decides.
-      var cst = core.countryStore(layoutProp("area-country", "data"));
-      var cy = cst && core.countryYear(st, cst, indicator, iy.year);
-      if (!cy) return undefined;
-      ops = core.countryOperations(st, cst, cy, highlight);
-    } else {
-      ops = core.mapOperations(st, iy, highlight);
-    }
-    window.Plotly.react(gd, core.applyOperations(gd.data, ops), gd.layout);
-    return iy.year;
+    var st = parse(prop("area-data", "data"));
+    if (!gd || !gd.data || !window.Plotly || !st || !st.ind[indicator]) return undefined;
+    var mode = prop("area-mapmode", "value");
+    var cst = parse(prop("area-country", "data"));
+    if (mode === "country" && !cst) return undefined;
+    var v = select(st, indicator, year, prop("area-municipality", "value"), mode, cst);
+    var data = gd.data.slice();
+    mapOps(v).forEach(function (op) {  // only changed traces are copied: plotly.js redraws only those
+      var i = op[0][1], now = data[i];
+      if (op[0][0] !== "data" || JSON.stringify(op[1]) === JSON.stringify(apply.get(now, op[0].slice(2)))) return;
+      if (data[i] === gd.data[i]) data[i] = clone(data[i]);
+      apply(data[i], [[op[0].slice(2), op[1]]]);
+    });
+    window.Plotly.react(gd, data, gd.layout);
+    return v.key === "" ? null : Number(v.key);
   }
-
-  /* The value ``delta`` steps from ``current`` (clamped at the ends); an unknown current value
-   * starts from the end the step points to, or from the first value when ``fromFirst``. */
-  function stepValue(values, current, delta, fromFirst) {
-    if (!values.length) return undefined;
-    var i = values.indexOf(current);
-    var j = i < 0 ? (delta < 0 && !fromFirst ? values.length - 1 : 0) : Math.max(0, Math.min(values.length - 1, i + delta));
-    return values[j];
+  function current(name, id) {
+    return pending && pending[name] !== undefined && Date.now() - pending.at < 2000 ? pending[name] : prop(id, "value");
   }
-
-  function markYears(marks) {
-    return Object.keys(marks || {}).map(Number).filter(function (y) { return !isNaN(y); })
-      .sort(function (a, b) { return a - b; });
-  }
-
-  function indicatorValues(options) {
-    return (options || []).filter(function (o) { return o && !o.disabled; }).map(function (o) { return o.value; });
-  }
-
-  // The view the map shows after a direct draw, until the explorer callback has run with it
-  // (quick repeated steps step from it, as the controls will).
-  var pending = null;
-  var flushScheduled = false;
-
-  function current(prop, id) {
-    if (pending && pending[prop] !== undefined && Date.now() - pending.at < 2000) return pending[prop];
-    return layoutProp(id, "value");
-  }
-
-  /* After the frame that shows the map: the controls get the values (Dash then runs the explorer
-   * callback, which updates the rest of the page). Several quick steps end in their last value. */
   function flush() {
-    flushScheduled = false;
-    var view = pending;
-    if (!view || !window.dash_clientside || !window.dash_clientside.set_props) return;
-    if (layoutProp("area-indicator", "value") !== view.indicator) {
-      window.dash_clientside.set_props("area-indicator", { value: view.indicator });
-    }
-    if (view.year !== null && layoutProp("area-year", "value") !== view.year) {
-      window.dash_clientside.set_props("area-year", { value: view.year });
-    }
+    flushing = false;
+    if (!pending) return;
+    if (prop("area-indicator", "value") !== pending.indicator) C().set_props("area-indicator", { value: pending.indicator });
+    if (pending.year !== null && prop("area-year", "value") !== pending.year) C().set_props("area-year", { value: pending.year });
   }
-
-  /* Draw the map for the control's new value now, in the event; the event itself does not reach
-   * Dash (its update of the rest of the page takes longer than a frame): the new values are set
-   * on the controls after the frame that shows the map. When the map cannot be drawn here the
-   * event goes to Dash as usual. */
   function mapFirst(event, indicator, year) {
     var drawn;
-    try {
-      drawn = drawMapNow(indicator, year);
-    } catch (e) {
-      drawn = undefined;
-    }
-    if (drawn === undefined || !window.dash_clientside || !window.dash_clientside.set_props) return;
+    try { drawn = drawMapNow(indicator, year); } catch (e) { drawn = undefined; }
+    if (drawn === undefined || !C() || !C().set_props) return;
     event.stopImmediatePropagation();
     pending = { indicator: indicator, year: drawn, at: Date.now() };
-    if (!flushScheduled) {
-      flushScheduled = true;
-      window.requestAnimationFrame(function () { window.setTimeout(flush, 0); });
+    if (!flushing) { flushing = true; requestAnimationFrame(function () { setTimeout(flush, 0); }); }
+  }
+  function step(values, value, delta, fromFirst) {
+    if (!values.length) return undefined;
+    var i = values.indexOf(value);
+    return values[i < 0 ? (delta < 0 && !fromFirst ? values.length - 1 : 0) : Math.max(0, Math.min(values.length - 1, i + delta))];
+  }
+  var markYears = function (marks) { return Object.keys(marks || {}).map(Number).sort(function (a, b) { return a - b; }); };
+  var options = function (opts) { return (opts || []).filter(function (o) { return !o.disabled; }).map(function (o) { return o.value; }); };
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.id === "area-indicator") mapFirst(event, event.target.value, current("year", "area-year"));
+  }, true);
+  document.addEventListener("click", function (event) {
+    var b = event.target.closest && event.target.closest("button");
+    var id = b && b.id, ind = current("indicator", "area-indicator"), year = current("year", "area-year"), next;
+    if (id === "area-prev-year" || id === "area-next-year") {
+      next = step(markYears(prop("area-year", "marks")), Number(year), id === "area-prev-year" ? -1 : 1);
+      if (next !== undefined && next !== year) mapFirst(event, ind, next);
+    } else if (id === "area-prev-ind" || id === "area-next-ind") {
+      next = step(options(prop("area-indicator", "options")), ind, id === "area-prev-ind" ? -1 : 1, true);
+      if (next !== undefined && next !== ind) mapFirst(event, next, year);
     }
+  }, true);
+
+  function pointCode(hover, kind) {
+    var p = hover && hover.points && hover.points[0];
+    var code = p && (kind === "area-map" ? p.location : p.customdata && p.customdata[0]);
+    return typeof code === "string" ? code : null;
   }
 
-  document.addEventListener("change", function (event) {
-    var target = event.target;
-    if (!target || target.id !== "area-indicator") return;
-    mapFirst(event, target.value, current("year", "area-year"));
-  }, true);
-
-  document.addEventListener("click", function (event) {
-    var button = event.target && event.target.closest ? event.target.closest("button") : null;
-    if (!button) return;
-    var id = button.id;
-    var indicator = current("indicator", "area-indicator");
-    var year = current("year", "area-year");
-    if (id === "area-prev-year" || id === "area-next-year") {
-      var next = stepValue(markYears(layoutProp("area-year", "marks")), Number(year), id === "area-prev-year" ? -1 : 1);
-      if (next !== undefined && next !== year) mapFirst(event, indicator, next);
-    } else if (id === "area-prev-ind" || id === "area-next-ind") {
-      var key = stepValue(indicatorValues(layoutProp("area-indicator", "options")), indicator,
-                          id === "area-prev-ind" ? -1 : 1, true);
-      if (key !== undefined && key !== indicator) mapFirst(event, key, year);
+  /* Everything an explorer view shows, by output "id.property": the view's entries applied to the
+   * figures shown (the bar's and the trend's layout stay, but for what differs between views). A
+   * year step keeps the trend (it does not depend on the year). */
+  function render(st, cst, view, barFig, trendFig, ids, Patch) {
+    var yearOnly = ids.length > 0 && ids.every(function (id) { return id === "area-year"; });
+    var year = view.year, snap = yearOnly && st.ind[view.indicator].snap[year];
+    var v = select(st, view.indicator, snap && view.from !== year ? snap[year > view.from ? 1 : 0] : year,
+      view.municipality, view.mode, cst);
+    var out = {};
+    Object.keys(st.links).forEach(function (k) { out[k] = fill(st.links[k], v.seg); });
+    if (st.cmpBy !== null && v.m !== st.cmpBy) return { reload: out["area-vertailu-" + st.cmp + ".href"] };
+    var y = v.key === "" ? null : Number(v.key), ind = v.ind, e = v.e, me = v.me, te = v.te, query = {};
+    new URLSearchParams(out.view).forEach(function (value, k) { query[k] = value; });
+    delete out.view;
+    var bar = apply(clone(barFig), e.b.concat(me.b || []));
+    var patch = new Patch();
+    mapOps(v).forEach(function (op) { patch.assign(op[0], op[1]); });
+    Object.assign(out, {
+      "area-map.figure": patch.build(),
+      "area-bar.figure": apply(bar, highlightBar(st, bar, v.m)),
+      "area-map-table-body.children": ex(e.bx),
+      "area-map-legend.children": ex(me.l),
+      "area-year-label.children": y === null ? "" : String(y),
+      "area-indicator-link.href": ind.ih,
+      "area-breakdown-wrap.children": ind.bd ? ex(JSON.parse(fill(JSON.stringify(ind.bd), v.seg))) : null,
+      "view-state.data": { path: st.path, query: query, push: true, page: st.page },
+      "tk-banner.children": e.s || te.s || st.statusSynthetic ? ex(st.banner) : null,
+      "area-notice.children": null,
+    });
+    var texts = { map: me.mt.concat([me.ms[view.mode] || me.ms.geo]), bar: e.bt };
+    if (!yearOnly) {
+      texts.trend = te.tt;
+      out["area-trend.figure"] = apply(clone(trendFig), [[["data"], te.d.map(function (k) { return ind.P[k]; })]]
+        .concat(te.o || ind.o));
+      out["area-trend-table-body.children"] = ex(te.tx);
     }
-  }, true);
+    Object.keys(texts).forEach(function (g) {
+      ["title", "subtitle", "summary", "source"].forEach(function (part, i) { out["area-" + g + "-" + part + ".children"] = texts[g][i]; });
+    });
+    if (ids.indexOf("area-indicator") >= 0) {
+      out["area-year.min"] = ind.years.length ? ind.years[0] : 0;
+      out["area-year.max"] = ind.years.length ? ind.years[ind.years.length - 1] : 0;
+      out["area-year.marks"] = ind.marks;
+    }
+    if (y !== view.year) out["area-year.value"] = y;
+    return out;
+  }
+  window.tilannekuvaRender = render;  // (tests/browser/test_explorer_parity.py runs it on every view)
 
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.tilannekuva = {
-      /* Indicator, year or municipality changed: everything the explorer shows, drawn from the
-       * values in the page's store (tilannekuva-core.js) — no request to the server. A year step
-       * leaves the trend alone (it does not depend on the year); tables behind a closed
-       * disclosure are built when it is opened. */
-      explorer: function (indicator, year, municipality, storeJson, mode, meta, barFigure, trendFigure, countryJson) {
-        pending = null;  // Dash has caught up with the controls
-        var core = window.tilannekuvaCore;
-        var st = core && core.store(storeJson);
-        if (!st || !st.ind || !st.ind[indicator] || !barFigure || !trendFigure) return byId({});
-        var ids = triggeredIds();
-        var yearOnly = ids.length > 0 && ids.every(function (id) { return id === "area-year"; });
-        var asked = year;
-        if (yearOnly) {
-          // A slider step onto a year without data goes on to the next year with data that way.
-          year = core.snapYear(st.ind[indicator].years, year, Number(layoutProp("area-year-label", "children")));
-        }
-        var out = core.explore(st, {
-          indicator: indicator, year: typeof year === "number" ? year : null, municipality: municipality || null,
-          mode: mode, forum: !!(meta && meta.forum === true),
-        }, { bar: barFigure, trend: trendFigure }, window.dash_clientside.Patch, { map: true, bar: true, trend: !yearOnly },
-        core.countryStore(countryJson));
-        if (out.reload) {  // a comparison set of another municipality: made by the server
-          window.location.assign(out.reload);
-          return byId({});
-        }
-        var v = {
-          "area-map.figure": out.map, "area-bar.figure": out.bar,
-          "area-map-table-body.children": tableOutput("area-map-table-body", out.barTable),
-          "area-map-legend.children": out.legend,
-          "area-year-label.children": out.view.year === null ? "" : String(out.view.year),
-          "area-indicator-link.href": out.indicatorHref,
-          "area-breakdown-wrap.children": out.breakdown,
-          "view-state.data": { path: st.path, query: out.query, push: true, page: st.page },
-          "tk-banner.children": out.banner,
-          "area-notice.children": null,
-        };
-        [out.mapTexts, out.barTexts, yearOnly ? null : out.trendTexts].forEach(function (tx, k) {
-          if (tx) TEXT_PARTS.forEach(function (part) { v["area-" + st.kinds[k] + "-" + part + ".children"] = tx[part]; });
-        });
-        if (!yearOnly) {
-          v["area-trend.figure"] = out.trend;
-          v["area-trend-table-body.children"] = tableOutput("area-trend-table-body", out.trendTable);
-        }
-        if (ids.indexOf("area-indicator") >= 0) {
-          v["area-year.min"] = out.years.length ? out.years[0] : 0;
-          v["area-year.max"] = out.years.length ? out.years[out.years.length - 1] : 0;
-          v["area-year.marks"] = out.marks;
-        }
-        if (out.view.year !== asked) v["area-year.value"] = out.view.year;
-        Object.keys(out.hrefs).forEach(function (key) { v[key] = out.hrefs[key]; });
-        Object.keys(out.cmpHrefs).forEach(function (key) { v[key] = out.cmpHrefs[key]; });
-        return byId(v);
-      },
+    /* Indicator, year or municipality changed: the view's entries from the store. A year step keeps
+     * the trend (it does not depend on the year). */
+    explorer: function (indicator, year, municipality, storeJson, mode, meta, barFig, trendFig, countryJson) {
+      pending = null;
+      var st = parse(storeJson), ids = triggered();
+      if (!st || !st.ind[indicator] || !barFig || !trendFig) return byId({});
+      var out = render(st, parse(countryJson), { indicator: indicator, year: year, municipality: municipality, mode: mode,
+        from: Number(prop("area-year-label", "children")) }, barFig, trendFig, ids, C().Patch);
+      if (out.reload) {  // a comparison set of another municipality: made by the server
+        location.assign(out.reload);
+        return byId({});
+      }
+      ["area-map-table-body", "area-trend-table-body"].forEach(function (id) {
+        if (out[id + ".children"] !== undefined) out[id + ".children"] = tableOutput(id, out[id + ".children"]);
+      });
+      return byId(out);
+    },
 
-      applyMeta: function (meta) {
-        if (!meta) return NO_UPDATE();
-        if (["fi", "sv", "en"].indexOf(meta.lang) >= 0) document.documentElement.lang = meta.lang;
-        document.body.classList.toggle("tk-forum-on", meta.forum === true);
-        // Dash Pages sets its own (Finnish) title in the same tick; ours wins afterwards.
-        window.setTimeout(function () {
-          if (typeof meta.title === "string") document.title = meta.title;
-        }, 0);
-        if (!firstMeta) {
-          // After in-app navigation, move focus to the new page's main content (screen readers).
-          window.setTimeout(function () {
-            var main = document.getElementById("main");
-            if (main) main.focus({ preventScroll: true });
-          }, 0);
-        }
-        firstMeta = false;
-        refreshViewLinks();
-        return NO_UPDATE();
-      },
+    applyMeta: function (meta) {
+      if (!meta) return NO();
+      if (["fi", "sv", "en"].indexOf(meta.lang) >= 0) document.documentElement.lang = meta.lang;
+      document.body.classList.toggle("tk-forum-on", meta.forum === true);
+      // Dash Pages sets its own title in the same tick; ours wins afterwards. After in-app
+      // navigation the new page's main content gets the focus (screen readers).
+      setTimeout(function () {
+        if (typeof meta.title === "string") document.title = meta.title;
+        var main = document.getElementById("main");
+        if (!applyMeta.first && main) main.focus({ preventScroll: true });
+        applyMeta.first = false;
+      }, 0);
+      refreshViewLinks();
+      return NO();
+    },
 
-      syncUrl: function (view) {
-        if (!view || typeof view !== "object") return NO_UPDATE();
-        // A pinned view (?tilanne=, Python decided it for the whole page) stays pinned.
-        var pinned = new URLSearchParams(window.location.search).get("tilanne");
-        var query = pinned && !(view.query || {}).tilanne ? Object.assign({}, view.query, { tilanne: pinned }) : view.query;
-        var target = window.location.pathname + queryString(query);
-        if (target !== here()) {
-          if (view.push === true) window.history.pushState({ tk: true }, "", target + window.location.hash);
-          else window.history.replaceState(window.history.state, "", target + window.location.hash);
-          shown = here();
-        }
-        refreshViewLinks();
-        return NO_UPDATE();
-      },
+    syncUrl: function (view) {
+      if (!view || typeof view !== "object") return NO();
+      var p = new URLSearchParams(), pinned = new URLSearchParams(location.search).get("tilanne");
+      Object.keys(view.query || {}).forEach(function (k) { if (view.query[k] !== null && view.query[k] !== "") p.set(k, view.query[k]); });
+      if (pinned && !p.has("tilanne")) p.set("tilanne", pinned);  // a pinned view stays pinned
+      var target = location.pathname + (p.toString() ? "?" + p : "");
+      if (target !== here()) {
+        history[view.push === true ? "pushState" : "replaceState"](view.push === true ? { tk: true } : history.state, "",
+          target + location.hash);
+        shown = here();
+      }
+      refreshViewLinks();
+      return NO();
+    },
 
-      stepYear: function (_prev, _next, year, marks) {
-        var next = stepValue(markYears(marks), Number(year), triggeredId() === "area-prev-year" ? -1 : 1);
-        return next === undefined || next === year ? NO_UPDATE() : next;
-      },
-
-      stepIndicator: function (_prev, _next, value, options) {
-        var next = stepValue(indicatorValues(options), value, triggeredId() === "area-prev-ind" ? -1 : 1, true);
-        return next === undefined || next === value ? NO_UPDATE() : next;
-      },
-
-      selectMunicipality: function (mapClick, barClick, current) {
-        var id = triggeredId();
-        var code = id === "area-map" ? pointCode(mapClick, "map") : pointCode(barClick, "bar");
-        if (!code) return NO_UPDATE();
-        // The whole-country map shows municipalities outside the county: only the county's are chosen.
-        var st = window.tilannekuvaCore && window.tilannekuvaCore.store(layoutProp("area-data", "data"));
-        if (st && !st.munis.some(function (m) { return m[0] === code; })) return NO_UPDATE();
-        return code === current ? "" : code;
-      },
-
-      linkHover: function (mapHover, barHover, selected, barFigure) {
-        var id = triggeredId();
-        var code = id === "area-map" ? pointCode(mapHover, "map") : pointCode(barHover, "bar");
-        if (!code) code = selected || null;
-        var Patch = window.dash_clientside.Patch;
-        var mapPatch = new Patch()
-          .assign(["data", 1, "locations"], code ? [code] : [])
-          .assign(["data", 1, "z"], code ? [0] : [])
-          .build();
-        var barPatch = NO_UPDATE();
-        var st = window.tilannekuvaCore && window.tilannekuvaCore.store(layoutProp("area-data", "data"));
-        var tok = st && st.tok;
-        if (tok && barFigure && barFigure.data && barFigure.data[0] && barFigure.data[0].customdata) {
-          var codes = barFigure.data[0].customdata.map(function (c) {
-            return c[0];
-          });
-          barPatch = new Patch()
-            .assign(["data", 0, "marker", "line", "color"], codes.map(function (c) {
-              return c === code ? tok.highlight : tok.rank_outline;
-            }))
-            .assign(["data", 0, "marker", "line", "width"], codes.map(function (c) {
-              return c === code ? 2.5 : 0.5;
-            }))
-            .build();
-        }
-        return [mapPatch, barPatch];
-      },
+    stepYear: function (_p, _n, year, marks) {
+      var next = step(markYears(marks), Number(year), triggered()[0] === "area-prev-year" ? -1 : 1);
+      return next === undefined || next === year ? NO() : next;
+    },
+    stepIndicator: function (_p, _n, value, opts) {
+      var next = step(options(opts), value, triggered()[0] === "area-prev-ind" ? -1 : 1, true);
+      return next === undefined || next === value ? NO() : next;
+    },
+    selectMunicipality: function (mapClick, barClick, selected) {
+      var id = triggered()[0], code = pointCode(id === "area-map" ? mapClick : barClick, id);
+      var st = parse(prop("area-data", "data"));
+      // the whole-country map shows municipalities outside the county: only the county's are chosen
+      if (!code || (st && st.munis.indexOf(code) < 0)) return NO();
+      return code === selected ? "" : code;
+    },
+    linkHover: function (mapHover, barHover, selected, barFig) {
+      var id = triggered()[0], code = pointCode(id === "area-map" ? mapHover : barHover, id) || selected || null;
+      var st = parse(prop("area-data", "data")), Patch = C().Patch;
+      if (!st) return [NO(), NO()];
+      var build = function (ops) { var p = new Patch(); ops.forEach(function (op) { p.assign(op[0], op[1]); }); return p.build(); };
+      var ok = barFig && barFig.data && barFig.data[0] && barFig.data[0].customdata;
+      return [build(highlightOps(st, code)), ok ? build(highlightBar(st, barFig, code)) : NO()];
+    },
   };
+  var applyMeta = window.dash_clientside.tilannekuva.applyMeta;
+  applyMeta.first = true;
 
-  // dcc.Slider's thumb (role="slider") has no accessible name of its own: give it the visible label
-  // of its wrapper (data-tk-slider-label = id of the label element). Thumbs appear with each render.
-  function labelSliders() {
+  // dcc.Slider's thumb has no accessible name: it gets its wrapper's label (data-tk-slider-label).
+  new MutationObserver(function () {
     document.querySelectorAll("[data-tk-slider-label]").forEach(function (wrap) {
       var id = wrap.getAttribute("data-tk-slider-label");
-      wrap.querySelectorAll("[role=slider]").forEach(function (thumb) {
-        if (thumb.getAttribute("aria-labelledby") !== id) thumb.setAttribute("aria-labelledby", id);
+      wrap.querySelectorAll("[role=slider]").forEach(function (t) {
+        if (t.getAttribute("aria-labelledby") !== id) t.setAttribute("aria-labelledby", id);
       });
     });
-  }
-  new MutationObserver(labelSliders).observe(document.documentElement, { childList: true, subtree: true });
+  }).observe(document.documentElement, { childList: true, subtree: true });
 
-  // "Copy a link to this view": the URL always carries the whole view state.
-  function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
-    return new Promise(function (resolve, reject) {
+  // Copy buttons: the view's URL, or the text of data-tk-copy-from (an alt text).
+  document.addEventListener("click", function (event) {
+    var b = event.target.closest && event.target.closest("[data-tk-copy]");
+    if (!b) return;
+    var status = document.getElementById(b.getAttribute("data-tk-copy"));
+    var from = document.getElementById(b.getAttribute("data-tk-copy-from") || "");
+    var text = from ? from.textContent : location.href;
+    var copy = navigator.clipboard && window.isSecureContext ? navigator.clipboard.writeText(text) : new Promise(function (ok, no) {
       var area = document.createElement("textarea");
       area.value = text;
-      area.setAttribute("readonly", "");
       area.style.position = "fixed";
       area.style.opacity = "0";
       document.body.appendChild(area);
       area.select();
-      var ok = document.execCommand && document.execCommand("copy");
+      var done = document.execCommand && document.execCommand("copy");
       document.body.removeChild(area);
-      if (ok) resolve();
-      else reject(new Error("copy failed"));
+      return done ? ok() : no();
     });
-  }
-  document.addEventListener("click", function (event) {
-    var button = event.target && event.target.closest ? event.target.closest("[data-tk-copy]") : null;
-    if (!button) return;
-    var status = document.getElementById(button.getAttribute("data-tk-copy"));
-    // data-tk-copy-from: copy the text of that element (an alt text) instead of the view's URL.
-    var from = button.getAttribute("data-tk-copy-from");
-    var source = from ? document.getElementById(from) : null;
-    var text = source ? source.textContent : window.location.href;
-    copyText(text).then(
-      function () {
-        if (status) status.textContent = button.getAttribute("data-tk-copied") || "";
-      },
-      function () {
-        if (status) status.textContent = text;
-      }
-    );
+    copy.then(function () { if (status) status.textContent = b.getAttribute("data-tk-copied") || ""; },
+      function () { if (status) status.textContent = text; });
   });
 
-  // Forum mode keys. Form controls keep their own arrow keys (select, slider, radio, text).
-  var KEYS = {
-    ArrowLeft: "area-prev-year",
-    ArrowRight: "area-next-year",
-    ArrowUp: "area-prev-ind",
-    ArrowDown: "area-next-ind",
-    PageUp: "area-prev-ind",
-    PageDown: "area-next-ind",
-  };
+  // Forum mode keys press the step buttons; form controls keep their own arrow keys.
+  var KEYS = { ArrowLeft: "area-prev-year", ArrowRight: "area-next-year", ArrowUp: "area-prev-ind",
+    ArrowDown: "area-next-ind", PageUp: "area-prev-ind", PageDown: "area-next-ind" };
   document.addEventListener("keydown", function (event) {
-    if (!document.body.classList.contains("tk-forum-on")) return;
-    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    var target = event.target || {};
-    var tag = (target.tagName || "").toUpperCase();
-    var role = target.getAttribute ? target.getAttribute("role") : null;
-    if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || target.isContentEditable || role === "slider") return;
-    var id = KEYS[event.key];
-    if (!id) return;
-    var button = document.getElementById(id);
+    var t = event.target || {}, tag = (t.tagName || "").toUpperCase();
+    if (!document.body.classList.contains("tk-forum-on") || event.altKey || event.ctrlKey || event.metaKey ||
+      event.shiftKey || /^(INPUT|SELECT|TEXTAREA)$/.test(tag) || t.isContentEditable ||
+      (t.getAttribute && t.getAttribute("role") === "slider")) return;
+    var button = document.getElementById(KEYS[event.key]);
     if (!button) return;
     event.preventDefault();
     button.click();

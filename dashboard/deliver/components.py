@@ -58,7 +58,9 @@ def _lang_switch(state: ViewState, path: str, query: dict) -> html.Div:
         links.append(html.Li(html.A(
             t(f"lang.{code}", code), href=href, lang=code, hrefLang=code,
             className="tk-lang__link" + (" is-current" if current else ""),
-            **{"data-tk-lang": code, **({"aria-current": "true"} if current else {})},
+            # the browser keeps the link on the view shown (assets/tilannekuva.js refreshViewLinks)
+            **{"data-tk-param": "kieli", "data-tk-value": "" if code == "fi" else code,
+               **({"aria-current": "true"} if current else {})},
         )))
     return html.Div(
         [html.Span(t("lang.label", state.lang), className="tk-visually-hidden", id="tk-lang-label"),
@@ -74,7 +76,8 @@ def _forum_toggle(state: ViewState, path: str, query: dict) -> html.A:
     href = path + ("?" + urlencode(q) if q else "")
     return html.A(
         t("forum.leave" if state.forum else "forum.enter", state.lang), href=href,
-        className="tk-forum-toggle" + (" is-on" if state.forum else ""), **{"data-tk-forum": "1"},
+        className="tk-forum-toggle" + (" is-on" if state.forum else ""),
+        **{"data-tk-param": "esitys", "data-tk-value": "" if state.forum else "1"},
     )
 
 

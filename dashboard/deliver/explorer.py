@@ -1,225 +1,207 @@
-"""The explorer's data in the browser: everything an area page's map, bar, trend and tables can show.
+"""The explorer's views, made ready on the server and carried in the area page's store.
 
-An area page carries this payload in a ``dcc.Store`` (``area-data``) filled when the page is
-rendered, so switching the indicator, the year or the municipality is drawn in the browser
-(``assets/tilannekuva-core.js``) with no request at all; only a change of the map type (another
-geometry file) asks the server. Python decides everything here and the browser only selects:
-per indicator the shaped observations of the county's municipalities, the county region, the
-welfare area and the country — values already suppressed by :mod:`dashboard.data.model` (a hidden
-value never leaves the server) with their formatted texts —, the map classes and legend of each
-selectable year (:func:`dashboard.judge.classify.classify`), the county reference per year
-(:func:`dashboard.data.model.reference_code`), titles, units, source lines, formatted dates,
-translated message templates, the comparison with the county and the recent-trend words
-(:mod:`dashboard.judge.compare`), colours (design tokens) and the download menu.
+An area page carries in a ``dcc.Store`` (``area-data``) every view its map, bar, trend, texts and
+tables can show, so switching the indicator, the year or the municipality is drawn in the browser
+with no request; only a change of the map type (another geometry file) asks the server. Each view
+is made here by the server's own chart builders (:func:`dashboard.draw.charts.build_chart`), so the
+browser shows exactly what a page load of the same URL shows: ``assets/tilannekuva.js`` only picks
+the entries of the chosen indicator, year and municipality and applies them. Nothing is decided in
+JavaScript.
 
-Encoding (per indicator, aligned with its list of years ``Y``):
-``r[code] = [values, statuses, flags, texts]``: value or null when not shown; status letters
-``o`` shown, ``m`` missing, ``s`` suppressed, ``x`` hidden by complementary suppression, ``-``
-no row at all; flag digits ``synthetic + 2 × provisional``; the text a cell shows.
-``c[code]`` (only regions with cited values): per year the tooltip line of a cited value's citation
-(``provenance.hover_citation``), else "".
-``tb`` (only with series breaks in the years shown): the trend's break markers as
-``figures.trend.break_marks`` draws them, [shapes, annotations, annotations in forum mode].
-``K`` (aligned with ``years``; one entry when there are none): [class index per municipality in
-name order, colours, legend].
-
-A chosen comparison (``vertailu``, :mod:`dashboard.data.benchmarks`): ``bench`` = [code, name] of its
-benchmark, one more region in every ``r`` (its series by the one rule of
-:mod:`dashboard.judge.benchmark`), the verdicts ``vc`` against it; the browser uses it as the
-reference (with the whole country as the benchmark, the county region is the second one).
+Store (per indicator ``ind[key]``):
+``y[year]`` (``""`` for an indicator without years): ``m`` the map's value operations
+(:func:`dashboard.draw.figures.map.value_patch`), ``l`` its legend, ``mt`` the map's title, subtitle
+and summary, ``ms`` its source line per map type, ``b`` the bar's operations, ``bt`` its texts,
+``bx`` its table, ``s`` whether anything shown is synthetic.
+``t[municipality]`` (``""``: none chosen): the trend: ``d`` its traces as indexes into the
+indicator's trace pool ``P``, ``o`` its layout operations (the indicator's ``o`` when the same for
+all), ``tt`` texts, ``tx`` table, ``s``.
+``last`` the year shown when none is asked, ``marks``, ``snap`` the year a slider step onto a year
+without data goes on to ([down, up]), ``seg`` the indicator's URL segments.
+Operations are ``[path, value]`` (set) or ``[path]`` (delete); components are compact
+(:func:`compact`). Links are templates filled with URL
+segments Python wrote (:func:`_templates`).
 """
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
-from dashboard.core import tokens
-from dashboard.core.format import date_text
+from dash import html
+from plotly.io.json import to_json_plotly
+
 from dashboard.core.i18n import t
-from dashboard.core.state import COMPARISONS, SEX_URL
+from dashboard.core.state import COMPARISONS, MAP_MODES, PARAMS, ViewState
 from dashboard.data import model, queries
-from dashboard.data.provenance import hover_citation
 from dashboard.deliver import breakdown as breakdown_toggle
-from dashboard.deliver.export import MENU
-from dashboard.draw.charts import (
-    EXPLORER_KINDS,
-    FORUM_FONT_SCALE,
-    break_labels,
-    country_summary,
-    country_year,
-    manual_rule,
-    source_line,
-    special_labels,
-)
-from dashboard.draw.figures.common import scale_fonts
-from dashboard.draw.figures.map import categories_for, line_widths, value_legend
-from dashboard.draw.figures.trend import break_marks
-from dashboard.judge.classify import (
-    DIVERGING,
-    NO_DATA_COLOR,
-    NO_DATA_OUTLINE,
-    OUTLINE_COLOR,
-    PALETTES,
-    SUPPRESSED_COLOR,
-    text_color,
-)
-from dashboard.judge.compare import comparable, compare_indicator, trend
+from dashboard.deliver.components import chart_table, map_legend, page_href, source_text
+from dashboard.deliver.export_routes import download_links
+from dashboard.draw.charts import EXPLORER_KINDS, build_chart, manual_rule, place_text
+from dashboard.draw.figures import bar as bar_figure
+from dashboard.draw.figures.map import HIGHLIGHT, legend_items, screen_figure, value_patch
 
-STATUS_LETTERS = {model.STATUS_OK: "o", model.STATUS_MISSING: "m", model.STATUS_SUPPRESSED: "s",
-                  model.STATUS_SECONDARY: "x"}
-VERDICT_LETTERS = {"better": "b", "similar": "s", "worse": "w", "higher": "h", "lower": "l", "none": "n"}
-#: Message templates the browser fills in (``{name}`` placeholders, as :func:`dashboard.core.i18n.t`).
-TEMPLATES = (
-    "map.suppressed", "map.secondary", "map.no_data", "chart.synthetic_point", "chart.synthetic_legend",
-    "chart.synthetic_note", "chart.data_date", "bar.hidden", "bar.missing", "trend.subtitle",
-    "trend.subtitle_county", "summary.no_values", "summary.none", "summary.range", "summary.ranking", "summary.reference",
-    "summary.missing", "summary.trend", "table.rank", "table.region", "table.shown", "table.vs_county",
-    "table.note", "table.no_values", "table.year", "table.note_hidden", "table.note_missing", "table.note_synthetic",
-    "table.note_provisional", "compare.better", "compare.similar", "compare.worse", "compare.higher",
-    "compare.lower", "banner.synthetic", "banner.synthetic_detail", "classes.count_refs", "classes.count_trend",
-)
-VERSION = 1
+VERSION = 2
+HTML = "dash_html_components"
+#: Sentinels of the variable parts of a view's links (replaced by ``{i}``, ``{y}``, ``{m}``, ``{k}``).
+_SENTINEL = {"indicator": "TKI", "year": 999999, "municipality": "TKM", "map_mode": "tiles", "breakdown": "TKJ"}
 
 
-def _compact(value: float) -> float | int:
-    """``45.0`` as ``45`` in JSON (the browser reads the same number; a third fewer bytes)."""
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+def compact(component):
+    """A Dash html component as ``{type: [children, other props]}`` (children compacted in place;
+    the props keep Dash's order, children first, so the browser renders the server's HTML)."""
+    if isinstance(component, (list, tuple)):
+        return [compact(c) for c in component]
+    if not hasattr(component, "to_plotly_json"):
+        return component
+    raw = component.to_plotly_json()
+    if raw["namespace"] != HTML:
+        raise ValueError(f"only html components are compacted, not {raw['namespace']}")
+    props = dict(raw["props"])
+    children = compact(props.pop("children", None))
+    return {raw["type"]: [children, props] if props else [children]}
 
 
-def _map_load_date(rows: dict, registry, indicator, dates: dict) -> str | None:
-    """The data date a map of one year shows (as :func:`dashboard.data.model.indicator_year`)."""
-    county = registry.county
-    codes = [m.code for m in county.municipalities] + [county.country.code]
-    ref = model.reference_code(registry, indicator, lambda code: model.row_has_data(rows.get(code)))
-    found = [rows.get(c) for c in codes] + [rows.get(ref)]
-    ids = {int(r["load_run_id"]) for r in found if r is not None and r["load_run_id"] == r["load_run_id"]
-           and r["load_run_id"] is not None}
-    return max((dates.get(i) for i in ids if dates.get(i)), default=None)
+def _ops(patch) -> list:
+    """A dash ``Patch`` of assignments as ``[path, value]`` operations."""
+    return [[op["location"], op["params"]["value"]] for op in patch.to_plotly_json()["operations"]]
 
 
-def _classes(engine, registry, indicator, year: int | None, lang: str, bench=None) -> list:
-    """The map classes of one year, as the browser applies them: [class index of each municipality
-    (in name order), the colour of each index, the legend's shown entries [label, colour]] — of the
-    same view as the server's map (with the chosen comparison's benchmark, as charts._map)."""
-    from dashboard.draw.charts import with_benchmark
-
-    iy = with_benchmark(model.indicator_year(engine, registry, indicator.key, year, lang), bench)
-    idx, colors = categories_for(iy.municipalities, iy.classification)
-    legend = value_legend(iy.classification, idx, colors, special_labels(indicator, lang))
-    return [idx, colors, [[label, color] for label, color, shown in legend if shown]]
+def _layout_ops(layout: dict, keys) -> list:
+    """The layout keys that differ between the views of a page: set when present, else deleted."""
+    return [[["layout", k], layout[k]] if k in layout else [["layout", k]] for k in keys]
 
 
-def indicator_payload(ctx, key: str, lang: str, comparison: str = "maakunta", municipality: str | None = None) -> dict:
-    """One indicator's part of the payload (see the module docstring). With a chosen comparison
-    (:mod:`dashboard.data.benchmarks`) its benchmark is one more region (``bench`` of the payload)
-    and the verdicts are against it."""
-    from dashboard.data.benchmarks import benchmark
+def _varying(layouts: list[dict]) -> list[str]:
+    """Top-level layout keys whose value is not the same in every view (the rest stays as drawn)."""
+    keys = sorted({k for lay in layouts for k in lay})
+    return [k for k in keys if len({json.dumps(lay.get(k), sort_keys=True, default=str) for lay in layouts}) > 1]
 
-    engine, registry = ctx.engine, ctx.registry
-    indicator = model.series_indicator(registry, key)
-    bench = benchmark(engine, registry, key, comparison, municipality, lang)
-    county = registry.county
-    frame = model.indicator_frame(engine, registry, key)
-    by_year = model.year_rows(engine, registry, key)
-    dates = queries.load_dates(engine)
-    muni_codes = county.municipality_codes
-    codes = [*muni_codes, county.region.code, county.welfare_area.code, county.country.code]
-    years_all = sorted(by_year)
-    present = set(frame["region_code"]) if not frame.empty else set()
-    regions: dict[str, list] = {}
-    cites: dict[str, list[str]] = {}
-    latest: dict[str, str | None] = {}
-    for code in codes:
-        if code not in present:
-            continue
-        values, statuses, flags, texts, run_dates, notes = [], [], [], [], [], []
-        for y in years_all:
-            row = by_year[y].get(code)
-            notes.append("" if row is None or row["synthetic"] or row["status"] == model.STATUS_MISSING
-                         else hover_citation(model.citation_of(row), lang))
-            if row is None:
-                values.append(None)
-                statuses.append("-")
-                flags.append("0")
-                texts.append(model.value_text(indicator, model.STATUS_MISSING, None, lang))
-                continue
-            shown = row["status"] == model.STATUS_OK
-            values.append(_compact(float(row["value"])) if shown else None)
-            texts.append(model.value_text(indicator, row["status"], float(row["value"]) if shown else None, lang))
-            statuses.append(STATUS_LETTERS[row["status"]])
-            flags.append(str(int(bool(row["synthetic"])) + 2 * int(bool(row["provisional"]))))
-            run = row["load_run_id"]
-            if run is not None and run == run and dates.get(int(run)):
-                run_dates.append(dates[int(run)])
-        regions[code] = [values, "".join(statuses), "".join(flags), texts]
-        if any(notes):
-            cites[code] = notes
-        latest[code] = max(run_dates) if run_dates else None
-    if bench is not None and bench.code not in regions:
-        b = bench.series
-        at = {y: i for i, y in enumerate(b.years)}
-        regions[bench.code] = [
-            [_compact(float(b.values[at[y]])) if y in at else None for y in years_all],
-            "".join("o" if y in at else "-" for y in years_all),
-            "".join(str(int(b.synthetic[at[y]])) if y in at else "0" for y in years_all),
-            [b.texts[at[y]] if y in at else model.value_text(indicator, model.STATUS_MISSING, None, lang) for y in years_all],
-        ]
-    # Comparison with the county value of the same year (the county cell of the map, including
-    # the welfare-area fallback of region-level indicators).
-    verdicts: dict[str, str] = {}
-    map_dates = []
-    refs = []  # per year: the reference is the county region (c) or the welfare area (w)
-    for y in years_all:
-        rows = by_year[y]
-        ref = model.reference_code(registry, indicator, lambda code, rows=rows: model.row_has_data(rows.get(code)))
-        refs.append("w" if ref == county.welfare_area.code else "c")
-        county_row = rows.get(ref)
-        county_value = (float(county_row["value"]) if county_row is not None
-                        and county_row["status"] == model.STATUS_OK else None)
-        if bench is not None:
-            county_value = bench.cell(y).value
-        for code in muni_codes:
-            row = rows.get(code)
-            value = float(row["value"]) if row is not None and row["status"] == model.STATUS_OK else None
-            verdicts.setdefault(code, []).append(VERDICT_LETTERS[compare_indicator(indicator, value, county_value)])
-        map_dates.append(_map_load_date(rows, registry, indicator, dates))
-    series = {s.code: s for s in model.series(engine, registry, key, codes, lang)}
-    breaks = [b.year for b in indicator.series_breaks]
-    if bench is not None:
-        series.setdefault(bench.code, bench.series)
-    words = {code: t(f"trend.{trend(s.years, s.values, indicator.direction, breaks).key}", lang)
-             for code, s in series.items() if s.years}
-    out = {
-        # per selectable year; with none, one entry for the view without a year
-        "K": [_classes(engine, registry, indicator, year, lang, bench) for year in model.selectable_years(engine, registry, key)]
-        or [_classes(engine, registry, indicator, None, lang, bench)],
-        "title": indicator.title.get(lang),
-        "unit": indicator.unit.text(lang),
-        "dec": indicator.decimals,
-        # 1: a count — the county and country values are totals, kept off the bar chart's axis
-        # (0 too when only the country has values: nothing on the axis to flatten, as charts._trend)
-        "tot": 0 if comparable(indicator) or not any(
-            any(v is not None for v in regions[c][0]) for c in regions if c != county.country.code) else 1,
-        "src": {"geo": source_line(registry, indicator, lang, with_boundaries=True, engine=engine),
-                "tiles": source_line(registry, indicator, lang, engine=engine)},
-        "years": model.selectable_years(engine, registry, key),
-        "Y": years_all,
-        "r": regions,
-        "md": map_dates,
-        "rd": latest,
-        "c": cites,
-        "tw": words,
-        "vc": {code: "".join(v) for code, v in verdicts.items()},
-        # per year, then one more for a view with no year (nothing has data then)
-        "ref": "".join(refs) + ("w" if model.reference_code(registry, indicator, lambda _code: False)
-                                == county.welfare_area.code else "c"),
-        "tref": "w" if model.reference_code(registry, indicator, lambda code: code in series and bool(series[code].years))
-                == county.welfare_area.code else "c",
-    }
-    shapes, notes = break_marks(break_labels(indicator, lang), [y for s in series.values() for y in s.years])
-    if shapes:
-        # the trend's series-break markers, ready to draw: [shapes, annotations, forum-mode annotations]
-        out["tb"] = [shapes, notes, scale_fonts(json.loads(json.dumps(notes)), FORUM_FONT_SCALE)]
+
+def _texts(chart, lang: str) -> list[str]:
+    return [chart.title, chart.subtitle, chart.summary, source_text(chart, lang)]
+
+
+def _snap(years: list[int]) -> dict:
+    """For each year between the first and the last without data: the nearest year with data below
+    and above it (a slider step onto it goes on that way; years with gaps have a step of one)."""
+    have = set(years)
+    return {str(y): [max(x for x in years if x < y), min(x for x in years if x > y)]
+            for y in range(years[0] + 1, years[-1]) if y not in have} if years else {}
+
+
+def _segments(name: str, value) -> str:
+    return "&" + urlencode({PARAMS[name]: value}) if value not in (None, "") else ""
+
+
+def _templates(state: ViewState, path: str) -> dict:
+    """The view's links as templates: the URL Python makes for a view of sentinel values, with
+    each sentinel's ``&name=value`` replaced by a slot the browser fills with a segment made here
+    (an empty segment drops the parameter, as :meth:`ViewState.query` does)."""
+    s = state.replace(**_SENTINEL)
+    slots = _slots_in
+
+    out = {f"area-{kind}-vienti-{link['key']}.href": slots(link["href"])
+           for kind in EXPLORER_KINDS for link in download_links(kind, s)}
+    out.update({f"area-vertailu-{c}.href": slots(path + s.replace(comparison=c).query_string())
+                for c in COMPARISONS})
+    out["view"] = slots(s.query_string())
     return out
+
+
+def _year_entry(state: ViewState, lang: str, tiles: bool) -> tuple[dict, dict]:
+    """One indicator and year: the map, its legend and texts, the bar and its table."""
+    map_chart = build_chart("map", state)
+    bar = build_chart("bar", state)
+    fig = screen_figure(map_chart.figure)
+    sources = {"geo": source_text(map_chart, lang)}
+    if tiles:
+        sources["tiles"] = source_text(build_chart("map", state.replace(map_mode="tiles")), lang)
+    entry = {"m": _ops(value_patch(fig)), "l": compact(map_legend(legend_items(map_chart.figure), lang).children),
+             "mt": _texts(map_chart, lang)[:3], "ms": sources, "bt": _texts(bar, lang),
+             "bx": compact(chart_table(bar, lang)), "s": int(map_chart.synthetic)}
+    return entry, bar.figure
+
+
+def _trend_entry(state: ViewState, lang: str, pool: dict) -> tuple[dict, dict]:
+    chart = build_chart("trend", state)
+    index = []
+    for trace in chart.figure["data"]:
+        key = json.dumps(trace, sort_keys=True, default=str)
+        index.append(pool.setdefault(key, (len(pool), trace))[0])
+    return {"d": index, "tt": _texts(chart, lang), "tx": compact(chart_table(chart, lang)),
+            "s": int(chart.synthetic)}, chart.figure["layout"]
+
+
+def indicator_payload(ctx, key: str, state: ViewState, municipalities: list, tiles: bool) -> tuple[dict, list, list]:
+    """One indicator's entries (see the module docstring) and the bar and trend layouts of its
+    views (the page keeps in its operations only the layout keys that differ between views)."""
+    engine, registry, lang = ctx.engine, ctx.registry, state.lang
+    base = state.replace(indicator=key)
+    years = model.selectable_years(engine, registry, key)
+    views, bars = {}, []
+    for year in years or [None]:
+        entry, bar = _year_entry(base.replace(year=year), lang, tiles)
+        views["" if year is None else str(year)] = entry
+        bars.append((entry, bar))
+    pool: dict = {}
+    trends, layouts = {}, []
+    for code in municipalities:
+        entry, layout = _trend_entry(base.replace(municipality=code, year=None), lang, pool)
+        trends[code or ""] = entry
+        layouts.append((entry, layout))
+    out = {"y": views, "t": trends, "P": [trace for _n, trace in sorted(pool.values(), key=lambda x: x[0])],
+           "last": str(years[-1]) if years else "", "years": years,
+           "marks": {str(k): v for k, v in year_marks(years).items()},
+           "snap": _snap(years), "ih": page_href(f"/indikaattori/{key}", state),
+           "seg": {"i": urlencode({PARAMS["indicator"]: key}), "j": _segments("breakdown", _jako(state)),
+                   "y": {"": "", **{str(y): _segments("year", y) for y in years}}}}
+    toggle = breakdown_toggle.toggle(registry, base.replace(**{k: v for k, v in _SENTINEL.items()
+                                                                if k not in ("indicator", "breakdown")}),
+                                     _path(registry, state.page), "area-breakdown")
+    if toggle is not None:
+        out["bd"] = _slots_in(compact(toggle))
+    return out, bars, layouts
+
+
+def _jako(state: ViewState):
+    from dashboard.core.state import SEX_URL
+
+    return SEX_URL.get(state.breakdown, state.breakdown) if state.breakdown else None
+
+
+#: Each sentinel's text in a URL and the slot it becomes.
+_CUTS = ((f"{PARAMS['indicator']}={_SENTINEL['indicator']}", "{i}"), (f"&{PARAMS['year']}={_SENTINEL['year']}", "{y}"),
+         (f"&{PARAMS['municipality']}={_SENTINEL['municipality']}", "{m}"),
+         (f"&{PARAMS['map_mode']}={MAP_MODES['tiles']}", "{k}"), (f"&{PARAMS['breakdown']}={_SENTINEL['breakdown']}", "{j}"))
+
+
+def _slots_in(value):
+    """URLs made for sentinel values (:data:`_SENTINEL`) as templates, in strings, lists and dicts."""
+    if isinstance(value, str):
+        for text, slot in _CUTS:
+            value = value.replace(text, slot)
+        return value
+    if isinstance(value, list):
+        return [_slots_in(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _slots_in(v) for k, v in value.items()}
+    return value
+
+
+def year_marks(years: list[int]) -> dict:
+    """Slider marks: every year selectable, labels thinned so they never overlap."""
+    if not years:
+        return {}
+    step = 1 if len(years) <= 12 else (2 if len(years) <= 20 else 5)
+    marks = {}
+    for i, y in enumerate(years):
+        show = i == 0 or i == len(years) - 1 or (y % step == 0 and years[-1] - y >= step / 2 and y - years[0] >= step / 2)
+        marks[y] = str(y) if show else ""
+    return marks
+
+
+def _path(registry, area_key: str) -> str:
+    return f"/{registry.agreement.area(area_key).slug}"
 
 
 def explorer_indicators(registry, area_key: str) -> list:
@@ -238,149 +220,120 @@ def status_indicators(registry, area_key: str) -> list:
     return [i for i in registry.indicators_for_area(area_key) if manual_rule(registry, i) in ("status", "rounds")]
 
 
-def _dates(ctx, lang: str) -> dict:
-    """Every load date as the page writes it (the browser looks dates up, never formats them)."""
-    return {iso: date_text(iso, lang) for iso in sorted(set(queries.load_dates(ctx.engine).values()))}
-
-
-def store_tokens() -> dict:
-    """The design tokens the browser draws with (dashboard/core/tokens.yaml): no colour in assets/."""
-    return {"text": tokens.TEXT, "muted": tokens.MUTED, "accent": tokens.ACCENT,
-            "county": tokens.COUNTY, "country": tokens.COUNTRY, "context": tokens.CONTEXT, "bg": tokens.BG,
-            "outline": tokens.OUTLINE, "highlight": tokens.HIGHLIGHT, "no_class": tokens.NO_CLASS,
-            "rank_outline": tokens.RANK_OUTLINE}
-
-
 def payload(ctx, area_key: str, lang: str, comparison: str = "maakunta", municipality: str | None = None,
-            breakdowns: dict | None = None) -> dict:
-    """The whole payload of an area page in one language and comparison (``municipality``: the one
-    a sub-region or similar-municipality comparison is formed for). ``breakdowns`` {indicator:
-    breakdown}: that indicator's entry carries the chosen variant's series (the ``jako`` of the view)."""
-    from dashboard.data.benchmarks import BY_MUNICIPALITY, effective_choice
-    from dashboard.draw.charts import place_text
+            breakdowns: dict | None = None, forum: bool = False) -> dict:
+    """The whole payload of an area page in one language, forum mode and comparison
+    (``municipality``: the one a sub-region or similar-municipality comparison is formed for; the
+    views are then of that municipality, and choosing another one loads its page)."""
+    from dashboard.data.benchmarks import BY_MUNICIPALITY
 
     registry = ctx.registry
-    chosen, comparison = comparison, effective_choice(ctx.engine, registry, comparison, municipality)
-    indicators = {ind.key: _entry(ctx, ind.key, (breakdowns or {}).get(ind.key), lang, comparison, municipality)
-                  for ind in explorer_indicators(registry, area_key)}
-    bench = _bench_name(ctx, area_key, lang, comparison, municipality)
     county = registry.county
-    area = registry.agreement.area(area_key)
-    munis = list(county.municipalities)
-    by_name = sorted(range(len(munis)), key=lambda i: munis[i].name.get(lang))
-    colors = {c for pal in PALETTES.values() for c in pal} | set(DIVERGING) | {NO_DATA_COLOR, SUPPRESSED_COLOR}
-    status_synthetic = False
-    for ind in status_indicators(registry, area_key):
-        entries = queries.manual_entries(ctx.engine, ind.source.template)
-        status_synthetic = status_synthetic or bool(not entries.empty and entries["synthetic"].any())
+    by = (municipality or "") if comparison in BY_MUNICIPALITY else None
+    state = ViewState(page=area_key, lang=lang, forum=forum, comparison=comparison, municipality=by or None)
+    munis = [by or None] if by is not None else [None, *county.municipality_codes]
+    tiles = "tiles" in ctx.geo.modes()
+    indicators, bars, trends = {}, [], []
+    for ind in explorer_indicators(registry, area_key):
+        s = state.replace(breakdown=(breakdowns or {}).get(ind.key))
+        indicators[ind.key], b, tr = indicator_payload(ctx, ind.key, s, munis, tiles)
+        bars += b
+        trends += tr
+    varying = _varying([fig["layout"] for _e, fig in bars])
+    for entry, fig in bars:
+        entry["b"] = [[["data"], fig["data"]], *_layout_ops(fig["layout"], varying)]
+    varying = _varying([layout for _e, layout in trends])
+    for entry, layout in trends:
+        entry["o"] = _layout_ops(layout, varying)
+    for entry in indicators.values():  # the same trend layout for every municipality: said once
+        ops = [e["o"] for e in entry["t"].values()]
+        if ops and all(o == ops[0] for o in ops):
+            entry["o"] = ops[0]
+            for e in entry["t"].values():
+                del e["o"]
+    status_synthetic = any(
+        not (entries := queries.manual_entries(ctx.engine, ind.source.template)).empty and entries["synthetic"].any()
+        for ind in status_indicators(registry, area_key))
+    path = _path(registry, area_key)
     return {
         "v": VERSION,
-        "lang": lang,
         "page": area_key,
-        "path": f"/{area.slug}",
-        "place": place_text(registry, bench, lang),
-        # the chosen comparison (URL value) and its benchmark region [code, name]; with a set formed
-        # for one municipality (cmpBy), another municipality is asked from the server
-        "cmp": chosen,
-        "cmps": list(COMPARISONS),
-        "bench": [bench.code, bench.name] if bench is not None else None,
-        "cmpBy": (municipality or "") if chosen in BY_MUNICIPALITY else None,
-        "munis": [[m.code, m.name.get(lang)] for m in munis],
-        "byName": by_name,
-        "county": [county.region.code, county.region.name.get(lang)],
-        "welfare": [county.welfare_area.code, county.welfare_area.name.get(lang)],
-        "country": [county.country.code, county.country.name.get(lang)],
-        "context": t("trend.context", lang, county=county.name.get(lang)),
-        "statusSynthetic": status_synthetic,
-        "tok": store_tokens(),
-        # the download menu (dashboard.deliver.export.FORMATS): [key, format, URL size]
-        "menu": [[key, fmt, size] for key, _label, fmt, size in MENU],
-        "kinds": list(EXPLORER_KINDS),
-        "colors": {"suppressed": SUPPRESSED_COLOR, "missing": NO_DATA_COLOR, "outline": OUTLINE_COLOR,
-                   "noDataOutline": NO_DATA_OUTLINE},
-        "textColor": {c: text_color(c) for c in sorted(colors)},
-        "dt": _dates(ctx, lang),
-        "t": {k: t(k, lang) for k in TEMPLATES},
-        "bdl": t("breakdown.legend", lang),
+        "path": path,
+        "cmp": comparison,
+        # a set formed for one municipality: another municipality is asked from the server
+        "cmpBy": by,
+        "munis": [m.code for m in county.municipalities],
+        "seg": {"m": {code: _segments("municipality", code) for code in county.municipality_codes},
+                "k": {mode: _segments("map_mode", MAP_MODES[mode]) if mode != "geo" else "" for mode in MAP_MODES},
+                "y": "&" + PARAMS["year"] + "="},
+        "links": _templates(state, path),
+        "hl": {"map": HIGHLIGHT, "bar": [list(bar_figure.OUTLINES[True]), list(bar_figure.OUTLINES[False])]},
+        "statusSynthetic": bool(status_synthetic),
+        "banner": compact(banner(lang)),
         "ind": indicators,
     }
 
 
-def _entry(ctx, key: str, breakdown: str | None, lang: str, comparison: str = "maakunta",
-           municipality: str | None = None) -> dict:
-    """An indicator's entry: the series of its breakdown (the total when None); a variant's entry
-    carries its URL value ``jako``, which the browser only copies into the view's links."""
-    entry = indicator_payload(ctx, model.breakdown_key(ctx.registry, key, breakdown), lang, comparison, municipality)
-    if breakdown:
-        entry["jako"] = SEX_URL.get(breakdown, breakdown)
-    toggle = breakdown_toggle.entries(ctx.registry, key, lang)
-    if toggle:  # the toggle's links: [id suffix, words, URL value ("" = all)]
-        entry["bd"] = [[suffix, label, SEX_URL.get(choice, choice) if choice else ""] for suffix, label, choice in toggle]
-    return entry
+def banner(lang: str) -> html.Div:
+    """The notice of synthetic values above the page (the page shell draws the same)."""
+    return html.Div([html.Strong(t("banner.synthetic", lang)), " ", html.Span(t("banner.synthetic_detail", lang))],
+                    className="tk-banner tk-banner--synthetic")
 
 
+def country_payload(ctx, area_key: str, lang: str, forum: bool = False, comparison: str = "maakunta",
+                    municipality: str | None = None) -> dict:
+    """The whole-country map's views (``area-country``, sent when the map type "koko maa" is
+    chosen): per indicator and year the map's operations, legend and texts and the bar beside it
+    (its bars take the whole country's classes), made by the same builders as the page's."""
+    from dashboard.data.benchmarks import BY_MUNICIPALITY
 
-
-def _country_classes(ctx, indicator, year: int | None, lang: str) -> list:
-    """One year of the whole-country map, as the browser applies it: [class index per municipality
-    (in the order of ``codes``), colours, legend [label, colour], texts, status letters, flag digits,
-    the map's text alternative]."""
-    cy = country_year(ctx, indicator, year, lang)
-    idx, colors = categories_for(cy.cells, cy.classification)
-    legend = value_legend(cy.classification, idx, colors, special_labels(indicator, lang))
-    return [idx, colors, [[label, color] for label, color, shown in legend if shown], [c.text for c in cy.cells],
-            "".join(STATUS_LETTERS.get(c.status, "m") for c in cy.cells),
-            "".join(str(int(c.synthetic)) for c in cy.cells), country_summary(cy, lang)]
-
-
-def country_payload(ctx, area_key: str, lang: str) -> dict:
-    """The whole-country map's part of the explorer (``area-country``, sent when the map type
-    "koko maa" is chosen): per indicator of the area and per selectable year (aligned with the
-    area store's ``years``) the classes over every municipality of Finland, decided here; 0 for
-    a year that does not cover the country (:data:`dashboard.data.model.COUNTRY_COVERAGE`)."""
     registry = ctx.registry
-    county = registry.county
-    codes = tuple(ctx.geo.country_codes())
+    by = municipality if comparison in BY_MUNICIPALITY else None
+    state = ViewState(page=area_key, lang=lang, forum=forum, comparison=comparison, municipality=by,
+                      map_mode="country")
     ind = {}
-    empty = None
     for indicator in explorer_indicators(registry, area_key):
-        covered = set(model.country_years(ctx.engine, registry, indicator.key, codes))
-        if empty is None:
-            empty = _country_classes(ctx, indicator, None, lang)[:6]
-        years = model.selectable_years(ctx.engine, registry, indicator.key)
-        # 0: the year does not cover the whole country; the map shows "empty" and "nv".
-        ind[indicator.key] = {"K": [_country_classes(ctx, indicator, y, lang) if y in covered else 0 for y in years]
-                              or [0]}
-    return {"v": VERSION, "codes": list(codes), "place": county.country.name.get(lang),
-            "lw": list(line_widths(True)), "ind": ind, "empty": empty, "nv": t("country.no_values", lang)}
+        views = {}
+        for year in model.selectable_years(ctx.engine, registry, indicator.key) or [None]:
+            s = state.replace(indicator=indicator.key, year=year)
+            map_chart = build_chart("map", s)
+            bar = build_chart("bar", s)
+            views["" if year is None else str(year)] = {
+                "m": _ops(value_patch(screen_figure(map_chart.figure))),
+                "l": compact(map_legend(legend_items(map_chart.figure), lang).children),
+                "mt": _texts(map_chart, lang)[:3], "ms": {"country": source_text(map_chart, lang)},
+                "b": [[["data"], bar.figure["data"]], [["layout"], bar.figure["layout"]]]}
+        ind[indicator.key] = {"y": views}
+    return {"v": VERSION, "ind": ind}
 
 
-def country_json(ctx, area_key: str, lang: str) -> str:
+def country_json(ctx, area_key: str, lang: str, forum: bool = False, comparison: str = "maakunta",
+                 municipality: str | None = None) -> str:
     """:func:`country_payload` as compact JSON, cached per data version."""
+    from dashboard.data.benchmarks import BY_MUNICIPALITY
+
     gf = ctx.geo.file("municipalities")
+    by = municipality if comparison in BY_MUNICIPALITY else None
     return queries.memo(
-        ctx.engine, "explorer_country", (model.registry_key(ctx.registry), area_key, lang, gf.version if gf else None),
-        lambda: json.dumps(country_payload(ctx, area_key, lang), ensure_ascii=False, separators=(",", ":"), allow_nan=False))
-
-
-def _bench_name(ctx, area_key: str, lang: str, comparison: str, municipality: str | None):
-    """The benchmark of the comparison (its code and name are the same for every indicator)."""
-    from dashboard.data.benchmarks import benchmark
-
-    inds = explorer_indicators(ctx.registry, area_key)
-    return benchmark(ctx.engine, ctx.registry, inds[0].key, comparison, municipality, lang) if inds else None
+        ctx.engine, "explorer_country",
+        (model.registry_key(ctx.registry), area_key, lang, bool(forum), comparison, by, gf.version if gf else None),
+        lambda: to_json_plotly(country_payload(ctx, area_key, lang, forum, comparison, by)))
 
 
 def store_json(ctx, area_key: str, lang: str, comparison: str = "maakunta", municipality: str | None = None,
-               breakdowns: dict | None = None) -> str:
+               breakdowns: dict | None = None, forum: bool = False) -> str:
     """The payload as compact JSON (a string in the store: the browser parses it once; Dash passes
-    a string through without walking it). Cached per data version, comparison and breakdown."""
+    a string through without walking it). Cached per data version, comparison, breakdown and forum
+    mode."""
     from dashboard.data.benchmarks import BY_MUNICIPALITY
 
     muni = municipality if comparison in BY_MUNICIPALITY else None
     chosen = tuple(sorted((breakdowns or {}).items()))
     return queries.memo(
-        ctx.engine, "explorer_store", (model.registry_key(ctx.registry), area_key, lang, comparison, muni, *chosen),
-        lambda: json.dumps(payload(ctx, area_key, lang, comparison, muni, breakdowns), ensure_ascii=False,
-                           separators=(",", ":"),
-                           allow_nan=False))
+        ctx.engine, "explorer_store",
+        (model.registry_key(ctx.registry), area_key, lang, comparison, muni, bool(forum), *chosen),
+        lambda: to_json_plotly(payload(ctx, area_key, lang, comparison, muni, breakdowns, forum)))
+
+
+__all__ = ["compact", "country_json", "explorer_indicators", "payload", "place_text", "status_indicators",
+           "store_json"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import random
 from pathlib import Path
 
 import plotly.io.json as plotly_json
@@ -20,7 +19,7 @@ import pytest
 
 from tests.dashboard.data import REGISTRY
 
-CORE = Path(__file__).resolve().parents[2] / "assets" / "tilannekuva-core.js"
+CORE = Path(__file__).resolve().parents[2] / "assets" / "tilannekuva.js"
 
 
 def as_json(value):
@@ -30,7 +29,7 @@ def as_json(value):
 
 @pytest.fixture(scope="module")
 def core(browser):
-    """A blank page with only tilannekuva-core.js: its pure functions, no app around them."""
+    """A blank page with only tilannekuva.js: its explorer (``tilannekuvaRender``), no app around it."""
     context = browser.new_context()
     page = context.new_page()
     page.set_content("<!doctype html><html lang='fi'><head><title>core</title></head><body></body></html>")
@@ -41,78 +40,38 @@ def core(browser):
 
 # --- formats and classes on generated vectors -------------------------------------------------
 
-NUMBER_VALUES = [
-    0.0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, -0.375, 1.005, 2.675, 1.015, 0.045, 12345.678, -12345.678,
-    1234567.891, 999.995, 999.9949999, 1e15, 123456789012.5, 0.0004, -0.0004, -0.005, 7.0, 1000.0, 10000.0,
-    100000.0, -1000.5, 0.05, 0.15, 0.25, 0.35, 2.345, 8.125, 1e-7, 5e-5, 99.5, 100.5, 101.5, -0.5,
-]
-
-
-def number_cases() -> list[list]:
-    rng = random.Random(20261122)
-    values = list(NUMBER_VALUES)
-    for _ in range(400):
-        kind = rng.randrange(4)
-        if kind == 0:
-            values.append(round(rng.uniform(-1e6, 1e6), rng.randrange(7)))
-        elif kind == 1:  # exact binary fractions: real ties at some number of decimals
-            values.append(rng.randrange(-4000, 4000) / rng.choice([2, 4, 8, 16, 32, 64, 128]))
-        elif kind == 2:  # decimal "ties" that are not exact in binary
-            d = rng.randrange(4)
-            values.append((rng.randrange(0, 10**6) + 0.5) / 10**d)
-        else:
-            values.append(rng.uniform(0, 1) * 10 ** rng.randrange(-3, 9))
-    cases = []
-    for v in values:
-        for decimals in (0, 1, 2, 3):
-            lang = rng.choice(["fi", "sv", "en"])
-            cases.append([v, decimals, lang, rng.random() < 0.2])
-    return cases
-
-
-def test_par001_js_rounding_of_plot_coordinates_matches_python(core):
-    """Texts, classes and dates come from Python in the store; the browser only rounds plot
-    coordinates (as figures.common.round_values), with Python's ties-to-even on the exact value."""
-    cases = number_cases()
-    got = core.evaluate("cases => cases.map(c => tilannekuvaCore.round(c[0], c[1]))", cases)
-    mismatches = [(v, d, r, round(v, d)) for (v, d, _lang, _sign), r in zip(cases, got) if r != round(v, d)]
-    assert len(cases) > 1500
-    assert not mismatches, mismatches[:5]
-
-
 def test_par001b_a_slider_step_onto_a_year_without_data_goes_on_that_way(core):
     """Years with gaps give the slider a step of one; a step onto a missing year goes on to the next
-    year with data in the step's direction (not back to the latest year)."""
+    year with data in the step's direction (not back to the latest year). Python writes the way on
+    (``snap``); the browser's explorer follows it."""
+    from dashboard.deliver.explorer import _snap
+
+    st = {"ind": {"i": {"snap": _snap([2012, 2014, 2015, 2018]), "y": {}}}}
     cases = [
-        ([2012, 2014, 2015], 2013, 2012, 2014),  # right from 2012: on to 2014
-        ([2012, 2014, 2015], 2013, 2014, 2012),  # left from 2014: back to 2012
-        ([2012, 2014, 2018], 2015, 2014, 2018),
-        ([2012, 2014, 2018], 2017, 2018, 2014),
-        ([2012, 2014, 2015], 2014, 2012, 2014),  # a year with data stays
-        ([2012, 2014, 2015], 2016, 2015, 2016),  # nothing that way: unchanged (the latest is shown)
-        ([2012, 2014, 2015], 2013, None, 2013),  # no year before it (a URL): as the server does
+        (2013, 2012, 2014),  # right from 2012: on to 2014
+        (2013, 2014, 2012),  # left from 2014: back to 2012
+        (2016, 2015, 2018),
+        (2017, 2018, 2015),
+        (2014, 2012, 2014),  # a year with data stays
+        (2019, 2018, 2019),  # nothing that way: unchanged (the latest is shown)
     ]
-    got = core.evaluate("cases => cases.map(c => tilannekuvaCore.snapYear(c[0], c[1], c[2]))", cases)
-    assert got == [c[3] for c in cases]
+    got = core.evaluate("""([st, cases]) => cases.map(c => { const s = st.ind.i.snap[c[0]];
+        return s && c[1] !== c[0] ? s[c[0] > c[1] ? 1 : 0] : c[0]; })""", [st, cases])
+    assert got == [c[2] for c in cases]
+    assert "st.ind[view.indicator].snap[year]" in CORE.read_text()  # the explorer's own rule, as run here
 
 
 # --- every view of the test database: the browser's model against build_chart -----------------
 
 HARNESS = """
-({store, views, bar, trend}) => {
-  const core = window.tilannekuvaCore;
-  const st = core.store(store);
+({store, country, views, bar, trend}) => {
   class RecordingPatch {
     constructor() { this.ops = []; }
     assign(path, value) { this.ops.push([path, value]); return this; }
     build() { return this.ops; }
   }
-  return views.map(v => {
-    const out = core.explore(st, v, {bar: bar, trend: trend}, RecordingPatch, {map: true, bar: true, trend: true});
-    delete out.iy;
-    out.legendItems = core.legendItems(st, core.indicatorYear(st, v.indicator, v.year));
-    return out;
-  });
+  const st = JSON.parse(store), cst = country ? JSON.parse(country) : null;
+  return views.map(v => window.tilannekuvaRender(st, cst, {...v, from: NaN}, bar, trend, ["area-indicator"], RecordingPatch));
 }
 """
 
@@ -141,7 +100,7 @@ def _expected(state, status_synthetic: bool) -> dict:
     from dashboard.core.state import COMPARISONS
     from dashboard.deliver.components import chart_table, map_legend, page_href, source_text
     from dashboard.deliver.export_routes import download_links
-    from dashboard.deliver.pages.area import year_marks
+    from dashboard.deliver.explorer import year_marks
     from dashboard.draw.charts import build_chart
     from dashboard.draw.figures.map import legend_items, screen_figure, value_patch
 
@@ -182,19 +141,24 @@ def _shown(value) -> str:
 
 def _compare(state, got: dict, want: dict) -> list[str]:
     problems = []
-    ops = {tuple(path): value for path, value in got["map"]}
+    ops = {tuple(path): value for path, value in got["area-map.figure"]}
+    year = got["area-year-label.children"]
     checks = [
-        ("year", got["view"]["year"], want["year"]), ("map", ops, want["map"]),
-        ("legendItems", got["legendItems"], want["legendItems"]), ("legend", got["legend"], want["legend"]),
-        ("bar.data", got["bar"]["data"], want["bar"]["data"]), ("bar.layout", got["bar"]["layout"], want["bar"]["layout"]),
-        ("trend.data", got["trend"]["data"], want["trend"]["data"]),
-        ("trend.layout", got["trend"]["layout"], want["trend"]["layout"]),
-        ("barTable", got["barTable"], want["barTable"]), ("trendTable", got["trendTable"], want["trendTable"]),
-        ("hrefs", got["hrefs"], want["hrefs"]), ("indicatorHref", got["indicatorHref"], want["indicatorHref"]),
-        ("cmpHrefs", got["cmpHrefs"], want["cmpHrefs"]),
-        ("query", got["query"], want["query"]), ("marks", got["marks"], want["marks"]),
-        ("synthetic", got["synthetic"], want["synthetic"]),
-    ] + [(f"{k}.{part}", got[k][part], want[k][part]) for k in ("mapTexts", "barTexts", "trendTexts")
+        ("year", int(year) if year else None, want["year"]), ("map", ops, want["map"]),
+        ("legend", got["area-map-legend.children"], want["legend"]),
+        ("bar.data", got["area-bar.figure"]["data"], want["bar"]["data"]),
+        ("bar.layout", got["area-bar.figure"]["layout"], want["bar"]["layout"]),
+        ("trend.data", got["area-trend.figure"]["data"], want["trend"]["data"]),
+        ("trend.layout", got["area-trend.figure"]["layout"], want["trend"]["layout"]),
+        ("barTable", got["area-map-table-body.children"], want["barTable"]),
+        ("trendTable", got["area-trend-table-body.children"], want["trendTable"]),
+        ("hrefs", {k: v for k, v in got.items() if "-vienti-" in k}, want["hrefs"]),
+        ("indicatorHref", got["area-indicator-link.href"], want["indicatorHref"]),
+        ("cmpHrefs", {k: v for k, v in got.items() if k.startswith("area-vertailu-")}, want["cmpHrefs"]),
+        ("query", got["view-state.data"]["query"], want["query"]),
+        ("marks", got["area-year.marks"], want["marks"]),
+        ("synthetic", got["tk-banner.children"] is not None, want["synthetic"]),
+    ] + [(f"{k}.{part}", got[f"area-{k}-{part}.children"], want[f"{k}Texts"][part]) for k in ("map", "bar", "trend")
          for part in ("title", "subtitle", "summary", "source")]
     for name, g, w in checks:
         if g != w:
@@ -204,6 +168,7 @@ def _compare(state, got: dict, want: dict) -> list[str]:
 
 @pytest.mark.parametrize("lang,forum,mode,comparison,municipality", [
     ("fi", False, "geo", "maakunta", None), ("sv", True, "tiles", "maakunta", None), ("en", False, "geo", "maakunta", None),
+    ("fi", False, "country", "maakunta", None),
     # a chosen comparison: the sub-region of one municipality (the store is made for it), the whole country
     ("fi", False, "geo", "seutukunta", "981"), ("sv", False, "geo", "koko-maa", None),
 ])
@@ -221,14 +186,16 @@ def test_par003_every_explorer_view_drawn_in_the_browser_equals_the_servers_char
             views = list(_views(REGISTRY, area.key, lang, forum, ctx.engine, mode, comparison, municipality))
             if not views:
                 continue
-            store = explorer_data.store_json(ctx, area.key, lang, comparison, municipality)
+            store = explorer_data.store_json(ctx, area.key, lang, comparison, municipality, forum=forum)
+            country = explorer_data.country_json(ctx, area.key, lang, forum, comparison, municipality) \
+                if mode == "country" else None
             status_synthetic = json.loads(store)["statusSynthetic"]
             first = views[0]
             # The browser keeps the layout of the figures it already shows (another view's).
             current_bar = as_json(build_chart("bar", first.replace(indicator=views[-1].indicator, year=None)).figure)
             current_trend = as_json(build_chart("trend", first.replace(indicator=views[-1].indicator)).figure)
             got = core.evaluate(HARNESS, {
-                "store": store, "bar": current_bar, "trend": current_trend,
+                "store": store, "country": country, "bar": current_bar, "trend": current_trend,
                 "views": [{"indicator": v.indicator, "year": v.year, "municipality": v.municipality, "mode": v.map_mode,
                            "forum": v.forum} for v in views]})
             for state, g in zip(views, got):

@@ -54,7 +54,7 @@ from dashboard.deliver.components import (
     source_text,
     table_wrap,
 )
-from dashboard.deliver.explorer import explorer_indicators, status_indicators
+from dashboard.deliver.explorer import explorer_indicators, status_indicators, year_marks
 from dashboard.deliver.export import MENU
 from dashboard.deliver.export_routes import download_links, download_menu
 from dashboard.deliver.pages.base import Built, render
@@ -87,18 +87,6 @@ def indicator_options(registry, area_key: str, lang: str) -> list[dict]:
             options.append({"label": f"— {heading} —", "value": f"__group_{ind.measure}", "disabled": True})
         options.append({"label": ind.title.get(lang), "value": ind.key})
     return options
-
-
-def year_marks(years: list[int]) -> dict:
-    """Slider marks: every year selectable, labels thinned so they never overlap."""
-    if not years:
-        return {}
-    step = 1 if len(years) <= 12 else (2 if len(years) <= 20 else 5)
-    marks = {}
-    for i, y in enumerate(years):
-        show = i == 0 or i == len(years) - 1 or (y % step == 0 and years[-1] - y >= step / 2 and y - years[0] >= step / 2)
-        marks[y] = str(y) if show else ""
-    return marks
 
 
 def year_step(years: list[int]) -> int:
@@ -381,10 +369,10 @@ def build_area(area_key: str):
                         # switches are drawn in the browser (assets/tilannekuva-core.js).
                         dcc.Store(id="area-data", data=explorer_data.store_json(
                             ctx, area_key, lang, s.comparison, s.municipality,
-                            {key: s.breakdown} if s.breakdown else None)),
+                            {key: s.breakdown} if s.breakdown else None, s.forum)),
                         # The whole-country map's classes: only when that map type is shown.
-                        dcc.Store(id="area-country", data=explorer_data.country_json(ctx, area_key, lang)
-                                  if mode == "country" else None),
+                        dcc.Store(id="area-country", data=explorer_data.country_json(
+                            ctx, area_key, lang, s.forum, s.comparison, s.municipality) if mode == "country" else None),
                     ],
                     className="tk-section tk-explorer", **{"aria-labelledby": "explore-h"},
                 ),
@@ -517,7 +505,8 @@ def _mode_outputs(out, lang):
         screen_figure(map_chart.figure), source_text(map_chart, lang), *hrefs, toggle,
         {"path": page_path, "query": state.query(), "push": True, "page": state.page},
         None,
-        explorer_data.country_json(current_context(), state.page, lang) if state.map_mode == "country" else no_update,
+        explorer_data.country_json(current_context(), state.page, lang, state.forum, state.comparison,
+                                   state.municipality) if state.map_mode == "country" else no_update,
         map_legend(legend_items(map_chart.figure), lang).children, map_chart.summary, map_chart.subtitle,
         out["bar"].figure,
     ]

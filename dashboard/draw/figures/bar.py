@@ -11,6 +11,9 @@ from dashboard.core import tokens
 from dashboard.draw.figures.common import ACCENT, COUNTRY, COUNTY, GRID, MUTED, base_layout, top_legend
 
 HATCH = "/"
+#: The bar outline of the chosen municipality (True) and of the others: the server's bars and the
+#: browser's highlight (the explorer's store carries these) use the same values.
+OUTLINES = {True: (tokens.HIGHLIGHT, 2.5), False: (tokens.RANK_OUTLINE, 0.5)}
 
 
 def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, subtitle: str, footer: str,
@@ -44,8 +47,8 @@ def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, 
             "marker": {
                 "color": [colors.get(c.code, tokens.NO_CLASS) for c in ranked],
                 "line": {
-                    "color": [tokens.HIGHLIGHT if c.code == highlight else tokens.RANK_OUTLINE for c in ranked],
-                    "width": [2.5 if c.code == highlight else 0.5 for c in ranked],
+                    "color": [OUTLINES[c.code == highlight][0] for c in ranked],
+                    "width": [OUTLINES[c.code == highlight][1] for c in ranked],
                 },
                 "pattern": {
                     "shape": [HATCH if c.synthetic and c.status == "ok" else "" for c in ranked],
@@ -120,8 +123,8 @@ def highlight_patch(ranked_codes: list[str], highlight: str | None):
     from dash import Patch
 
     patch = Patch()
-    patch["data"][0]["marker"]["line"]["color"] = [tokens.HIGHLIGHT if c == highlight else tokens.RANK_OUTLINE for c in ranked_codes]
-    patch["data"][0]["marker"]["line"]["width"] = [2.5 if c == highlight else 0.5 for c in ranked_codes]
+    patch["data"][0]["marker"]["line"]["color"] = [OUTLINES[c == highlight][0] for c in ranked_codes]
+    patch["data"][0]["marker"]["line"]["width"] = [OUTLINES[c == highlight][1] for c in ranked_codes]
     return patch
 
 
