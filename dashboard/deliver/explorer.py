@@ -28,7 +28,6 @@ import json
 from urllib.parse import urlencode
 
 from dash import html
-from plotly.io.json import to_json_plotly
 
 from dashboard.core.i18n import t
 from dashboard.core.state import COMPARISONS, MAP_MODES, PARAMS, ViewState
@@ -317,7 +316,7 @@ def country_json(ctx, area_key: str, lang: str, forum: bool = False, comparison:
     return queries.memo(
         ctx.engine, "explorer_country",
         (model.registry_key(ctx.registry), area_key, lang, bool(forum), comparison, by, gf.version if gf else None),
-        lambda: to_json_plotly(country_payload(ctx, area_key, lang, forum, comparison, by)))
+        lambda: _json(country_payload(ctx, area_key, lang, forum, comparison, by)))
 
 
 def store_json(ctx, area_key: str, lang: str, comparison: str = "maakunta", municipality: str | None = None,
@@ -332,7 +331,11 @@ def store_json(ctx, area_key: str, lang: str, comparison: str = "maakunta", muni
     return queries.memo(
         ctx.engine, "explorer_store",
         (model.registry_key(ctx.registry), area_key, lang, comparison, muni, bool(forum), *chosen),
-        lambda: to_json_plotly(payload(ctx, area_key, lang, comparison, muni, breakdowns, forum)))
+        lambda: _json(payload(ctx, area_key, lang, comparison, muni, breakdowns, forum)))
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 __all__ = ["compact", "country_json", "explorer_indicators", "payload", "place_text", "status_indicators",

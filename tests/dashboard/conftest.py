@@ -121,3 +121,30 @@ def json_of(resp):
 
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def expand(node):
+    """A compact component of the explorer's store (dashboard.deliver.explorer.compact) as Dash's
+    JSON, as the browser expands it (assets/tilannekuva.js)."""
+    if isinstance(node, list):
+        return [expand(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    (kind, (children, *props)), = node.items()
+    return {"type": kind, "namespace": "dash_html_components",
+            "props": {"children": expand(children), **(props[0] if props else {})}}
+
+
+def bar_value(entry: dict, year, code: str):
+    """The bar length of municipality ``code`` in the explorer store's view of ``year``."""
+    bars = entry["y"][str(year)]["b"][0][1][0]
+    return bars["x"][[c[0] for c in bars["customdata"]].index(code)]
+
+
+def cells(component) -> list[str]:
+    """The texts of a compact table's cells (dashboard.deliver.explorer.compact), row by row."""
+    (kind, (children, *_props)), = component.items()
+    if kind in ("Td", "Th"):
+        return [children]
+    parts = children if isinstance(children, list) else [children]
+    return [text for part in parts if isinstance(part, dict) for text in cells(part)]

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from dashboard.core.i18n import t
-from dashboard.core.state import COMPARISONS, ViewState, parse_view, validate_state
+from dashboard.core.state import ViewState, parse_view, validate_state
 from dashboard.judge.benchmark import set_value
 from data_pipeline.registry import load_registry
 from tests.dashboard.data import COUNTRY, REGISTRY
@@ -174,22 +174,25 @@ def test_bm031_trend_and_map_name_the_benchmark(ctx):
 
 
 def test_bm040_the_explorer_store_carries_the_benchmark_and_its_verdicts(ctx):
+    from dashboard.core.i18n import t
     from dashboard.data.benchmarks import benchmark
     from dashboard.deliver.explorer import store_json
     from dashboard.judge.compare import compare
+    from tests.dashboard.conftest import bar_value, cells
 
     st = json.loads(store_json(ctx, "hyvinvointityo", "fi", "seutukunta", "981"))
-    assert st["bench"] == ["SK053", "Forssan seutukunta"] and st["cmp"] == "seutukunta" and st["cmpBy"] == "981"
-    assert st["cmps"] == list(COMPARISONS) and st["place"].endswith("Vertailukohde: Forssan seutukunta")
+    assert st["cmp"] == "seutukunta" and st["cmpBy"] == "981"
     ind = st["ind"][IND]
-    i = ind["Y"].index(YEAR)
+    entry = ind["y"][str(YEAR)]
+    assert entry["mt"][1].endswith("Vertailukohde: Forssan seutukunta")
     b = benchmark(ctx.engine, ctx.registry, IND, "seutukunta", "981", "fi")
-    assert ind["r"]["SK053"][0][i] == pytest.approx(b.cell(YEAR).value)
-    hattula = ind["r"]["082"][0][i]
-    letter = {"better": "b", "similar": "s", "worse": "w"}[compare(hattula, b.cell(YEAR).value, "lower", 1)]
-    assert ind["vc"]["082"][i] == letter
+    table = cells(entry["bx"])
+    assert table[table.index("Forssan seutukunta") + 1] == b.series.texts[b.series.years.index(YEAR)]
+    letter = compare(bar_value(ind, YEAR, "082"), b.cell(YEAR).value, "lower", 1)
+    assert table[table.index("Hattula") + 2] == t(f"compare.{letter}", "fi")
+    assert set(ind["t"]) == {"981"}  # another municipality's set is made by the server
     plain = json.loads(store_json(ctx, "hyvinvointityo", "fi"))
-    assert plain["bench"] is None and plain["cmpBy"] is None
+    assert plain["cmpBy"] is None and "Forssan seutukunta" not in json.dumps(plain, ensure_ascii=False)
 
 
 def test_bm050_profile_compares_with_the_chosen_set_and_shows_the_picker(dash_client):
@@ -208,6 +211,7 @@ def test_bm032_the_map_colours_are_centred_on_the_chosen_benchmark(ctx):
     """The map's better/worse classes and its legend follow the comparison, as the table's words do."""
     from dashboard.deliver.explorer import store_json
     from dashboard.draw.charts import build_chart
+    from tests.dashboard.conftest import expand, texts
 
     state = ViewState(page="hyvinvointityo", indicator=IND, year=YEAR, municipality="981", comparison="seutukunta")
     sub, county = build_chart("map", state), build_chart("map", state.replace(comparison="maakunta"))
@@ -217,6 +221,5 @@ def test_bm032_the_map_colours_are_centred_on_the_chosen_benchmark(ctx):
     assert not any("Forssan seutukunta" in label for label in county_labels)
     # the browser's classes are the server's: the store of that comparison carries the same legend
     store = json.loads(store_json(ctx, "hyvinvointityo", "fi", "seutukunta", "981"))
-    years = store["ind"][IND]["years"]
-    legend = store["ind"][IND]["K"][years.index(YEAR)][2]
-    assert any("Forssan seutukunta" in label for label, _c in legend)
+    legend = texts(expand(store["ind"][IND]["y"][str(YEAR)]["l"]))
+    assert legend == sub_labels, legend

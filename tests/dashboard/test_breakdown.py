@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 
 from dashboard.core.state import ViewState, parse_view
 from data_pipeline.db.schema import observation
-from tests.dashboard.conftest import DashClient, find, render_page, texts
+from tests.dashboard.conftest import DashClient, bar_value, expand, find, render_page, texts
 from tests.dashboard.data import MUNIS, REGISTRY, build_database, write_geometry
 
 KEY = "tyottomat_pct"
@@ -110,14 +110,13 @@ def test_brk102_area_page_toggle_switches_the_series(brk_dash, brk_env):
     year = max(y for (_c, y) in totals)
     muni = MUNIS[0]
     default_store = store(default)["ind"][KEY]
-    idx = default_store["Y"].index(year)
-    assert default_store["r"][muni][0][idx] == pytest.approx(totals[(muni, year)], abs=1e-6)
+    assert bar_value(default_store, year, muni) == pytest.approx(totals[(muni, year)], abs=1e-6)
 
     women = page(brk_dash, "/hyvinvointityo", f"?indikaattori={KEY}&jako=naiset")
     assert links(women, "area-breakdown")["naiset"][1] == "true"
     women_store = store(women)["ind"][KEY]
-    assert women_store["r"][muni][0][idx] == pytest.approx(female(totals[(muni, year)]), abs=1e-6)
-    assert women_store["title"].endswith("– naiset")
+    assert bar_value(women_store, year, muni) == pytest.approx(female(totals[(muni, year)]), abs=1e-6)
+    assert women_store["y"][str(year)]["bt"][0].endswith("– naiset")
     text = " ".join(texts(women))
     assert "Työttömät, % työvoimasta – naiset" in text  # map and bar titles name the variant
     # another indicator's entry in the store stays the total
@@ -125,7 +124,7 @@ def test_brk102_area_page_toggle_switches_the_series(brk_dash, brk_env):
 
     age = page(brk_dash, "/hyvinvointityo", f"?indikaattori={KEY}&jako=ika_18_24")
     age_store = store(age)["ind"][KEY]
-    assert age_store["r"][muni][0][idx] == pytest.approx(totals[(muni, year)] * 2, abs=1e-6)
+    assert bar_value(age_store, year, muni) == pytest.approx(totals[(muni, year)] * 2, abs=1e-6)
 
 
 def test_brk103_no_toggle_without_breakdowns_and_bad_jako_is_a_notice(brk_dash):
@@ -161,8 +160,10 @@ def test_brk104_map_type_switch_keeps_the_variant_and_the_store_lists_the_toggle
     tree = page(brk_dash, "/hyvinvointityo", f"?indikaattori={KEY}&jako=naiset")
     entry = store(tree)["ind"][KEY]
     server = links(tree, "area-breakdown")
-    assert [c[1] for c in entry["bd"]] == list(server) == ["kaikki", "miehet", "naiset", "ikäryhmä 18–24-vuotiaat"]
-    assert [c[2] for c in entry["bd"]] == ["", "miehet", "naiset", "ika_18_24"] and entry["jako"] == "naiset"
+    browser = links(expand(entry["bd"]), "area-breakdown")
+    assert list(browser) == list(server) == ["kaikki", "miehet", "naiset", "ikäryhmä 18–24-vuotiaat"]
+    assert browser["naiset"][1] == "true" and browser["miehet"][0].endswith("{y}{m}{k}&jako=miehet")  # a template
+    assert entry["seg"]["j"] == "&jako=naiset"
     assert "bd" not in store(tree)["ind"]["toimeentulotuki_pct"]
 
 
@@ -209,9 +210,11 @@ def test_brk106_exports_name_the_variant(brk_client):
 
 def test_brk107_synthetic_variant_is_labelled_and_never_sourced_to_thl(brk_dash):
     women = page(brk_dash, "/hyvinvointityo", f"?indikaattori={KEY}&jako=naiset")
-    src = store(women)["ind"][KEY]["src"]["tiles"]
+    entry = store(women)["ind"][KEY]
+    src = entry["y"][entry["last"]]["ms"]["tiles"]
     assert "Synteettinen esimerkkiaineisto" in src and "THL" not in src and "sotkanet" not in src
     assert "synteettistä esimerkkiaineistoa" in " ".join(texts(women))  # the page banner
     men = page(brk_dash, "/hyvinvointityo", f"?indikaattori={KEY}&jako=miehet")
-    assert "THL" in store(men)["ind"][KEY]["src"]["tiles"]
-    assert store(men)["ind"][KEY]["r"][MUNIS[0]][2].strip("0") == ""  # no synthetic flag on a real series
+    men_entry = store(men)["ind"][KEY]
+    assert "THL" in men_entry["y"][men_entry["last"]]["ms"]["tiles"]
+    assert men_entry["t"][MUNIS[0]]["s"] == 0  # no synthetic flag on a real series
