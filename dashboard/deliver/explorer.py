@@ -107,22 +107,22 @@ def _templates(state: ViewState, path: str) -> dict:
     return out
 
 
-def _year_entry(state: ViewState, lang: str, tiles: bool) -> tuple[dict, dict]:
+def _year_entry(engine, state: ViewState, lang: str, tiles: bool) -> tuple[dict, dict]:
     """One indicator and year: the map, its legend and texts, the bar and its table."""
-    map_chart = build_chart("map", state)
-    bar = build_chart("bar", state)
+    map_chart = build_chart("map", state, engine)
+    bar = build_chart("bar", state, engine)
     fig = screen_figure(map_chart.figure)
     sources = {"geo": source_text(map_chart, lang)}
     if tiles:
-        sources["tiles"] = source_text(build_chart("map", state.replace(map_mode="tiles")), lang)
+        sources["tiles"] = source_text(build_chart("map", state.replace(map_mode="tiles"), engine), lang)
     entry = {"m": _ops(value_patch(fig)), "l": compact(map_legend(legend_items(map_chart.figure), lang).children),
              "mt": _texts(map_chart, lang)[:3], "ms": sources, "bt": _texts(bar, lang),
              "bx": compact(chart_table(bar, lang)), "s": int(map_chart.synthetic)}
     return entry, bar.figure
 
 
-def _trend_entry(state: ViewState, lang: str, pool: dict) -> tuple[dict, dict]:
-    chart = build_chart("trend", state)
+def _trend_entry(engine, state: ViewState, lang: str, pool: dict) -> tuple[dict, dict]:
+    chart = build_chart("trend", state, engine)
     index = []
     for trace in chart.figure["data"]:
         key = json.dumps(trace, sort_keys=True, default=str)
@@ -139,13 +139,13 @@ def indicator_payload(ctx, key: str, state: ViewState, municipalities: list, til
     years = model.selectable_years(engine, registry, key)
     views, bars = {}, []
     for year in years or [None]:
-        entry, bar = _year_entry(base.replace(year=year), lang, tiles)
+        entry, bar = _year_entry(engine, base.replace(year=year), lang, tiles)
         views["" if year is None else str(year)] = entry
         bars.append((entry, bar))
     pool: dict = {}
     trends, layouts = {}, []
     for code in municipalities:
-        entry, layout = _trend_entry(base.replace(municipality=code, year=None), lang, pool)
+        entry, layout = _trend_entry(engine, base.replace(municipality=code, year=None), lang, pool)
         trends[code or ""] = entry
         layouts.append((entry, layout))
     out = {"y": views, "t": trends, "P": [trace for _n, trace in sorted(pool.values(), key=lambda x: x[0])],
@@ -295,8 +295,8 @@ def country_payload(ctx, area_key: str, lang: str, forum: bool = False, comparis
         views = {}
         for year in model.selectable_years(ctx.engine, registry, indicator.key) or [None]:
             s = state.replace(indicator=indicator.key, year=year)
-            map_chart = build_chart("map", s)
-            bar = build_chart("bar", s)
+            map_chart = build_chart("map", s, ctx.engine)
+            bar = build_chart("bar", s, ctx.engine)
             views["" if year is None else str(year)] = {
                 "m": _ops(value_patch(screen_figure(map_chart.figure))),
                 "l": compact(map_legend(legend_items(map_chart.figure), lang).children),

@@ -165,6 +165,7 @@ def test_tru008_a_cited_value_shows_its_citation_in_the_map_bar_and_trend_toolti
 
 
 def test_tru009_the_explorer_store_carries_the_same_citation_line_per_value(real_env):
+    from dashboard.core.state import ViewState
     from dashboard.deliver.explorer import indicator_payload
 
     engine, geo_dir = real_env
@@ -174,10 +175,13 @@ def test_tru009_the_explorer_store_carries_the_same_citation_line_per_value(real
 
     ctx = Ctx()
     ctx.engine, ctx.registry = engine, REGISTRY
-    store = indicator_payload(ctx, TURNOUT, "fi")
-    notes = store["c"]["109"]
-    assert notes[store["Y"].index(2017)].startswith("julkaistu luku: " + AKX + " data/83/Hämeenlinna.json")
-    assert notes[store["Y"].index(2012)] == ""
+    state = ViewState(page=REGISTRY.indicators[TURNOUT].area, lang="fi")
+    store, _bars, _trends = indicator_payload(ctx, TURNOUT, state, [None, "109"], False)
+    trace = next(store["P"][i] for i in store["t"]["109"]["d"] if store["P"][i].get("name") == "Hämeenlinna"
+                 and store["P"][i].get("customdata"))
+    hover = dict(zip(trace["x"], trace["customdata"]))
+    assert hover[2017].startswith("57,3<br>julkaistu luku: " + AKX + " data/83/Hämeenlinna.json")
+    assert hover[2012] == "57,3"  # a statistic's value: no citation line
 
 
 def test_tru010_persons_killed_and_injured_in_road_traffic_are_on_the_safety_page(real_env, real_client):
