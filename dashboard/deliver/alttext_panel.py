@@ -1,14 +1,16 @@
-"""The alt-text panel beside each chart's download menu: the short text and the long description
-of :mod:`dashboard.draw.alttext`, each with a copy button.
+"""The explorer's panels that ask the server when opened: the alt-text panel beside each chart's
+download menu (the short text and the long description of :mod:`dashboard.draw.alttext`, each
+with a copy button) and the charts' tables behind "Näytä taulukkona".
 
 The area explorer switches indicator, year and municipality in the browser from its store, with
 no request. Its panels stay current without putting texts in that store: a text exists per
 indicator × year × chart (the trend also per municipality) and language, several hundred
 kilobytes for an area, while the whole store is kept small so the page's first view stays fast.
-So the panel asks the server only when the user opens it (or when the view changes while it is
-open): a clientside glue function (``assets/alttext.js``) passes the view of the chart's SVG
-download link — which the explorer keeps current — to a server callback, which validates it like
-a download (:func:`dashboard.core.state.validate_state`) and answers with the chart's texts from
+The same holds for the tables (a table per view, half the store's size if carried). So a panel
+asks the server only when the user opens it (or when the view changes while it is open): a
+clientside glue function (``assets/panels.js``) passes the view of the chart's SVG download link —
+which the explorer keeps current — to a server callback, which validates it like a download
+(:func:`dashboard.core.state.validate_state`) and answers with the chart's texts or table from
 :func:`dashboard.draw.charts.build_chart` (cached per data version). A closed panel costs nothing
 and a switch stays request-free. Pages whose views do not change in the browser (the indicator
 page, the status sections) get their texts in the page itself.
@@ -70,8 +72,8 @@ def alt_panel(chart_id: str, chart, lang: str, *, live: bool = False) -> html.De
     )
 
 
-def texts_for(kind: str, href: str) -> tuple[str, str]:
-    """The short and long text of the chart ``kind`` in the view of its download link ``href``.
+def chart_for(kind: str, href: str):
+    """The chart ``kind`` in the view of its download link ``href``.
 
     The link is read exactly as the download route reads it (whitelisted parameters, strict view
     state); anything else raises :class:`InvalidState` or ``export_routes.BadRequest``."""
@@ -83,20 +85,34 @@ def texts_for(kind: str, href: str) -> tuple[str, str]:
         raise InvalidState("kind", "invalid_kind", parts.path[:40])
     _kind, _fmt, _preset, params = export_routes.parse_request(f"{kind}.{VIEW_LINK}",
                                                                MultiDict(parse_qsl(parts.query, keep_blank_values=True)))
-    chart = build_chart(kind, validate_state(params, current_context()))
+    return build_chart(kind, validate_state(params, current_context()))
+
+
+def texts_for(kind: str, href: str) -> tuple[str, str]:
+    """The short and long text of the chart ``kind`` in the view of its download link ``href``."""
+    chart = chart_for(kind, href)
     return chart.alt_short, chart.alt_long
+
+
+#: The explorer's tables that follow the view: (panel id, id of the table's place, chart id, kind).
+LIVE_TABLES = (("area-map-table-panel", "area-map-table-body", "area-bar", "bar"),
+               ("area-trend-table-panel", "area-trend-table-body", "area-trend", "trend"))
+
+
+def _glue(app, panel: str, chart_id: str) -> None:
+    """Glue only: hands the link's view on when the panel is opened or is open (assets/panels.js)."""
+    app.clientside_callback(
+        ClientsideFunction("tilannekuva_panel", "request"),
+        Output(f"{panel}-view", "data"),
+        Input(f"{panel}-open", "n_clicks"), Input(f"{chart_id}-vienti-{VIEW_LINK}", "href"),
+        State(panel, "id"),
+        prevent_initial_call=True,
+    )
 
 
 def register_callbacks(app) -> None:
     for chart_id, kind in LIVE:
-        # Glue only: hands the link's view on when the panel is opened or is open (assets/alttext.js).
-        app.clientside_callback(
-            ClientsideFunction("tilannekuva_alt", "request"),
-            Output(f"{chart_id}-alt-view", "data"),
-            Input(f"{chart_id}-alt-open", "n_clicks"), Input(f"{chart_id}-vienti-{VIEW_LINK}", "href"),
-            State(f"{chart_id}-alt", "id"),
-            prevent_initial_call=True,
-        )
+        _glue(app, f"{chart_id}-alt", chart_id)
 
         def update(href, _meta, kind=kind):
             # Errors go to the one handler (dashboard.deliver.errors): a notice in <id>-alt-notice.
@@ -112,3 +128,21 @@ def register_callbacks(app) -> None:
             Input(f"{chart_id}-alt-view", "data"), State("page-meta", "data"),
             prevent_initial_call=True,
         )(update)
+    for panel, body, chart_id, kind in LIVE_TABLES:
+        _glue(app, panel, chart_id)
+
+        def table(href, meta, kind=kind):
+            from dashboard.deliver.components import chart_table
+
+            try:
+                chart = chart_for(kind, href)
+            except export_routes.BadRequest:  # a link the page made: nothing to show but the old table
+                return no_update
+            return chart_table(chart, chart_lang(meta))
+
+        app.callback(Output(body, "children"), Input(f"{panel}-view", "data"), State("page-meta", "data"),
+                     prevent_initial_call=True)(table)
+
+
+def chart_lang(meta) -> str:
+    return meta.get("lang") if isinstance(meta, dict) and meta.get("lang") in ("fi", "sv", "en") else "fi"

@@ -26,8 +26,8 @@ def choice_label(registry, indicator: str, choice: str | None, lang: str) -> str
 
 def entries(registry, indicator: str | None, lang: str) -> list[tuple[str, str, str | None]]:
     """(id suffix, words, choice) of each link of the toggle, "all" first; [] = no toggle. The
-    area page's store carries them too, so the browser redraws the toggle when the indicator
-    changes there (assets/tilannekuva-core.js ``breakdownNav``: the same links)."""
+    area page's store carries the toggle made by :func:`toggle` (its links as templates of the view),
+    so the browser redraws it when the indicator changes there."""
     choices = breakdown_choices(registry, indicator)
     if not choices:
         return []

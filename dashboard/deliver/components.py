@@ -275,12 +275,14 @@ def table_wrap(table, lang: str, label: str | None = None, *, body_id: str | Non
 
 
 def details_table(table, lang: str, summary_key: str = "table.show", open_: bool = False,
-                  body_id: str | None = None, label: str | None = None) -> html.Details:
+                  body_id: str | None = None, label: str | None = None, panel_id: str | None = None) -> html.Details:
     """A table behind a "show as a table" disclosure; ``body_id`` names the element around the
     table (a callback can replace the table without touching the disclosure's open state), so a
-    table that the browser redraws needs a ``label`` that holds for every view."""
+    table that follows the view needs a ``label`` that holds for every view. ``panel_id``: the
+    disclosure's id (its summary is ``<panel_id>-open``: dashboard.deliver.alttext_panel)."""
     body = table_wrap(table, lang, label, body_id=body_id)
-    return html.Details([html.Summary(t(summary_key, lang)), body], className="tk-details", open=open_)
+    summary = html.Summary(t(summary_key, lang), **({"id": f"{panel_id}-open"} if panel_id else {}))
+    return html.Details([summary, body], className="tk-details", open=open_, **({"id": panel_id} if panel_id else {}))
 
 
 # --- chart blocks -----------------------------------------------------------------------------

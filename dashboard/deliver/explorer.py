@@ -10,21 +10,22 @@ JavaScript.
 
 Store (per indicator ``ind[key]``):
 ``y[year]`` (``""`` for an indicator without years): ``m`` the map's value operations
-(:func:`dashboard.draw.figures.map.value_patch`), ``l`` its legend, ``mt`` the map's title, subtitle
-and summary, ``ms`` its source line per map type, ``b`` the bar's operations, ``bt`` its texts,
-``bx`` its table, ``s`` whether anything shown is synthetic.
+(:func:`dashboard.draw.figures.map.value_patch`), ``ms`` its source line per map type, ``b`` the
+bar's operations, ``o`` the values of the outputs listed in the store's ``out.y`` (the map's and
+the bar's texts, the legend), ``s`` whether anything shown is synthetic.
 ``t[municipality]`` (``""``: none chosen): the trend: ``d`` its traces as indexes into the
-indicator's trace pool ``P``, ``o`` its layout operations (the indicator's ``o`` when the same for
-all), ``tt`` texts, ``tx`` table, ``s``.
+indicator's trace pool ``P``, ``lo`` its layout operations (the indicator's ``lo`` when the same for
+all), ``o`` the values of ``out.t``, ``s``.
 ``last`` the year shown when none is asked, ``marks``, ``snap`` the year a slider step onto a year
-without data goes on to ([down, up]), ``seg`` the indicator's URL segments.
+without data goes on to ([down, up]), ``seg`` the indicator's URL segments, ``bd`` its breakdown
+toggle. The tables are not carried: they ask the server when opened (:mod:`.alttext_panel`).
 Operations are ``[path, value]`` (set) or ``[path]`` (delete); components are compact
-(:func:`compact`). Links are templates filled with URL
-segments Python wrote (:func:`_templates`).
+(:func:`compact`). Links are templates filled with URL segments Python wrote (:func:`_templates`).
 """
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from dash import html
@@ -33,14 +34,15 @@ from dashboard.core.i18n import t
 from dashboard.core.state import COMPARISONS, MAP_MODES, PARAMS, ViewState
 from dashboard.data import model, queries
 from dashboard.deliver import breakdown as breakdown_toggle
-from dashboard.deliver.components import chart_table, map_legend, page_href, source_text
+from dashboard.deliver.components import map_legend, page_href, source_text
 from dashboard.deliver.export_routes import download_links
-from dashboard.draw.charts import EXPLORER_KINDS, build_chart, manual_rule, place_text
+from dashboard.draw.charts import EXPLORER_KINDS, build_chart, manual_rule, map_source, place_text
 from dashboard.draw.figures import bar as bar_figure
 from dashboard.draw.figures.map import HIGHLIGHT, legend_items, screen_figure, value_patch
 
 VERSION = 2
 HTML = "dash_html_components"
+WILDCARDS = ("data-", "aria-")
 #: Sentinels of the variable parts of a view's links (replaced by ``{i}``, ``{y}``, ``{m}``, ``{k}``).
 _SENTINEL = {"indicator": "TKI", "year": 999999, "municipality": "TKM", "map_mode": "tiles", "breakdown": "TKJ"}
 
@@ -52,12 +54,15 @@ def compact(component):
         return [compact(c) for c in component]
     if not hasattr(component, "to_plotly_json"):
         return component
-    raw = component.to_plotly_json()
-    if raw["namespace"] != HTML:
-        raise ValueError(f"only html components are compacted, not {raw['namespace']}")
-    props = dict(raw["props"])
-    children = compact(props.pop("children", None))
-    return {raw["type"]: [children, props] if props else [children]}
+    if component._namespace != HTML:
+        raise ValueError(f"only html components are compacted, not {component._namespace}")
+    # Dash's to_plotly_json, without its per-attribute wildcard scan (a third of a store's build time):
+    # the props in the same order, then the data-*/aria-* attributes.
+    attrs = component.__dict__
+    props = {p: attrs[p] for p in component._prop_names if p in attrs and p != "children"}
+    props.update((k, v) for k, v in attrs.items() if k.startswith(WILDCARDS))
+    children = compact(attrs.get("children"))
+    return {component._type: [children, props] if props else [children]}
 
 
 def _ops(patch) -> list:
@@ -78,6 +83,14 @@ def _varying(layouts: list[dict]) -> list[str]:
 
 def _texts(chart, lang: str) -> list[str]:
     return [chart.title, chart.subtitle, chart.summary, source_text(chart, lang)]
+
+
+def _text_outputs(kind: str) -> list[str]:
+    return [f"area-{kind}-{part}.children" for part in ("title", "subtitle", "summary", "source")]
+
+
+#: The map's outputs an entry carries (its source line is per map type: ``ms``).
+MAP_OUTPUTS = [*_text_outputs("map")[:3], "area-map-legend.children"]
 
 
 def _snap(years: list[int]) -> dict:
@@ -107,18 +120,23 @@ def _templates(state: ViewState, path: str) -> dict:
     return out
 
 
-def _year_entry(engine, state: ViewState, lang: str, tiles: bool) -> tuple[dict, dict]:
+def _year_entry(engine, registry, state: ViewState, lang: str, tiles: bool) -> tuple[dict, dict]:
     """One indicator and year: the map, its legend and texts, the bar and its table."""
     map_chart = build_chart("map", state, engine)
     bar = build_chart("bar", state, engine)
     fig = screen_figure(map_chart.figure)
     sources = {"geo": source_text(map_chart, lang)}
-    if tiles:
-        sources["tiles"] = source_text(build_chart("map", state.replace(map_mode="tiles"), engine), lang)
-    entry = {"m": _ops(value_patch(fig)), "l": compact(map_legend(legend_items(map_chart.figure), lang).children),
-             "mt": _texts(map_chart, lang)[:3], "ms": sources, "bt": _texts(bar, lang),
-             "bx": compact(chart_table(bar, lang)), "s": int(map_chart.synthetic)}
+    if tiles:  # the same map's source line as a tile map's (the tiles name no boundaries)
+        indicator = model.series_indicator(registry, model.breakdown_key(registry, state.indicator, state.breakdown))
+        sources["tiles"] = source_text(replace(map_chart, source=map_source(registry, indicator, lang, True, engine)), lang)
+    entry = {"m": _ops(value_patch(fig)), "ms": sources, "s": int(map_chart.synthetic),
+             "o": [*_map_outputs(map_chart, lang), *_texts(bar, lang)]}
     return entry, bar.figure
+
+
+def _map_outputs(map_chart, lang: str) -> list:
+    """The values of ``MAP_OUTPUTS``: the map's title, subtitle, summary and legend."""
+    return [*_texts(map_chart, lang)[:3], compact(map_legend(legend_items(map_chart.figure), lang).children)]
 
 
 def _trend_entry(engine, state: ViewState, lang: str, pool: dict) -> tuple[dict, dict]:
@@ -127,8 +145,7 @@ def _trend_entry(engine, state: ViewState, lang: str, pool: dict) -> tuple[dict,
     for trace in chart.figure["data"]:
         key = json.dumps(trace, sort_keys=True, default=str)
         index.append(pool.setdefault(key, (len(pool), trace))[0])
-    return {"d": index, "tt": _texts(chart, lang), "tx": compact(chart_table(chart, lang)),
-            "s": int(chart.synthetic)}, chart.figure["layout"]
+    return {"d": index, "o": _texts(chart, lang), "s": int(chart.synthetic)}, chart.figure["layout"]
 
 
 def indicator_payload(ctx, key: str, state: ViewState, municipalities: list, tiles: bool) -> tuple[dict, list, list]:
@@ -139,7 +156,7 @@ def indicator_payload(ctx, key: str, state: ViewState, municipalities: list, til
     years = model.selectable_years(engine, registry, key)
     views, bars = {}, []
     for year in years or [None]:
-        entry, bar = _year_entry(engine, base.replace(year=year), lang, tiles)
+        entry, bar = _year_entry(engine, registry, base.replace(year=year), lang, tiles)
         views["" if year is None else str(year)] = entry
         bars.append((entry, bar))
     pool: dict = {}
@@ -243,13 +260,13 @@ def payload(ctx, area_key: str, lang: str, comparison: str = "maakunta", municip
         entry["b"] = [[["data"], fig["data"]], *_layout_ops(fig["layout"], varying)]
     varying = _varying([layout for _e, layout in trends])
     for entry, layout in trends:
-        entry["o"] = _layout_ops(layout, varying)
+        entry["lo"] = _layout_ops(layout, varying)
     for entry in indicators.values():  # the same trend layout for every municipality: said once
-        ops = [e["o"] for e in entry["t"].values()]
+        ops = [e["lo"] for e in entry["t"].values()]
         if ops and all(o == ops[0] for o in ops):
-            entry["o"] = ops[0]
+            entry["lo"] = ops[0]
             for e in entry["t"].values():
-                del e["o"]
+                del e["lo"]
     status_synthetic = any(
         not (entries := queries.manual_entries(ctx.engine, ind.source.template)).empty and entries["synthetic"].any()
         for ind in status_indicators(registry, area_key))
@@ -266,6 +283,8 @@ def payload(ctx, area_key: str, lang: str, comparison: str = "maakunta", municip
                 "k": {mode: _segments("map_mode", MAP_MODES[mode]) if mode != "geo" else "" for mode in MAP_MODES},
                 "y": "&" + PARAMS["year"] + "="},
         "links": _templates(state, path),
+        # the outputs whose values the entries carry in this order (``o``)
+        "out": {"y": [*MAP_OUTPUTS, *_text_outputs("bar")], "t": _text_outputs("trend")},
         "hl": {"map": HIGHLIGHT, "bar": [list(bar_figure.OUTLINES[True]), list(bar_figure.OUTLINES[False])]},
         "statusSynthetic": bool(status_synthetic),
         "banner": compact(banner(lang)),
@@ -298,12 +317,11 @@ def country_payload(ctx, area_key: str, lang: str, forum: bool = False, comparis
             map_chart = build_chart("map", s, ctx.engine)
             bar = build_chart("bar", s, ctx.engine)
             views["" if year is None else str(year)] = {
-                "m": _ops(value_patch(screen_figure(map_chart.figure))),
-                "l": compact(map_legend(legend_items(map_chart.figure), lang).children),
-                "mt": _texts(map_chart, lang)[:3], "ms": {"country": source_text(map_chart, lang)},
+                "m": _ops(value_patch(screen_figure(map_chart.figure))), "o": _map_outputs(map_chart, lang),
+                "ms": {"country": source_text(map_chart, lang)},
                 "b": [[["data"], bar.figure["data"]], [["layout"], bar.figure["layout"]]]}
         ind[indicator.key] = {"y": views}
-    return {"v": VERSION, "ind": ind}
+    return {"v": VERSION, "out": MAP_OUTPUTS, "ind": ind}
 
 
 def country_json(ctx, area_key: str, lang: str, forum: bool = False, comparison: str = "maakunta",

@@ -233,6 +233,11 @@ def country_year(ctx, indicator, year, lang):
                               ctx.geo.names(), lang)
 
 
+def map_source(registry, indicator, lang: str, tiles: bool, engine) -> str:
+    """A map's source line: the boundaries' source is named unless the map is of equal-area tiles."""
+    return source_line(registry, indicator, lang, with_boundaries=not tiles, engine=engine)
+
+
 def _map(state, ctx, indicator, lang) -> ChartData:
     registry = ctx.registry
     bench = chart_benchmark(state, ctx, indicator, lang)
@@ -251,7 +256,7 @@ def _map(state, ctx, indicator, lang) -> ChartData:
         files = {line.url: str(line.path)} if line else {}
         subtitle = " · ".join(x for x in (unit, str(iy.year) if iy.year else "", registry.county.country.name.get(lang)) if x)
         stem = stem.replace(slug(registry.county.key), f"{slug(registry.county.key)}-koko-maa", 1)
-    source = source_line(registry, indicator, lang, with_boundaries=not tiles, engine=ctx.engine)
+    source = map_source(registry, indicator, lang, tiles, ctx.engine)
     fig = map_figure(
         cells=cells, classification=classification, geojson_url=geo.url,
         labels={} if country else ctx.geo.label_points(state.map_mode), lang=lang, title=wrap(title, 64),

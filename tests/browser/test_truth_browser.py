@@ -1,4 +1,4 @@
-"""Truthful data as the browser's explorer draws it (assets/tilannekuva-core.js applies what Python
+"""Truthful data as the browser's explorer draws it (assets/tilannekuva.js applies what Python
 put in the page's store): a series break is a labelled marker on the area page's trend — after an
 indicator switch in the browser, in forum mode at forum font size — and in the trend's exported
 SVG; a cited value (published figure) names its citation in the map's and the bar's tooltip when

@@ -116,7 +116,7 @@ def test_brk102_area_page_toggle_switches_the_series(brk_dash, brk_env):
     assert links(women, "area-breakdown")["naiset"][1] == "true"
     women_store = store(women)["ind"][KEY]
     assert bar_value(women_store, year, muni) == pytest.approx(female(totals[(muni, year)]), abs=1e-6)
-    assert women_store["y"][str(year)]["bt"][0].endswith("– naiset")
+    assert women_store["y"][str(year)]["o"][4].endswith("– naiset")  # the bar's title (out.y)
     text = " ".join(texts(women))
     assert "Työttömät, % työvoimasta – naiset" in text  # map and bar titles name the variant
     # another indicator's entry in the store stays the total

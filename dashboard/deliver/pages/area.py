@@ -7,11 +7,11 @@ the whole country, and a table and download menu with every chart. Manual status
 their own views (preparedness agreements as a status map and list, safety situational-picture
 rounds as a municipality × half-year grid).
 
-The page carries every value of its explorer indicators (``area-data``, dashboard/explorer_data.py),
-so indicator, year and municipality switches are drawn in the browser with no request: the map at
-once in the user's event, then map, bar, trend, legend, texts, tables, links and the URL through
-the clientside callback ``explorer`` (assets/tilannekuva-core.js, tested against the Python
-builders). Only a map-type switch (another geometry file) asks the server, which validates every
+The page carries every view of its explorer indicators, made by the server's chart builders
+(``area-data``, dashboard/deliver/explorer.py), so indicator, year and municipality switches are
+drawn in the browser with no request: the map at once in the user's event, then map, bar, trend,
+legend, texts, tables, links and the URL through the clientside callback ``explorer``
+(assets/tilannekuva.js picks the view's entries and applies them). Only a map-type switch (another geometry file) asks the server, which validates every
 control value first and answers with the map figure (geometry by URL, never inline). Hover
 linking and click selection run in the browser too (assets/tilannekuva.js).
 """
@@ -362,11 +362,13 @@ def build_area(area_key: str):
                             className="tk-grid tk-grid--maps",
                         ),
                         html.P(t("map.hint", lang), className="tk-hint"),
-                        html.Div(details_table(chart_table(bar_chart, lang), lang, body_id="area-map-table-body",
-                                               label=t("area.explore", lang)),
+                        # The tables follow the view when opened (dashboard/deliver/alttext_panel.py).
+                        html.Div([details_table(chart_table(bar_chart, lang), lang, body_id="area-map-table-body",
+                                                panel_id="area-map-table-panel", label=t("area.explore", lang)),
+                                  dcc.Store(id="area-map-table-panel-view")],
                                  id="area-map-table"),
                         # Every value of the area's indicators: indicator, year and municipality
-                        # switches are drawn in the browser (assets/tilannekuva-core.js).
+                        # switches are drawn in the browser (assets/tilannekuva.js applies them).
                         dcc.Store(id="area-data", data=explorer_data.store_json(
                             ctx, area_key, lang, s.comparison, s.municipality,
                             {key: s.breakdown} if s.breakdown else None, s.forum)),
@@ -383,8 +385,9 @@ def build_area(area_key: str):
                                      lang=lang,
                                      download=[html.Div(download_menu("area-trend", "trend", s), id="area-trend-dl"),
                                                alt_panel("area-trend", trend_chart, lang, live=True)]),
-                        html.Div(details_table(chart_table(trend_chart, lang), lang, body_id="area-trend-table-body",
-                                               label=t("section.trend", lang)),
+                        html.Div([details_table(chart_table(trend_chart, lang), lang, body_id="area-trend-table-body",
+                                                panel_id="area-trend-table-panel", label=t("section.trend", lang)),
+                                  dcc.Store(id="area-trend-table-panel-view")],
                                  id="area-trend-table"),
                     ],
                     className="tk-section", **{"aria-labelledby": "trend-h"},
@@ -475,7 +478,6 @@ CLIENT_OUTPUTS = [
     Output("area-map", "figure", allow_duplicate=True), Output("area-bar", "figure", allow_duplicate=True),
     Output("area-trend", "figure"),
     *[Output(f"{g}-{part}", "children", allow_duplicate=True) for g, _k in CHARTS for part in TEXT_PARTS],
-    Output("area-map-table-body", "children"), Output("area-trend-table-body", "children"),
     Output("area-map-legend", "children"),
     Output("area-year", "min"), Output("area-year", "max"), Output("area-year", "marks"),
     Output("area-year", "value", allow_duplicate=True), Output("area-year-label", "children"),
