@@ -1,11 +1,12 @@
 /* Tilannekuva's browser glue (a static asset: script-src 'self'). Python decides everything; this
- * only picks what the server made and applies it: the explorer's views (dashboard/deliver/explorer.py,
- * an indicator, year or municipality switch with no request), the URL, forum keys, copy buttons. */
+ * picks what the server made and applies it: the explorer's views (dashboard/deliver/explorer.py:
+ * switches with no request), the URL, keys, copy buttons. */
 (function () {
   "use strict";
   var C = function () { return window.dash_clientside; };
   var NO = function () { return C().no_update; };
   var here = function () { return location.pathname + location.search; };
+  var all = function (sel) { return [].slice.call(document.querySelectorAll(sel)); };
 
   // Dash Pages' dcc.Location misses our pushState: a popstate back onto the URL it last saw is told
   // to the router ("tk-popstate"); one that keeps path and query (an in-page #link) is stopped.
@@ -20,7 +21,7 @@
 
   // Links to this view with one parameter as Python set it (language, forum mode).
   function refreshViewLinks() {
-    document.querySelectorAll("a[data-tk-param]").forEach(function (a) {
+    all("a[data-tk-param]").forEach(function (a) {
       var p = new URLSearchParams(location.search), name = a.getAttribute("data-tk-param");
       if (a.getAttribute("data-tk-value")) p.set(name, a.getAttribute("data-tk-value")); else p.delete(name);
       a.setAttribute("href", location.pathname + (p.toString() ? "?" + p : ""));
@@ -31,8 +32,9 @@
     try { return window.dash_component_api.getLayout(id).props[name]; } catch (e) { return undefined; }
   }
   function triggered() {
-    return ((C().callback_context || {}).triggered || []).map(function (t) { return String(t.prop_id).split(".")[0]; });
+    return triggered.prop().map(function (p) { return p.split(".")[0]; });
   }
+  triggered.prop = function () { return ((C().callback_context || {}).triggered || []).map(function (t) { return String(t.prop_id); }); };
   // The answer by output id and property (callback_context.outputs_list), never by position.
   function byId(values) {
     return ((C().callback_context || {}).outputs_list || []).map(function (o) {
@@ -49,10 +51,6 @@
   }
   var clone = function (x) { return JSON.parse(JSON.stringify(x)); };
   var fill = function (text, seg) { return text.replace(/\{(\w)\}/g, function (_w, k) { return seg[k] || ""; }); };
-  function dig(obj, path) {
-    for (var k = 0; k < path.length && obj != null; k++) obj = obj[path[k]];
-    return obj;
-  }
   // Operations: [path, value] sets, [path] deletes.
   function apply(target, ops) {
     ops.forEach(function (op) {
@@ -74,20 +72,17 @@
     ops.forEach(function (op) { p.assign(op[0], op[1]); });
     return p.build();
   }
-
-  // The highlight of a municipality: the map's highlight trace and the bars' outlines (st.hl).
+  // A municipality's highlight: the map's highlight trace and the bars' outlines (st.hl).
   function mapHighlight(st, code) {
     return [[["data", st.hl.map, "locations"], code ? [code] : []], [["data", st.hl.map, "z"], code ? [0] : []]];
   }
   function barHighlight(st, fig, code) {
     var line = fig.data[0].customdata.map(function (c) { return st.hl.bar[c[0] === code ? 0 : 1]; });
-    return [0, 1].map(function (i) {
-      return [["data", 0, "marker", "line", ["color", "width"][i]], line.map(function (l) { return l[i]; })];
-    });
+    return ["color", "width"].map(function (k, i) { return [["data", 0, "marker", "line", k], line.map(function (l) { return l[i]; })]; });
   }
 
-  /* The entries of a view: the year's (e), the map's (me: the whole country's on that map), the
-   * trend's (te) and the URL segments (seg). A year without data shows the indicator's last. */
+  /* A view's entries: the year's (e), the map's (me: the whole country's on that map), the trend's
+   * (te), the URL segments (seg). A year without data shows the indicator's last. */
   function select(st, cst, indicator, year, municipality, mode) {
     var ind = st.ind[indicator], key = year == null ? "" : String(year);
     if (!ind.y[key]) key = ind.last;
@@ -96,8 +91,8 @@
       seg: { i: ind.seg.i, y: ind.seg.y[key], m: st.seg.m[m], k: st.seg.k[mode], j: ind.seg.j } };
   }
 
-  /* Everything an explorer view shows, by output "id.property"; the bar's and trend's layouts stay
-   * but for what differs between views. A year step keeps the trend (it has no year). */
+  /* Everything an explorer view shows, by output "id.property" (the bar's and trend's layouts stay
+   * but for what differs between views). A year step keeps the trend: it has no year. */
   function render(st, cst, view, barFig, trendFig, ids, Patch) {
     var yearOnly = ids.length > 0 && ids.every(function (id) { return id === "area-year"; });
     var snap = yearOnly && st.ind[view.indicator].snap[view.year], from = view.from;
@@ -138,7 +133,8 @@
   }
   window.tilannekuvaRender = render;  // (tests/browser/test_explorer_parity.py runs it on every view)
 
-  // --- an indicator or year switch draws the map in the user's event; Dash updates the rest after --
+  // An indicator or year switch draws the map in the user's event; the controls get the values after
+  // that frame, and Dash's explorer callback updates the rest (quick steps step from the value shown).
   var pending = null, flushing = false;
   function drawMapNow(indicator, year) {
     var gd = document.querySelector("#area-map .js-plotly-plot"), st = parse(prop("area-data", "data"));
@@ -146,10 +142,11 @@
     if (!gd || !gd.data || !window.Plotly || !st || !st.ind[indicator] || (mode === "country" && !cst)) return undefined;
     var v = select(st, cst, indicator, year, prop("area-municipality", "value"), mode), data = gd.data.slice();
     v.me.m.concat(mapHighlight(st, v.m)).forEach(function (op) {  // only changed traces are copied and redrawn
-      var i = op[0][1];
-      if (op[0][0] !== "data" || JSON.stringify(op[1]) === JSON.stringify(dig(data[i], op[0].slice(2)))) return;
+      var i = op[0][1], path = op[0].slice(2), now = data[i];
+      for (var k = 0; k < path.length && now != null; k++) now = now[path[k]];
+      if (op[0][0] !== "data" || JSON.stringify(op[1]) === JSON.stringify(now)) return;
       if (data[i] === gd.data[i]) data[i] = clone(data[i]);
-      apply(data[i], [[op[0].slice(2), op[1]]]);
+      apply(data[i], [[path, op[1]]]);
     });
     window.Plotly.react(gd, data, gd.layout);
     return v.key === "" ? null : Number(v.key);
@@ -157,31 +154,28 @@
   function current(name, id) {
     return pending && pending[name] !== undefined && Date.now() - pending.at < 2000 ? pending[name] : prop(id, "value");
   }
-  function flush() {
-    flushing = false;
-    if (!pending) return;
-    if (prop("area-indicator", "value") !== pending.indicator) C().set_props("area-indicator", { value: pending.indicator });
-    if (pending.year !== null && prop("area-year", "value") !== pending.year) C().set_props("area-year", { value: pending.year });
+  function set(indicator, year) {
+    if (prop("area-indicator", "value") !== indicator) C().set_props("area-indicator", { value: indicator });
+    if (year != null && prop("area-year", "value") !== year) C().set_props("area-year", { value: year });
   }
   function mapFirst(event, indicator, year) {
     var drawn;
     try { drawn = drawMapNow(indicator, year); } catch (e) { drawn = undefined; }
-    if (drawn === undefined || !C() || !C().set_props) return;
+    if (drawn === undefined) return false;
     event.stopImmediatePropagation();
     pending = { indicator: indicator, year: drawn, at: Date.now() };
-    if (!flushing) { flushing = true; requestAnimationFrame(function () { setTimeout(flush, 0); }); }
+    if (!flushing) {
+      flushing = true;
+      requestAnimationFrame(function () { setTimeout(function () { flushing = false; if (pending) set(pending.indicator, pending.year); }, 0); });
+    }
+    return true;
   }
-  // The value ``delta`` steps from ``value`` (clamped); an unknown value starts from an end.
+  // The step buttons: the value a step gives (clamped; an unknown value starts from an end).
   function step(values, value, delta, fromFirst) {
     var i = values.indexOf(value);
     return values[i < 0 ? (delta < 0 && !fromFirst ? values.length - 1 : 0) : Math.max(0, Math.min(values.length - 1, i + delta))];
   }
-  var years = function (marks) { return Object.keys(marks || {}).map(Number).sort(function (a, b) { return a - b; }); };
-  var choices = function (opts) { return (opts || []).filter(function (o) { return !o.disabled; }).map(function (o) { return o.value; }); };
   var STEPS = { "area-prev-year": -1, "area-next-year": 1, "area-prev-ind": -1, "area-next-ind": 1 };
-  function stepped(id, year, marks, indicator, opts) {  // [indicator, year] after a step button
-    return /year/.test(id) ? [indicator, step(years(marks), Number(year), STEPS[id])] : [step(choices(opts), indicator, STEPS[id], true), year];
-  }
   document.addEventListener("change", function (event) {
     if (event.target.id === "area-indicator") mapFirst(event, event.target.value, current("year", "area-year"));
   }, true);
@@ -189,8 +183,12 @@
     var b = event.target.closest && event.target.closest("button"), id = b && b.id;
     if (!STEPS[id]) return;
     var ind = current("indicator", "area-indicator"), year = current("year", "area-year");
-    var next = stepped(id, year, prop("area-year", "marks"), ind, prop("area-indicator", "options"));
-    if (next[0] !== undefined && next[1] !== undefined && (next[0] !== ind || next[1] !== year)) mapFirst(event, next[0], next[1]);
+    var next = /year/.test(id)
+      ? [ind, step(Object.keys(prop("area-year", "marks") || {}).map(Number).sort(function (a, b) { return a - b; }), Number(year), STEPS[id])]
+      : [step((prop("area-indicator", "options") || []).filter(function (o) { return !o.disabled; })
+        .map(function (o) { return o.value; }), ind, STEPS[id], true), year];
+    if (next[0] !== undefined && next[1] !== undefined && (next[0] !== ind || next[1] !== year) &&
+      !mapFirst(event, next[0], next[1])) set(next[0], next[1]);
   }, true);
 
   function pointCode(hover, id) {
@@ -206,11 +204,8 @@
       if (!st || !st.ind[indicator] || !barFig || !trendFig) return byId({});
       var out = render(st, parse(countryJson), { indicator: indicator, year: year, municipality: municipality, mode: mode,
         from: Number(prop("area-year-label", "children")) }, barFig, trendFig, triggered());
-      if (out.reload) {  // a comparison set of another municipality: made by the server
-        location.assign(out.reload);
-        return byId({});
-      }
-      return byId(out);
+      if (out.reload) location.assign(out.reload);  // a comparison set of another municipality: the server's
+      return byId(out.reload ? {} : out);
     },
     applyMeta: function (meta) {
       if (!meta) return NO();
@@ -239,14 +234,6 @@
       refreshViewLinks();
       return NO();
     },
-    stepYear: function (_p, _n, year, marks) {
-      var next = stepped(triggered()[0], year, marks)[1];
-      return next === undefined || next === year ? NO() : next;
-    },
-    stepIndicator: function (_p, _n, value, opts) {
-      var next = stepped(triggered()[0], null, null, value, opts)[0];
-      return next === undefined || next === value ? NO() : next;
-    },
     selectMunicipality: function (mapClick, barClick, selected) {
       var id = triggered()[0], code = pointCode(id === "area-map" ? mapClick : barClick, id);
       var st = parse(prop("area-data", "data"));
@@ -262,37 +249,50 @@
     },
   };
 
+  // Panels that ask the server when opened (alttext_panel.py): the view of the chart's download link
+  // is handed on when one is opened or the view changes while it is open; a closed one sends nothing.
+  window.dash_clientside.tilannekuva_panel = {
+    request: function (clicks, href, panelId) {
+      var panel = document.getElementById(panelId);
+      var opened = triggered.prop().some(function (p) { return /-open\.n_clicks$/.test(p); });
+      return opened || (panel && panel.open) ? href : NO();
+    },
+  };
+
   // dcc.Slider's thumb has no accessible name: it gets its wrapper's label (data-tk-slider-label).
   new MutationObserver(function () {
-    document.querySelectorAll("[data-tk-slider-label]").forEach(function (wrap) {
-      wrap.querySelectorAll("[role=slider]").forEach(function (t) {
-        t.setAttribute("aria-labelledby", wrap.getAttribute("data-tk-slider-label"));
-      });
+    all("[data-tk-slider-label] [role=slider]").forEach(function (t) {
+      t.setAttribute("aria-labelledby", t.closest("[data-tk-slider-label]").getAttribute("data-tk-slider-label"));
     });
   }).observe(document.documentElement, { childList: true, subtree: true });
 
-  // Copy buttons: the view's URL, or the text of data-tk-copy-from (an alt text). Where the browser
-  // cannot copy (no secure context), the text is shown to copy by hand.
+  // Copy buttons: the view's URL, or the text of data-tk-copy-from (an alt text); where the browser
+  // cannot copy (no secure context) the text is shown to copy by hand.
   document.addEventListener("click", function (event) {
     var b = event.target.closest && event.target.closest("[data-tk-copy]");
     if (!b) return;
-    var status = document.getElementById(b.getAttribute("data-tk-copy"));
+    var status = document.getElementById(b.getAttribute("data-tk-copy")) || {};
     var from = document.getElementById(b.getAttribute("data-tk-copy-from") || "");
     var text = from ? from.textContent : location.href;
-    var say = function (words) { if (status) status.textContent = words; };
     (navigator.clipboard && isSecureContext ? navigator.clipboard.writeText(text) : Promise.reject())
-      .then(function () { say(b.getAttribute("data-tk-copied") || ""); }, function () { say(text); });
+      .then(function () { status.textContent = b.getAttribute("data-tk-copied") || ""; }, function () { status.textContent = text; });
   });
 
-  // Forum mode keys press the step buttons; form controls keep their own arrow keys.
-  var KEYS = { ArrowLeft: "area-prev-year", ArrowRight: "area-next-year", ArrowUp: "area-prev-ind",
-    ArrowDown: "area-next-ind", PageUp: "area-prev-ind", PageDown: "area-next-ind" };
+  // Keys as Python gave them (components.keys, RING): an element with data-tk-keys is pressed by its
+  // keys; data-tk-ring ("next|previous" keys) moves the focus along its elements. Not in form fields.
   document.addEventListener("keydown", function (event) {
-    var t = event.target || {}, button = document.getElementById(KEYS[event.key]);
-    if (!button || !document.body.classList.contains("tk-forum-on") || event.altKey || event.ctrlKey || event.metaKey ||
-      event.shiftKey || /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName) || t.isContentEditable ||
-      (t.getAttribute && t.getAttribute("role") === "slider")) return;
+    var t = event.target || {}, key = event.key === " " ? "Space" : event.key;
+    var has = function (el, name, i) { return ((el.getAttribute(name) || "").split("|")[i] || "").split(" ").indexOf(key) >= 0; };
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName) ||
+      t.isContentEditable || (t.getAttribute && t.getAttribute("role") === "slider")) return;
+    var press = all("[data-tk-keys]").find(function (el) { return has(el, "data-tk-keys", 0); });
+    var ring = all("[data-tk-ring]"), dir = ring.length && (has(ring[0], "data-tk-ring", 0) ? 1 : has(ring[0], "data-tk-ring", 1) ? -1 : 0);
+    var at = ring.findIndex(function (el) { return el.contains(document.activeElement); });
+    var target = press || (dir && ring[at < 0 ? (dir > 0 ? 0 : ring.length - 1) : Math.min(ring.length - 1, Math.max(0, at + dir))]);
+    if (!target) return;
     event.preventDefault();
-    button.click();
-  });
+    event.stopPropagation();
+    target = target.matches("a, button") ? target : target.querySelector("a, button");
+    if (press) target.click(); else target.focus();
+  }, true);
 })();

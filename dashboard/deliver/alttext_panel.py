@@ -1,14 +1,16 @@
 """The explorer's panels that ask the server when opened: the alt-text panel beside each chart's
 download menu (the short text and the long description of :mod:`dashboard.draw.alttext`, each
-with a copy button) and the charts' tables behind "Näytä taulukkona".
+with a copy button), the charts' tables behind "Näytä taulukkona" and the download menu's
+iframe code ("Upota").
 
 The area explorer switches indicator, year and municipality in the browser from its store, with
 no request. Its panels stay current without putting texts in that store: a text exists per
 indicator × year × chart (the trend also per municipality) and language, several hundred
 kilobytes for an area, while the whole store is kept small so the page's first view stays fast.
-The same holds for the tables (a table per view, half the store's size if carried). So a panel
+The same holds for the tables (a table per view, half the store's size if carried) and the
+embed code (a text per view). So a panel
 asks the server only when the user opens it (or when the view changes while it is open): a
-clientside glue function (``assets/panels.js``) passes the view of the chart's SVG download link —
+clientside glue function (``tilannekuva_panel`` in ``assets/tilannekuva.js``) passes the view of the chart's SVG download link —
 which the explorer keeps current — to a server callback, which validates it like a download
 (:func:`dashboard.core.state.validate_state`) and answers with the chart's texts or table from
 :func:`dashboard.draw.charts.build_chart` (cached per data version). A closed panel costs nothing
@@ -73,7 +75,12 @@ def alt_panel(chart_id: str, chart, lang: str, *, live: bool = False) -> html.De
 
 
 def chart_for(kind: str, href: str):
-    """The chart ``kind`` in the view of its download link ``href``.
+    """The chart ``kind`` in the view of its download link ``href`` (see :func:`state_for`)."""
+    return build_chart(kind, state_for(kind, href))
+
+
+def state_for(kind: str, href: str):
+    """The view of the chart ``kind``'s download link ``href``.
 
     The link is read exactly as the download route reads it (whitelisted parameters, strict view
     state); anything else raises :class:`InvalidState` or ``export_routes.BadRequest``."""
@@ -85,7 +92,7 @@ def chart_for(kind: str, href: str):
         raise InvalidState("kind", "invalid_kind", parts.path[:40])
     _kind, _fmt, _preset, params = export_routes.parse_request(f"{kind}.{VIEW_LINK}",
                                                                MultiDict(parse_qsl(parts.query, keep_blank_values=True)))
-    return build_chart(kind, validate_state(params, current_context()))
+    return validate_state(params, current_context())
 
 
 def texts_for(kind: str, href: str) -> tuple[str, str]:
@@ -100,7 +107,7 @@ LIVE_TABLES = (("area-map-table-panel", "area-map-table-body", "area-bar", "bar"
 
 
 def _glue(app, panel: str, chart_id: str) -> None:
-    """Glue only: hands the link's view on when the panel is opened or is open (assets/panels.js)."""
+    """Glue only: hands the link's view on when the panel is opened or is open (assets/tilannekuva.js)."""
     app.clientside_callback(
         ClientsideFunction("tilannekuva_panel", "request"),
         Output(f"{panel}-view", "data"),
@@ -142,6 +149,19 @@ def register_callbacks(app) -> None:
 
         app.callback(Output(body, "children"), Input(f"{panel}-view", "data"), State("page-meta", "data"),
                      prevent_initial_call=True)(table)
+    for chart_id, kind in LIVE:  # the download menu's "Upota": the iframe code of the view shown
+        _glue(app, f"{chart_id}-vienti", chart_id)
+
+        def embed(href, kind=kind):
+            from dashboard.deliver.api.embed import embed_code
+
+            try:
+                return list(embed_code(kind, state_for(kind, href)))
+            except export_routes.BadRequest:  # a link the page made: the code shown stays
+                return no_update, no_update
+
+        app.callback(Output(f"{chart_id}-upotus-koodi", "value"), Output(f"{chart_id}-upotus-kuva", "href"),
+                     Input(f"{chart_id}-vienti-view", "data"), prevent_initial_call=True)(embed)
 
 
 def chart_lang(meta) -> str:

@@ -17,6 +17,21 @@ from dashboard.core.i18n import LANGS, t
 from dashboard.core.state import ViewState
 from dashboard.deliver.export import graph_config
 
+#: The presentation clicker's keys (and the arrow keys): what presses "next" and "previous".
+NEXT_KEYS = "PageDown ArrowRight ArrowDown Space"
+PREV_KEYS = "PageUp ArrowLeft ArrowUp"
+
+
+def keys(names: str | None) -> dict:
+    """The attribute that makes these keys press an element (``assets/tilannekuva.js``: outside form
+    fields, without modifiers). Python decides which element answers which key on each page."""
+    return {"data-tk-keys": names} if names else {}
+
+
+#: The attribute of a focus ring: the next and previous keys move the focus along the elements that
+#: carry it (in page order), as a presentation clicker does between the board's goals.
+RING = {"data-tk-ring": f"{NEXT_KEYS}|{PREV_KEYS}"}
+
 
 def page_href(path: str, state: ViewState, **params) -> str:
     """A link that keeps the language and forum mode (and optional view parameters)."""

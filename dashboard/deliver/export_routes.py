@@ -125,6 +125,7 @@ def download_menu(chart_id: str, kind: str, state):
                 ],
                 className="export-menu__summary",
                 title=t("export.menu.label", lang),
+                id=f"{chart_id}-vienti-open",  # an opened menu asks for the view's embed code (alttext_panel)
             ),
             html.Ul(items, className="export-menu__list", **{"aria-label": t("export.menu.label", lang)}),
         ],

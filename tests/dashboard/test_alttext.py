@@ -246,3 +246,29 @@ def test_alt015_a_bad_view_gets_a_finnish_notice_and_keeps_the_texts(dash_client
     out = json.loads(resp.data)["response"]
     assert "area-bar-alt-short" not in out and "area-bar-alt-notice" in out
     assert "Kaaviotyyppi" in json.dumps(out, ensure_ascii=False) or "tk-notice" in json.dumps(out)
+
+
+def test_alt015_an_opened_table_and_embed_code_follow_the_view_of_the_download_link(dash_client):
+    """The explorer's tables and its menus' iframe code are not in the store: opened, they ask the
+    server for the view of the chart's (kept current) download link."""
+    import json
+
+    from dashboard.deliver.components import chart_table
+    from tests.dashboard.conftest import texts
+
+    href = f"/vienti/bar.svg?sivu=asuminen&indikaattori={HOMELESS}&vuosi=2019&kieli=sv"
+    meta = {"page-meta.data": {"lang": "sv", "page": "asuminen"}}
+    resp = dash_client.call("area-map-table-body.children", {"area-map-table-panel-view.data": href}, meta)
+    assert resp.status_code == 200, resp.data[:300]
+    got = json.loads(resp.data)["response"]["area-map-table-body"]["children"]
+    chart = build_chart("bar", ViewState(page="asuminen", indicator=HOMELESS, year=2019, lang="sv"))
+    want = json.loads(json.dumps(chart_table(chart, "sv").to_plotly_json(), default=lambda c: c.to_plotly_json()))
+    assert texts(got) == texts(want) and "2019" in " ".join(texts(got))
+    resp = dash_client.call("area-bar-upotus-koodi.value", {"area-bar-vienti-view.data": href}, {})
+    out = json.loads(resp.data)["response"]
+    assert f"indikaattori={HOMELESS}&amp;vuosi=2019&amp;kieli=sv" in out["area-bar-upotus-koodi"]["value"]
+    assert out["area-bar-upotus-kuva"]["href"].startswith("/vienti/bar.png?") and "vuosi=2019" in \
+        out["area-bar-upotus-kuva"]["href"]
+    # a link the page did not make changes nothing
+    bad = dash_client.call("area-bar-upotus-koodi.value", {"area-bar-vienti-view.data": "/vienti/bar.svg?vuosi=x"}, {})
+    assert bad.status_code == 200 and "area-bar-upotus-koodi" not in json.loads(bad.data).get("response", {})

@@ -124,7 +124,3 @@ def test_emb007_upota_menu_entry_gives_iframe_code_with_title_and_png_fallback(d
     assert png.href.startswith("/vienti/map.png?") and "koko=dia" in png.href
     # The code escapes what it quotes.
     assert "&lt;" in iframe_code("/upotus/map", '<b>"x"</b>', "fi")
-    # The template the browser fills when the explorer has switched the view (assets/embed-menu.js).
-    assert code.to_plotly_json()["props"]["data-template"] == (
-        '<iframe src="https://tilannekuva.example.fi/upotus/map__QUERY__" title="__TITLE__ – Yhteinen tilannekuva" '
-        'width="100%" height="600" style="border:0" loading="lazy"></iframe>')

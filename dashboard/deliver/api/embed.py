@@ -117,42 +117,35 @@ def iframe_code(src: str, title: str, lang: str) -> str:
             f'width="100%" height="{FRAME_HEIGHT}" style="border:0" loading="lazy"></iframe>')
 
 
-def _template(kind: str, lang: str, origin: str) -> str:
-    """The iframe code with ``__QUERY__`` and ``__TITLE__`` for the browser to fill in."""
-    return iframe_code(f"{origin.rstrip('/')}{PREFIX}/{kind}__QUERY__", "__TITLE__", lang)
-
-
-def menu_item(chart_id: str, kind: str, state):
-    """The "Upota" entry of a chart's download menu: the iframe code in a read-only text box and a
-    static PNG fallback link (``/vienti/<kind>.png``). Plain HTML: no script needed to copy it."""
-    from dash import html
+def embed_code(kind: str, state) -> tuple[str, str]:
+    """The iframe code of the chart ``kind`` in ``state`` and its static PNG fallback link."""
+    from dashboard.draw.charts import build_chart
 
     lang = normalise_lang(getattr(state, "lang", "fi"))
     try:
         origin = request.host_url
     except RuntimeError:  # outside a request (tests building layouts)
         origin = ""
-    title = t("embed.menu_entry", lang)
-    try:
-        from dashboard.draw.charts import build_chart
+    code = iframe_code(origin.rstrip("/") + embed_href(kind, state), build_chart(kind, state).title, lang)
+    return code, f"/vienti/{kind}.png?" + urlencode({**_state_params(state), "koko": "dia"})
 
-        title = build_chart(kind, state).title
-    except Exception:
-        log.debug("embed menu: no chart title for %s", kind, exc_info=True)
+
+def menu_item(chart_id: str, kind: str, state):
+    """The "Upota" entry of a chart's download menu: the iframe code in a read-only text box and a
+    static PNG fallback link (``/vienti/<kind>.png``). Plain HTML: no script needed to copy it. In the
+    area explorer, whose views change in the browser, an opened menu asks the server for the code
+    of the view shown (dashboard/deliver/alttext_panel.py)."""
+    from dash import html
+
+    lang = normalise_lang(getattr(state, "lang", "fi"))
     code_id = f"{chart_id}-upotus-koodi"
-    png = f"/vienti/{kind}.png?" + urlencode({**_state_params(state), "koko": "dia"})
+    code, png = embed_code(kind, state)
     # A plain list item (no nested <details>): the menu's own summary stays its only one.
     return html.Li(
         [
             html.Span(t("embed.menu_entry", lang), className="export-menu__embed-title"),
             html.Label(t("embed.code_label", lang), htmlFor=code_id, className="export-menu__embed-label"),
-            html.Textarea(iframe_code(origin.rstrip("/") + embed_href(kind, state), title, lang), id=code_id,
-                          readOnly=True, rows=4, className="export-menu__embed-code",
-                          # The browser's explorer switches views without asking the server; then
-                          # assets/embed-menu.js fills this template with the view of the menu's own
-                          # (kept current) PNG link and the chart's current title.
-                          **{"data-template": _template(kind, lang, origin), "data-title": title,
-                             "data-title-id": f"{chart_id}-title"}),
+            html.Textarea(code, id=code_id, readOnly=True, rows=4, className="export-menu__embed-code"),
             html.A(t("embed.image_link", lang), href=png, id=f"{chart_id}-upotus-kuva",
                    className="export-menu__embed-link"),
         ],

@@ -15,7 +15,7 @@ from dashboard.core.format import fmt_period
 from dashboard.core.i18n import t
 from dashboard.data import model
 from dashboard.data.goal_data import goal_statuses
-from dashboard.deliver.components import page_href
+from dashboard.deliver.components import RING, page_href
 from dashboard.draw.figures.spark import SPARK_YEARS, data_uri, spark_svg
 from dashboard.draw.gauges import TONE, status_symbol
 
@@ -107,7 +107,7 @@ def figures_text(tile: Tile, lang: str) -> str:
     return " · ".join(parts)
 
 
-def _tile(tile: Tile, lang: str):
+def _tile(tile: Tile, lang: str, clicker: bool = True):
     children = [
         html.Span([html.Span(tile.symbol, className="tk-board__symbol", **{"aria-hidden": "true"}),
                    html.Span(tile.label + ":", className="tk-board__label")],
@@ -119,7 +119,7 @@ def _tile(tile: Tile, lang: str):
         children.append(html.Img(src=data_uri(tile.spark), alt="", className="tk-board__spark"))
     return html.Li(dcc.Link(children, href=tile.href, className=f"tk-board__goal tk-board__goal--{tile.tone}",
                             id=f"board-goal-{tile.key}"),
-                   className="tk-board__item")
+                   className="tk-board__item", **(RING if clicker else {}))
 
 
 def board(ctx, state, *, summary: bool = False) -> html.Section:
@@ -137,7 +137,7 @@ def board(ctx, state, *, summary: bool = False) -> html.Section:
             html.H2(dcc.Link([html.Span(f"{area.number} ", className="tk-board__number"), area.short.get(lang)],
                              href=page_href(f"/{area.slug}", state, tilanne=state.as_of)),
                     id=heading_id, className="tk-board__area-title"),
-            html.Ul([_tile(x, lang) for x in mine], className="tk-board__goals"),
+            html.Ul([_tile(x, lang, not summary) for x in mine], className="tk-board__goals"),
         ], className=f"tk-board__area tk-board__area--{area.key}", **{"aria-labelledby": heading_id}))
     title_id = "board-title-summary" if summary else "board-title"
     heading = (html.H2 if summary else html.H1)(

@@ -2,7 +2,7 @@
 
 No controls in the way: the slide title, its number, the chart (static, no modebar), the goal
 cards, the text summary, the source and data date and the pinned moment. The clicker's keys
-(PageDown/PageUp, arrows; ``assets/meeting.js``) follow the previous / next links, which are also
+(PageDown/PageUp, arrows: ``components.keys`` on the links) follow the previous / next links, also
 visible so a mouse or keyboard user can step without the clicker. ``/kokous`` lists the sequences.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dashboard.core.i18n import t
 from dashboard.core.pin import pinned
 from dashboard.core.state import InvalidState, ViewState, check_lang
 from dashboard.data.context import current_context
-from dashboard.deliver.components import figure_block, frame, notice
+from dashboard.deliver.components import NEXT_KEYS, PREV_KEYS, figure_block, frame, keys, notice
 from dashboard.deliver.meeting import board, sequence, slides
 from dashboard.draw.gauges import goal_gauges
 
@@ -73,12 +73,13 @@ def build_slide(seq, number: int, lang: str):
     slide = slides.slide_content(planned.state, number=number, count=count, title=planned.title, path=planned.path)
     state = planned.state
     nav = html.Nav([
-        dcc.Link(["← ", t("meeting.sequence.previous", lang)], href=slide_href(seq.slug, number - 1),
-                 className="tk-slide__prev", id="meeting-prev") if number > 1 else html.Span(),
+        html.Span(dcc.Link(["← ", t("meeting.sequence.previous", lang)], href=slide_href(seq.slug, number - 1),
+                           className="tk-slide__prev", id="meeting-prev"), **keys(PREV_KEYS)) if number > 1 else html.Span(),
         html.Span(t("meeting.sequence.slide_of", lang, number=number, count=count), className="tk-slide__number",
                   id="meeting-slide-number"),
-        dcc.Link([t("meeting.sequence.next", lang), " →"], href=slide_href(seq.slug, number + 1),
-                 className="tk-slide__next", id="meeting-next") if number < count else html.Span(),
+        html.Span(dcc.Link([t("meeting.sequence.next", lang), " →"], href=slide_href(seq.slug, number + 1),
+                           className="tk-slide__next", id="meeting-next"), **keys(NEXT_KEYS))
+        if number < count else html.Span(),
     ], className="tk-slide__nav", **{"aria-label": t("meeting.sequence.title", lang)})
     meta = [seq.title, t("meeting.sequence.meeting_date", lang, date=date_text(seq.date.isoformat(), lang))]
     if slide.as_of_line(lang):

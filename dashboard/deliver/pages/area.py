@@ -49,6 +49,7 @@ from dashboard.deliver.components import (
     details_table,
     figure_block,
     graph,
+    keys,
     map_legend,
     page_href,
     source_text,
@@ -132,6 +133,11 @@ def _quote(area, registry, lang: str) -> html.Div:
     )
 
 
+#: In forum mode the arrow keys (and a clicker's PageUp/PageDown) press the step buttons.
+FORUM_KEYS = {"area-prev-ind": "ArrowUp PageUp", "area-next-ind": "ArrowDown PageDown",
+              "area-prev-year": "ArrowLeft", "area-next-year": "ArrowRight"}
+
+
 def _controls(registry, area_key: str, state, years: list[int], year: int | None, indicator: str, modes: list[str]):
     lang = state.lang
     munis = model.municipalities_sorted(registry, lang)
@@ -143,11 +149,13 @@ def _controls(registry, area_key: str, state, years: list[int], year: int | None
                     html.Div(
                         [
                             html.Button("↑", id="area-prev-ind", className="tk-step", type="button",
+                                        **keys(FORUM_KEYS["area-prev-ind"] if state.forum else None),
                                         title=t("controls.prev_indicator", lang),
                                         **{"aria-label": t("controls.prev_indicator", lang)}),
                             dbc.Select(id="area-indicator", options=indicator_options(registry, area_key, lang),
                                        value=indicator, class_name="tk-select tk-select--wide"),
                             html.Button("↓", id="area-next-ind", className="tk-step", type="button",
+                                        **keys(FORUM_KEYS["area-next-ind"] if state.forum else None),
                                         title=t("controls.next_indicator", lang),
                                         **{"aria-label": t("controls.next_indicator", lang)}),
                         ],
@@ -168,6 +176,7 @@ def _controls(registry, area_key: str, state, years: list[int], year: int | None
                     html.Div(
                         [
                             html.Button("←", id="area-prev-year", className="tk-step", type="button",
+                                        **keys(FORUM_KEYS["area-prev-year"] if state.forum else None),
                                         title=t("controls.prev_year", lang),
                                         **{"aria-label": t("controls.prev_year", lang)}),
                             html.Div(
@@ -181,6 +190,7 @@ def _controls(registry, area_key: str, state, years: list[int], year: int | None
                                 **{"aria-labelledby": "area-year-heading", "data-tk-slider-label": "area-year-heading"},
                             ),
                             html.Button("→", id="area-next-year", className="tk-step", type="button",
+                                        **keys(FORUM_KEYS["area-next-year"] if state.forum else None),
                                         title=t("controls.next_year", lang),
                                         **{"aria-label": t("controls.next_year", lang)}),
                         ],
@@ -352,11 +362,11 @@ def build_area(area_key: str):
                                                    figure=screen_figure(map_chart.figure)),
                                              map_chart, lang=lang, class_name="tk-figure--map",
                                              legend=map_legend(legend_items(map_chart.figure), lang, "area-map-legend"),
-                                             download=[html.Div(download_menu("area-map", "map", s), id="area-map-dl"),
+                                             download=[html.Div([download_menu("area-map", "map", s), dcc.Store(id="area-map-vienti-view")], id="area-map-dl"),
                                                        alt_panel("area-map", map_chart, lang, live=True)]),
                                 figure_block(graph("area-bar", bar_chart, lang, class_name="tk-graph--bar", clear_on_unhover=True),
                                              bar_chart, lang=lang, class_name="tk-figure--bar",
-                                             download=[html.Div(download_menu("area-bar", "bar", s), id="area-bar-dl"),
+                                             download=[html.Div([download_menu("area-bar", "bar", s), dcc.Store(id="area-bar-vienti-view")], id="area-bar-dl"),
                                                        alt_panel("area-bar", bar_chart, lang, live=True)]),
                             ],
                             className="tk-grid tk-grid--maps",
@@ -383,7 +393,7 @@ def build_area(area_key: str):
                         html.H2(t("section.trend", lang), id="trend-h"),
                         figure_block(graph("area-trend", trend_chart, lang, class_name="tk-graph--trend"), trend_chart,
                                      lang=lang,
-                                     download=[html.Div(download_menu("area-trend", "trend", s), id="area-trend-dl"),
+                                     download=[html.Div([download_menu("area-trend", "trend", s), dcc.Store(id="area-trend-vienti-view")], id="area-trend-dl"),
                                                alt_panel("area-trend", trend_chart, lang, live=True)]),
                         html.Div([details_table(chart_table(trend_chart, lang), lang, body_id="area-trend-table-body",
                                                 panel_id="area-trend-table-panel", label=t("section.trend", lang)),
@@ -535,18 +545,6 @@ def register_callbacks(app) -> None:
         prevent_initial_call=True,
     )
 
-    # The step buttons (and the forum-mode arrow keys that press them) change the control values in
-    # the browser at once, so quick repeated presses step from the value just set, never race the
-    # server; the explorer callback then reacts to the new value.
-    for control, prop, fn in (("year", "marks", "stepYear"), ("ind", "options", "stepIndicator")):
-        target = "area-year" if control == "year" else "area-indicator"
-        app.clientside_callback(
-            ClientsideFunction("tilannekuva", fn),
-            Output(target, "value", allow_duplicate=True),
-            Input(f"area-prev-{control}", "n_clicks"), Input(f"area-next-{control}", "n_clicks"),
-            State(target, "value"), State(target, prop),
-            prevent_initial_call=True,
-        )
     # Click on the map or a bar selects the municipality (runs in the browser).
     app.clientside_callback(
         ClientsideFunction("tilannekuva", "selectMunicipality"),
