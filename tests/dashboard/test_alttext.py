@@ -212,7 +212,9 @@ def test_alt012_area_page_has_an_alt_panel_with_copy_buttons_beside_each_downloa
 def test_alt013_the_panel_asks_the_server_only_through_its_own_store(dash_client):
     glue = [d for d in dash_client.deps if (d.get("clientside_function") or {}).get("namespace") == "tilannekuva_panel"]
     assert {d["output"] for d in glue} == {"area-map-alt-view.data", "area-bar-alt-view.data", "area-trend-alt-view.data",
-                                           "area-map-table-panel-view.data", "area-trend-table-panel-view.data"}
+                                           "area-map-table-panel-view.data", "area-trend-table-panel-view.data",
+                                           "area-map-vienti-view.data", "area-bar-vienti-view.data",
+                                           "area-trend-vienti-view.data"}
     for d in glue:
         assert {i["property"] for i in d["inputs"]} == {"n_clicks", "href"}
 
