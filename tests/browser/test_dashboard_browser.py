@@ -267,7 +267,7 @@ def test_br009b_tab_alone_reaches_picker_slider_table_and_download_menu_with_vis
     wait_query(page, vuosi=year - 1)
     assert page.evaluate(FOCUSED) == "slider"
     path = tab_to(page, "summary@area-map-vienti")
-    assert "area-municipality" in path and "summary@area-map-table" not in path, path
+    assert "area-municipality" in path and "summary@area-map-table-panel" not in path, path
     assert_focus_visible(page, "map download menu")
     # Enter opens the menu, its links take Tab in turn (each with a visible focus), Escape closes
     # it and gives focus back to its summary.
@@ -285,7 +285,7 @@ def test_br009b_tab_alone_reaches_picker_slider_table_and_download_menu_with_vis
     assert page.evaluate(FOCUSED) == "summary@area-map-vienti"
     # The map's table: its disclosure is a Tab stop, Enter opens it, and the table (which may
     # scroll sideways on a narrow screen) is the next stop, named for the keyboard.
-    path = tab_to(page, "summary@area-map-table")
+    path = tab_to(page, "summary@area-map-table-panel")
     assert_focus_visible(page, "map table disclosure")
     page.keyboard.press("Enter")
     expect(page.locator("#area-map-table details")).to_have_attribute("open", "")
