@@ -28,13 +28,10 @@ import json
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from dash import html
-
-from dashboard.core.i18n import t
 from dashboard.core.state import COMPARISONS, MAP_MODES, PARAMS, ViewState
 from dashboard.data import model, queries
 from dashboard.deliver import breakdown as breakdown_toggle
-from dashboard.deliver.components import map_legend, page_href, source_text
+from dashboard.deliver.components import map_legend, page_href, source_text, synthetic_banner
 from dashboard.deliver.export_routes import download_links
 from dashboard.draw.charts import EXPLORER_KINDS, build_chart, manual_rule, map_source, place_text
 from dashboard.draw.figures import bar as bar_figure
@@ -43,7 +40,7 @@ from dashboard.draw.figures.map import HIGHLIGHT, legend_items, screen_figure, v
 VERSION = 2
 HTML = "dash_html_components"
 WILDCARDS = ("data-", "aria-")
-#: Sentinels of the variable parts of a view's links (replaced by ``{i}``, ``{y}``, ``{m}``, ``{k}``).
+#: Sentinels of the variable parts of a view's links (replaced by ``{i}``, ``{y}``, ``{m}``, ``{k}``, ``{j}``).
 _SENTINEL = {"indicator": "TKI", "year": 999999, "municipality": "TKM", "map_mode": "tiles", "breakdown": "TKJ"}
 
 
@@ -101,8 +98,11 @@ def _snap(years: list[int]) -> dict:
             for y in range(years[0] + 1, years[-1]) if y not in have} if years else {}
 
 
-def _segments(name: str, value) -> str:
-    return "&" + urlencode({PARAMS[name]: value}) if value not in (None, "") else ""
+def _segment(state: ViewState, field: str) -> str:
+    """``&name=value`` of one field of the view as :meth:`ViewState.query` writes it (the one rule of
+    a view's URL), or "" when that leaves the field out (a default)."""
+    name, query = PARAMS[field], state.query()
+    return "&" + urlencode({name: query[name]}) if name in query else ""
 
 
 def _templates(state: ViewState, path: str) -> dict:
@@ -110,18 +110,15 @@ def _templates(state: ViewState, path: str) -> dict:
     each sentinel's ``&name=value`` replaced by a slot the browser fills with a segment made here
     (an empty segment drops the parameter, as :meth:`ViewState.query` does)."""
     s = state.replace(**_SENTINEL)
-    slots = _slots_in
-
-    out = {f"area-{kind}-vienti-{link['key']}.href": slots(link["href"])
+    out = {f"area-{kind}-vienti-{link['key']}.href": link["href"]
            for kind in EXPLORER_KINDS for link in download_links(kind, s)}
-    out.update({f"area-vertailu-{c}.href": slots(path + s.replace(comparison=c).query_string())
-                for c in COMPARISONS})
-    out["view"] = slots(s.query_string())
-    return out
+    out.update({f"area-vertailu-{c}.href": path + s.replace(comparison=c).query_string() for c in COMPARISONS})
+    out["view"] = s.query_string()
+    return _slots_in(out)
 
 
 def _year_entry(engine, registry, state: ViewState, lang: str, tiles: bool) -> tuple[dict, dict]:
-    """One indicator and year: the map, its legend and texts, the bar and its table."""
+    """One indicator and year: the map's operations, texts and legend, and the bar's figure."""
     map_chart = build_chart("map", state, engine)
     bar = build_chart("bar", state, engine)
     fig = screen_figure(map_chart.figure)
@@ -169,8 +166,8 @@ def indicator_payload(ctx, key: str, state: ViewState, municipalities: list, til
            "last": str(years[-1]) if years else "", "years": years,
            "marks": {str(k): v for k, v in year_marks(years).items()},
            "snap": _snap(years), "ih": page_href(f"/indikaattori/{key}", state),
-           "seg": {"i": urlencode({PARAMS["indicator"]: key}), "j": _segments("breakdown", _jako(state)),
-                   "y": {"": "", **{str(y): _segments("year", y) for y in years}}}}
+           "seg": {"i": _segment(base, "indicator")[1:], "j": _segment(base, "breakdown"),
+                   "y": {"": "", **{str(y): _segment(base.replace(year=y), "year") for y in years}}}}
     toggle = breakdown_toggle.toggle(registry, base.replace(**{k: v for k, v in _SENTINEL.items()
                                                                 if k not in ("indicator", "breakdown")}),
                                      _path(registry, state.page), "area-breakdown")
@@ -179,16 +176,11 @@ def indicator_payload(ctx, key: str, state: ViewState, municipalities: list, til
     return out, bars, layouts
 
 
-def _jako(state: ViewState):
-    from dashboard.core.state import SEX_URL
-
-    return SEX_URL.get(state.breakdown, state.breakdown) if state.breakdown else None
-
-
-#: Each sentinel's text in a URL and the slot it becomes.
-_CUTS = ((f"{PARAMS['indicator']}={_SENTINEL['indicator']}", "{i}"), (f"&{PARAMS['year']}={_SENTINEL['year']}", "{y}"),
-         (f"&{PARAMS['municipality']}={_SENTINEL['municipality']}", "{m}"),
-         (f"&{PARAMS['map_mode']}={MAP_MODES['tiles']}", "{k}"), (f"&{PARAMS['breakdown']}={_SENTINEL['breakdown']}", "{j}"))
+#: Each sentinel's text in a URL and the slot it becomes (the indicator is always first: no "&").
+_CUTS = tuple((_segment(ViewState(**_SENTINEL), field).lstrip("&") if field == "indicator"
+               else _segment(ViewState(**_SENTINEL), field), "{" + slot + "}")
+              for field, slot in (("indicator", "i"), ("year", "y"), ("municipality", "m"), ("map_mode", "k"),
+                                  ("breakdown", "j")))
 
 
 def _slots_in(value):
@@ -279,23 +271,16 @@ def payload(ctx, area_key: str, lang: str, comparison: str = "maakunta", municip
         # a set formed for one municipality: another municipality is asked from the server
         "cmpBy": by,
         "munis": [m.code for m in county.municipalities],
-        "seg": {"m": {code: _segments("municipality", code) for code in county.municipality_codes},
-                "k": {mode: _segments("map_mode", MAP_MODES[mode]) if mode != "geo" else "" for mode in MAP_MODES},
-                "y": "&" + PARAMS["year"] + "="},
+        "seg": {"m": {code: _segment(state.replace(municipality=code), "municipality") for code in county.municipality_codes},
+                "k": {mode: _segment(state.replace(map_mode=mode), "map_mode") for mode in MAP_MODES}},
         "links": _templates(state, path),
         # the outputs whose values the entries carry in this order (``o``)
         "out": {"y": [*MAP_OUTPUTS, *_text_outputs("bar")], "t": _text_outputs("trend")},
         "hl": {"map": HIGHLIGHT, "bar": [list(bar_figure.OUTLINES[True]), list(bar_figure.OUTLINES[False])]},
         "statusSynthetic": bool(status_synthetic),
-        "banner": compact(banner(lang)),
+        "banner": compact(synthetic_banner(lang)),
         "ind": indicators,
     }
-
-
-def banner(lang: str) -> html.Div:
-    """The notice of synthetic values above the page (the page shell draws the same)."""
-    return html.Div([html.Strong(t("banner.synthetic", lang)), " ", html.Span(t("banner.synthetic_detail", lang))],
-                    className="tk-banner tk-banner--synthetic")
 
 
 def country_payload(ctx, area_key: str, lang: str, forum: bool = False, comparison: str = "maakunta",
