@@ -387,3 +387,27 @@ def test_web018_a_sent_report_cannot_be_changed_by_form_or_file(env):
         sub = collect.get_submission(conn, rid, "forssa")
         assert sub["status"] == "submitted"
         assert collect.submission_rows(conn, sub["id"])[0]["data"]["tila"] == "submitted"
+
+
+def test_a_refused_report_shows_one_message_with_422(env):
+    """An empty form, an upload without a file and an acceptance without a date are refused as a
+    whole (422), the reason on the reporting page, and nothing is saved."""
+    app, engine, _ = env
+    with engine.begin() as conn:
+        rid = collect.open_round(conn, REGISTRY, template="turvallisuuskuva", name="Tyhjä kierros", period="2023H2",
+                                 due_date=date(2023, 12, 31), organisations=["forssa"],
+                                 actor=collect.get_user(conn, username="koordi"))
+    form = f"/tiedonkeruu/kierros/{rid}/forssa"
+    reporter = app.server.test_client()
+    login(reporter, "forssa")
+    empty = post(reporter, form, {"r0-alue": "061"})
+    assert empty.status_code == 422 and "Lomake on tyhjä." in empty.get_data(as_text=True)
+    no_file = post(reporter, f"{form}/tiedosto", {}, page=form, content_type="multipart/form-data")
+    assert no_file.status_code == 422 and "Valitse ladattava tiedosto." in no_file.get_data(as_text=True)
+    coordinator = app.server.test_client()
+    login(coordinator, "koordi")
+    no_date = post(coordinator, f"{form}/arvio", {"toiminto": "hyvaksy", "julkaisupaiva": ""}, page=form)
+    assert no_date.status_code == 422 and "Julkaisupäivä puuttuu" in no_date.get_data(as_text=True)
+    with engine.connect() as conn:
+        sub = collect.get_submission(conn, rid, "forssa")
+        assert sub["status"] == "not_started" and collect.submission_rows(conn, sub["id"]) == []

@@ -75,6 +75,28 @@ def _access(rid: int, org: str) -> tuple[dict, dict]:
     return rnd, sub
 
 
+def _reporter_only() -> None:
+    if not _is_reporter():
+        abort(403)
+
+
+def _refused(rnd: dict, sub: dict, message: str, values: dict | None = None):
+    """The reporting page again (422) with one problem that belongs to no cell: the whole report
+    was refused."""
+    problem = {"row": "", "column": "", "region": "", "message": message}
+    return render_page("report.html", **_page_data(rnd, sub, values), problems=[problem], bad=set()), 422
+
+
+def _save(operation, *args, **kwargs) -> None:
+    """``operation(conn, *args, **kwargs)`` in one transaction; its refusal (``CollectError``: the
+    submission is no longer in a state that allows it) answers 409 Conflict."""
+    try:
+        with _engine().begin() as conn:
+            operation(conn, *args, **kwargs)
+    except collect.CollectError as exc:
+        abort(409, str(exc))
+
+
 def _coordinator_only() -> None:
     if _user()["role"] not in ("koordinaattori", "yllapitaja"):
         abort(403)
@@ -302,8 +324,7 @@ def report(rid: int, org: str):
     rnd, sub = _access(rid, org)
     if request.method == "GET":
         return render_page("report.html", **_page_data(rnd, sub), problems=[], bad=set())
-    if not _is_reporter():
-        abort(403)
+    _reporter_only()
     regions = _org_regions(org, rnd["template"])
     fields = _fields(rnd["template"])
     tpl = _registry().templates.templates[rnd["template"]]
@@ -323,8 +344,7 @@ def report(rid: int, org: str):
             rows.append({"alue": region, tpl.period_column: rnd["period"], **values})
             order.append(region)
     if not rows:
-        problems = [{"row": "", "column": "", "region": "", "message": t("collect.report.empty", lang())}]
-        return render_page("report.html", **_page_data(rnd, sub, posted), problems=problems, bad=set()), 422
+        return _refused(rnd, sub, t("collect.report.empty", lang()), posted)
     from data_pipeline.manual import validate_records
 
     valid, found = validate_records(rnd["template"], rows, _registry())
@@ -332,11 +352,7 @@ def report(rid: int, org: str):
     if not checked.ok:
         problems, bad = _problems_by_cell(checked.problems, order)
         return render_page("report.html", **_page_data(rnd, sub, posted), problems=problems, bad=bad), 422
-    try:
-        with _engine().begin() as conn:
-            collect.save_draft(conn, sub, checked.rows, _user(), how="form")
-    except collect.CollectError as exc:
-        abort(409, str(exc))
+    _save(collect.save_draft, sub, checked.rows, _user(), how="form")
     return redirect(url_for("collect.preview", rid=rid, org=org))
 
 
@@ -344,12 +360,10 @@ def report(rid: int, org: str):
 @login_required
 def upload(rid: int, org: str):
     rnd, sub = _access(rid, org)
-    if not _is_reporter():
-        abort(403)
+    _reporter_only()
     storage = request.files.get("tiedosto")
     if storage is None or not storage.filename:
-        problems = [{"row": "", "column": "", "region": "", "message": t("collect.upload.missing", lang())}]
-        return render_page("report.html", **_page_data(rnd, sub), problems=problems, bad=set()), 422
+        return _refused(rnd, sub, t("collect.upload.missing", lang()))
     path = save_upload(storage)
     try:
         from data_pipeline.manual import read_file, validate_path
@@ -363,11 +377,7 @@ def upload(rid: int, org: str):
             prefill.pop("_rows", None)
             return render_page("report.html", **_page_data(rnd, sub, prefill or None), problems=problems, bad=bad,
                                uploaded=storage.filename), 422
-        try:
-            with _engine().begin() as conn:
-                collect.save_draft(conn, sub, checked.rows, _user(), how=f"file {storage.filename}")
-        except collect.CollectError as exc:
-            abort(409, str(exc))
+        _save(collect.save_draft, sub, checked.rows, _user(), how=f"file {storage.filename}")
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     return redirect(url_for("collect.preview", rid=rid, org=org))
@@ -425,13 +435,8 @@ def _typed(text: str):
 @login_required
 def send(rid: int, org: str):
     _rnd, sub = _access(rid, org)
-    if not _is_reporter():
-        abort(403)
-    try:
-        with _engine().begin() as conn:
-            collect.submit(conn, sub, _user())
-    except collect.CollectError as exc:
-        abort(409, str(exc))
+    _reporter_only()
+    _save(collect.submit, sub, _user())
     return redirect(url_for("collect.report", rid=rid, org=org))
 
 
@@ -455,9 +460,7 @@ def review(rid: int, org: str):
         else:
             abort(400)
     except collect.CollectError as exc:
-        data = _page_data(rnd, sub)
-        return render_page("report.html", **data, problems=[{"row": "", "column": "", "region": "", "message": str(exc)}],
-                           bad=set()), 422
+        return _refused(rnd, sub, str(exc))
     return redirect(url_for("collect.board", rid=rid))
 
 
