@@ -411,3 +411,20 @@ def test_a_refused_report_shows_one_message_with_422(env):
     with engine.connect() as conn:
         sub = collect.get_submission(conn, rid, "forssa")
         assert sub["status"] == "not_started" and collect.submission_rows(conn, sub["id"]) == []
+
+
+def test_role_checks_of_a_submission_s_actions(env):
+    """Only the organisation's reporter saves, uploads and sends; only a coordinator reviews;
+    nothing changes on a refusal."""
+    app, engine, rid = env
+    base = f"/tiedonkeruu/kierros/{rid}/hameenlinna"
+    coordinator, reporter = app.server.test_client(), app.server.test_client()
+    login(coordinator, "koordi")
+    login(reporter, "hml")
+    for path in (base, f"{base}/tiedosto", f"{base}/laheta"):
+        assert post(coordinator, path, {"r0-alue": "109"}, page=base).status_code == 403, path
+    resp = post(reporter, f"{base}/arvio", {"toiminto": "hyvaksy", "julkaisupaiva": date.today().isoformat()},
+                page=base)
+    assert resp.status_code == 403
+    with engine.connect() as conn:
+        assert collect.get_submission(conn, rid, "hameenlinna")["status"] == "draft"

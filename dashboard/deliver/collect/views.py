@@ -6,6 +6,7 @@ their scope, the administrator everything.
 """
 from __future__ import annotations
 
+import functools
 import shutil
 from datetime import date
 
@@ -73,6 +74,23 @@ def _access(rid: int, org: str) -> tuple[dict, dict]:
     with _engine().connect() as conn:
         sub = collect.get_submission(conn, rid, org)
     return rnd, sub
+
+
+def _submission_page(suffix: str = "", methods: tuple[str, ...] = ("GET",), only=None):
+    """A view of one organisation's report in a round (``/kierros/<rid>/<org>`` + ``suffix``): the
+    user is signed in and may see it (:func:`_access`), then passes ``only`` (a role check, if
+    given); the view gets ``(rid, org, rnd, sub)``. One rule for every such view."""
+    def register(view):
+        @functools.wraps(view)
+        def page(rid: int, org: str):
+            rnd, sub = _access(rid, org)
+            if only is not None:
+                only()
+            return view(rid, org, rnd, sub)
+
+        return bp.route(f"/kierros/<int:rid>/<org>{suffix}", methods=list(methods))(login_required(page))
+
+    return register
 
 
 def _reporter_only() -> None:
@@ -318,10 +336,8 @@ def board(rid: int):
 # --- reporting --------------------------------------------------------------------------------
 
 
-@bp.route("/kierros/<int:rid>/<org>", methods=["GET", "POST"])
-@login_required
-def report(rid: int, org: str):
-    rnd, sub = _access(rid, org)
+@_submission_page(methods=("GET", "POST"))
+def report(rid: int, org: str, rnd: dict, sub: dict):
     if request.method == "GET":
         return render_page("report.html", **_page_data(rnd, sub), problems=[], bad=set())
     _reporter_only()
@@ -356,11 +372,8 @@ def report(rid: int, org: str):
     return redirect(url_for("collect.preview", rid=rid, org=org))
 
 
-@bp.route("/kierros/<int:rid>/<org>/tiedosto", methods=["POST"])
-@login_required
-def upload(rid: int, org: str):
-    rnd, sub = _access(rid, org)
-    _reporter_only()
+@_submission_page("/tiedosto", methods=("POST",), only=_reporter_only)
+def upload(rid: int, org: str, rnd: dict, sub: dict):
     storage = request.files.get("tiedosto")
     if storage is None or not storage.filename:
         return _refused(rnd, sub, t("collect.upload.missing", lang()))
@@ -405,10 +418,8 @@ def _prefill(raw, rnd: dict, org: str) -> dict:
     return out
 
 
-@bp.route("/kierros/<int:rid>/<org>/esikatselu")
-@login_required
-def preview(rid: int, org: str):
-    rnd, sub = _access(rid, org)
+@_submission_page("/esikatselu")
+def preview(rid: int, org: str, rnd: dict, sub: dict):
     fields = {c.name: c for c in _registry().templates.templates[rnd["template"]].columns}
     with _engine().connect() as conn:
         diff = collect.preview(conn, _registry(), rnd, sub)
@@ -431,20 +442,14 @@ def _typed(text: str):
     return text
 
 
-@bp.route("/kierros/<int:rid>/<org>/laheta", methods=["POST"])
-@login_required
-def send(rid: int, org: str):
-    _rnd, sub = _access(rid, org)
-    _reporter_only()
+@_submission_page("/laheta", methods=("POST",), only=_reporter_only)
+def send(rid: int, org: str, _rnd: dict, sub: dict):
     _save(collect.submit, sub, _user())
     return redirect(url_for("collect.report", rid=rid, org=org))
 
 
-@bp.route("/kierros/<int:rid>/<org>/arvio", methods=["POST"])
-@login_required
-def review(rid: int, org: str):
-    rnd, sub = _access(rid, org)
-    _coordinator_only()
+@_submission_page("/arvio", methods=("POST",), only=_coordinator_only)
+def review(rid: int, org: str, rnd: dict, sub: dict):
     action = request.form.get("toiminto")
     comment = (request.form.get("kommentti") or "").strip()
     try:
