@@ -11,7 +11,7 @@ Rules:
   never overwrite or hide a real one.
 * Deterministic: the same seed gives the same values (``numpy`` generators seeded from the seed and
   a CRC of the indicator key), so re-running writes 0 rows.
-* Plausible: levels per indicator (DEMO_LEVELS), municipal spread, trend and noise that grows for
+* Plausible: levels per indicator (``demo_levels.yaml``), municipal spread, trend and noise that grows for
   small municipalities; percentages and 0–100 scores stay within 0–100, counts are integers ≥ 0,
   booleans 0/1. Sub-region, region and welfare-area values are population-weighted means (rates)
   or sums (counts) of the municipal values; the whole country is its own series.
