@@ -2,9 +2,9 @@
 
 Workers from WEB_CONCURRENCY (default 2), bind from HOST/PORT. `preload_app` loads the app once
 before forking, and `when_ready` warms its caches there (every page in every language, the area
-pages' stores, all profiles: dashboard/warm.py, a few seconds once), so workers start with the
-data in memory (copy-on-write) instead of their first users waiting; a database that is not
-ready leaves the caches cold. Callbacks are short and CPU-bound (cached data, JSON), so a few
+pages' stores with the whole-country map's, all profiles: dashboard/web/warm.py, ~10 s once), so
+workers start with the data in memory (copy-on-write) instead of their first users waiting; a
+database that is not ready leaves the caches cold. Callbacks are short and CPU-bound (cached data, JSON), so a few
 threads per worker suffice.
 """
 import os

@@ -32,21 +32,7 @@ MIX = (("page", 0.25), ("router", 0.25), ("area", 0.2), ("profile", 0.1), ("csv"
 
 
 def _exports(tree) -> list[str]:
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, str):
-            if node.startswith("/vienti/"):
-                found.append(node)
-        elif isinstance(node, dict):
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(tree)
-    return found
+    return [s for s in dr.strings(tree) if s.startswith("/vienti/")]
 
 
 def scenario(base_url: str, registry) -> tuple[dict, list[dict]]:

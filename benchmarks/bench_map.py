@@ -68,43 +68,50 @@ DRAWN_JS = """
 # --- choosing what to switch ------------------------------------------------------------------
 
 
+def best_scenario(registry, years_of, missing: str) -> dict:
+    """The area, indicators and year to switch between (benchmarks 1 and 7): the most explorer
+    indicators, then the latest year, such that ``years_of(key)`` (the years a switch can show)
+    holds that year and the year before; every switch then changes the map. ``missing``: the
+    error's text when no area has two such indicators."""
+    from dashboard.deliver.explorer import explorer_indicators
+
+    best = None
+    for area in registry.agreement.areas:
+        keys = [i.key for i in explorer_indicators(registry, area.key)]
+        usable = {k: years_of(k) for k in keys}
+        for year in sorted({y for ys in usable.values() for y in ys}, reverse=True):
+            chosen = [k for k in keys if {year, year - 1} <= usable[k]]
+            score = (len(chosen), year)
+            if len(chosen) >= 2 and (best is None or score > best[0]):
+                best = (score, area, chosen, year)
+    if best is None:
+        raise RuntimeError(missing)
+    _score, area, chosen, year = best
+    return {"area": area.key, "slug": area.slug, "indicators": chosen[:8], "year": year,
+            "titles": {k: registry.indicators[k].title.fi for k in chosen}}
+
+
 def choose_scenario(app) -> dict:
-    """The area, indicators and year pair to switch between: the most indicators whose real
-    (not synthetic) municipal values exist in two consecutive years, so every switch changes the map."""
+    """:func:`best_scenario` over real (not synthetic) municipal values of the county."""
     from sqlalchemy import select
 
     from dashboard.data.context import current_context
-    from dashboard.deliver.pages.area import explorer_indicators
     from data_pipeline.db.schema import observation
 
     with app.server.app_context():
         ctx = current_context()
         registry = ctx.registry
         munis = registry.county.municipality_codes
-        best = None
         with ctx.engine.connect() as conn:
-            for area in registry.agreement.areas:
-                keys = [i.key for i in explorer_indicators(registry, area.key)]
-                real: dict[str, set[int]] = {}
-                for key in keys:
-                    rows = conn.execute(select(observation.c.year).distinct().where(
-                        observation.c.indicator_key == key, observation.c.region_code.in_(munis),
-                        observation.c.value.is_not(None), observation.c.synthetic.is_(False))).fetchall()
-                    real[key] = {int(r[0]) for r in rows if r[0] is not None}
-                for year in sorted({y for ys in real.values() for y in ys}, reverse=True):
-                    chosen = [k for k in keys if {year, year - 1} <= real[k] and {year, year - 1} <= set(ctx.years_for(k))]
-                    score = (len(chosen), year)
-                    if len(chosen) >= 2 and (best is None or score > best[0]):
-                        best = (score, area, chosen, year)
-        if best is None:
-            raise RuntimeError("no area has two indicators with real values in two consecutive years")
-        _score, area, chosen, year = best
-        return {
-            "area": area.key, "slug": area.slug, "indicators": chosen[:8], "year": year,
-            "titles": {k: registry.indicators[k].title.fi for k in chosen},
-            "names": {m.code: m.name.fi for m in registry.county.municipalities},
-            "codes": list(munis),
-        }
+            def real_years(key: str) -> set[int]:
+                rows = conn.execute(select(observation.c.year).distinct().where(
+                    observation.c.indicator_key == key, observation.c.region_code.in_(munis),
+                    observation.c.value.is_not(None), observation.c.synthetic.is_(False))).fetchall()
+                return {int(r[0]) for r in rows if r[0] is not None} & set(ctx.years_for(key))
+
+            scenario = best_scenario(registry, real_years,
+                                     "no area has two indicators with real values in two consecutive years")
+        return scenario | {"names": {m.code: m.name.fi for m in registry.county.municipalities}, "codes": list(munis)}
 
 
 def switch_plan(indicators: list[str], year: int, switches: int) -> list[tuple[str, str, int]]:
@@ -221,8 +228,10 @@ def _run(browser, url: str, graph: str, plan: list, warmup: int, action, check=N
         return {"samples": samples, "failures": failures, "console_errors": errors[:10]}
 
 
-def run_ours(browser, url: str, scenario: dict, plan: list, warmup: int) -> dict:
-    """Our area page: the indicator select, and the previous/next-year buttons (the slider's keys)."""
+def run_ours(browser, start: str, plan: list, warmup: int, check_drawn=None) -> dict:
+    """Our area page from ``start``: the indicator select, and the previous/next-year buttons (the
+    slider's keys). ``check_drawn(page)`` (optional) returns a failure text when the asked view is
+    shown but its map is not ready as the benchmark needs it."""
     def action(page, kind, key, year):
         if kind == "indicator":
             return lambda: page.select_option("#area-indicator", key)
@@ -231,9 +240,10 @@ def run_ours(browser, url: str, scenario: dict, plan: list, warmup: int) -> dict
 
     def check(page, key, year):
         state = _our_state(page)
-        return None if state == (key, str(year)) else f"expected {key} {year}, page shows {state[0]} {state[1]}"
+        if state != (key, str(year)):
+            return f"expected {key} {year}, page shows {state[0]} {state[1]}"
+        return check_drawn(page) if check_drawn else None
 
-    start = f"{url}/{scenario['slug']}?indikaattori={scenario['indicators'][0]}&vuosi={scenario['year']}"
     return _run(browser, start, OUR_GRAPH, plan, warmup, action, check)
 
 
@@ -245,6 +255,28 @@ def run_textbook(browser, url: str, plan: list, warmup: int) -> dict:
         return lambda: page.select_option("#textbook-year", str(year))
 
     return _run(browser, url + "/", TEXTBOOK_GRAPH, plan, warmup, action)
+
+
+def measure(data, scenario_of, geometry: str, switches: int, warmup: int, query: str = "",
+            check_drawn=None) -> tuple[dict, dict, dict, dict]:
+    """Both apps through the same switch plan (benchmarks 1 and 7): ``scenario_of(app)`` chooses
+    what to switch, ``geometry`` is the textbook map's boundary file, ``query`` is added to our
+    page's address and ``check_drawn(page, scenario)`` is :func:`run_ours`'s. Returns the
+    scenario, both runs and :func:`compare_runs` of them."""
+    from benchmarks.textbook_map import create_textbook_app
+
+    ours = data.create_app()
+    scenario = scenario_of(ours)
+    plan = switch_plan(scenario["indicators"], scenario["year"], switches + warmup)
+    textbook = create_textbook_app(data.engine(), data.geo_dir / "build" / geometry, scenario["indicators"],
+                                   scenario["codes"], names=scenario["names"], titles=scenario["titles"],
+                                   year=scenario["year"])
+    path = f"/{scenario['slug']}?indikaattori={scenario['indicators'][0]}&vuosi={scenario['year']}{query}"
+    drawn = (lambda page: check_drawn(page, scenario)) if check_drawn else None
+    with served(ours.server) as ours_srv, served(textbook.server) as text_srv, chromium() as browser:
+        ours_run = run_ours(browser, ours_srv.url + path, plan, warmup, drawn)
+        text_run = run_textbook(browser, text_srv.url, plan, warmup)
+    return scenario, ours_run, text_run, compare_runs(ours_run, text_run)
 
 
 def _sizes(samples: list[dict]) -> dict:
@@ -310,19 +342,7 @@ def result(name: str, scenario: dict, switches: int, warmup: int, ours_run: dict
 
 def run(data, switches: int = 20, warmup: int = 2) -> dict:
     """Measure ``switches`` map switches in each app (after ``warmup`` unmeasured ones)."""
-    from benchmarks.textbook_map import create_textbook_app
-
-    ours = data.create_app()
-    scenario = choose_scenario(ours)
-    plan = switch_plan(scenario["indicators"], scenario["year"], switches + warmup)
-    textbook = create_textbook_app(data.engine(), data.geo_dir / "build" / "county.json", scenario["indicators"],
-                                   scenario["codes"], names=scenario["names"], titles=scenario["titles"],
-                                   year=scenario["year"])
-    with served(ours.server) as ours_srv, served(textbook.server) as text_srv, chromium() as browser:
-        ours_run = run_ours(browser, ours_srv.url, scenario, plan, warmup)
-        text_run = run_textbook(browser, text_srv.url, plan, warmup)
-
-    m = compare_runs(ours_run, text_run)
+    scenario, ours_run, text_run, m = measure(data, choose_scenario, "county.json", switches, warmup)
     ours_ms, speedup, fewer, enough, note = m["ours_ms"], m["speedup"], m["fewer"], m["enough"], m["note"]
     ours_sizes, text_sizes = m["ours_sizes"], m["text_sizes"]
     targets = [

@@ -91,6 +91,17 @@ def walk(tree) -> Iterator[dict]:
                 stack.extend(v for v in node.values() if isinstance(v, (list, dict)))
 
 
+def strings(tree) -> Iterator[str]:
+    """Every string anywhere in a serialised Dash tree (prop values, lists, nested dicts)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, (list, dict)):
+            stack.extend(reversed(list(node.values() if isinstance(node, dict) else node)))
+
+
 def find_props(tree, comp_id: str) -> dict | None:
     for comp in walk(tree):
         if comp["props"].get("id") == comp_id:

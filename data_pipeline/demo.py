@@ -11,7 +11,7 @@ Rules:
   never overwrite or hide a real one.
 * Deterministic: the same seed gives the same values (``numpy`` generators seeded from the seed and
   a CRC of the indicator key), so re-running writes 0 rows.
-* Plausible: levels per indicator (DEMO_LEVELS), municipal spread, trend and noise that grows for
+* Plausible: levels per indicator (``demo_levels.yaml``), municipal spread, trend and noise that grows for
   small municipalities; percentages and 0–100 scores stay within 0–100, counts are integers ≥ 0,
   booleans 0/1. Sub-region, region and welfare-area values are population-weighted means (rates)
   or sums (counts) of the municipal values; the whole country is its own series.
@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from data_pipeline.db.schema import manual_entry, observation
@@ -56,59 +58,11 @@ FALLBACK_POPULATION = {
     "169": 5_100, "433": 7_657, "694": 28_700, "834": 5_900, "981": 2_300,
 }
 
-#: (level, municipal spread as a share of the level, yearly relative trend). Counts: per 1,000 inhabitants.
+#: (level, municipal spread as a share of the level, yearly relative trend) per indicator: data,
+#: kept in ``demo_levels.yaml`` beside this module.
 DEMO_LEVELS: dict[str, tuple[float, float, float]] = {
-    "asunnottomat_yksinaiset_per1000": (0.4, 0.5, 0.03),
-    "asunnottomat_yksinaiset_lkm": (0.45, 0.5, 0.03),
-    "pitkaaikaisasunnottomat_lkm": (0.12, 0.5, 0.0),
-    "asunnottomat_perheet_lkm": (0.04, 0.5, 0.0),
-    "tehostettu_palveluasuminen_65_pct": (2.3, 0.25, -0.02),
-    "yhteisollinen_asuminen_75_pct": (1.5, 0.4, 0.05),
-    "senioriasuminen_asukkaat_lkm": (4.0, 0.4, 0.02),
-    "esteettomat_asunnot_pct": (45.0, 0.3, 0.03),
-    "yhteisollinen_asuminen_koettu_pct": (30.0, 0.2, 0.01),
-    "ahtaasti_asuvat_lapsiasuntokunnat_pct": (25.0, 0.2, -0.01),
-    "yhteiset_tavoitteet_pct": (35.0, 0.3, 0.08),
-    "yhteiset_indikaattorit_pct": (50.0, 0.2, 0.05),
-    "rikokset_henki_terveys_per1000": (6.5, 0.3, 0.01),
-    "rikokset_omaisuus_per1000": (30.0, 0.3, -0.01),
-    "rikokset_seksuaali_per1000": (0.9, 0.4, 0.03),
-    "rikokset_jarjestys_per1000": (2.5, 0.4, 0.0),
-    "rikokset_liikenne_per1000": (12.0, 0.3, -0.01),
-    "rikokset_muut_rikoslaki_per1000": (5.0, 0.3, 0.0),
-    "rikokset_muut_lait_per1000": (3.0, 0.4, 0.0),
-    "kaatumiset_65_per10000": (280.0, 0.2, 0.01),
-    "lonkkamurtumat_65_pct": (0.7, 0.2, -0.01),
-    "asuinalueen_turvallisuus_pct": (85.0, 0.05, 0.0),
-    "hyte_kerroin": (48.0, 0.2, 0.02),
-    "tea_johtaminen": (62.0, 0.2, 0.02),
-    "tea_perusopetus": (66.0, 0.15, 0.01),
-    "tea_liikunta": (58.0, 0.2, 0.02),
-    "ylipaino_8_9lk_pct": (20.0, 0.15, 0.01),
-    "lihavuus_aikuiset_pct": (27.0, 0.1, 0.01),
-    "liikunta_vahan_8_9lk_pct": (38.0, 0.1, 0.0),
-    "liikuntaa_harrastamattomat_pct": (20.0, 0.15, 0.0),
-    "ei_koululounasta_8_9lk_pct": (35.0, 0.15, 0.01),
-    "kasviksia_niukasti_pct": (45.0, 0.1, -0.01),
-    "humala_8_9lk_pct": (10.0, 0.25, -0.04),
-    "alkoholia_liikaa_pct": (30.0, 0.1, -0.01),
-    "alkoholin_myynti_litraa": (8.3, 0.15, -0.01),
-    "tupakointi_8_9lk_pct": (7.0, 0.3, -0.06),
-    "huumekokeilu_8_9lk_pct": (8.0, 0.3, 0.02),
-    "yksinaisyys_pct": (11.0, 0.15, 0.01),
-    "osallisuus_jarjestotoiminta_pct": (25.0, 0.15, -0.01),
-    "aanestysaktiivisuus_kuntavaalit_pct": (58.0, 0.08, -0.01),
-    "ruoan_loppumisen_pelko_pct": (9.0, 0.2, 0.02),
-    "ruoka_apu_jakokerrat": (1.8, 0.4, 0.03),
-    "ruoka_apu_saajat": (14.0, 0.4, 0.04),
-    "toimeentulotuki_pct": (6.5, 0.25, -0.01),
-    "toimeentulotuki_pitkaaikainen_25_64_pct": (1.8, 0.3, 0.0),
-    "gini_kerroin": (24.0, 0.08, 0.0),
-    "pienituloisuusaste_pct": (13.0, 0.15, 0.0),
-    "tyottomat_pct": (10.0, 0.25, -0.02),
-    "nuorisotyottomat_pct": (13.0, 0.25, -0.02),
-    "koulutuksen_ulkopuolella_17_24_pct": (8.0, 0.25, -0.01),
-    "sairauspaivaraha_16_64_per1000": (125.0, 0.12, 0.01),
+    key: tuple(float(x) for x in triple)
+    for key, triple in yaml.safe_load((Path(__file__).parent / "demo_levels.yaml").read_text(encoding="utf-8")).items()
 }
 UNIT_DEFAULTS = {
     "percent": (20.0, 0.2, 0.0), "per_1000": (10.0, 0.3, 0.0), "per_10000": (200.0, 0.2, 0.0),

@@ -206,3 +206,12 @@ def test_bh_missing_recording_is_one_sentence_and_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "recorded snapshot not found at" in err and "Traceback" not in err
     assert not (tmp_path / "out" / "latest.json").exists()  # no half report
+
+
+def test_strings_finds_every_string_of_a_dash_tree_in_order():
+    tree = {"type": "Div", "namespace": "dash_html_components", "props": {"children": [
+        {"type": "A", "namespace": "dash_html_components", "props": {"href": "/vienti/a.csv?x", "children": "CSV"}},
+        {"options": [{"label": "b", "value": "/vienti/b.png?y"}], "n": 3, "none": None},
+    ]}}
+    assert list(dr.strings(tree)) == ["Div", "dash_html_components", "A", "dash_html_components",
+                                      "/vienti/a.csv?x", "CSV", "b", "/vienti/b.png?y"]

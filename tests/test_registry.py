@@ -80,3 +80,33 @@ def test_reg009_tiles_must_match_municipalities(tmp_path):
     (d / "counties" / "kanta-hame.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
     with pytest.raises(RegistryError, match="share a tile"):
         Registry(directory=d)
+
+
+def test_reg010_keys_areas_and_measures_are_checked_for_indicators_and_goals(tmp_path):
+    d = _copy_registry(tmp_path)
+    data = yaml.safe_load((d / "indicators.yaml").read_text())
+    placed = [i for i in data["indicators"] if i["area"] != "tausta"]
+    background = next(i for i in data["indicators"] if i["area"] == "tausta")
+    background["measure"] = "ei_toimenpide"  # background indicators have no measure to check
+    placed[1]["key"] = placed[0]["key"]
+    placed[2]["area"] = "ei_alue"
+    placed[3]["measure"] = "ei_toimenpide"
+    (d / "indicators.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    path = d / "counties" / "kanta-hame.goals.yaml"
+    goals = yaml.safe_load(path.read_text())
+    goals["goals"][1]["key"] = goals["goals"][0]["key"]
+    goals["goals"][2]["area"] = "ei_alue"
+    goals["goals"][3]["measure"] = "ei_toimenpide"
+    path.write_text(yaml.safe_dump(goals, allow_unicode=True))
+    with pytest.raises(RegistryError) as exc:
+        Registry(directory=d)
+    text = str(exc.value)
+    assert f"indicators.yaml: {placed[0]['key']}: duplicate key" in text
+    assert f"indicators.yaml: {placed[2]['key']}: unknown area 'ei_alue'" in text
+    assert (f"indicators.yaml: {placed[3]['key']}: unknown measure 'ei_toimenpide' in area {placed[3]['area']}"
+            in text)
+    assert f"indicators.yaml: {background['key']}:" not in text
+    where = "kanta-hame.goals.yaml: "
+    assert f"{where}{goals['goals'][0]['key']}: duplicate key" in text
+    assert f"{where}{goals['goals'][2]['key']}: unknown area 'ei_alue'" in text
+    assert f"{where}{goals['goals'][3]['key']}: unknown measure 'ei_toimenpide'\n" in text + "\n"

@@ -383,30 +383,39 @@ _OBS_KEY = ("indicator_key", "region_code", "period", "sex")
 _ENTRY_KEY = ("template", "region_code", "period")
 
 
+def _published(table, alias: str, key: tuple, since: str, until: str, name: str, moment, day: date, columns=None):
+    """The publication rule as a query over a table that keeps every version of a row (newest
+    ``id`` last): per ``key`` the newest version written (column ``since``) by ``moment`` (None:
+    now) and public on ``day``, if a version of it was current then (``until`` None or later).
+    ``columns``: the columns to return (None: all)."""
+    v = table.alias(alias)
+    newer = table.alias(f"{alias}_newer")
+    alive = table.alias(f"{alias}_alive")
+
+    def seen(x):
+        cond = or_(x.c.visible_from.is_(None), x.c.visible_from <= day)
+        return cond if moment is None else and_(x.c[since] <= _stamp(moment), cond)
+
+    current_then = (alive.c[until].is_(None) if moment is None else
+                    and_(alive.c[since] <= _stamp(moment),
+                         or_(alive.c[until].is_(None), alive.c[until] > _stamp(moment))))
+    return (
+        select(*[v.c[c] for c in columns] if columns else [v])
+        .where(seen(v),
+               ~select(newer.c.id).where(_same_key(newer, v, key), newer.c.id > v.c.id, seen(newer)).exists(),
+               select(alive.c.id).where(_same_key(alive, v, key), current_then).exists())
+        .subquery(name)
+    )
+
+
 def published_observations(moment, day: date):
     """THE publication rule over time: per observation (indicator, region, period, sex), the newest
     version written by ``moment`` (None: now) that was public on ``day``, if the observation
     existed then. A correction under embargo therefore leaves the older published value on show
     until its publication date, and a view pinned to a moment reads exactly what the public saw
     then. Versions are kept by database triggers (``observation_history``, one per load run)."""
-    h = observation_history.alias("h")
-    newer = observation_history.alias("h_newer")
-    alive = observation_history.alias("h_alive")
-
-    def seen(x):
-        cond = or_(x.c.visible_from.is_(None), x.c.visible_from <= day)
-        return cond if moment is None else and_(x.c.valid_from <= _stamp(moment), cond)
-
-    exists_then = (alive.c.valid_to.is_(None) if moment is None else
-                   and_(alive.c.valid_from <= _stamp(moment),
-                        or_(alive.c.valid_to.is_(None), alive.c.valid_to > _stamp(moment))))
-    return (
-        select(*[h.c[c] for c in OBS_COLUMNS], h.c.sex)
-        .where(seen(h),
-               ~select(newer.c.id).where(_same_key(newer, h, _OBS_KEY), newer.c.id > h.c.id, seen(newer)).exists(),
-               select(alive.c.id).where(_same_key(alive, h, _OBS_KEY), exists_then).exists())
-        .subquery("observation_published")
-    )
+    return _published(observation_history, "h", _OBS_KEY, "valid_from", "valid_to", "observation_published",
+                      moment, day, columns=(*OBS_COLUMNS, "sex"))
 
 
 def observations_at(as_of):
@@ -420,24 +429,8 @@ def published_entries(moment, day: date):
     the newest entry entered by ``moment`` (None: now) and public on ``day``, if one was current
     then. The same rule as :func:`published_observations`; ``manual_entry`` keeps every version
     itself (``superseded_at``)."""
-    e = manual_entry.alias("e")
-    newer = manual_entry.alias("e_newer")
-    alive = manual_entry.alias("e_alive")
-
-    def seen(x):
-        cond = or_(x.c.visible_from.is_(None), x.c.visible_from <= day)
-        return cond if moment is None else and_(x.c.entered_at <= _stamp(moment), cond)
-
-    current_then = (alive.c.superseded_at.is_(None) if moment is None else
-                    and_(alive.c.entered_at <= _stamp(moment),
-                         or_(alive.c.superseded_at.is_(None), alive.c.superseded_at > _stamp(moment))))
-    return (
-        select(e)
-        .where(seen(e),
-               ~select(newer.c.id).where(_same_key(newer, e, _ENTRY_KEY), newer.c.id > e.c.id, seen(newer)).exists(),
-               select(alive.c.id).where(_same_key(alive, e, _ENTRY_KEY), current_then).exists())
-        .subquery("manual_entry_published")
-    )
+    return _published(manual_entry, "e", _ENTRY_KEY, "entered_at", "superseded_at", "manual_entry_published",
+                      moment, day)
 
 
 # --- open data API and embeds (dashboard/deliver/api/) ---------------------------------------------------

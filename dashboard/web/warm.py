@@ -1,11 +1,16 @@
-"""Warm the per-process caches before serving: every page in every language, the area pages' stores,
-the profile of every municipality and the charts they use.
+"""Warm the per-process caches before serving: every page in every language, the area pages' stores
+(with the whole-country map's, ~2 s each cold), the profile of every municipality and the charts they use.
 
 gunicorn runs this in its master process (``preload_app``, ``when_ready`` in gunicorn.conf.py)
 before it forks the workers, so each worker starts with the shaped data in memory (shared
 copy-on-write) instead of computing it while its first users wait. The caches are keyed on the
 data version, so a later refresh still invalidates them. Failures are logged, never raised: an
 unreachable or empty database simply leaves the caches cold.
+
+The stores of the comparisons formed per municipality (sub-region, similar municipalities) are not
+warmed: each costs only 0.02-0.4 s cold, but there is one per area, language, comparison and
+municipality; all of them would add some 45 s to a warm-up of ~10 s and fill the shared LRU
+(queries.memo), pushing out what was warmed before them.
 """
 from __future__ import annotations
 
@@ -39,12 +44,26 @@ def _body(cb: dict, values: dict, changed: list[str]) -> dict:
             "changedPropIds": changed}
 
 
+def _country_store(ctx, area_key: str, lang: str) -> bool:
+    """Build the whole-country map's store of an area page, which a page render leaves out (it is
+    sent only when that map type is chosen)."""
+    from dashboard.deliver import explorer
+
+    try:
+        explorer.country_json(ctx, area_key, lang)
+        return True
+    except Exception:
+        log.warning("could not warm the whole-country store of %s (%s)", area_key, lang, exc_info=True)
+        return False
+
+
 def warm(dash_app) -> dict:
-    """Render the pages and profiles through the app's own callback endpoint (as browsers ask)."""
+    """Render the pages and profiles through the app's own callback endpoint (as browsers ask), and
+    build the whole-country map's store of every area page when that map can be drawn."""
     from dashboard.data.context import current_context
 
     started = time.monotonic()
-    done = {"pages": 0, "profiles": 0, "errors": 0}
+    done = {"pages": 0, "profiles": 0, "country": 0, "errors": 0}
     server = dash_app.server
     client = server.test_client()
     try:
@@ -61,12 +80,16 @@ def warm(dash_app) -> dict:
             if not ctx.status().ready:
                 return {**done, "skipped": "database not ready"}
             munis = registry.county.municipality_codes
+            country_areas = [a.key for a in registry.agreement.areas] if "country" in ctx.geo.modes() else []
         for lang in LANGS:
             search = "" if lang == "fi" else f"?kieli={lang}"
             for path in page_paths(registry):
                 status = ask(router, {"_pages_location.pathname": path, "_pages_location.search": search},
                              ["_pages_location.pathname", "_pages_location.search"])
                 done["pages" if status == 200 else "errors"] += 1
+            with server.app_context():
+                for area_key in country_areas:
+                    done["country" if _country_store(ctx, area_key, lang) else "errors"] += 1
             for code in munis:
                 status = ask(profile_cb, {"profile-municipality.value": code,
                                           "page-meta.data": {"lang": lang, "page": "profile"}},

@@ -261,10 +261,15 @@ class _GoalBase(_Strict):
     wording: Text
 
 
-class NumericTargetGoal(_GoalBase):
-    type: Literal["numeric_target"]
+class _IndicatorGoal(_GoalBase):
+    """A goal read from one indicator's values in one region (the county unless said)."""
+
     indicator: str
     region: str = "county"
+
+
+class NumericTargetGoal(_IndicatorGoal):
+    type: Literal["numeric_target"]
     baseline_year: int
     baseline_value: float | None = None
     target_value: float
@@ -277,10 +282,8 @@ class NumericTargetGoal(_GoalBase):
         return self
 
 
-class DirectionGoal(_GoalBase):
+class DirectionGoal(_IndicatorGoal):
     type: Literal["direction"]
-    indicator: str
-    region: str = "county"
     baseline_year: int
     #: a rate indicator to compare with the benchmark when ``indicator`` is a count (counts of
     #: different areas are never compared)
@@ -303,10 +306,8 @@ class FrequencyGoal(_GoalBase):
     min_share: float = Field(gt=0, le=1)
 
 
-class BooleanGoal(_GoalBase):
+class BooleanGoal(_IndicatorGoal):
     type: Literal["boolean"]
-    indicator: str
-    region: str = "county"
     target_year: int
 
 
@@ -521,22 +522,33 @@ class Registry:
 
     # Validation --------------------------------------------------------------------------------
 
+    @staticmethod
+    def _check_placement(where: str, entry, seen: set[str], areas: dict, problems: list[str],
+                         background: str | None = None, name_area: bool = False) -> bool:
+        """The rule for indicators and goals alike: a unique key, a known area (``background``: the
+        area key of entries outside the agreement, which have no measure) and a measure of that
+        area. Returns whether the entry lies in a known area of the agreement."""
+        if entry.key in seen:
+            problems.append(f"{where}: duplicate key")
+        seen.add(entry.key)
+        if entry.area == background:
+            return False
+        if entry.area not in areas:
+            problems.append(f"{where}: unknown area {entry.area!r}")
+            return False
+        if entry.measure not in {m.key for m in areas[entry.area].measures}:
+            in_area = f" in area {entry.area}" if name_area else ""
+            problems.append(f"{where}: unknown measure {entry.measure!r}{in_area}")
+        return True
+
     def _check_references(self) -> None:
         problems: list[str] = []
         areas = {a.key: a for a in self.agreement.areas}
         seen: set[str] = set()
         for ind in self.catalogue.indicators:
             where = f"indicators.yaml: {ind.key}"
-            if ind.key in seen:
-                problems.append(f"{where}: duplicate key")
-            seen.add(ind.key)
-            if ind.area == "tausta":
+            if not self._check_placement(where, ind, seen, areas, problems, background="tausta", name_area=True):
                 continue
-            if ind.area not in areas:
-                problems.append(f"{where}: unknown area {ind.area!r}")
-                continue
-            if ind.measure not in {m.key for m in areas[ind.area].measures}:
-                problems.append(f"{where}: unknown measure {ind.measure!r} in area {ind.area}")
             if ind.source.kind == "statfin" and ind.source.dataset not in self.sources.statfin:
                 problems.append(f"{where}: unknown StatFin dataset {ind.source.dataset!r}")
             if ind.source.kind == "manual" and self.templates is not None:
@@ -557,13 +569,7 @@ class Registry:
         goal_keys: set[str] = set()
         for goal in self.goal_catalogue.goals:
             where = f"{self.county.key}.goals.yaml: {goal.key}"
-            if goal.key in goal_keys:
-                problems.append(f"{where}: duplicate key")
-            goal_keys.add(goal.key)
-            if goal.area not in areas:
-                problems.append(f"{where}: unknown area {goal.area!r}")
-            elif goal.measure not in {m.key for m in areas[goal.area].measures}:
-                problems.append(f"{where}: unknown measure {goal.measure!r}")
+            self._check_placement(where, goal, goal_keys, areas, problems)
             indicator = getattr(goal, "indicator", None)
             if indicator is not None and indicator not in seen:
                 problems.append(f"{where}: unknown indicator {indicator!r}")

@@ -387,3 +387,44 @@ def test_web018_a_sent_report_cannot_be_changed_by_form_or_file(env):
         sub = collect.get_submission(conn, rid, "forssa")
         assert sub["status"] == "submitted"
         assert collect.submission_rows(conn, sub["id"])[0]["data"]["tila"] == "submitted"
+
+
+def test_a_refused_report_shows_one_message_with_422(env):
+    """An empty form, an upload without a file and an acceptance without a date are refused as a
+    whole (422), the reason on the reporting page, and nothing is saved."""
+    app, engine, _ = env
+    with engine.begin() as conn:
+        rid = collect.open_round(conn, REGISTRY, template="turvallisuuskuva", name="Tyhjä kierros", period="2023H2",
+                                 due_date=date(2023, 12, 31), organisations=["forssa"],
+                                 actor=collect.get_user(conn, username="koordi"))
+    form = f"/tiedonkeruu/kierros/{rid}/forssa"
+    reporter = app.server.test_client()
+    login(reporter, "forssa")
+    empty = post(reporter, form, {"r0-alue": "061"})
+    assert empty.status_code == 422 and "Lomake on tyhjä." in empty.get_data(as_text=True)
+    no_file = post(reporter, f"{form}/tiedosto", {}, page=form, content_type="multipart/form-data")
+    assert no_file.status_code == 422 and "Valitse ladattava tiedosto." in no_file.get_data(as_text=True)
+    coordinator = app.server.test_client()
+    login(coordinator, "koordi")
+    no_date = post(coordinator, f"{form}/arvio", {"toiminto": "hyvaksy", "julkaisupaiva": ""}, page=form)
+    assert no_date.status_code == 422 and "Julkaisupäivä puuttuu" in no_date.get_data(as_text=True)
+    with engine.connect() as conn:
+        sub = collect.get_submission(conn, rid, "forssa")
+        assert sub["status"] == "not_started" and collect.submission_rows(conn, sub["id"]) == []
+
+
+def test_role_checks_of_a_submission_s_actions(env):
+    """Only the organisation's reporter saves, uploads and sends; only a coordinator reviews;
+    nothing changes on a refusal."""
+    app, engine, rid = env
+    base = f"/tiedonkeruu/kierros/{rid}/hameenlinna"
+    coordinator, reporter = app.server.test_client(), app.server.test_client()
+    login(coordinator, "koordi")
+    login(reporter, "hml")
+    for path in (base, f"{base}/tiedosto", f"{base}/laheta"):
+        assert post(coordinator, path, {"r0-alue": "109"}, page=base).status_code == 403, path
+    resp = post(reporter, f"{base}/arvio", {"toiminto": "hyvaksy", "julkaisupaiva": date.today().isoformat()},
+                page=base)
+    assert resp.status_code == 403
+    with engine.connect() as conn:
+        assert collect.get_submission(conn, rid, "hameenlinna")["status"] == "draft"

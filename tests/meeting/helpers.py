@@ -25,7 +25,8 @@ def moment_between_writes() -> str:
 
 def refresh_changes_a_value(engine, value: float = NEW_VALUE) -> float:
     """What a refresh that corrects one value does: a new load run and the row updated by it.
-    Returns the value the row had before."""
+    Returns the value the row had before. The new value is invented too, so it stays flagged
+    synthetic like the rest of the test database (tests/dashboard/data.py)."""
     now = datetime.now(UTC)
     with engine.begin() as conn:
         run_id = conn.execute(select(func.max(load_run.c.id))).scalar() + 1
@@ -35,5 +36,5 @@ def refresh_changes_a_value(engine, value: float = NEW_VALUE) -> float:
         cond = ((observation.c.indicator_key == KEY) & (observation.c.region_code == CODE)
                 & (observation.c.year == YEAR) & (observation.c.sex == "total"))
         old = conn.execute(select(observation.c.value).where(cond)).scalar()
-        conn.execute(update(observation).where(cond).values(value=value, load_run_id=run_id, synthetic=False))
+        conn.execute(update(observation).where(cond).values(value=value, load_run_id=run_id, synthetic=True))
     return old

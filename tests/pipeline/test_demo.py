@@ -11,6 +11,7 @@ from sqlalchemy import select
 from data_pipeline.cli import main as cli_main
 from data_pipeline.db.schema import load_run, manual_entry, observation
 from data_pipeline.demo import (
+    DEMO_LEVELS,
     FALLBACK_POPULATION,
     PARTLY_MIN_POPULATION,
     clear_demo,
@@ -258,3 +259,12 @@ def test_demo011_cli_fill_and_clear(monkeypatch, tmp_path):
 
     eng = get_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     assert _observations(eng).empty
+
+
+def test_demo_levels_name_registry_indicators(registry):
+    """demo_levels.yaml is data beside the code: a misspelt key would silently fall back to the
+    unit's default level."""
+    assert len(DEMO_LEVELS) > 40
+    assert set(DEMO_LEVELS) <= set(registry.indicators)
+    for key, (level, spread, _trend) in DEMO_LEVELS.items():
+        assert level > 0 and 0 < spread < 1, key

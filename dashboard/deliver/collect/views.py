@@ -6,6 +6,7 @@ their scope, the administrator everything.
 """
 from __future__ import annotations
 
+import functools
 import shutil
 from datetime import date
 
@@ -73,6 +74,45 @@ def _access(rid: int, org: str) -> tuple[dict, dict]:
     with _engine().connect() as conn:
         sub = collect.get_submission(conn, rid, org)
     return rnd, sub
+
+
+def _submission_page(suffix: str = "", methods: tuple[str, ...] = ("GET",), only=None):
+    """A view of one organisation's report in a round (``/kierros/<rid>/<org>`` + ``suffix``): the
+    user is signed in and may see it (:func:`_access`), then passes ``only`` (a role check, if
+    given); the view gets ``(rid, org, rnd, sub)``. One rule for every such view."""
+    def register(view):
+        @functools.wraps(view)
+        def page(rid: int, org: str):
+            rnd, sub = _access(rid, org)
+            if only is not None:
+                only()
+            return view(rid, org, rnd, sub)
+
+        return bp.route(f"/kierros/<int:rid>/<org>{suffix}", methods=list(methods))(login_required(page))
+
+    return register
+
+
+def _reporter_only() -> None:
+    if not _is_reporter():
+        abort(403)
+
+
+def _refused(rnd: dict, sub: dict, message: str, values: dict | None = None):
+    """The reporting page again (422) with one problem that belongs to no cell: the whole report
+    was refused."""
+    problem = {"row": "", "column": "", "region": "", "message": message}
+    return render_page("report.html", **_page_data(rnd, sub, values), problems=[problem], bad=set()), 422
+
+
+def _save(operation, *args, **kwargs) -> None:
+    """``operation(conn, *args, **kwargs)`` in one transaction; its refusal (``CollectError``: the
+    submission is no longer in a state that allows it) answers 409 Conflict."""
+    try:
+        with _engine().begin() as conn:
+            operation(conn, *args, **kwargs)
+    except collect.CollectError as exc:
+        abort(409, str(exc))
 
 
 def _coordinator_only() -> None:
@@ -296,14 +336,11 @@ def board(rid: int):
 # --- reporting --------------------------------------------------------------------------------
 
 
-@bp.route("/kierros/<int:rid>/<org>", methods=["GET", "POST"])
-@login_required
-def report(rid: int, org: str):
-    rnd, sub = _access(rid, org)
+@_submission_page(methods=("GET", "POST"))
+def report(rid: int, org: str, rnd: dict, sub: dict):
     if request.method == "GET":
         return render_page("report.html", **_page_data(rnd, sub), problems=[], bad=set())
-    if not _is_reporter():
-        abort(403)
+    _reporter_only()
     regions = _org_regions(org, rnd["template"])
     fields = _fields(rnd["template"])
     tpl = _registry().templates.templates[rnd["template"]]
@@ -323,8 +360,7 @@ def report(rid: int, org: str):
             rows.append({"alue": region, tpl.period_column: rnd["period"], **values})
             order.append(region)
     if not rows:
-        problems = [{"row": "", "column": "", "region": "", "message": t("collect.report.empty", lang())}]
-        return render_page("report.html", **_page_data(rnd, sub, posted), problems=problems, bad=set()), 422
+        return _refused(rnd, sub, t("collect.report.empty", lang()), posted)
     from data_pipeline.manual import validate_records
 
     valid, found = validate_records(rnd["template"], rows, _registry())
@@ -332,24 +368,15 @@ def report(rid: int, org: str):
     if not checked.ok:
         problems, bad = _problems_by_cell(checked.problems, order)
         return render_page("report.html", **_page_data(rnd, sub, posted), problems=problems, bad=bad), 422
-    try:
-        with _engine().begin() as conn:
-            collect.save_draft(conn, sub, checked.rows, _user(), how="form")
-    except collect.CollectError as exc:
-        abort(409, str(exc))
+    _save(collect.save_draft, sub, checked.rows, _user(), how="form")
     return redirect(url_for("collect.preview", rid=rid, org=org))
 
 
-@bp.route("/kierros/<int:rid>/<org>/tiedosto", methods=["POST"])
-@login_required
-def upload(rid: int, org: str):
-    rnd, sub = _access(rid, org)
-    if not _is_reporter():
-        abort(403)
+@_submission_page("/tiedosto", methods=("POST",), only=_reporter_only)
+def upload(rid: int, org: str, rnd: dict, sub: dict):
     storage = request.files.get("tiedosto")
     if storage is None or not storage.filename:
-        problems = [{"row": "", "column": "", "region": "", "message": t("collect.upload.missing", lang())}]
-        return render_page("report.html", **_page_data(rnd, sub), problems=problems, bad=set()), 422
+        return _refused(rnd, sub, t("collect.upload.missing", lang()))
     path = save_upload(storage)
     try:
         from data_pipeline.manual import read_file, validate_path
@@ -363,11 +390,7 @@ def upload(rid: int, org: str):
             prefill.pop("_rows", None)
             return render_page("report.html", **_page_data(rnd, sub, prefill or None), problems=problems, bad=bad,
                                uploaded=storage.filename), 422
-        try:
-            with _engine().begin() as conn:
-                collect.save_draft(conn, sub, checked.rows, _user(), how=f"file {storage.filename}")
-        except collect.CollectError as exc:
-            abort(409, str(exc))
+        _save(collect.save_draft, sub, checked.rows, _user(), how=f"file {storage.filename}")
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     return redirect(url_for("collect.preview", rid=rid, org=org))
@@ -395,10 +418,8 @@ def _prefill(raw, rnd: dict, org: str) -> dict:
     return out
 
 
-@bp.route("/kierros/<int:rid>/<org>/esikatselu")
-@login_required
-def preview(rid: int, org: str):
-    rnd, sub = _access(rid, org)
+@_submission_page("/esikatselu")
+def preview(rid: int, org: str, rnd: dict, sub: dict):
     fields = {c.name: c for c in _registry().templates.templates[rnd["template"]].columns}
     with _engine().connect() as conn:
         diff = collect.preview(conn, _registry(), rnd, sub)
@@ -421,25 +442,14 @@ def _typed(text: str):
     return text
 
 
-@bp.route("/kierros/<int:rid>/<org>/laheta", methods=["POST"])
-@login_required
-def send(rid: int, org: str):
-    _rnd, sub = _access(rid, org)
-    if not _is_reporter():
-        abort(403)
-    try:
-        with _engine().begin() as conn:
-            collect.submit(conn, sub, _user())
-    except collect.CollectError as exc:
-        abort(409, str(exc))
+@_submission_page("/laheta", methods=("POST",), only=_reporter_only)
+def send(rid: int, org: str, _rnd: dict, sub: dict):
+    _save(collect.submit, sub, _user())
     return redirect(url_for("collect.report", rid=rid, org=org))
 
 
-@bp.route("/kierros/<int:rid>/<org>/arvio", methods=["POST"])
-@login_required
-def review(rid: int, org: str):
-    rnd, sub = _access(rid, org)
-    _coordinator_only()
+@_submission_page("/arvio", methods=("POST",), only=_coordinator_only)
+def review(rid: int, org: str, rnd: dict, sub: dict):
     action = request.form.get("toiminto")
     comment = (request.form.get("kommentti") or "").strip()
     try:
@@ -455,9 +465,7 @@ def review(rid: int, org: str):
         else:
             abort(400)
     except collect.CollectError as exc:
-        data = _page_data(rnd, sub)
-        return render_page("report.html", **data, problems=[{"row": "", "column": "", "region": "", "message": str(exc)}],
-                           bad=set()), 422
+        return _refused(rnd, sub, str(exc))
     return redirect(url_for("collect.board", rid=rid))
 
 
