@@ -25,6 +25,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 from werkzeug.datastructures import MultiDict
 
 from dashboard.core.i18n import t
@@ -155,6 +156,8 @@ def register_callbacks(app) -> None:
         def embed(href, kind=kind):
             from dashboard.deliver.api.embed import embed_code
 
+            if not isinstance(href, str):  # no view to word: a request the page never sends
+                raise PreventUpdate
             try:
                 return list(embed_code(kind, state_for(kind, href)))
             except export_routes.BadRequest:  # a link the page made: the code shown stays

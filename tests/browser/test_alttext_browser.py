@@ -39,6 +39,7 @@ def test_bra001_panel_shows_copies_and_follows_the_view(browser, live_server):
     # A closed panel sends nothing: the switch stays in the browser.
     page.click("#area-map-alt-open")
     expect(panel).not_to_have_attribute("open", "")
+    page.wait_for_load_state("networkidle")  # what the closing click itself sent has been answered
     sent = []
     page.on("request", lambda r: sent.append(r.url) if "_dash-update-component" in r.url else None)
     page.select_option("#area-indicator", HOMELESS)

@@ -126,7 +126,11 @@ def embed_code(kind: str, state) -> tuple[str, str]:
         origin = request.host_url
     except RuntimeError:  # outside a request (tests building layouts)
         origin = ""
-    code = iframe_code(origin.rstrip("/") + embed_href(kind, state), build_chart(kind, state).title, lang)
+    try:
+        title = build_chart(kind, state).title
+    except queries.DataUnavailable:  # no data at hand (a menu built without a database): a general title
+        title = t("embed.menu_entry", lang)
+    code = iframe_code(origin.rstrip("/") + embed_href(kind, state), title, lang)
     return code, f"/vienti/{kind}.png?" + urlencode({**_state_params(state), "koko": "dia"})
 
 
