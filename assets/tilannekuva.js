@@ -1,6 +1,5 @@
-/* Tilannekuva's browser glue (a static asset: script-src 'self'). Python decides everything; this
- * picks what the server made and applies it: the explorer's views (dashboard/deliver/explorer.py:
- * switches with no request), the URL, keys, copy buttons. */
+/* Tilannekuva's browser glue (script-src 'self'). Python decides everything; this applies what the
+ * server made: the explorer's views (deliver/explorer.py), the URL, keys, copy buttons. */
 (function () {
   "use strict";
   var C = function () { return window.dash_clientside; };
@@ -8,8 +7,8 @@
   var here = function () { return location.pathname + location.search; };
   var all = function (sel) { return [].slice.call(document.querySelectorAll(sel)); };
 
-  // Dash Pages' dcc.Location misses our pushState: a popstate back onto the URL it last saw is told
-  // to the router ("tk-popstate"); one that keeps path and query (an in-page #link) is stopped.
+  // dcc.Location misses our pushState: a popstate back onto the URL it last saw is told to the router
+  // ("tk-popstate"); one that keeps path and query (an in-page #link) is stopped.
   var routerUrl = here(), shown = routerUrl;
   addEventListener("_dashprivate_pushstate", function () { routerUrl = shown = here(); });
   addEventListener("popstate", function (event) {
@@ -36,19 +35,21 @@
   }
   triggered.prop = function () { return ((C().callback_context || {}).triggered || []).map(function (t) { return String(t.prop_id); }); };
   // The answer by output id and property (callback_context.outputs_list), never by position.
-  function byId(values) {
-    return ((C().callback_context || {}).outputs_list || []).map(function (o) {
+  function byId(values, outs) {
+    return (outs || (C().callback_context || {}).outputs_list || []).map(function (o) {
       var key = o.id + "." + String(o.property).split("@")[0];
       return key in values ? values[key] : NO();
     });
   }
 
-  var cache = {};
-  function parse(json) {
-    if (typeof json !== "string" || !json) return null;
-    if (!cache[json.length] || cache[json.length].src !== json) cache[json.length] = { src: json, data: JSON.parse(json) };
-    return cache[json.length].data;
+  // A store is a versioned URL (explorer.store_url), fetched once; parse() is null until it is here.
+  var stores = {};
+  function load(url) {
+    var p = stores[url] = stores[url] || fetch(url).then(function (r) { return r.json(); })
+      .then(function (d) { return (p.data = d); }, function (e) { delete stores[url]; throw e; });  // tried again
+    return p;
   }
+  var parse = function (url) { return url ? load(url).data || null : null; };
   var clone = function (x) { return JSON.parse(JSON.stringify(x)); };
   var fill = function (text, seg) { return text.replace(/\{(\w)\}/g, function (_w, k) { return seg[k] || ""; }); };
   // Operations: [path, value] sets, [path] deletes.
@@ -81,8 +82,8 @@
     return ["color", "width"].map(function (k, i) { return [["data", 0, "marker", "line", k], line.map(function (l) { return l[i]; })]; });
   }
 
-  /* A view's entries: the year's (e), the map's (me: the whole country's on that map), the trend's
-   * (te), the URL segments (seg). A year without data shows the indicator's last. */
+  /* A view's entries: the year's (e), the map's (me), the trend's (te), the URL segments (seg). A year
+   * without data shows the last. */
   function select(st, cst, indicator, year, municipality, mode) {
     var ind = st.ind[indicator], key = year == null ? "" : String(year);
     if (!ind.y[key]) key = ind.last;
@@ -91,8 +92,7 @@
       seg: { i: ind.seg.i, y: ind.seg.y[key], m: st.seg.m[m], k: st.seg.k[mode], j: ind.seg.j } };
   }
 
-  /* Everything an explorer view shows, by output "id.property" (the bar's and trend's layouts stay
-   * but for what differs between views). A year step keeps the trend: it has no year. */
+  /* Everything a view shows, by output "id.property". A year step keeps the trend: it has no year. */
   function render(st, cst, view, barFig, trendFig, ids, Patch) {
     var yearOnly = ids.length > 0 && ids.every(function (id) { return id === "area-year"; });
     var snap = yearOnly && st.ind[view.indicator].snap[view.year], from = view.from;
@@ -131,10 +131,10 @@
     if (y !== view.year) out["area-year.value"] = y;
     return out;
   }
-  window.tilannekuvaRender = render;  // (tests/browser/test_explorer_parity.py runs it on every view)
+  window.tilannekuvaRender = render;  // (the parity tests run it)
 
-  // An indicator or year switch draws the map in the user's event; the controls get the values after
-  // that frame, and Dash's explorer callback updates the rest (quick steps step from the value shown).
+  // A switch draws the map in the user's event; the controls get the values after that frame and
+  // Dash's explorer callback does the rest (quick steps step from the value shown).
   var pending = null, flushing = false;
   function drawMapNow(indicator, year) {
     var gd = document.querySelector("#area-map .js-plotly-plot"), st = parse(prop("area-data", "data"));
@@ -170,7 +170,7 @@
     }
     return true;
   }
-  // The step buttons: the value a step gives (clamped; an unknown value starts from an end).
+  // Step buttons: through the store's years and indicators (clamped; an unknown value starts at an end).
   function step(values, value, delta, fromFirst) {
     var i = values.indexOf(value);
     return values[i < 0 ? (delta < 0 && !fromFirst ? values.length - 1 : 0) : Math.max(0, Math.min(values.length - 1, i + delta))];
@@ -180,13 +180,11 @@
     if (event.target.id === "area-indicator") mapFirst(event, event.target.value, current("year", "area-year"));
   }, true);
   document.addEventListener("click", function (event) {
-    var b = event.target.closest && event.target.closest("button"), id = b && b.id;
-    if (!STEPS[id]) return;
+    var b = event.target.closest && event.target.closest("button"), id = b && b.id, st = parse(prop("area-data", "data"));
+    if (!STEPS[id] || !st) return;
     var ind = current("indicator", "area-indicator"), year = current("year", "area-year");
-    var next = /year/.test(id)
-      ? [ind, step(Object.keys(prop("area-year", "marks") || {}).map(Number).sort(function (a, b) { return a - b; }), Number(year), STEPS[id])]
-      : [step((prop("area-indicator", "options") || []).filter(function (o) { return !o.disabled; })
-        .map(function (o) { return o.value; }), ind, STEPS[id], true), year];
+    var next = /year/.test(id) ? [ind, step((st.ind[ind] || {}).years || [], Number(year), STEPS[id])]
+      : [step(Object.keys(st.ind), ind, STEPS[id], true), year];
     if (next[0] !== undefined && next[1] !== undefined && (next[0] !== ind || next[1] !== year) &&
       !mapFirst(event, next[0], next[1])) set(next[0], next[1]);
   }, true);
@@ -198,22 +196,29 @@
 
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.tilannekuva = {
-    explorer: function (indicator, year, municipality, storeJson, mode, meta, barFig, trendFig, countryJson) {
-      pending = null;  // Dash has caught up with the controls
-      var st = parse(storeJson);
-      if (!st || !st.ind[indicator] || !barFig || !trendFig) return byId({});
-      var out = render(st, parse(countryJson), { indicator: indicator, year: year, municipality: municipality, mode: mode,
-        from: Number(prop("area-year-label", "children")) }, barFig, trendFig, triggered());
-      if (out.reload) location.assign(out.reload);  // a comparison set of another municipality: the server's
-      return byId(out.reload ? {} : out);
+    explorer: function (indicator, year, municipality, storeUrl, mode, meta, barFig, trendFig, countryUrl) {
+      pending = null;  // Dash has caught up
+      var outs = C().callback_context.outputs_list, ids = triggered(), from = Number(prop("area-year-label", "children"));
+      var draw = function () {
+        var st = parse(storeUrl);
+        if (!st || !st.ind[indicator] || !barFig || !trendFig) return byId({}, outs);
+        var out = render(st, parse(countryUrl), { indicator: indicator, year: year, municipality: municipality, mode: mode,
+          from: from }, barFig, trendFig, ids);
+        if (out.reload) location.assign(out.reload);  // another municipality's comparison set: the server's
+        return byId(out.reload ? {} : out, outs);
+      };
+      // a switch before the store is here: after it
+      return storeUrl && (!parse(storeUrl) || (countryUrl && !parse(countryUrl)))
+        ? Promise.all([load(storeUrl), countryUrl && load(countryUrl)]).then(draw, function () { return byId({}, outs); }) : draw();
     },
     applyMeta: function (meta) {
       if (!meta) return NO();
+      parse(prop("area-data", "data"));  // the explorer's store starts loading with its page
       if (["fi", "sv", "en"].indexOf(meta.lang) >= 0) document.documentElement.lang = meta.lang;
       document.body.classList.toggle("tk-forum-on", meta.forum === true);
       var first = !C().tilannekuva.seen;
       C().tilannekuva.seen = true;
-      setTimeout(function () {  // after Dash Pages' own title; after in-app navigation, focus to the content
+      setTimeout(function () {  // after Dash's own title; after navigation, focus to the content
         if (typeof meta.title === "string") document.title = meta.title;
         if (!first && document.getElementById("main")) document.getElementById("main").focus({ preventScroll: true });
       }, 0);
@@ -249,8 +254,8 @@
     },
   };
 
-  // Panels that ask the server when opened (alttext_panel.py): the view of the chart's download link
-  // is handed on when one is opened or the view changes while it is open; a closed one sends nothing.
+  // Panels that ask the server (alttext_panel.py): the view of the chart's download link is handed on
+  // when one is opened or the view changes while it is open; a closed one sends nothing.
   window.dash_clientside.tilannekuva_panel = {
     request: function (clicks, href, panelId) {
       var panel = document.getElementById(panelId);
@@ -266,8 +271,8 @@
     });
   }).observe(document.documentElement, { childList: true, subtree: true });
 
-  // Copy buttons: the view's URL, or the text of data-tk-copy-from (an alt text); where the browser
-  // cannot copy (no secure context) the text is shown to copy by hand.
+  // Copy buttons: the view's URL or the text of data-tk-copy-from; without a secure context the text is
+  // shown to copy by hand.
   document.addEventListener("click", function (event) {
     var b = event.target.closest && event.target.closest("[data-tk-copy]");
     if (!b) return;
@@ -278,8 +283,8 @@
       .then(function () { status.textContent = b.getAttribute("data-tk-copied") || ""; }, function () { status.textContent = text; });
   });
 
-  // Keys as Python gave them (components.keys, RING): an element with data-tk-keys is pressed by its
-  // keys; data-tk-ring ("next|previous" keys) moves the focus along its elements. Not in form fields.
+  // Keys as Python set them (components.keys, RING): data-tk-keys presses the element; data-tk-ring
+  // ("next|previous") moves the focus along its elements. Not in form fields.
   document.addEventListener("keydown", function (event) {
     var t = event.target || {}, key = event.key === " " ? "Space" : event.key;
     var has = function (el, name, i) { return ((el.getAttribute(name) || "").split("|")[i] || "").split(" ").indexOf(key) >= 0; };

@@ -19,6 +19,7 @@ from dashboard.core import ratelimit, tokens
 from dashboard.data import geo
 from dashboard.data.context import AppContext, install
 from dashboard.deliver import api, collect, errors, pages
+from dashboard.deliver import explorer as explorer_data
 from dashboard.deliver.export_routes import register_export_routes
 from dashboard.deliver.meeting import routes as meeting_routes
 from dashboard.deliver.pages.groups import register_routes as register_group_routes
@@ -120,6 +121,7 @@ def create_app(engine=None, registry=None, *, geo_dir: Path | str | None = None)
                             Output("tk-sink-url", "title"), Input("view-state", "data"))
 
     geo.register_routes(server, lambda: ctx.geo)
+    explorer_data.register_routes(server, lambda: ctx)
     security.register(app, ctx)
     edges.register(server)
     httpcache.register(server, ctx)

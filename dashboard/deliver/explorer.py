@@ -343,3 +343,65 @@ def _json(value) -> str:
 
 __all__ = ["compact", "country_json", "explorer_indicators", "payload", "place_text", "status_indicators",
            "store_json"]
+
+
+#: The stores' route: a GET resource, so the browser and the HTTP cache (dashboard/web/httpcache.py,
+#: ETag and 304 per data version) keep it; a page carries only its URL.
+ROUTE = "/data/explorer"
+
+
+def store_url(ctx, area_key: str, lang: str, comparison: str = "maakunta", municipality: str | None = None,
+              breakdowns: dict | None = None, forum: bool = False, country: bool = False) -> str:
+    """The URL of an area page's store (``country``: the whole-country map's), with the data version,
+    so a new load gets a new URL. The browser fetches it once (``assets/tilannekuva.js``)."""
+    from dashboard.data.benchmarks import BY_MUNICIPALITY
+
+    params = {"kieli": lang, "vertailu": comparison}
+    if comparison in BY_MUNICIPALITY and municipality:
+        params["kunta"] = municipality
+    for key, choice in (breakdowns or {}).items():
+        params.update(indikaattori=key, jako=_segment(ViewState(breakdown=choice), "breakdown").split("=", 1)[1])
+    if forum:
+        params["esitys"] = "1"
+    if country:
+        params["kartta"] = MAP_MODES["country"]
+    params["v"] = queries.version_tag(queries.data_version(ctx.engine))
+    return f"{ROUTE}/{area_key}.json?" + urlencode(params)
+
+
+def register_routes(server, context) -> None:
+    """``/data/explorer/<area>.json``: an area page's store, validated like any view (400 in words)."""
+    from flask import Response, abort, request
+
+    from dashboard.core.state import (
+        InvalidState,
+        check_breakdown,
+        check_comparison,
+        check_forum,
+        check_lang,
+        check_map_mode,
+        check_region,
+    )
+
+    @server.route(f"{ROUTE}/<area_key>.json", endpoint="explorer_store")
+    def explorer_store(area_key: str):
+        ctx = context()
+        if area_key not in {a.key for a in ctx.registry.agreement.areas}:
+            abort(404)
+        args = request.args
+        lang = args.get("kieli") if args.get("kieli") in ("fi", "sv", "en") else "fi"
+        try:
+            lang, comparison = check_lang(args.get("kieli")), check_comparison(args.get("vertailu"))
+            municipality = check_region(args.get("kunta"), ctx.registry, municipalities_only=True)
+            indicator = args.get("indikaattori")
+            breakdown = check_breakdown(args.get("jako"), ctx.registry, indicator) if indicator else None
+            forum = check_forum(args.get("esitys"))
+            country = check_map_mode(args.get("kartta")) == "country"
+        except InvalidState as exc:
+            return Response(exc.text(lang), status=400, mimetype="text/plain")
+        if country:
+            body = country_json(ctx, area_key, lang, forum, comparison, municipality)
+        else:
+            body = store_json(ctx, area_key, lang, comparison, municipality,
+                              {indicator: breakdown} if breakdown else None, forum)
+        return Response(body, mimetype="application/json")

@@ -37,7 +37,8 @@ from dashboard.deliver.errors import request_failed
 log = logging.getLogger(__name__)
 
 #: Endpoints whose answers depend only on the request and the data version.
-CACHED_ENDPOINTS = {"/", "/<path:path>", "/_dash-layout", "/_dash-dependencies", "/_dash-update-component", "vienti"}
+CACHED_ENDPOINTS = {"/", "/<path:path>", "/_dash-layout", "/_dash-dependencies", "/_dash-update-component", "vienti",
+                    "explorer_store"}
 #: Headers of a stored answer that are replayed (the rest, e.g. CSP, is added per response).
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Content-Type-Options")
 TIMEOUT_S = 3600

@@ -84,8 +84,11 @@ def links(tree, prefix):
     return out
 
 
-def store(tree):
-    return json.loads(find(tree, "area-data")["data"])
+def store(dash, tree):
+    """The page's explorer store: its URL is in the page, the store is fetched as the browser does."""
+    resp = dash.client.get(find(tree, "area-data")["data"])
+    assert resp.status_code == 200, resp.data[:300]
+    return json.loads(resp.data)
 
 
 def test_brk101_state_parses_and_writes_jako():
@@ -109,21 +112,21 @@ def test_brk102_area_page_toggle_switches_the_series(brk_dash, brk_env):
     assert "jako=naiset" in found["naiset"][0] and f"indikaattori={KEY}" in found["naiset"][0]
     year = max(y for (_c, y) in totals)
     muni = MUNIS[0]
-    default_store = store(default)["ind"][KEY]
+    default_store = store(brk_dash, default)["ind"][KEY]
     assert bar_value(default_store, year, muni) == pytest.approx(totals[(muni, year)], abs=1e-6)
 
     women = page(brk_dash, "/hyvinvointityo", f"?indikaattori={KEY}&jako=naiset")
     assert links(women, "area-breakdown")["naiset"][1] == "true"
-    women_store = store(women)["ind"][KEY]
+    women_store = store(brk_dash, women)["ind"][KEY]
     assert bar_value(women_store, year, muni) == pytest.approx(female(totals[(muni, year)]), abs=1e-6)
     assert women_store["y"][str(year)]["o"][4].endswith("– naiset")  # the bar's title (out.y)
     text = " ".join(texts(women))
     assert "Työttömät, % työvoimasta – naiset" in text  # map and bar titles name the variant
     # another indicator's entry in the store stays the total
-    assert store(women)["ind"]["toimeentulotuki_pct"] == store(default)["ind"]["toimeentulotuki_pct"]
+    assert store(brk_dash, women)["ind"]["toimeentulotuki_pct"] == store(brk_dash, default)["ind"]["toimeentulotuki_pct"]
 
     age = page(brk_dash, "/hyvinvointityo", f"?indikaattori={KEY}&jako=ika_18_24")
-    age_store = store(age)["ind"][KEY]
+    age_store = store(brk_dash, age)["ind"][KEY]
     assert bar_value(age_store, year, muni) == pytest.approx(totals[(muni, year)] * 2, abs=1e-6)
 
 
@@ -158,13 +161,13 @@ def test_brk104_map_type_switch_keeps_the_variant_and_the_store_lists_the_toggle
     assert "jako=naiset" in found["kvinnor"][0]
 
     tree = page(brk_dash, "/hyvinvointityo", f"?indikaattori={KEY}&jako=naiset")
-    entry = store(tree)["ind"][KEY]
+    entry = store(brk_dash, tree)["ind"][KEY]
     server = links(tree, "area-breakdown")
     browser = links(expand(entry["bd"]), "area-breakdown")
     assert list(browser) == list(server) == ["kaikki", "miehet", "naiset", "ikäryhmä 18–24-vuotiaat"]
     assert browser["naiset"][1] == "true" and browser["miehet"][0].endswith("{y}{m}{k}&jako=miehet")  # a template
     assert entry["seg"]["j"] == "&jako=naiset"
-    assert "bd" not in store(tree)["ind"]["toimeentulotuki_pct"]
+    assert "bd" not in store(brk_dash, tree)["ind"]["toimeentulotuki_pct"]
 
 
 def test_brk105_indicator_page_table_shows_the_chosen_sex(brk_dash, brk_env):
@@ -210,11 +213,11 @@ def test_brk106_exports_name_the_variant(brk_client):
 
 def test_brk107_synthetic_variant_is_labelled_and_never_sourced_to_thl(brk_dash):
     women = page(brk_dash, "/hyvinvointityo", f"?indikaattori={KEY}&jako=naiset")
-    entry = store(women)["ind"][KEY]
+    entry = store(brk_dash, women)["ind"][KEY]
     src = entry["y"][entry["last"]]["ms"]["tiles"]
     assert "Synteettinen esimerkkiaineisto" in src and "THL" not in src and "sotkanet" not in src
     assert "synteettistä esimerkkiaineistoa" in " ".join(texts(women))  # the page banner
     men = page(brk_dash, "/hyvinvointityo", f"?indikaattori={KEY}&jako=miehet")
-    men_entry = store(men)["ind"][KEY]
+    men_entry = store(brk_dash, men)["ind"][KEY]
     assert "THL" in men_entry["y"][men_entry["last"]]["ms"]["tiles"]
     assert men_entry["t"][MUNIS[0]]["s"] == 0  # no synthetic flag on a real series

@@ -42,7 +42,11 @@ def store_of(dash_client, path="/asuminen", search=""):
     resp = render_page(dash_client, path, search)
     assert resp.status_code == 200
     layout = json.loads(resp.data)
-    raw = find(layout, "area-data")["data"]
+    url = find(layout, "area-data")["data"]
+    assert url.startswith("/data/explorer/")  # the page carries the store's URL, the browser fetches it once
+    got = dash_client.client.get(url)
+    assert got.status_code == 200 and got.mimetype == "application/json"
+    raw = got.data.decode()
     return raw, json.loads(raw)
 
 
@@ -165,3 +169,21 @@ def test_cb010_store_follows_the_page_language(dash_client):
     out = dict(zip(sv["out"]["y"], sv["ind"]["asunnottomat_yksinaiset_per1000"]["y"]["2024"]["o"]))
     assert out["area-bar-title.children"] == REGISTRY.indicators["asunnottomat_yksinaiset_per1000"].title.sv
     assert REGISTRY.county.name.sv in out["area-map-subtitle.children"] and "2024" in out["area-map-subtitle.children"]
+
+
+def test_cb011_the_store_is_a_versioned_cacheable_resource_validated_like_a_view(dash_client):
+    """The store is the same for every anonymous user of a data version: a GET with the version in
+    its URL, an ETag and 304 on revalidation; a bad parameter is refused in words, never a 500."""
+    resp = render_page(dash_client, "/asuminen", "?kieli=sv&esitys=1")
+    url = find(json.loads(resp.data), "area-data")["data"]
+    assert "kieli=sv" in url and "esitys=1" in url and "v=" in url
+    first = dash_client.client.get(url)
+    etag = first.headers["ETag"]
+    again = dash_client.client.get(url, headers={"If-None-Match": etag})
+    assert first.status_code == 200 and again.status_code == 304 and not again.data
+    assert json.loads(first.data)["out"]["y"][0] == "area-map-title.children"
+    for bad, words in (("?vertailu=naapurimaa", "vertailu"), ("?kunta=999", "alue"), ("?kieli=de", "kiel"),
+                       ("?indikaattori=tyottomat_pct&jako=lapset", "jako")):
+        refused = dash_client.client.get("/data/explorer/asuminen.json" + bad)
+        assert refused.status_code == 400 and words in refused.data.decode().lower(), (bad, refused.data[:200])
+    assert dash_client.client.get("/data/explorer/ei-ole.json").status_code == 404

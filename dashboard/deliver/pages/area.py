@@ -379,12 +379,14 @@ def build_area(area_key: str):
                                  id="area-map-table"),
                         # Every value of the area's indicators: indicator, year and municipality
                         # switches are drawn in the browser (assets/tilannekuva.js applies them).
-                        dcc.Store(id="area-data", data=explorer_data.store_json(
+                        # (its URL: the browser fetches it once and keeps it, dashboard/deliver/explorer.py)
+                        dcc.Store(id="area-data", data=explorer_data.store_url(
                             ctx, area_key, lang, s.comparison, s.municipality,
                             {key: s.breakdown} if s.breakdown else None, s.forum)),
                         # The whole-country map's classes: only when that map type is shown.
-                        dcc.Store(id="area-country", data=explorer_data.country_json(
-                            ctx, area_key, lang, s.forum, s.comparison, s.municipality) if mode == "country" else None),
+                        dcc.Store(id="area-country", data=explorer_data.store_url(
+                            ctx, area_key, lang, s.comparison, s.municipality, None, s.forum, country=True)
+                            if mode == "country" else None),
                     ],
                     className="tk-section tk-explorer", **{"aria-labelledby": "explore-h"},
                 ),
@@ -517,8 +519,8 @@ def _mode_outputs(out, lang):
         screen_figure(map_chart.figure), source_text(map_chart, lang), *hrefs, toggle,
         {"path": page_path, "query": state.query(), "push": True, "page": state.page},
         None,
-        explorer_data.country_json(current_context(), state.page, lang, state.forum, state.comparison,
-                                   state.municipality) if state.map_mode == "country" else no_update,
+        explorer_data.store_url(current_context(), state.page, lang, state.comparison, state.municipality, None,
+                                state.forum, country=True) if state.map_mode == "country" else no_update,
         map_legend(legend_items(map_chart.figure), lang).children, map_chart.summary, map_chart.subtitle,
         out["bar"].figure,
     ]
