@@ -3,7 +3,8 @@
 Why: every anonymous user of one data version gets the same page shell, layout, callback answer and
 export for the same request; a meeting room of 100 people opening one link at once should cost one
 computation, not 100. So for the public, deterministic endpoints (Dash's page shell, ``/_dash-layout``,
-``/_dash-dependencies``, ``/_dash-update-component`` and the ``/vienti/`` downloads):
+``/_dash-dependencies``, ``/_dash-update-component``, the ``/vienti/`` downloads and the explorer's
+stores ``/data/explorer/``):
 
 * the key is (data version, code version, method, full path with query, body); a new load run
   (``dashboard.data.queries.data_version``) changes every key, so nothing stale is ever served;
