@@ -18,7 +18,7 @@
     routerUrl = shown = url;
   });
 
-  // Links to this view with one parameter as Python set it (language, forum mode).
+  // Links to this view with a parameter Python set (language, forum mode).
   function refreshViewLinks() {
     all("a[data-tk-param]").forEach(function (a) {
       var p = new URLSearchParams(location.search), name = a.getAttribute("data-tk-param");
@@ -52,7 +52,7 @@
   var parse = function (url) { return url ? load(url).data || null : null; };
   var clone = function (x) { return JSON.parse(JSON.stringify(x)); };
   var fill = function (text, seg) { return text.replace(/\{(\w)\}/g, function (_w, k) { return seg[k] || ""; }); };
-  // Operations: [path, value] sets, [path] deletes.
+  // Operations: [path, v] sets, [path] deletes.
   function apply(target, ops) {
     ops.forEach(function (op) {
       var path = op[0], obj = target;
@@ -61,7 +61,7 @@
     });
     return target;
   }
-  // Compact components ({type: [children, props]}: explorer.compact) as Dash's.
+  // Compact components (explorer.compact) as Dash's.
   function ex(x) {
     if (Array.isArray(x)) return x.map(ex);
     if (!x || typeof x !== "object") return x;
@@ -73,7 +73,7 @@
     ops.forEach(function (op) { p.assign(op[0], op[1]); });
     return p.build();
   }
-  // A municipality's highlight: the map's highlight trace and the bars' outlines (st.hl).
+  // A municipality's highlight (st.hl): the map's highlight trace, the bars' outlines.
   function mapHighlight(st, code) {
     return [[["data", st.hl.map, "locations"], code ? [code] : []], [["data", st.hl.map, "z"], code ? [0] : []]];
   }
@@ -131,7 +131,7 @@
     if (y !== view.year) out["area-year.value"] = y;
     return out;
   }
-  window.tilannekuvaRender = render;  // (the parity tests run it)
+  window.tilannekuvaRender = render;  // (parity tests run it)
 
   // A switch draws the map in the user's event; the controls get the values after that frame and
   // Dash's explorer callback does the rest (quick steps step from the value shown).
@@ -180,8 +180,10 @@
     if (event.target.id === "area-indicator") mapFirst(event, event.target.value, current("year", "area-year"));
   }, true);
   document.addEventListener("click", function (event) {
-    var b = event.target.closest && event.target.closest("button"), id = b && b.id, st = parse(prop("area-data", "data"));
-    if (!STEPS[id] || !st) return;
+    var b = event.target.closest && event.target.closest("button"), id = b && b.id, url = prop("area-data", "data");
+    var st = parse(url);
+    if (!STEPS[id]) return;
+    if (!st) return url && load(url).then(function () { b.click(); });  // once it is here
     var ind = current("indicator", "area-indicator"), year = current("year", "area-year");
     var next = /year/.test(id) ? [ind, step((st.ind[ind] || {}).years || [], Number(year), STEPS[id])]
       : [step(Object.keys(st.ind), ind, STEPS[id], true), year];
@@ -213,13 +215,13 @@
     },
     applyMeta: function (meta) {
       if (!meta) return NO();
-      parse(prop("area-data", "data"));  // the explorer's store starts loading with its page
       if (["fi", "sv", "en"].indexOf(meta.lang) >= 0) document.documentElement.lang = meta.lang;
       document.body.classList.toggle("tk-forum-on", meta.forum === true);
       var first = !C().tilannekuva.seen;
       C().tilannekuva.seen = true;
       setTimeout(function () {  // after Dash's own title; after navigation, focus to the content
         if (typeof meta.title === "string") document.title = meta.title;
+        parse(prop("area-data", "data"));  // the store starts loading
         if (!first && document.getElementById("main")) document.getElementById("main").focus({ preventScroll: true });
       }, 0);
       refreshViewLinks();
@@ -264,7 +266,7 @@
     },
   };
 
-  // dcc.Slider's thumb has no accessible name: it gets its wrapper's label (data-tk-slider-label).
+  // A slider's thumb (no name of its own) gets its wrapper's label (data-tk-slider-label).
   new MutationObserver(function () {
     all("[data-tk-slider-label] [role=slider]").forEach(function (t) {
       t.setAttribute("aria-labelledby", t.closest("[data-tk-slider-label]").getAttribute("data-tk-slider-label"));
