@@ -48,7 +48,7 @@ def scenario(base_url: str, registry) -> tuple[dict, list[dict]]:
             return r.status_code, None
 
     deps = session.get(base_url + "/_dash-dependencies", timeout=60).json()
-    scen = build_scenarios(post, deps, registry)
+    scen = build_scenarios(post, deps, registry, lambda path: session.get(base_url + path, timeout=60).text)
     links: list[str] = []
     for area in registry.agreement.areas:
         _, tree = dr.page_content(post, deps, f"/{area.slug}")

@@ -101,8 +101,9 @@ class Gunicorn:
 # --- what users click -------------------------------------------------------------------------
 
 
-def build_scenarios(post: dr.Post, deps: list[dict], registry) -> dict:
-    """Per page: the rendered state a browser would hold (page-meta, view-state, options)."""
+def build_scenarios(post: dr.Post, deps: list[dict], registry, get=None) -> dict:
+    """Per page: the rendered state a browser would hold (page-meta, view-state, options). ``get``
+    fetches a page's explorer store by its URL (older code carried the store itself)."""
     areas = []
     for area in registry.agreement.areas:
         status, tree = dr.page_content(post, deps, f"/{area.slug}")
@@ -114,6 +115,8 @@ def build_scenarios(post: dr.Post, deps: list[dict], registry) -> dict:
         year_props = dr.find_props(tree, "area-year") or {}
         years = sorted(int(y) for y in (year_props.get("marks") or {}))
         store = (dr.find_props(tree, "area-data") or {}).get("data")
+        if store and store.startswith("/"):
+            store = get(store) if get else None
         years_by_indicator = {k: v["years"] for k, v in json.loads(store)["ind"].items()} if store else {}
         areas.append({
             "years_by_indicator": years_by_indicator,
@@ -286,7 +289,7 @@ def run(data, users: int = USERS, duration_s: float = 30.0, warmup_s: float = 5.
                 return r.status_code, None
 
         deps = session.get(server.url + "/_dash-dependencies", timeout=30).json()
-        scen = build_scenarios(post, deps, load_registry())
+        scen = build_scenarios(post, deps, load_registry(), lambda path: session.get(server.url + path, timeout=60).text)
         samples = run_users(server.url, scen, deps, users, duration_s, warmup_s, think)
     finally:
         code = server.stop()
