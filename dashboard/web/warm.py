@@ -44,26 +44,15 @@ def _body(cb: dict, values: dict, changed: list[str]) -> dict:
             "changedPropIds": changed}
 
 
-def _country_store(ctx, area_key: str, lang: str) -> bool:
-    """Build the whole-country map's store of an area page, which a page render leaves out (it is
-    sent only when that map type is chosen)."""
-    from dashboard.deliver import explorer
-
-    try:
-        explorer.country_json(ctx, area_key, lang)
-        return True
-    except Exception:
-        log.warning("could not warm the whole-country store of %s (%s)", area_key, lang, exc_info=True)
-        return False
-
-
 def warm(dash_app) -> dict:
     """Render the pages and profiles through the app's own callback endpoint (as browsers ask), and
-    build the whole-country map's store of every area page when that map can be drawn."""
+    fetch every area page's explorer store by its URL (a page carries only the URL), with the
+    whole-country map's when that map can be drawn."""
     from dashboard.data.context import current_context
+    from dashboard.deliver.explorer import store_url
 
     started = time.monotonic()
-    done = {"pages": 0, "profiles": 0, "country": 0, "errors": 0}
+    done = {"pages": 0, "profiles": 0, "stores": 0, "country": 0, "errors": 0}
     server = dash_app.server
     client = server.test_client()
     try:
@@ -80,7 +69,7 @@ def warm(dash_app) -> dict:
             if not ctx.status().ready:
                 return {**done, "skipped": "database not ready"}
             munis = registry.county.municipality_codes
-            country_areas = [a.key for a in registry.agreement.areas] if "country" in ctx.geo.modes() else []
+            country = "country" in ctx.geo.modes()
         for lang in LANGS:
             search = "" if lang == "fi" else f"?kieli={lang}"
             for path in page_paths(registry):
@@ -88,8 +77,10 @@ def warm(dash_app) -> dict:
                              ["_pages_location.pathname", "_pages_location.search"])
                 done["pages" if status == 200 else "errors"] += 1
             with server.app_context():
-                for area_key in country_areas:
-                    done["country" if _country_store(ctx, area_key, lang) else "errors"] += 1
+                urls = [(store_url(ctx, a.key, lang, country=kind == "country"), kind)
+                        for a in registry.agreement.areas for kind in ("stores", "country") if kind == "stores" or country]
+            for url, kind in urls:
+                done[kind if client.get(url).status_code == 200 else "errors"] += 1
             for code in munis:
                 status = ask(profile_cb, {"profile-municipality.value": code,
                                           "page-meta.data": {"lang": lang, "page": "profile"}},

@@ -15,6 +15,20 @@ def test_wrm001_warm_renders_every_page_and_profile_in_every_language(dash_app):
     assert result["pages"] == len(LANGS) * len(page_paths(REGISTRY))
     assert result["profiles"] == len(LANGS) * len(REGISTRY.county.municipality_codes)
     assert result["country"] == 0  # no whole-country geometry: that map cannot be chosen
+    # a page carries only its store's URL: the warm-up fetched the stores themselves
+    assert result["stores"] == len(LANGS) * len(REGISTRY.agreement.areas)
+    from dashboard.data.context import current_context
+    from dashboard.deliver import explorer
+
+    with dash_app.server.app_context():
+        ctx = current_context()
+        original, explorer.payload = explorer.payload, None  # a recomputation would fail here
+        try:
+            for area in REGISTRY.agreement.areas:
+                for lang in LANGS:
+                    assert explorer.store_json(ctx, area.key, lang).startswith('{"v":')
+        finally:
+            explorer.payload = original
 
 
 def test_wrm002_an_empty_database_leaves_the_caches_cold_without_failing(empty_app):
