@@ -75,11 +75,6 @@ def alt_panel(chart_id: str, chart, lang: str, *, live: bool = False) -> html.De
     )
 
 
-def chart_for(kind: str, href: str):
-    """The chart ``kind`` in the view of its download link ``href`` (see :func:`state_for`)."""
-    return build_chart(kind, state_for(kind, href))
-
-
 def state_for(kind: str, href: str):
     """The view of the chart ``kind``'s download link ``href``.
 
@@ -98,7 +93,7 @@ def state_for(kind: str, href: str):
 
 def texts_for(kind: str, href: str) -> tuple[str, str]:
     """The short and long text of the chart ``kind`` in the view of its download link ``href``."""
-    chart = chart_for(kind, href)
+    chart = build_chart(kind, state_for(kind, href))
     return chart.alt_short, chart.alt_long
 
 
@@ -139,17 +134,18 @@ def register_callbacks(app) -> None:
     for panel, body, chart_id, kind in LIVE_TABLES:
         _glue(app, panel, chart_id)
 
-        def table(href, meta, kind=kind):
+        def table(href, kind=kind):
             from dashboard.deliver.components import chart_table
 
+            if not isinstance(href, str):  # no view to show: a request the page never sends
+                raise PreventUpdate
             try:
-                chart = chart_for(kind, href)
-            except export_routes.BadRequest:  # a link the page made: nothing to show but the old table
+                state = state_for(kind, href)
+            except export_routes.BadRequest:  # a link the page made: the table shown stays
                 return no_update
-            return chart_table(chart, chart_lang(meta))
+            return chart_table(build_chart(kind, state), state.lang)  # in the view's own language
 
-        app.callback(Output(body, "children"), Input(f"{panel}-view", "data"), State("page-meta", "data"),
-                     prevent_initial_call=True)(table)
+        app.callback(Output(body, "children"), Input(f"{panel}-view", "data"), prevent_initial_call=True)(table)
     for chart_id, kind in LIVE:  # the download menu's "Upota": the iframe code of the view shown
         _glue(app, f"{chart_id}-vienti", chart_id)
 
@@ -165,7 +161,3 @@ def register_callbacks(app) -> None:
 
         app.callback(Output(f"{chart_id}-upotus-koodi", "value"), Output(f"{chart_id}-upotus-kuva", "href"),
                      Input(f"{chart_id}-vienti-view", "data"), prevent_initial_call=True)(embed)
-
-
-def chart_lang(meta) -> str:
-    return meta.get("lang") if isinstance(meta, dict) and meta.get("lang") in ("fi", "sv", "en") else "fi"
