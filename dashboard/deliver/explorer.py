@@ -121,19 +121,20 @@ def _year_entry(engine, registry, state: ViewState, lang: str, tiles: bool) -> t
     """One indicator and year: the map's operations, texts and legend, and the bar's figure."""
     map_chart = build_chart("map", state, engine)
     bar = build_chart("bar", state, engine)
-    fig = screen_figure(map_chart.figure)
     sources = {"geo": source_text(map_chart, lang)}
     if tiles:  # the same map's source line as a tile map's (the tiles name no boundaries)
         indicator = model.series_indicator(registry, model.breakdown_key(registry, state.indicator, state.breakdown))
         sources["tiles"] = source_text(replace(map_chart, source=map_source(registry, indicator, lang, True, engine)), lang)
-    entry = {"m": _ops(value_patch(fig)), "ms": sources, "s": int(map_chart.synthetic),
-             "o": [*_map_outputs(map_chart, lang), *_texts(bar, lang)]}
+    entry = _map_entry(map_chart, lang)
+    entry.update(ms=sources, s=int(map_chart.synthetic), o=[*entry["o"], *_texts(bar, lang)])
     return entry, bar.figure
 
 
-def _map_outputs(map_chart, lang: str) -> list:
-    """The values of ``MAP_OUTPUTS``: the map's title, subtitle, summary and legend."""
-    return [*_texts(map_chart, lang)[:3], compact(map_legend(legend_items(map_chart.figure), lang).children)]
+def _map_entry(map_chart, lang: str) -> dict:
+    """A map's part of a view: its value operations and the values of ``MAP_OUTPUTS`` (title,
+    subtitle, summary, legend), for the county's map and the whole country's alike."""
+    return {"m": _ops(value_patch(screen_figure(map_chart.figure))),
+            "o": [*_texts(map_chart, lang)[:3], compact(map_legend(legend_items(map_chart.figure), lang).children)]}
 
 
 def _trend_entry(engine, state: ViewState, lang: str, pool: dict) -> tuple[dict, dict]:
@@ -228,6 +229,20 @@ def status_indicators(registry, area_key: str) -> list:
     return [i for i in registry.indicators_for_area(area_key) if manual_rule(registry, i) in ("status", "rounds")]
 
 
+def formed_for(comparison: str, municipality: str | None) -> str | None:
+    """The municipality a comparison set is formed for (sub-region, similar municipalities), else None:
+    the stores of other comparisons are the same for every municipality."""
+    from dashboard.data.benchmarks import BY_MUNICIPALITY
+
+    return (municipality or None) if comparison in BY_MUNICIPALITY else None
+
+
+def status_synthetic(ctx, area_key: str) -> bool:
+    """Whether a status view of the area (manual status forms and rounds) shows synthetic entries."""
+    return any(not (entries := queries.manual_entries(ctx.engine, ind.source.template)).empty
+               and entries["synthetic"].any() for ind in status_indicators(ctx.registry, area_key))
+
+
 def payload(ctx, area_key: str, lang: str, comparison: str = "maakunta", municipality: str | None = None,
             breakdowns: dict | None = None, forum: bool = False) -> dict:
     """The whole payload of an area page in one language, forum mode and comparison
@@ -237,7 +252,8 @@ def payload(ctx, area_key: str, lang: str, comparison: str = "maakunta", municip
 
     registry = ctx.registry
     county = registry.county
-    by = (municipality or "") if comparison in BY_MUNICIPALITY else None
+    # "" (formed for no municipality yet): choosing one asks the server for its set
+    by = formed_for(comparison, municipality) or ("" if comparison in BY_MUNICIPALITY else None)
     state = ViewState(page=area_key, lang=lang, forum=forum, comparison=comparison, municipality=by or None)
     munis = [by or None] if by is not None else [None, *county.municipality_codes]
     tiles = "tiles" in ctx.geo.modes()
@@ -259,9 +275,6 @@ def payload(ctx, area_key: str, lang: str, comparison: str = "maakunta", municip
             entry["lo"] = ops[0]
             for e in entry["t"].values():
                 del e["lo"]
-    status_synthetic = any(
-        not (entries := queries.manual_entries(ctx.engine, ind.source.template)).empty and entries["synthetic"].any()
-        for ind in status_indicators(registry, area_key))
     path = _path(registry, area_key)
     return {
         "v": VERSION,
@@ -277,7 +290,7 @@ def payload(ctx, area_key: str, lang: str, comparison: str = "maakunta", municip
         # the outputs whose values the entries carry in this order (``o``)
         "out": {"y": [*MAP_OUTPUTS, *_text_outputs("bar")], "t": _text_outputs("trend")},
         "hl": {"map": HIGHLIGHT, "bar": [list(bar_figure.OUTLINES[True]), list(bar_figure.OUTLINES[False])]},
-        "statusSynthetic": bool(status_synthetic),
+        "statusSynthetic": bool(status_synthetic(ctx, area_key)),
         "banner": compact(synthetic_banner(lang)),
         "ind": indicators,
     }
@@ -288,10 +301,8 @@ def country_payload(ctx, area_key: str, lang: str, forum: bool = False, comparis
     """The whole-country map's views (``area-country``, sent when the map type "koko maa" is
     chosen): per indicator and year the map's operations, legend and texts and the bar beside it
     (its bars take the whole country's classes), made by the same builders as the page's."""
-    from dashboard.data.benchmarks import BY_MUNICIPALITY
-
     registry = ctx.registry
-    by = municipality if comparison in BY_MUNICIPALITY else None
+    by = formed_for(comparison, municipality)
     state = ViewState(page=area_key, lang=lang, forum=forum, comparison=comparison, municipality=by,
                       map_mode="country")
     ind = {}
@@ -302,8 +313,7 @@ def country_payload(ctx, area_key: str, lang: str, forum: bool = False, comparis
             map_chart = build_chart("map", s, ctx.engine)
             bar = build_chart("bar", s, ctx.engine)
             views["" if year is None else str(year)] = {
-                "m": _ops(value_patch(screen_figure(map_chart.figure))), "o": _map_outputs(map_chart, lang),
-                "ms": {"country": source_text(map_chart, lang)},
+                **_map_entry(map_chart, lang), "ms": {"country": source_text(map_chart, lang)},
                 "b": [[["data"], bar.figure["data"]], [["layout"], bar.figure["layout"]]]}
         ind[indicator.key] = {"y": views}
     return {"v": VERSION, "out": MAP_OUTPUTS, "ind": ind}
@@ -312,10 +322,8 @@ def country_payload(ctx, area_key: str, lang: str, forum: bool = False, comparis
 def country_json(ctx, area_key: str, lang: str, forum: bool = False, comparison: str = "maakunta",
                  municipality: str | None = None) -> str:
     """:func:`country_payload` as compact JSON, cached per data version."""
-    from dashboard.data.benchmarks import BY_MUNICIPALITY
-
     gf = ctx.geo.file("municipalities")
-    by = municipality if comparison in BY_MUNICIPALITY else None
+    by = formed_for(comparison, municipality)
     return queries.memo(
         ctx.engine, "explorer_country",
         (model.registry_key(ctx.registry), area_key, lang, bool(forum), comparison, by, gf.version if gf else None),
@@ -327,9 +335,7 @@ def store_json(ctx, area_key: str, lang: str, comparison: str = "maakunta", muni
     """The payload as compact JSON (a string in the store: the browser parses it once; Dash passes
     a string through without walking it). Cached per data version, comparison, breakdown and forum
     mode."""
-    from dashboard.data.benchmarks import BY_MUNICIPALITY
-
-    muni = municipality if comparison in BY_MUNICIPALITY else None
+    muni = formed_for(comparison, municipality)
     chosen = tuple(sorted((breakdowns or {}).items()))
     return queries.memo(
         ctx.engine, "explorer_store",
@@ -341,10 +347,6 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-__all__ = ["compact", "country_json", "explorer_indicators", "payload", "place_text", "status_indicators",
-           "store_json"]
-
-
 #: The stores' route: a GET resource, so the browser and the HTTP cache (dashboard/web/httpcache.py,
 #: ETag and 304 per data version) keep it; a page carries only its URL.
 ROUTE = "/data/explorer"
@@ -354,10 +356,8 @@ def store_url(ctx, area_key: str, lang: str, comparison: str = "maakunta", munic
               breakdowns: dict | None = None, forum: bool = False, country: bool = False) -> str:
     """The URL of an area page's store (``country``: the whole-country map's), with the data version,
     so a new load gets a new URL. The browser fetches it once (``assets/tilannekuva.js``)."""
-    from dashboard.data.benchmarks import BY_MUNICIPALITY
-
     params = {"kieli": lang, "vertailu": comparison}
-    if comparison in BY_MUNICIPALITY and municipality:
+    if formed_for(comparison, municipality):
         params["kunta"] = municipality
     for key, choice in (breakdowns or {}).items():
         params.update(indikaattori=key, jako=_segment(ViewState(breakdown=choice), "breakdown").split("=", 1)[1])
@@ -405,3 +405,7 @@ def register_routes(server, context) -> None:
             body = store_json(ctx, area_key, lang, comparison, municipality,
                               {indicator: breakdown} if breakdown else None, forum)
         return Response(body, mimetype="application/json")
+
+
+__all__ = ["compact", "country_json", "explorer_indicators", "payload", "place_text", "register_routes",
+           "status_indicators", "status_synthetic", "store_json", "store_url"]

@@ -21,14 +21,15 @@ def test_wrm001_warm_renders_every_page_and_profile_in_every_language(dash_app):
     from dashboard.deliver import explorer
 
     with dash_app.server.app_context():
-        ctx = current_context()
-        original, explorer.payload = explorer.payload, None  # a recomputation would fail here
-        try:
-            for area in REGISTRY.agreement.areas:
-                for lang in LANGS:
-                    assert explorer.store_json(ctx, area.key, lang).startswith('{"v":')
-        finally:
-            explorer.payload = original
+        urls = [explorer.store_url(current_context(), a.key, lang) for a in REGISTRY.agreement.areas for lang in LANGS]
+    client = dash_app.server.test_client()
+    original, explorer.payload = explorer.payload, None  # a recomputation would fail here
+    try:
+        for url in urls:
+            resp = client.get(url)
+            assert resp.status_code == 200 and resp.data.startswith(b'{"v":'), url
+    finally:
+        explorer.payload = original
 
 
 def test_wrm002_an_empty_database_leaves_the_caches_cold_without_failing(empty_app):

@@ -330,7 +330,7 @@ def build_area(area_key: str):
         years = map_chart.extra["years"]
         status_sections = _status_sections(ctx, registry, area_key, s)
         parts = parts_view.parts_sections(ctx, registry, area_key, s)
-        synthetic = (map_chart.synthetic or trend_chart.synthetic or _status_synthetic(ctx, registry, area_key)
+        synthetic = (map_chart.synthetic or trend_chart.synthetic or explorer_data.status_synthetic(ctx, area_key)
                      or (bool(parts) and parts_view.any_synthetic(ctx, registry, area_key, s)))
         view = {"page": area_key, "query": s.query()}
         content = html.Div(
@@ -412,14 +412,6 @@ def build_area(area_key: str):
         return Built(content=content, title=area.short.get(lang), view=view, synthetic=synthetic)
 
     return build
-
-
-def _status_synthetic(ctx, registry, area_key) -> bool:
-    for ind in status_indicators(registry, area_key):
-        entries = model.queries.manual_entries(ctx.engine, ind.source.template)
-        if not entries.empty and entries["synthetic"].any():
-            return True
-    return False
 
 
 def make_layout(area_key: str, slug: str):
