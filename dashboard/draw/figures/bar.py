@@ -117,15 +117,4 @@ def bar_figure(*, ranked, colors: dict, county, country, lang: str, title: str, 
     return {"data": data, "layout": layout}
 
 
-def highlight_patch(ranked_codes: list[str], highlight: str | None):
-    """Patch of the bar outlines so that ``highlight`` stands out (server-side variant of the
-    clientside hover link)."""
-    from dash import Patch
-
-    patch = Patch()
-    patch["data"][0]["marker"]["line"]["color"] = [OUTLINES[c == highlight][0] for c in ranked_codes]
-    patch["data"][0]["marker"]["line"]["width"] = [OUTLINES[c == highlight][1] for c in ranked_codes]
-    return patch
-
-
-__all__ = ["bar_figure", "highlight_patch", "ACCENT"]
+__all__ = ["bar_figure", "ACCENT", "OUTLINES"]
